@@ -1,0 +1,39 @@
+//! ipwarm: a discrete-event simulator of email IP warm-up.
+//!
+//! A sender with a new dedicated IP ramps its volume while mailbox providers
+//! (Gmail, Microsoft, Yahoo, Apple, ...) learn to trust it. ipwarm simulates,
+//! hour by hour, what each provider does with the mail (accept to inbox or
+//! junk, defer with 4xx, block with 5xx, hard-bounce invalid addresses), how the
+//! sender's MTA retries, how complaints flow back, and how reputation evolves.
+//!
+//! Data flow:
+//!
+//! ```text
+//! scenario.toml -> scenario::parse -> Scenario
+//!     -> sim::run(Scenario, seed)        (engine + model + strategy)
+//!     -> RunResult (per-day records, totals, warm days)
+//!     -> report: daily.csv, summary.json, PNG charts
+//! ```
+//!
+//! Modules:
+//! - [`engine`]: generic discrete-event core (clock, event queue, RNG streams); knows nothing of email.
+//! - [`model`]: providers, IPs, audience, reputation dynamics, batch outcomes, retries.
+//! - [`strategy`]: what the sender decides each day, from what it can observe.
+//! - [`scenario`]: TOML scenario files to a validated [`scenario::Scenario`], with located errors.
+//! - [`sim`]: runs a scenario: schedules events, applies decisions, records metrics.
+//! - [`report`]: CSV, JSON, PNG charts and the terminal table.
+//!
+//! Nothing below the binary's `cli` module prints or touches files, except
+//! [`report`]'s writers, which write only where they are told.
+#![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod engine;
+pub mod model;
+pub mod report;
+pub mod scenario;
+pub mod sim;
+pub mod strategy;
+
+/// The version of ipwarm, written into every summary.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
