@@ -1,10 +1,18 @@
 //! The email model: mailbox providers, sending IPs, the audience, reputation
-//! dynamics, per-batch outcomes and the MTA's retry policy.
+//! dynamics, per-batch outcomes and the MTA's retry queue.
 //!
-//! Every mechanism here is stated with its equations in docs/MODEL.md.
+//! Everything here is plain state and pure functions of (state, random
+//! stream); the event loop that drives it lives in [`crate::sim`]. Every
+//! mechanism is stated with its equations in docs/MODEL.md.
 
 mod config;
+mod mta_queue;
+mod outcome;
 mod provider;
+mod reputation;
 
 pub use config::{Audience, IpKind, IpSpec, RetryPolicy, Segment, SendingWindow};
+pub use mta_queue::{Cohort, MtaQueue, Requeue};
+pub use outcome::{BatchOutcome, binomial, sample_batch};
 pub use provider::{FeedbackLoop, PRESET_NAMES, ProviderParams, REFERENCE_OPEN_RATE, SmtpReply};
+pub use reputation::{DayTraffic, Reputation};

@@ -141,7 +141,7 @@ impl ProviderParams {
             trap_penalty_per_hit: 0.01,
             block_penalty: 0.2,
             spike_ratio: 2.0,
-            spike_penalty: 0.15,
+            spike_penalty: 0.4,
             block_trust_threshold: 0.2,
             block_max_rate: 0.9,
             complaint_block_rate: 0.2,
@@ -161,7 +161,7 @@ impl ProviderParams {
         let mut p = Self::base(name);
         match name {
             "gmail" => {
-                p.trust_gain_per_day = 0.12;
+                p.trust_gain_per_day = 0.10;
                 p.engagement_weight = 1.0;
                 p.feedback = FeedbackLoop::DailyAggregate;
                 p.defer_reply = SmtpReply::new(
@@ -180,7 +180,7 @@ impl ProviderParams {
                 );
             }
             "microsoft" => {
-                p.trust_gain_per_day = 0.04;
+                p.trust_gain_per_day = 0.033;
                 p.base_hourly_allowance = 100.0;
                 p.engagement_weight = 0.25;
                 p.complaint_penalty = 0.08;

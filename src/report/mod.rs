@@ -1,1 +1,47 @@
 //! Outputs of a run: daily CSV, JSON summary, PNG charts and the terminal table.
+//!
+//! Every writer takes a finished [`RunResult`](crate::sim::RunResult) and writes
+//! only where it is told: a [`std::io::Write`] for the CSV and the JSON, a
+//! directory for the charts. Nothing here prints.
+//!
+//! - [`write_daily_csv`]: one row per (day, provider, IP).
+//! - [`summary_json`] / [`write_summary_json`]: totals, rates, per-provider results.
+//! - [`write_charts`]: `outcomes.png`, `reputation.png`, `rates.png`.
+//! - [`summary_table`]: a fixed-width text table for the terminal.
+//!
+//! The rates (inbox, complaint and deferral rate) are defined once, in
+//! [`inbox_rate`], [`complaint_rate`] and [`deferral_rate`], and used by all outputs.
+
+mod aggregate;
+mod charts;
+mod csv;
+mod json;
+mod table;
+#[cfg(test)]
+mod testdata;
+
+pub use aggregate::{attempts, complaint_rate, deferral_rate, inbox_rate};
+pub use charts::write_charts;
+pub use csv::write_daily_csv;
+pub use json::{summary_json, write_summary_json};
+pub use table::summary_table;
+
+/// Errors while writing a report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Writing to a file or stream failed.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The CSV writer failed (usually an I/O error underneath).
+    #[error("CSV error: {0}")]
+    Csv(#[from] ::csv::Error),
+    /// Serialising the JSON summary failed (usually an I/O error underneath).
+    #[error("JSON error: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Drawing or encoding a chart failed; the message comes from the plotting library.
+    #[error("chart error: {0}")]
+    Chart(String),
+    /// The embedded chart font could not be registered (it is not a valid font file).
+    #[error("the embedded chart font (DejaVu Sans) could not be loaded")]
+    Font,
+}

@@ -1,0 +1,79 @@
+//! Command-line interface: clap definitions, commands, and the mapping of
+//! errors to exit codes. This is the only module that prints or touches files.
+
+mod output_dir;
+mod run;
+mod validate;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  ipwarm run                                  run the embedded default scenario into output/default/
+  ipwarm run scenarios/blast.toml --seed 7    run a scenario file with another seed
+  ipwarm run my.toml --out results/my-run     choose the output folder
+  ipwarm validate scenarios/*.toml            check scenario files without running them
+
+Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.";
+
+/// ipwarm: simulate the warm-up of a sending IP at each mailbox provider.
+#[derive(Debug, Parser)]
+#[command(name = "ipwarm", version, about, long_about = None, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run one scenario and write daily.csv, summary.json and PNG charts.
+    #[command(after_help = EXAMPLES)]
+    Run(run::RunArgs),
+    /// Check scenario files without running them; exit 0 when every file is valid.
+    #[command(after_help = EXAMPLES)]
+    Validate(validate::ValidateArgs),
+}
+
+/// An error that knows its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    /// 1 runtime failure, 2 bad input.
+    pub code: u8,
+    /// What went wrong.
+    pub error: anyhow::Error,
+}
+
+impl Failure {
+    /// Bad input (exit code 2).
+    pub fn input(error: impl Into<anyhow::Error>) -> Self {
+        Self {
+            code: 2,
+            error: error.into(),
+        }
+    }
+
+    /// Runtime failure (exit code 1).
+    pub fn runtime(error: impl Into<anyhow::Error>) -> Self {
+        Self {
+            code: 1,
+            error: error.into(),
+        }
+    }
+}
+
+/// Parses arguments, runs the command and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate(args) => validate::validate(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! `ipwarm run [SCENARIO]`: one run, written to daily.csv, summary.json and charts.
+
+use super::Failure;
+use super::output_dir::Staging;
+use anyhow::Context;
+use clap::Args;
+use ipwarm::{report, scenario, sim};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+/// Arguments of `ipwarm run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML). Without it, the embedded default scenario runs.
+    #[arg(value_name = "SCENARIO")]
+    scenario: Option<PathBuf>,
+    /// Output folder [default: output/<scenario name>]. Replaced as a whole when the run succeeds.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Seed of the run [default: the scenario's `seed`].
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+}
+
+/// Runs the scenario and writes its outputs all-or-nothing.
+pub fn run(args: RunArgs) -> Result<(), Failure> {
+    let scenario = match &args.scenario {
+        Some(path) => scenario::parse_file(path),
+        None => scenario::default_scenario(),
+    }
+    .map_err(Failure::input)?;
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let result = sim::run(&scenario, seed)
+        .with_context(|| format!("scenario `{}` failed", scenario.name))
+        .map_err(Failure::runtime)?;
+    let dest = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    let file_name = args.scenario.as_ref().map(|p| p.display().to_string());
+    let written = write_outputs(&result, file_name.as_deref(), &dest).map_err(Failure::runtime)?;
+    print!("{}", report::summary_table(&result));
+    println!("\nwrote {}:", written.display());
+    for name in [
+        "daily.csv",
+        "summary.json",
+        "outcomes.png",
+        "reputation.png",
+        "rates.png",
+    ] {
+        println!("  {name}");
+    }
+    Ok(())
+}
+
+fn write_outputs(
+    result: &sim::RunResult,
+    file: Option<&str>,
+    dest: &std::path::Path,
+) -> anyhow::Result<PathBuf> {
+    let staging = Staging::new(dest)?;
+    let dir = staging.path();
+    let mut csv =
+        BufWriter::new(File::create(dir.join("daily.csv")).context("cannot create daily.csv")?);
+    report::write_daily_csv(result, &mut csv).context("cannot write daily.csv")?;
+    csv.flush().context("cannot write daily.csv")?;
+    let mut json = BufWriter::new(
+        File::create(dir.join("summary.json")).context("cannot create summary.json")?,
+    );
+    report::write_summary_json(result, file, &mut json).context("cannot write summary.json")?;
+    json.flush().context("cannot write summary.json")?;
+    report::write_charts(result, dir).context("cannot draw charts")?;
+    staging.commit()
+}

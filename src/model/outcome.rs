@@ -1,0 +1,158 @@
+//! Outcomes of a batch of messages the provider has agreed to evaluate.
+//!
+//! The cost of sampling does not grow with the number of messages: for each
+//! engagement segment the batch's outcome counts are drawn with a chain of
+//! binomial draws, which is exactly a multinomial draw when messages within
+//! a batch are independent:
+//!
+//! ```text
+//! bounced ~ Bin(n, invalid)                     (550 5.1.1, whatever the reputation)
+//! blocked ~ Bin(n - bounced, p_block)           (5xx reputation block)
+//! inbox   ~ Bin(n - bounced - blocked, p_inbox) (rest goes to junk)
+//! traps   ~ Bin(inbox + junk, trap / (1 - invalid))
+//! complaints ~ Bin(inbox, complaint)            opens ~ Bin(inbox, open) + Bin(junk, open * junk_factor)
+//! ```
+
+use super::{ProviderParams, Reputation, Segment};
+use rand::Rng;
+use rand_distr::{Binomial, Distribution};
+
+/// Outcome counts of one batch (all segments together).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// Messages placed in the inbox.
+    pub inbox: u64,
+    /// Messages placed in the junk folder.
+    pub junk: u64,
+    /// Hard bounces.
+    pub bounced: u64,
+    /// 5xx reputation blocks.
+    pub blocked: u64,
+    /// Complaints from inbox-placed messages.
+    pub complaints: u64,
+    /// Opens.
+    pub opens: u64,
+    /// Delivered messages that hit a spam trap.
+    pub trap_hits: u64,
+}
+
+/// Draws `Bin(n, p)`; exact, and free when `n == 0` or `p` is 0 or 1.
+pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    match Binomial::new(n, p) {
+        Ok(dist) => dist.sample(rng),
+        Err(_) => 0, // unreachable: p is in (0, 1)
+    }
+}
+
+/// Samples the outcome of `accepted[s]` messages of each segment `s`, evaluated by
+/// provider `p` for an IP whose state is `rep`.
+pub fn sample_batch<R: Rng + ?Sized>(
+    rng: &mut R,
+    p: &ProviderParams,
+    rep: &Reputation,
+    segments: &[Segment],
+    accepted: &[u64],
+) -> BatchOutcome {
+    let p_block = rep.block_probability(p);
+    let mut out = BatchOutcome::default();
+    for (seg, &n) in segments.iter().zip(accepted) {
+        if n == 0 {
+            continue;
+        }
+        let bounced = binomial(rng, n, seg.invalid_rate);
+        let valid = n - bounced;
+        let blocked = binomial(rng, valid, p_block);
+        let delivered = valid - blocked;
+        let inbox = binomial(rng, delivered, rep.inbox_probability(p, seg.open_rate));
+        let junk = delivered - inbox;
+        let trap_share = if seg.invalid_rate < 1.0 {
+            seg.trap_rate / (1.0 - seg.invalid_rate)
+        } else {
+            0.0
+        };
+        out.trap_hits += binomial(rng, delivered, trap_share.min(1.0));
+        out.complaints += binomial(rng, inbox, seg.complaint_rate);
+        out.opens += binomial(rng, inbox, seg.open_rate)
+            + binomial(rng, junk, (seg.open_rate * p.junk_open_factor).min(1.0));
+        out.inbox += inbox;
+        out.junk += junk;
+        out.bounced += bounced;
+        out.blocked += blocked;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::stream_rng;
+
+    fn segment(invalid: f64) -> Segment {
+        Segment {
+            name: "s".into(),
+            share: 1.0,
+            open_rate: 0.3,
+            complaint_rate: 0.001,
+            invalid_rate: invalid,
+            trap_rate: 0.0,
+        }
+    }
+
+    #[test]
+    fn every_message_gets_exactly_one_final_outcome() {
+        let p = ProviderParams::preset("yahoo").expect("preset");
+        let rep = Reputation::new_ip(&p);
+        let mut rng = stream_rng(3, "test");
+        let segs = [segment(0.05), segment(0.5)];
+        for n in [0u64, 1, 7, 1000, 10_000_000] {
+            let o = sample_batch(&mut rng, &p, &rep, &segs, &[n, n / 3]);
+            assert_eq!(o.inbox + o.junk + o.bounced + o.blocked, n + n / 3);
+            assert!(o.complaints <= o.inbox);
+        }
+    }
+
+    #[test]
+    fn hard_bounce_share_matches_invalid_rate_whatever_the_trust() {
+        let p = ProviderParams::preset("gmail").expect("preset");
+        let mut rng = stream_rng(11, "test");
+        for trust in [0.0, 0.5, 1.0] {
+            let rep = Reputation::with_history(&p, trust, 0.0, 12);
+            let o = sample_batch(&mut rng, &p, &rep, &[segment(0.02)], &[1_000_000]);
+            let share = o.bounced as f64 / 1e6;
+            // sd of the share is sqrt(0.02 * 0.98 / 1e6) = 1.4e-4; allow 5 sd.
+            assert!(
+                (share - 0.02).abs() < 7e-4,
+                "trust {trust}: bounce share {share}"
+            );
+        }
+    }
+
+    #[test]
+    fn low_trust_blocks_and_junks_more() {
+        let p = ProviderParams::preset("microsoft").expect("preset");
+        let mut rng = stream_rng(5, "test");
+        let bad = sample_batch(
+            &mut rng,
+            &p,
+            &Reputation::with_history(&p, 0.05, 0.0, 12),
+            &[segment(0.0)],
+            &[100_000],
+        );
+        let good = sample_batch(
+            &mut rng,
+            &p,
+            &Reputation::with_history(&p, 0.95, 0.0, 12),
+            &[segment(0.0)],
+            &[100_000],
+        );
+        assert!(bad.blocked > 50_000, "blocked {}", bad.blocked);
+        assert_eq!(good.blocked, 0);
+        assert!(good.inbox > 90_000 && bad.inbox < good.inbox / 4);
+    }
+}

@@ -1,0 +1,178 @@
+//! Raw serde types mirroring the scenario TOML format, before validation.
+//!
+//! Tables are plain structs so that `serde_ignored` sees (and reports) unknown
+//! keys; every leaf value is a [`Field`], which keeps a value of the wrong type
+//! as a message instead of aborting, so that all problems are reported at once.
+//! Keys whose meaning depends on a `kind` are flattened into one struct and
+//! checked against the kind during validation.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// A leaf value: either of the expected type or the reason it is not.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Field<T> {
+    /// The value, of the expected type.
+    Ok(T),
+    /// The value had the wrong type; toml's message.
+    Invalid(String),
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Field<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = toml::Value::deserialize(deserializer)?;
+        Ok(match T::deserialize(value) {
+            Ok(v) => Field::Ok(v),
+            Err(e) => Field::Invalid(plain_types(e.message())),
+        })
+    }
+}
+
+/// serde's Rust type names in `message` replaced by the words a user knows.
+fn plain_types(message: &str) -> String {
+    message
+        .replace("expected i64", "expected an integer")
+        .replace("expected f64", "expected a number")
+}
+
+/// An optional leaf value.
+pub(crate) type Opt<T> = Option<Field<T>>;
+
+/// The whole file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a table")]
+pub(crate) struct RawScenario {
+    pub name: Opt<String>,
+    pub description: Opt<String>,
+    pub seed: Opt<i64>,
+    pub horizon_days: Opt<i64>,
+    pub sending: Option<RawSending>,
+    pub retry: Option<RawRetry>,
+    pub audience: Option<RawAudience>,
+    pub providers: Option<BTreeMap<String, RawProvider>>,
+    pub ips: Option<Vec<RawIp>>,
+    pub strategy: Option<RawStrategy>,
+}
+
+/// `[sending]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a table")]
+pub(crate) struct RawSending {
+    pub start_hour: Opt<i64>,
+    pub end_hour: Opt<i64>,
+}
+
+/// `[retry]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a table")]
+pub(crate) struct RawRetry {
+    pub first_retry_minutes: Opt<i64>,
+    pub backoff_factor: Opt<f64>,
+    pub max_retry_interval_minutes: Opt<i64>,
+    pub queue_lifetime_hours: Opt<i64>,
+}
+
+/// `[audience]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a table")]
+pub(crate) struct RawAudience {
+    pub size: Opt<i64>,
+    /// Provider name to share; the order comes from the locator.
+    pub providers: Opt<BTreeMap<String, Field<f64>>>,
+    pub segments: Option<Vec<RawSegment>>,
+}
+
+/// One `[[audience.segments]]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a table")]
+pub(crate) struct RawSegment {
+    pub name: Opt<String>,
+    pub share: Opt<f64>,
+    pub open_rate: Opt<f64>,
+    pub complaint_rate: Opt<f64>,
+    pub invalid_rate: Opt<f64>,
+    pub trap_rate: Opt<f64>,
+}
+
+/// One `[[ips]]`, all kinds flattened.
+#[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a table")]
+pub(crate) struct RawIp {
+    pub name: Opt<String>,
+    pub kind: Opt<String>,
+    pub daily_volume_per_provider: Opt<f64>,
+    pub trust: Opt<f64>,
+    pub trust_mean: Opt<f64>,
+    pub trust_sd: Opt<f64>,
+}
+
+/// `[strategy]`, all kinds flattened.
+#[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a table")]
+pub(crate) struct RawStrategy {
+    pub kind: Opt<String>,
+    pub segment_order: Opt<String>,
+    pub start: Opt<f64>,
+    pub growth: Opt<f64>,
+    pub target: Opt<f64>,
+    pub daily_volumes: Opt<Vec<Field<i64>>>,
+    pub after: Opt<String>,
+    pub after_growth: Opt<f64>,
+}
+
+/// `feedback = { kind = ..., delay_hours = ... }` of a provider.
+#[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a table")]
+pub(crate) struct RawFeedback {
+    pub kind: Opt<String>,
+    pub delay_hours: Opt<i64>,
+}
+
+/// `defer_reply`/`block_reply`/`bounce_reply = { code = ..., text = ... }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a table")]
+pub(crate) struct RawReply {
+    pub code: Opt<String>,
+    pub text: Opt<String>,
+}
+
+/// `[providers.NAME]`: a preset and overrides of any `ProviderParams` field.
+#[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a table")]
+pub(crate) struct RawProvider {
+    pub preset: Opt<String>,
+    /// Not allowed (the name is the table key); kept to report it clearly.
+    pub name: Option<toml::Value>,
+    pub initial_trust: Opt<f64>,
+    pub trust_gain_per_day: Opt<f64>,
+    pub notice_volume_per_day: Opt<f64>,
+    pub base_hourly_allowance: Opt<f64>,
+    pub allowance_growth_untrusted: Opt<f64>,
+    pub allowance_growth_trusted: Opt<f64>,
+    pub recent_memory_days: Opt<f64>,
+    pub history_memory_days: Opt<f64>,
+    pub idle_decay_days: Opt<f64>,
+    pub inbox_logit_intercept: Opt<f64>,
+    pub inbox_logit_trust_slope: Opt<f64>,
+    pub engagement_weight: Opt<f64>,
+    pub complaint_warn_rate: Opt<f64>,
+    pub complaint_severe_rate: Opt<f64>,
+    pub bounce_warn_rate: Opt<f64>,
+    pub complaint_penalty: Opt<f64>,
+    pub severe_complaint_penalty: Opt<f64>,
+    pub bounce_penalty: Opt<f64>,
+    pub trap_penalty_per_hit: Opt<f64>,
+    pub block_penalty: Opt<f64>,
+    pub spike_ratio: Opt<f64>,
+    pub spike_penalty: Opt<f64>,
+    pub block_trust_threshold: Opt<f64>,
+    pub block_max_rate: Opt<f64>,
+    pub complaint_block_rate: Opt<f64>,
+    pub junk_open_factor: Opt<f64>,
+    pub feedback: Option<RawFeedback>,
+    pub defer_reply: Option<RawReply>,
+    pub block_reply: Option<RawReply>,
+    pub bounce_reply: Option<RawReply>,
+}

@@ -1,0 +1,367 @@
+//! Validation of a raw scenario into a [`Scenario`]: the top-level keys, the
+//! sending window, the retry policy, the audience and the IPs. Every problem is
+//! recorded in the [`Ctx`]; nothing stops at the first one.
+
+use std::collections::HashMap;
+
+use super::check::{Bound, Ctx, num};
+use super::keys::one_of_message;
+use super::path::KeyPath;
+use super::providers::providers;
+use super::raw::{Opt, RawAudience, RawIp, RawRetry, RawScenario, RawSegment, RawSending};
+use super::strategy::strategy;
+use super::types::{DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS, SHARE_SUM_TOLERANCE, Scenario};
+use crate::model::{Audience, IpKind, IpSpec, ProviderParams, RetryPolicy, Segment, SendingWindow};
+
+/// Seed used when the file gives none.
+const DEFAULT_SEED: u64 = 1;
+/// Defaults of a `shared_pool` IP: trust mean, trust sd, other tenants' daily volume per provider.
+const SHARED_POOL_DEFAULTS: (f64, f64, f64) = (0.85, 0.05, 500_000.0);
+
+/// Validates `raw`; `None` if any problem was recorded in `ctx`.
+pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario> {
+    let root = KeyPath::root();
+    let name = ctx.require(&raw.name, &root.key("name"));
+    let name = name.filter(|n| check_name(ctx, n, &root.key("name")));
+    let description = ctx
+        .get(&raw.description, &root.key("description"))
+        .unwrap_or_default();
+    let seed = ctx.int(&raw.seed, &root.key("seed"), 0, i64::MAX);
+    let seed = seed
+        .and_then(|s| u64::try_from(s).ok())
+        .unwrap_or(DEFAULT_SEED);
+    let horizon = ctx.int(
+        &raw.horizon_days,
+        &root.key("horizon_days"),
+        1,
+        i64::from(MAX_HORIZON_DAYS),
+    );
+    let horizon_days = horizon
+        .and_then(|h| u32::try_from(h).ok())
+        .unwrap_or(DEFAULT_HORIZON_DAYS);
+    let window = sending(ctx, raw.sending.as_ref().unwrap_or(&RawSending::default()));
+    let retry = retry(ctx, raw.retry.as_ref().unwrap_or(&RawRetry::default()));
+    let (audience, providers) = audience_and_providers(ctx, raw);
+    let ips = ips(ctx, raw.ips.as_ref());
+    let strategy = strategy(ctx, raw.strategy.as_ref());
+    if ctx.has_problems() {
+        return None;
+    }
+    Some(Scenario {
+        name: name?,
+        description,
+        seed,
+        horizon_days,
+        window: window?,
+        audience: audience?,
+        providers: providers?,
+        ips: ips?,
+        retry: retry?,
+        strategy: strategy?,
+    })
+}
+
+/// Checks the scenario name against `[A-Za-z0-9_-]+`.
+fn check_name(ctx: &mut Ctx<'_>, name: &str, path: &KeyPath) -> bool {
+    let ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !ok {
+        ctx.report(path, format!("must match [A-Za-z0-9_-]+, got {name:?}"));
+    }
+    ok
+}
+
+/// A non-empty name, unique among `seen` (which records where each was first used).
+fn unique_name(
+    ctx: &mut Ctx<'_>,
+    name: Option<String>,
+    path: &KeyPath,
+    what: &str,
+    seen: &mut HashMap<String, KeyPath>,
+) -> Option<String> {
+    let name = name?;
+    if name.is_empty() {
+        ctx.report(path, "must not be empty");
+        return None;
+    }
+    if let Some(first) = seen.get(&name) {
+        ctx.report(
+            path,
+            format!("duplicate {what} name `{name}`, first used at {first}"),
+        );
+        return None;
+    }
+    seen.insert(name.clone(), path.clone());
+    Some(name)
+}
+
+/// `[sending]`: `0 <= start_hour < end_hour <= 24`.
+fn sending(ctx: &mut Ctx<'_>, raw: &RawSending) -> Option<SendingWindow> {
+    let path = KeyPath::root().key("sending");
+    let (start_path, end_path) = (path.key("start_hour"), path.key("end_hour"));
+    let start = ctx.int_or(&raw.start_hour, &start_path, (0, 23), 8);
+    let end = ctx.int_or(&raw.end_hour, &end_path, (1, 24), 20);
+    let (start, end) = (start?, end?);
+    if start >= end {
+        if raw.start_hour.is_some() {
+            ctx.report(
+                &start_path,
+                format!("must be < end_hour ({end}), got {start}"),
+            );
+        } else {
+            ctx.report(
+                &end_path,
+                format!("must be > start_hour ({start}), got {end}"),
+            );
+        }
+        return None;
+    }
+    Some(SendingWindow {
+        start_hour: u32::try_from(start).ok()?,
+        end_hour: u32::try_from(end).ok()?,
+    })
+}
+
+/// `[retry]`, over [`RetryPolicy::default`].
+fn retry(ctx: &mut Ctx<'_>, raw: &RawRetry) -> Option<RetryPolicy> {
+    let path = KeyPath::root().key("retry");
+    let d = RetryPolicy::default();
+    let mut minutes = |f: &Opt<i64>, key: &str, default: u64| {
+        let default = i64::try_from(default).unwrap_or(i64::MAX);
+        ctx.int_or(f, &path.key(key), (1, i64::MAX), default)
+            .and_then(|v| u64::try_from(v).ok())
+    };
+    let first = minutes(
+        &raw.first_retry_minutes,
+        "first_retry_minutes",
+        d.first_retry_minutes,
+    );
+    let max = minutes(
+        &raw.max_retry_interval_minutes,
+        "max_retry_interval_minutes",
+        d.max_retry_interval_minutes,
+    );
+    let lifetime = minutes(
+        &raw.queue_lifetime_hours,
+        "queue_lifetime_hours",
+        d.queue_lifetime_hours,
+    );
+    let backoff = ctx.f64_or(
+        &raw.backoff_factor,
+        &path.key("backoff_factor"),
+        Bound::AtLeast(1.0),
+        d.backoff_factor,
+    );
+    let (first, max) = (first?, max?);
+    if max < first {
+        if raw.max_retry_interval_minutes.is_some() {
+            let msg = format!("must be >= first_retry_minutes ({first}), got {max}");
+            ctx.report(&path.key("max_retry_interval_minutes"), msg);
+        } else {
+            let msg = format!("must be <= max_retry_interval_minutes ({max}), got {first}");
+            ctx.report(&path.key("first_retry_minutes"), msg);
+        }
+        return None;
+    }
+    Some(RetryPolicy {
+        first_retry_minutes: first,
+        backoff_factor: backoff?,
+        max_retry_interval_minutes: max,
+        queue_lifetime_hours: lifetime?,
+    })
+}
+
+/// `[audience]` and the providers it names.
+fn audience_and_providers(
+    ctx: &mut Ctx<'_>,
+    raw: &RawScenario,
+) -> (Option<Audience>, Option<Vec<ProviderParams>>) {
+    let path = KeyPath::root().key("audience");
+    let tables = raw.providers.as_ref();
+    let Some(a) = raw.audience.as_ref() else {
+        ctx.missing(&path);
+        let _ = providers(ctx, None, tables);
+        return (None, None);
+    };
+    let RawAudience {
+        size,
+        providers: shares,
+        segments: segs,
+    } = a;
+    let size = ctx.req_int(size, &path.key("size"), 1, i64::MAX);
+    let shares = ctx.require(shares, &path.key("providers"));
+    let resolved = providers(ctx, shares, tables);
+    let segments = segments(ctx, segs.as_deref(), &path.key("segments"));
+    match (size.and_then(|s| u64::try_from(s).ok()), resolved, segments) {
+        (Some(size), Some((provider_shares, params)), Some(segments)) => {
+            let audience = Audience {
+                size,
+                provider_shares,
+                segments,
+            };
+            (Some(audience), Some(params))
+        }
+        _ => (None, None),
+    }
+}
+
+/// `[[audience.segments]]`: at least one, unique names, shares summing to 1.
+fn segments(ctx: &mut Ctx<'_>, raw: Option<&[RawSegment]>, path: &KeyPath) -> Option<Vec<Segment>> {
+    let Some(raw) = raw else {
+        ctx.missing(path);
+        return None;
+    };
+    if raw.is_empty() {
+        ctx.report(path, "must have at least one segment");
+        return None;
+    }
+    let mut seen = HashMap::new();
+    let segments: Vec<Option<Segment>> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, s)| segment(ctx, s, &path.index(i), &mut seen))
+        .collect();
+    let segments: Vec<Segment> = segments.into_iter().collect::<Option<_>>()?;
+    check_sum(ctx, segments.iter().map(|s| s.share), path, "segment");
+    Some(segments)
+}
+
+/// Reports shares whose sum is not 1 within [`SHARE_SUM_TOLERANCE`].
+pub(crate) fn check_sum(
+    ctx: &mut Ctx<'_>,
+    shares: impl Iterator<Item = f64>,
+    path: &KeyPath,
+    what: &str,
+) {
+    let sum: f64 = shares.sum();
+    if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
+        let msg = format!(
+            "{what} shares must sum to 1 (within {SHARE_SUM_TOLERANCE:e}), got {}",
+            num(sum)
+        );
+        ctx.report(path, msg);
+    }
+}
+
+fn segment(
+    ctx: &mut Ctx<'_>,
+    raw: &RawSegment,
+    path: &KeyPath,
+    seen: &mut HashMap<String, KeyPath>,
+) -> Option<Segment> {
+    let name = ctx.require(&raw.name, &path.key("name"));
+    let name = unique_name(ctx, name, &path.key("name"), "segment", seen);
+    let share = ctx.req_f64(&raw.share, &path.key("share"), Bound::Prob);
+    let open_rate = ctx.req_f64(&raw.open_rate, &path.key("open_rate"), Bound::Prob);
+    let complaint_rate = ctx.req_f64(
+        &raw.complaint_rate,
+        &path.key("complaint_rate"),
+        Bound::Prob,
+    );
+    let invalid_rate = ctx.req_f64(&raw.invalid_rate, &path.key("invalid_rate"), Bound::Prob);
+    let trap_rate = ctx.f64_or(&raw.trap_rate, &path.key("trap_rate"), Bound::Prob, 0.0);
+    let (invalid_rate, trap_rate) = (invalid_rate?, trap_rate?);
+    if invalid_rate + trap_rate > 1.0 {
+        let msg = format!(
+            "invalid_rate + trap_rate must be <= 1, got {}",
+            num(invalid_rate + trap_rate)
+        );
+        ctx.report(&path.key("invalid_rate"), msg);
+        return None;
+    }
+    Some(Segment {
+        name: name?,
+        share: share?,
+        open_rate: open_rate?,
+        complaint_rate: complaint_rate?,
+        invalid_rate,
+        trap_rate,
+    })
+}
+
+/// `[[ips]]`: at least one, unique names.
+fn ips(ctx: &mut Ctx<'_>, raw: Option<&Vec<RawIp>>) -> Option<Vec<IpSpec>> {
+    let path = KeyPath::root().key("ips");
+    let Some(raw) = raw else {
+        ctx.missing(&path);
+        return None;
+    };
+    if raw.is_empty() {
+        ctx.report(&path, "must have at least one ip");
+        return None;
+    }
+    let mut seen = HashMap::new();
+    let ips: Vec<Option<IpSpec>> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, ip)| self::ip(ctx, ip, &path.index(i), &mut seen))
+        .collect();
+    ips.into_iter().collect()
+}
+
+/// Kinds of IP accepted in `[[ips]]`.
+const IP_KINDS: [&str; 3] = ["new", "warm", "shared_pool"];
+
+fn ip(
+    ctx: &mut Ctx<'_>,
+    raw: &RawIp,
+    path: &KeyPath,
+    seen: &mut HashMap<String, KeyPath>,
+) -> Option<IpSpec> {
+    let name = ctx.require(&raw.name, &path.key("name"));
+    let name = unique_name(ctx, name, &path.key("name"), "ip", seen);
+    let kind = ctx.require(&raw.kind, &path.key("kind"))?;
+    let volume_path = path.key("daily_volume_per_provider");
+    let kind = match kind.as_str() {
+        "new" => {
+            let params = [
+                (
+                    "daily_volume_per_provider",
+                    raw.daily_volume_per_provider.is_some(),
+                ),
+                ("trust", raw.trust.is_some()),
+                ("trust_mean", raw.trust_mean.is_some()),
+                ("trust_sd", raw.trust_sd.is_some()),
+            ];
+            ctx.foreign_keys(path, "new", &params);
+            IpKind::New
+        }
+        "warm" => {
+            let params = [
+                ("trust_mean", raw.trust_mean.is_some()),
+                ("trust_sd", raw.trust_sd.is_some()),
+            ];
+            ctx.foreign_keys(path, "warm", &params);
+            let volume = ctx.req_f64(&raw.daily_volume_per_provider, &volume_path, Bound::NonNeg);
+            let trust = ctx.req_f64(&raw.trust, &path.key("trust"), Bound::Prob);
+            IpKind::Warm {
+                daily_volume_per_provider: volume?,
+                trust: trust?,
+            }
+        }
+        "shared_pool" => {
+            ctx.foreign_keys(path, "shared_pool", &[("trust", raw.trust.is_some())]);
+            let (mean, sd, volume) = SHARED_POOL_DEFAULTS;
+            let mean = ctx.f64_or(&raw.trust_mean, &path.key("trust_mean"), Bound::Prob, mean);
+            let sd = ctx.f64_or(&raw.trust_sd, &path.key("trust_sd"), Bound::NonNeg, sd);
+            let volume = ctx.f64_or(
+                &raw.daily_volume_per_provider,
+                &volume_path,
+                Bound::NonNeg,
+                volume,
+            );
+            IpKind::SharedPool {
+                trust_mean: mean?,
+                trust_sd: sd?,
+                daily_volume_per_provider: volume?,
+            }
+        }
+        other => {
+            ctx.report(&path.key("kind"), one_of_message("kind", other, &IP_KINDS));
+            return None;
+        }
+    };
+    Some(IpSpec { name: name?, kind })
+}

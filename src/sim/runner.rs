@@ -1,0 +1,426 @@
+//! The event loop of one run.
+//!
+//! Events, all on the generic engine:
+//! - `DayStart(d)`: the strategy plans the day from past observations; the
+//!   plan is drawn from the audience (one message per recipient per day) and
+//!   hourly sends are scheduled over the active hours.
+//! - `Hour(d, h)`: each (IP, provider) sends its slice of the day's mail,
+//!   together with any retries due.
+//! - `Retry(cell)`: deferred mail of one (IP, provider) is due again.
+//! - `Feedback(cell, n)`: a feedback-loop report of `n` complaints arrives.
+//! - `DayEnd(d)`: providers update reputation; the day is recorded and observed.
+
+use super::cell::Cell;
+use super::{Counts, DailyRecord, ReputationLevel, RunResult, SimError, warm};
+use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
+use crate::model::{FeedbackLoop, IpKind, Reputation, Requeue, sample_batch};
+use crate::scenario::Scenario;
+use crate::strategy::{
+    DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView, Strategy,
+    slice_of, split_total,
+};
+use rand_distr::{Distribution, StandardNormal};
+
+/// Day-to-day autocorrelation of a shared pool's trust.
+pub const SHARED_POOL_AUTOCORRELATION: f64 = 0.8;
+
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    DayStart(u32),
+    Hour(u32, u32),
+    Retry(usize),
+    Feedback(usize, u64),
+    DayEnd(u32),
+}
+
+/// Everything mutable during one run.
+struct Run<'a> {
+    sc: &'a Scenario,
+    sim: Simulation<Event>,
+    cells: Vec<Cell>,
+    n_providers: usize,
+    view: SenderView,
+    decisions: SimRng,
+    pool_noise: SimRng,
+    observations: Vec<DayObservation>,
+    records: Vec<DailyRecord>,
+}
+
+/// Runs `scenario` with `strategy` and `seed`.
+pub fn run_with(
+    scenario: &Scenario,
+    strategy: &mut dyn Strategy,
+    seed: u64,
+) -> Result<RunResult, SimError> {
+    let mut run = Run::new(scenario, seed);
+    run.sim.schedule(SimTime::ZERO, Event::DayStart(0));
+    while let Some((now, event)) = run.sim.next_event() {
+        match event {
+            Event::DayStart(d) => run.day_start(d, strategy)?,
+            Event::Hour(d, h) => run.hour(d, h, now),
+            Event::Retry(cell) => run.send(cell, now, false),
+            Event::Feedback(cell, n) => run.cells[cell].today.fbl_complaints += n,
+            Event::DayEnd(d) => {
+                run.day_end(d);
+                if d + 1 >= scenario.horizon_days {
+                    break;
+                }
+                run.sim.schedule(now, Event::DayStart(d + 1));
+            }
+        }
+    }
+    run.finish(seed)
+}
+
+impl<'a> Run<'a> {
+    fn new(sc: &'a Scenario, seed: u64) -> Self {
+        let n_segments = sc.audience.segments.len();
+        let hours = sc.window.hours();
+        let mut cells = Vec::with_capacity(sc.ips.len() * sc.providers.len());
+        for ip in &sc.ips {
+            for p in &sc.providers {
+                let (rep, shared) = match ip.kind {
+                    IpKind::New => (Reputation::new_ip(p), false),
+                    IpKind::Warm {
+                        daily_volume_per_provider,
+                        trust,
+                    } => (
+                        Reputation::with_history(p, trust, daily_volume_per_provider, hours),
+                        false,
+                    ),
+                    IpKind::SharedPool {
+                        trust_mean,
+                        daily_volume_per_provider,
+                        ..
+                    } => (
+                        Reputation::with_history(p, trust_mean, daily_volume_per_provider, 24),
+                        true,
+                    ),
+                };
+                cells.push(Cell::new(rep, shared, n_segments));
+            }
+        }
+        let view = SenderView {
+            horizon_days: sc.horizon_days,
+            active_hours: hours,
+            ips: sc.ips.clone(),
+            provider_names: sc.providers.iter().map(|p| p.name.clone()).collect(),
+            provider_shares: sc.audience.provider_shares.clone(),
+            list_size: sc.audience.size,
+            segments: sc.audience.segments.clone(),
+        };
+        Self {
+            sc,
+            sim: Simulation::new(),
+            cells,
+            n_providers: sc.providers.len(),
+            view,
+            decisions: stream_rng(seed, "provider-decisions"),
+            pool_noise: stream_rng(seed, "shared-pool"),
+            observations: Vec::with_capacity(sc.horizon_days as usize),
+            records: Vec::with_capacity(
+                sc.horizon_days as usize * sc.ips.len() * sc.providers.len(),
+            ),
+        }
+    }
+
+    fn day_start(&mut self, d: u32, strategy: &mut dyn Strategy) -> Result<(), SimError> {
+        self.move_shared_pools();
+        let plan = strategy.plan_day(d + 1, &self.view, &self.observations);
+        self.check_plan(d, &plan)?;
+        self.draw_recipients(&plan);
+        for h in self.sc.window.start_hour..self.sc.window.end_hour {
+            self.sim.schedule(SimTime::at(d, h), Event::Hour(d, h));
+        }
+        self.sim.schedule(
+            SimTime::from_minutes(u64::from(d + 1) * MINUTES_PER_DAY),
+            Event::DayEnd(d),
+        );
+        Ok(())
+    }
+
+    /// Shared-pool trust follows an AR(1) process around its mean.
+    fn move_shared_pools(&mut self) {
+        let rho = SHARED_POOL_AUTOCORRELATION;
+        for (ip_idx, ip) in self.sc.ips.iter().enumerate() {
+            if let IpKind::SharedPool {
+                trust_mean,
+                trust_sd,
+                ..
+            } = ip.kind
+            {
+                for p in 0..self.n_providers {
+                    let z: f64 = StandardNormal.sample(&mut self.pool_noise);
+                    let rep = &mut self.cells[ip_idx * self.n_providers + p].rep;
+                    let next = trust_mean
+                        + rho * (rep.trust - trust_mean)
+                        + trust_sd * (1.0 - rho * rho).sqrt() * z;
+                    rep.trust = next.clamp(0.0, 1.0);
+                }
+            }
+        }
+    }
+
+    fn check_plan(&self, d: u32, plan: &DayPlan) -> Result<(), SimError> {
+        let shape_ok = plan.volume.len() == self.sc.ips.len()
+            && plan.volume.iter().all(|row| row.len() == self.n_providers);
+        let segments_ok = match &plan.segments {
+            SegmentPlan::Priority(order) => {
+                order.iter().all(|&s| s < self.sc.audience.segments.len())
+            }
+            SegmentPlan::Proportional => true,
+        };
+        if shape_ok && segments_ok {
+            Ok(())
+        } else {
+            Err(SimError::BadPlan {
+                day: d + 1,
+                reason: "plan does not match the scenario's IPs, providers or segments",
+            })
+        }
+    }
+
+    /// Draws each IP's volume at each provider from the recipients left today.
+    fn draw_recipients(&mut self, plan: &DayPlan) {
+        let n_segments = self.sc.audience.segments.len();
+        for p in 0..self.n_providers {
+            let mut left: Vec<u64> = (0..n_segments)
+                .map(|s| self.sc.audience.recipients(p, s))
+                .collect();
+            for ip in 0..self.sc.ips.len() {
+                let want = plan.volume[ip][p];
+                let take = match &plan.segments {
+                    SegmentPlan::Priority(order) => {
+                        let mut take = vec![0; n_segments];
+                        let mut rest = want;
+                        for &s in order {
+                            take[s] = rest.min(left[s]);
+                            rest -= take[s];
+                        }
+                        take
+                    }
+                    SegmentPlan::Proportional => {
+                        let avail: u64 = left.iter().sum();
+                        let weights: Vec<f64> = left.iter().map(|&n| n as f64).collect();
+                        split_total(want.min(avail), &weights)
+                    }
+                };
+                for s in 0..n_segments {
+                    left[s] -= take[s];
+                }
+                self.cells[ip * self.n_providers + p].fresh_today = take;
+            }
+        }
+    }
+
+    fn hour(&mut self, _d: u32, h: u32, now: SimTime) {
+        for cell in 0..self.cells.len() {
+            self.send(cell, now, h >= self.sc.window.start_hour);
+            let _ = h;
+        }
+    }
+
+    /// Attempts delivery of the cell's due retries (oldest first) and, on an
+    /// hourly tick, of this hour's slice of fresh mail, against the provider's
+    /// hourly allowance.
+    fn send(&mut self, cell_idx: usize, now: SimTime, with_fresh: bool) {
+        let sc = self.sc;
+        let n_segments = sc.audience.segments.len();
+        let provider = &sc.providers[cell_idx % self.n_providers];
+        let cell = &mut self.cells[cell_idx];
+        if cell.bucket_hour != Some(now.hour_start()) {
+            cell.close_hour();
+            cell.bucket_hour = Some(now.hour_start());
+            cell.tokens = cell.rep.hourly_allowance(provider).floor() as u64;
+        }
+        let mut groups = cell.queue.take_due(now);
+        if with_fresh {
+            let index = now.hour_of_day() - sc.window.start_hour;
+            let fresh: Vec<u64> = cell
+                .fresh_today
+                .iter()
+                .map(|&n| slice_of(n, index, sc.window.hours()))
+                .collect();
+            let n: u64 = fresh.iter().sum();
+            if n > 0 {
+                cell.today.sent += n;
+                cell.traffic.fresh += n;
+                groups.push(crate::model::Cohort {
+                    first_attempt: now,
+                    attempts: 0,
+                    due: now,
+                    counts: fresh,
+                });
+            }
+        }
+        if groups.is_empty() {
+            return;
+        }
+        let mut accepted = vec![0u64; n_segments];
+        for group in groups {
+            let n: u64 = group.counts.iter().sum();
+            let take = n.min(cell.tokens);
+            cell.tokens -= take;
+            let weights: Vec<f64> = group.counts.iter().map(|&c| c as f64).collect();
+            let taken = if take == n {
+                group.counts.clone()
+            } else {
+                split_total(take, &weights)
+            };
+            let deferred: Vec<u64> = group
+                .counts
+                .iter()
+                .zip(&taken)
+                .map(|(c, t)| c - t)
+                .collect();
+            for (a, t) in accepted.iter_mut().zip(&taken) {
+                *a += t;
+            }
+            if take < n {
+                cell.today.deferred += n - take;
+                match cell.queue.defer(
+                    &sc.retry,
+                    now,
+                    group.first_attempt,
+                    group.attempts + 1,
+                    deferred,
+                ) {
+                    Requeue::Expired => cell.today.expired += n - take,
+                    Requeue::RetryAt(due) => self.sim.schedule(due, Event::Retry(cell_idx)),
+                }
+            }
+        }
+        let evaluated: u64 = accepted.iter().sum();
+        if evaluated == 0 {
+            return;
+        }
+        let out = sample_batch(
+            &mut self.decisions,
+            provider,
+            &cell.rep,
+            &sc.audience.segments,
+            &accepted,
+        );
+        cell.hour_evaluated += evaluated;
+        let t = &mut cell.today;
+        t.inbox += out.inbox;
+        t.junk += out.junk;
+        t.bounced += out.bounced;
+        t.blocked += out.blocked;
+        t.complaints += out.complaints;
+        t.opens += out.opens;
+        t.trap_hits += out.trap_hits;
+        let tr = &mut cell.traffic;
+        tr.accepted += out.inbox + out.junk;
+        tr.inbox += out.inbox;
+        tr.bounced += out.bounced;
+        tr.blocked += out.blocked;
+        tr.evaluated += evaluated;
+        tr.complaints += out.complaints;
+        tr.opens += out.opens;
+        tr.trap_hits += out.trap_hits;
+        if let FeedbackLoop::PerMessage { delay_hours } = provider.feedback
+            && out.complaints > 0
+        {
+            self.sim.schedule(
+                now.plus_minutes(delay_hours * 60),
+                Event::Feedback(cell_idx, out.complaints),
+            );
+        }
+    }
+
+    fn day_end(&mut self, d: u32) {
+        let mut cells_obs = vec![Vec::with_capacity(self.n_providers); self.sc.ips.len()];
+        for (idx, cell) in self.cells.iter_mut().enumerate() {
+            let (ip, p) = (idx / self.n_providers, idx % self.n_providers);
+            let provider = &self.sc.providers[p];
+            cell.close_hour();
+            cell.bucket_hour = None;
+            if !cell.shared {
+                cell.rep.end_of_day(provider, &cell.traffic);
+            }
+            cells_obs[ip].push(observe(&cell.today, provider));
+            self.records.push(DailyRecord {
+                day: d + 1,
+                ip,
+                provider: p,
+                counts: cell.today,
+                queued: cell.queue.queued(),
+                reputation: cell.rep.trust,
+                level: ReputationLevel::from_score(cell.rep.trust),
+            });
+            cell.today = Counts::default();
+            cell.traffic = Default::default();
+            cell.fresh_today.iter_mut().for_each(|n| *n = 0);
+        }
+        self.observations.push(DayObservation {
+            day: d + 1,
+            cells: cells_obs,
+        });
+    }
+
+    fn finish(self, seed: u64) -> Result<RunResult, SimError> {
+        let mut totals = Counts::default();
+        for r in &self.records {
+            totals.add(&r.counts);
+        }
+        let queued_at_end: u64 = self.cells.iter().map(|c| c.queue.queued()).sum();
+        if totals.sent != totals.finished() + queued_at_end {
+            return Err(SimError::Conservation {
+                sent: totals.sent,
+                accounted: totals.finished() + queued_at_end,
+            });
+        }
+        let ip_dedicated: Vec<bool> = self.sc.ips.iter().map(|ip| ip.is_dedicated()).collect();
+        let warm_day = warm::warm_days(&self.records, &ip_dedicated, self.n_providers);
+        Ok(RunResult {
+            scenario: self.sc.name.clone(),
+            seed,
+            horizon_days: self.sc.horizon_days,
+            ip_names: self.sc.ips.iter().map(|ip| ip.name.clone()).collect(),
+            ip_dedicated,
+            provider_names: self.view.provider_names,
+            records: self.records,
+            totals,
+            queued_at_end,
+            warm_day,
+        })
+    }
+}
+
+/// What the sender sees of a day's counts at one provider.
+fn observe(c: &Counts, p: &crate::model::ProviderParams) -> ProviderObservation {
+    let mut replies: Vec<ReplyCount> = Vec::new();
+    for (reply, count) in [
+        (&p.defer_reply, c.deferred),
+        (&p.block_reply, c.blocked),
+        (&p.bounce_reply, c.bounced),
+    ] {
+        if count == 0 {
+            continue;
+        }
+        match replies.iter_mut().find(|r| r.code == reply.code) {
+            Some(r) => r.count += count,
+            None => replies.push(ReplyCount {
+                code: reply.code.clone(),
+                count,
+            }),
+        }
+    }
+    let aggregate_complaint_rate = match p.feedback {
+        FeedbackLoop::DailyAggregate if c.inbox > 0 => Some(c.complaints as f64 / c.inbox as f64),
+        _ => None,
+    };
+    ProviderObservation {
+        sent: c.sent,
+        accepted: c.inbox + c.junk,
+        deferred: c.deferred,
+        blocked: c.blocked,
+        bounced: c.bounced,
+        expired: c.expired,
+        fbl_complaints: c.fbl_complaints,
+        aggregate_complaint_rate,
+        opens: c.opens,
+        replies,
+    }
+}

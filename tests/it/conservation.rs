@@ -1,0 +1,163 @@
+//! Conservation: every message sent ends in exactly one of inbox, junk,
+//! hard-bounced, blocked, expired or still queued, on every shipped scenario
+//! and on randomised valid scenarios.
+
+use crate::support::shipped_scenarios;
+use ipwarm::model::{
+    Audience, IpKind, IpSpec, PRESET_NAMES, ProviderParams, RetryPolicy, Segment, SendingWindow,
+};
+use ipwarm::scenario::Scenario;
+use ipwarm::sim::{self, RunResult};
+use ipwarm::strategy::{AfterTable, SegmentOrder, StrategyKind, StrategySpec};
+use proptest::prelude::*;
+
+fn assert_conserved(r: &RunResult, horizon_days: u32) {
+    let finished =
+        r.totals.inbox + r.totals.junk + r.totals.bounced + r.totals.blocked + r.totals.expired;
+    assert_eq!(
+        r.totals.sent,
+        finished + r.queued_at_end,
+        "{}: messages lost or created",
+        r.scenario
+    );
+    assert_eq!(
+        r.records.len(),
+        horizon_days as usize * r.ip_names.len() * r.provider_names.len()
+    );
+    let last_day_queued: u64 = r
+        .records
+        .iter()
+        .filter(|x| x.day == horizon_days)
+        .map(|x| x.queued)
+        .sum();
+    assert_eq!(last_day_queued, r.queued_at_end);
+    for x in &r.records {
+        assert!(
+            x.counts.complaints <= x.counts.inbox || x.counts.complaints == 0 || x.counts.inbox > 0
+        );
+        assert!((0.0..=1.0).contains(&x.reputation));
+    }
+}
+
+#[test]
+fn every_shipped_scenario_conserves_messages() {
+    for file in shipped_scenarios() {
+        let sc = ipwarm::scenario::parse_file(&file)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let r = sim::run(&sc, sc.seed).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert_conserved(&r, sc.horizon_days);
+    }
+}
+
+fn arb_segment() -> impl Strategy<Value = Segment> {
+    (
+        0.0..1.0f64,
+        0.0..0.01f64,
+        0.0..0.2f64,
+        0.0..0.01f64,
+        0.01..1.0f64,
+    )
+        .prop_map(
+            |(open_rate, complaint_rate, invalid_rate, trap_rate, weight)| Segment {
+                name: String::new(),
+                share: weight,
+                open_rate,
+                complaint_rate,
+                invalid_rate,
+                trap_rate,
+            },
+        )
+}
+
+fn arb_ip() -> impl Strategy<Value = IpKind> {
+    prop_oneof![
+        Just(IpKind::New),
+        (0.0..100_000.0f64, 0.0..1.0f64).prop_map(|(v, trust)| IpKind::Warm {
+            daily_volume_per_provider: v,
+            trust
+        }),
+        (0.0..1.0f64, 0.0..0.2f64, 0.0..1e6f64).prop_map(|(m, sd, v)| IpKind::SharedPool {
+            trust_mean: m,
+            trust_sd: sd,
+            daily_volume_per_provider: v
+        }),
+    ]
+}
+
+fn arb_strategy() -> impl Strategy<Value = StrategyKind> {
+    prop_oneof![
+        (1.0..5_000.0f64, 1.01..3.0f64, 1.0..1e6f64).prop_map(|(start, growth, t)| {
+            StrategyKind::Exponential {
+                start,
+                growth,
+                target: start.max(t),
+            }
+        }),
+        (
+            prop::collection::vec(0u64..500_000, 1..10),
+            prop::option::of(1.0..2.0f64)
+        )
+            .prop_map(|(v, g)| {
+                StrategyKind::Schedule {
+                    daily_volumes: v,
+                    after: g.map_or(AfterTable::Hold, |factor| AfterTable::Grow { factor }),
+                }
+            }),
+    ]
+}
+
+prop_compose! {
+    fn arb_scenario()(
+        provider_weights in prop::collection::vec(0.01..1.0f64, 5),
+        n_providers in 1usize..=5,
+        mut segments in prop::collection::vec(arb_segment(), 1..5),
+        ips in prop::collection::vec(arb_ip(), 1..4),
+        kind in arb_strategy(),
+        proportional in any::<bool>(),
+        size in 1u64..2_000_000,
+        horizon_days in 1u32..25,
+        start_hour in 0u32..23,
+        hours in 1u32..24,
+        first_retry in 1u64..120,
+        backoff in 1.0..3.0f64,
+        lifetime in 1u64..120,
+    ) -> Scenario {
+        let weights = &provider_weights[..n_providers];
+        let total: f64 = weights.iter().sum();
+        let seg_total: f64 = segments.iter().map(|s| s.share).sum();
+        for (i, s) in segments.iter_mut().enumerate() {
+            s.share /= seg_total;
+            s.name = format!("s{i}");
+        }
+        Scenario {
+            name: "random".into(),
+            description: String::new(),
+            seed: 1,
+            horizon_days,
+            window: SendingWindow { start_hour, end_hour: (start_hour + hours).min(24) },
+            audience: Audience { size, provider_shares: weights.iter().map(|w| w / total).collect(), segments },
+            providers: PRESET_NAMES[..n_providers].iter().map(|n| ProviderParams::preset(n).expect("preset")).collect(),
+            ips: ips.into_iter().enumerate().map(|(i, kind)| IpSpec { name: format!("ip-{i}"), kind }).collect(),
+            retry: RetryPolicy {
+                first_retry_minutes: first_retry,
+                backoff_factor: backoff,
+                max_retry_interval_minutes: first_retry * 8,
+                queue_lifetime_hours: lifetime,
+            },
+            strategy: StrategySpec {
+                kind,
+                segment_order: if proportional { SegmentOrder::Proportional } else { SegmentOrder::EngagedFirst },
+            },
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_valid_scenarios_conserve_messages(sc in arb_scenario(), seed in any::<u64>()) {
+        let r = sim::run(&sc, seed).expect("a valid scenario runs");
+        assert_conserved(&r, sc.horizon_days);
+    }
+}

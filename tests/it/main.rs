@@ -1,0 +1,12 @@
+//! ipwarm's integration tests: one test binary, one module per concern.
+//!
+//! - `cli`: the real binary in a temp dir (run, validate, exit codes, atomic outputs, determinism).
+//! - `bad_input`: every kind of bad scenario input gives exit 2 and names its location.
+//! - `model`: calibration, the blast, spikes, maintenance, retries, feedback loops.
+//! - `conservation`: every shipped scenario and randomised valid scenarios (proptest).
+
+mod bad_input;
+mod cli;
+mod conservation;
+mod model;
+mod support;
