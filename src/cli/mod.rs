@@ -47,18 +47,12 @@ pub struct Failure {
 impl Failure {
     /// Bad input (exit code 2).
     pub fn input(error: impl Into<anyhow::Error>) -> Self {
-        Self {
-            code: 2,
-            error: error.into(),
-        }
+        Self { code: 2, error: error.into() }
     }
 
     /// Runtime failure (exit code 1).
     pub fn runtime(error: impl Into<anyhow::Error>) -> Self {
-        Self {
-            code: 1,
-            error: error.into(),
-        }
+        Self { code: 1, error: error.into() }
     }
 }
 

@@ -34,39 +34,24 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let result = sim::run(&scenario, seed)
         .with_context(|| format!("scenario `{}` failed", scenario.name))
         .map_err(Failure::runtime)?;
-    let dest = args
-        .out
-        .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    let dest = args.out.unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     let file_name = args.scenario.as_ref().map(|p| p.display().to_string());
     let written = write_outputs(&result, file_name.as_deref(), &dest).map_err(Failure::runtime)?;
     print!("{}", report::summary_table(&result));
     println!("\nwrote {}:", written.display());
-    for name in [
-        "daily.csv",
-        "summary.json",
-        "outcomes.png",
-        "reputation.png",
-        "rates.png",
-    ] {
+    for name in ["daily.csv", "summary.json", "outcomes.png", "reputation.png", "rates.png"] {
         println!("  {name}");
     }
     Ok(())
 }
 
-fn write_outputs(
-    result: &sim::RunResult,
-    file: Option<&str>,
-    dest: &std::path::Path,
-) -> anyhow::Result<PathBuf> {
+fn write_outputs(result: &sim::RunResult, file: Option<&str>, dest: &std::path::Path) -> anyhow::Result<PathBuf> {
     let staging = Staging::new(dest)?;
     let dir = staging.path();
-    let mut csv =
-        BufWriter::new(File::create(dir.join("daily.csv")).context("cannot create daily.csv")?);
+    let mut csv = BufWriter::new(File::create(dir.join("daily.csv")).context("cannot create daily.csv")?);
     report::write_daily_csv(result, &mut csv).context("cannot write daily.csv")?;
     csv.flush().context("cannot write daily.csv")?;
-    let mut json = BufWriter::new(
-        File::create(dir.join("summary.json")).context("cannot create summary.json")?,
-    );
+    let mut json = BufWriter::new(File::create(dir.join("summary.json")).context("cannot create summary.json")?);
     report::write_summary_json(result, file, &mut json).context("cannot write summary.json")?;
     json.flush().context("cannot write summary.json")?;
     report::write_charts(result, dir).context("cannot draw charts")?;

@@ -18,12 +18,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let mut invalid = 0;
     for file in &args.files {
         match scenario::parse_file(file) {
-            Ok(s) => println!(
-                "{}: ok (scenario `{}`, {} days)",
-                file.display(),
-                s.name,
-                s.horizon_days
-            ),
+            Ok(s) => println!("{}: ok (scenario `{}`, {} days)", file.display(), s.name, s.horizon_days),
             Err(e) => {
                 invalid += 1;
                 eprintln!("{e}");
@@ -33,9 +28,6 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     if invalid == 0 {
         Ok(())
     } else {
-        Err(Failure::input(anyhow::anyhow!(
-            "{invalid} of {} scenario files are invalid",
-            args.files.len()
-        )))
+        Err(Failure::input(anyhow::anyhow!("{invalid} of {} scenario files are invalid", args.files.len())))
     }
 }

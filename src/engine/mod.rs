@@ -34,10 +34,7 @@ impl<E> Default for Simulation<E> {
 impl<E> Simulation<E> {
     /// An empty simulation at time zero.
     pub fn new() -> Self {
-        Self {
-            now: SimTime::ZERO,
-            queue: EventQueue::new(),
-        }
+        Self { now: SimTime::ZERO, queue: EventQueue::new() }
     }
 
     /// The current simulated time (the time of the last event popped).

@@ -19,9 +19,7 @@ fn mix64(mut z: u64) -> u64 {
 
 /// FNV-1a hash of a stream name (stable across platforms and versions).
 fn hash_name(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// Derives a seed from a root seed and a sequence of identifying parts
@@ -29,9 +27,7 @@ fn hash_name(name: &str) -> u64 {
 pub fn derive_seed(root: u64, parts: &[u64]) -> u64 {
     parts
         .iter()
-        .fold(mix64(root ^ 0x9e37_79b9_7f4a_7c15), |acc, &p| {
-            mix64(acc ^ mix64(p.wrapping_add(0x9e37_79b9_7f4a_7c15)))
-        })
+        .fold(mix64(root ^ 0x9e37_79b9_7f4a_7c15), |acc, &p| mix64(acc ^ mix64(p.wrapping_add(0x9e37_79b9_7f4a_7c15))))
 }
 
 /// A generator for the stream `name` of a run with seed `seed`.
@@ -52,22 +48,10 @@ mod tests {
 
     #[test]
     fn streams_are_reproducible_and_distinct() {
-        let a: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(stream_rng(1, "sending"), |r, _: u64| Some(r.random()))
-            .collect();
-        let b: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(stream_rng(1, "sending"), |r, _: u64| Some(r.random()))
-            .collect();
-        let c: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(stream_rng(1, "recipients"), |r, _: u64| Some(r.random()))
-            .collect();
-        let d: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(stream_rng(2, "sending"), |r, _: u64| Some(r.random()))
-            .collect();
+        let a: Vec<u64> = (0..4).map(|_| 0).scan(stream_rng(1, "sending"), |r, _: u64| Some(r.random())).collect();
+        let b: Vec<u64> = (0..4).map(|_| 0).scan(stream_rng(1, "sending"), |r, _: u64| Some(r.random())).collect();
+        let c: Vec<u64> = (0..4).map(|_| 0).scan(stream_rng(1, "recipients"), |r, _: u64| Some(r.random())).collect();
+        let d: Vec<u64> = (0..4).map(|_| 0).scan(stream_rng(2, "sending"), |r, _: u64| Some(r.random())).collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(a, d);

@@ -41,12 +41,7 @@ impl Audience {
     /// Segment indices from most to least engaged (by open rate, then by order in the file).
     pub fn engaged_order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.segments.len()).collect();
-        order.sort_by(|&a, &b| {
-            self.segments[b]
-                .open_rate
-                .total_cmp(&self.segments[a].open_rate)
-                .then(a.cmp(&b))
-        });
+        order.sort_by(|&a, &b| self.segments[b].open_rate.total_cmp(&self.segments[a].open_rate).then(a.cmp(&b)));
         order
     }
 }
@@ -122,12 +117,7 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self {
-            first_retry_minutes: 15,
-            backoff_factor: 2.0,
-            max_retry_interval_minutes: 240,
-            queue_lifetime_hours: 72,
-        }
+        Self { first_retry_minutes: 15, backoff_factor: 2.0, max_retry_interval_minutes: 240, queue_lifetime_hours: 72 }
     }
 }
 

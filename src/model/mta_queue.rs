@@ -39,16 +39,12 @@ pub enum Requeue {
 impl MtaQueue {
     /// Messages waiting in the queue.
     pub fn queued(&self) -> u64 {
-        self.cohorts
-            .iter()
-            .map(|c| c.counts.iter().sum::<u64>())
-            .sum()
+        self.cohorts.iter().map(|c| c.counts.iter().sum::<u64>()).sum()
     }
 
     /// Removes and returns the cohorts due at or before `now`, oldest first.
     pub fn take_due(&mut self, now: SimTime) -> Vec<Cohort> {
-        let (due, waiting): (Vec<Cohort>, Vec<Cohort>) =
-            self.cohorts.drain(..).partition(|c| c.due <= now);
+        let (due, waiting): (Vec<Cohort>, Vec<Cohort>) = self.cohorts.drain(..).partition(|c| c.due <= now);
         self.cohorts = waiting;
         due
     }
@@ -69,18 +65,8 @@ impl MtaQueue {
             return Requeue::Expired;
         }
         if counts.iter().any(|&n| n > 0) {
-            let pos = self
-                .cohorts
-                .partition_point(|c| c.first_attempt <= first_attempt);
-            self.cohorts.insert(
-                pos,
-                Cohort {
-                    first_attempt,
-                    attempts,
-                    due,
-                    counts,
-                },
-            );
+            let pos = self.cohorts.partition_point(|c| c.first_attempt <= first_attempt);
+            self.cohorts.insert(pos, Cohort { first_attempt, attempts, due, counts });
         }
         Requeue::RetryAt(due)
     }
@@ -111,10 +97,7 @@ mod tests {
             }
         }
         assert!(now.minutes() - start.minutes() <= 72 * 60);
-        assert!(
-            now.minutes() - start.minutes() > 68 * 60,
-            "gave up too early at {now:?}"
-        );
+        assert!(now.minutes() - start.minutes() > 68 * 60, "gave up too early at {now:?}");
         // 15+30+60+120 min, then every 4 h up to 72 h
         assert_eq!(retries, 4 + (72 * 60 - 225) / 240);
         assert_eq!(q.queued(), 0);

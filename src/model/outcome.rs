@@ -71,15 +71,11 @@ pub fn sample_batch<R: Rng + ?Sized>(
         let delivered = valid - blocked;
         let inbox = binomial(rng, delivered, rep.inbox_probability(p, seg.open_rate));
         let junk = delivered - inbox;
-        let trap_share = if seg.invalid_rate < 1.0 {
-            seg.trap_rate / (1.0 - seg.invalid_rate)
-        } else {
-            0.0
-        };
+        let trap_share = if seg.invalid_rate < 1.0 { seg.trap_rate / (1.0 - seg.invalid_rate) } else { 0.0 };
         out.trap_hits += binomial(rng, delivered, trap_share.min(1.0));
         out.complaints += binomial(rng, inbox, seg.complaint_rate);
-        out.opens += binomial(rng, inbox, seg.open_rate)
-            + binomial(rng, junk, (seg.open_rate * p.junk_open_factor).min(1.0));
+        out.opens +=
+            binomial(rng, inbox, seg.open_rate) + binomial(rng, junk, (seg.open_rate * p.junk_open_factor).min(1.0));
         out.inbox += inbox;
         out.junk += junk;
         out.bounced += bounced;
@@ -126,10 +122,7 @@ mod tests {
             let o = sample_batch(&mut rng, &p, &rep, &[segment(0.02)], &[1_000_000]);
             let share = o.bounced as f64 / 1e6;
             // sd of the share is sqrt(0.02 * 0.98 / 1e6) = 1.4e-4; allow 5 sd.
-            assert!(
-                (share - 0.02).abs() < 7e-4,
-                "trust {trust}: bounce share {share}"
-            );
+            assert!((share - 0.02).abs() < 7e-4, "trust {trust}: bounce share {share}");
         }
     }
 
@@ -137,20 +130,9 @@ mod tests {
     fn low_trust_blocks_and_junks_more() {
         let p = ProviderParams::preset("microsoft").expect("preset");
         let mut rng = stream_rng(5, "test");
-        let bad = sample_batch(
-            &mut rng,
-            &p,
-            &Reputation::with_history(&p, 0.05, 0.0, 12),
-            &[segment(0.0)],
-            &[100_000],
-        );
-        let good = sample_batch(
-            &mut rng,
-            &p,
-            &Reputation::with_history(&p, 0.95, 0.0, 12),
-            &[segment(0.0)],
-            &[100_000],
-        );
+        let bad = sample_batch(&mut rng, &p, &Reputation::with_history(&p, 0.05, 0.0, 12), &[segment(0.0)], &[100_000]);
+        let good =
+            sample_batch(&mut rng, &p, &Reputation::with_history(&p, 0.95, 0.0, 12), &[segment(0.0)], &[100_000]);
         assert!(bad.blocked > 50_000, "blocked {}", bad.blocked);
         assert_eq!(good.blocked, 0);
         assert!(good.inbox > 90_000 && bad.inbox < good.inbox / 4);

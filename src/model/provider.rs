@@ -33,10 +33,7 @@ pub struct SmtpReply {
 
 impl SmtpReply {
     fn new(code: &str, text: &str) -> Self {
-        Self {
-            code: code.to_string(),
-            text: text.to_string(),
-        }
+        Self { code: code.to_string(), text: text.to_string() }
     }
 }
 
@@ -148,10 +145,7 @@ impl ProviderParams {
             junk_open_factor: 0.1,
             feedback: FeedbackLoop::PerMessage { delay_hours: 24 },
             defer_reply: SmtpReply::new("421 4.7.0", "Try again later, closing connection"),
-            block_reply: SmtpReply::new(
-                "550 5.7.1",
-                "Service unavailable, client host blocked using reputation",
-            ),
+            block_reply: SmtpReply::new("550 5.7.1", "Service unavailable, client host blocked using reputation"),
             bounce_reply: SmtpReply::new("550 5.1.1", "User unknown"),
         }
     }
@@ -174,10 +168,8 @@ impl ProviderParams {
                     "Our system has detected that this message is likely unsolicited mail. To reduce the amount of \
                      spam sent to Gmail, this message has been blocked.",
                 );
-                p.bounce_reply = SmtpReply::new(
-                    "550 5.1.1",
-                    "The email account that you tried to reach does not exist.",
-                );
+                p.bounce_reply =
+                    SmtpReply::new("550 5.1.1", "The email account that you tried to reach does not exist.");
             }
             "microsoft" => {
                 p.trust_gain_per_day = 0.033;
@@ -194,10 +186,7 @@ impl ProviderParams {
                     "Unfortunately, messages from [IP] weren't sent. Please contact your Internet service provider \
                      since part of their network is on our block list (S3150).",
                 );
-                p.bounce_reply = SmtpReply::new(
-                    "550 5.1.1",
-                    "Requested action not taken: mailbox unavailable",
-                );
+                p.bounce_reply = SmtpReply::new("550 5.1.1", "Requested action not taken: mailbox unavailable");
             }
             "yahoo" => {
                 p.trust_gain_per_day = 0.1;
@@ -213,17 +202,14 @@ impl ProviderParams {
                     "553 5.7.2 [TSS09]",
                     "All messages from [IP] will be permanently deferred; Retrying will NOT succeed.",
                 );
-                p.bounce_reply =
-                    SmtpReply::new("550 5.1.1", "This user doesn't have a yahoo.com account");
+                p.bounce_reply = SmtpReply::new("550 5.1.1", "This user doesn't have a yahoo.com account");
             }
             "apple" => {
                 p.trust_gain_per_day = 0.08;
                 p.engagement_weight = 0.5;
                 p.feedback = FeedbackLoop::None;
-                p.defer_reply =
-                    SmtpReply::new("421 4.7.0 [HCM1]", "Your mail from [IP] was deferred");
-                p.block_reply =
-                    SmtpReply::new("554 5.7.1 [CS01]", "Message rejected due to local policy");
+                p.defer_reply = SmtpReply::new("421 4.7.0 [HCM1]", "Your mail from [IP] was deferred");
+                p.block_reply = SmtpReply::new("554 5.7.1 [CS01]", "Message rejected due to local policy");
                 p.bounce_reply = SmtpReply::new("550 5.1.1", "user does not exist");
             }
             "other" => {
@@ -246,18 +232,9 @@ mod tests {
         for name in PRESET_NAMES {
             let p = ProviderParams::preset(name).expect("preset");
             assert_eq!(p.name, name);
-            assert!(
-                p.defer_reply.code.starts_with('4'),
-                "{name}: defer must be 4xx"
-            );
-            assert!(
-                p.block_reply.code.starts_with('5'),
-                "{name}: block must be 5xx"
-            );
-            assert!(
-                p.bounce_reply.code.starts_with("550 5.1.1"),
-                "{name}: invalid address is 550 5.1.1"
-            );
+            assert!(p.defer_reply.code.starts_with('4'), "{name}: defer must be 4xx");
+            assert!(p.block_reply.code.starts_with('5'), "{name}: block must be 5xx");
+            assert!(p.bounce_reply.code.starts_with("550 5.1.1"), "{name}: invalid address is 550 5.1.1");
         }
         assert!(ProviderParams::preset("hotmail").is_none());
     }

@@ -99,20 +99,12 @@ impl Reputation {
 
     /// Smoothed complaint rate (complaints per inbox-placed message) over the window.
     pub fn complaint_rate(&self) -> f64 {
-        smoothed(
-            self.window_complaints,
-            self.window_inbox,
-            PRIOR_COMPLAINT_RATE,
-        )
+        smoothed(self.window_complaints, self.window_inbox, PRIOR_COMPLAINT_RATE)
     }
 
     /// Smoothed hard-bounce rate over the window.
     pub fn bounce_rate(&self) -> f64 {
-        smoothed(
-            self.window_bounces,
-            self.window_evaluated,
-            PRIOR_BOUNCE_RATE,
-        )
+        smoothed(self.window_bounces, self.window_evaluated, PRIOR_BOUNCE_RATE)
     }
 
     /// Smoothed open rate over the window.
@@ -122,8 +114,7 @@ impl Reputation {
 
     /// Messages per hour the provider accepts from this IP right now.
     pub fn hourly_allowance(&self, p: &ProviderParams) -> f64 {
-        let g = p.allowance_growth_untrusted
-            + (p.allowance_growth_trusted - p.allowance_growth_untrusted) * self.trust;
+        let g = p.allowance_growth_untrusted + (p.allowance_growth_trusted - p.allowance_growth_untrusted) * self.trust;
         p.base_hourly_allowance.max(g * self.recent_peak_hourly)
     }
 
@@ -171,8 +162,7 @@ impl Reputation {
 
         let recent = (-1.0 / p.recent_memory_days).exp();
         let history = (-1.0 / p.history_memory_days).exp();
-        self.recent_peak_hourly =
-            (self.recent_peak_hourly * recent).max(t.peak_hour_accepted as f64);
+        self.recent_peak_hourly = (self.recent_peak_hourly * recent).max(t.peak_hour_accepted as f64);
         self.recent_peak_daily = (self.recent_peak_daily * recent).max(t.accepted as f64);
         self.history_daily = (self.history_daily * history).max(t.accepted as f64);
     }
@@ -185,17 +175,9 @@ impl Reputation {
             + p.severe_complaint_penalty * (c / p.complaint_severe_rate - 1.0).max(0.0);
         let bounces = p.bounce_penalty * (b / p.bounce_warn_rate - 1.0).max(0.0);
         let traps = p.trap_penalty_per_hit * t.trap_hits as f64;
-        let blocks = if t.evaluated > 0 {
-            p.block_penalty * t.blocked as f64 / t.evaluated as f64
-        } else {
-            0.0
-        };
+        let blocks = if t.evaluated > 0 { p.block_penalty * t.blocked as f64 / t.evaluated as f64 } else { 0.0 };
         let ratio = self.spike_ratio(p, t);
-        let spike = if ratio > 1.0 {
-            p.spike_penalty * ratio.log2()
-        } else {
-            0.0
-        };
+        let spike = if ratio > 1.0 { p.spike_penalty * ratio.log2() } else { 0.0 };
         (complaints + bounces + traps + blocks + spike).min(MAX_DAILY_LOSS)
     }
 
@@ -212,18 +194,12 @@ impl Reputation {
         if t.accepted == 0 {
             return 0.0;
         }
-        let volume =
-            ((1.0 + t.accepted as f64).ln() / (1.0 + p.notice_volume_per_day).ln()).min(1.0);
+        let volume = ((1.0 + t.accepted as f64).ln() / (1.0 + p.notice_volume_per_day).ln()).min(1.0);
         let complaints = (1.0 - self.complaint_rate() / p.complaint_warn_rate).max(0.0);
         let bounces = (1.0 - self.bounce_rate() / p.bounce_warn_rate).max(0.0);
-        let engagement = (1.0
-            + p.engagement_weight * (self.open_rate() - REFERENCE_OPEN_RATE) / REFERENCE_OPEN_RATE)
+        let engagement = (1.0 + p.engagement_weight * (self.open_rate() - REFERENCE_OPEN_RATE) / REFERENCE_OPEN_RATE)
             .clamp(0.25, 1.5);
-        let unblocked = if t.evaluated > 0 {
-            1.0 - t.blocked as f64 / t.evaluated as f64
-        } else {
-            1.0
-        };
+        let unblocked = if t.evaluated > 0 { 1.0 - t.blocked as f64 / t.evaluated as f64 } else { 1.0 };
         let consistency = 1.0 / self.spike_ratio(p, t).max(1.0);
         (volume * complaints * bounces * engagement * unblocked * consistency).clamp(0.0, 1.0)
     }
@@ -265,11 +241,7 @@ mod tests {
         for _ in 0..20 {
             r.end_of_day(&p, &clean_day(20_000));
         }
-        assert!(
-            r.trust > start + 0.4,
-            "trust {} after 20 clean days",
-            r.trust
-        );
+        assert!(r.trust > start + 0.4, "trust {} after 20 clean days", r.trust);
     }
 
     #[test]
@@ -281,11 +253,7 @@ mod tests {
             day.complaints = day.inbox / 100; // 1%
             r.end_of_day(&p, &day);
         }
-        assert!(
-            r.trust < 0.3,
-            "trust {} after 5 days at 1% complaints",
-            r.trust
-        );
+        assert!(r.trust < 0.3, "trust {} after 5 days at 1% complaints", r.trust);
     }
 
     #[test]
@@ -295,11 +263,7 @@ mod tests {
         for _ in 0..30 {
             r.end_of_day(&p, &DayTraffic::default());
         }
-        assert!(
-            (r.trust - r.baseline).abs() < 0.1 * (0.9 - r.baseline),
-            "trust {}",
-            r.trust
-        );
+        assert!((r.trust - r.baseline).abs() < 0.1 * (0.9 - r.baseline), "trust {}", r.trust);
         assert!(r.history_daily < 0.06 * 20_000.0);
     }
 
@@ -312,12 +276,7 @@ mod tests {
         let mut day = clean_day(20_000);
         day.fresh = 100_000;
         spiked.end_of_day(&p, &day);
-        assert!(
-            spiked.trust < steady.trust - 0.1,
-            "spiked {} steady {}",
-            spiked.trust,
-            steady.trust
-        );
+        assert!(spiked.trust < steady.trust - 0.1, "spiked {} steady {}", spiked.trust, steady.trust);
     }
 
     #[test]

@@ -85,12 +85,7 @@ impl Aggregates {
     pub fn new(result: &RunResult) -> Self {
         let max_day = result.records.iter().map(|r| r.day).max().unwrap_or(0);
         let n_days = result.horizon_days.max(max_day) as usize;
-        let max_provider = result
-            .records
-            .iter()
-            .map(|r| r.provider + 1)
-            .max()
-            .unwrap_or(0);
+        let max_provider = result.records.iter().map(|r| r.provider + 1).max().unwrap_or(0);
         let n_providers = result.provider_names.len().max(max_provider);
         let any_dedicated = result.ip_dedicated.iter().any(|&d| d);
         let mut cells = vec![Cell::default(); n_days * n_providers];
@@ -99,18 +94,13 @@ impl Aggregates {
             let cell = &mut cells[day_index * n_providers + r.provider];
             cell.counts.add(&r.counts);
             cell.queued += r.queued;
-            let counts_for_reputation =
-                !any_dedicated || result.ip_dedicated.get(r.ip).copied().unwrap_or(false);
+            let counts_for_reputation = !any_dedicated || result.ip_dedicated.get(r.ip).copied().unwrap_or(false);
             if counts_for_reputation && r.reputation.is_finite() {
                 cell.rep_sum += r.reputation;
                 cell.rep_n += 1;
             }
         }
-        Self {
-            n_days,
-            n_providers,
-            cells,
-        }
+        Self { n_days, n_providers, cells }
     }
 
     /// The cell of 0-based `day_index` and `provider`.
@@ -120,10 +110,7 @@ impl Aggregates {
 
     /// The cells of one provider, day by day.
     pub fn provider_days(&self, provider: usize) -> impl DoubleEndedIterator<Item = &Cell> + '_ {
-        self.cells
-            .iter()
-            .skip(provider)
-            .step_by(self.n_providers.max(1))
+        self.cells.iter().skip(provider).step_by(self.n_providers.max(1))
     }
 
     /// Counts of `provider` summed over the run.
@@ -155,9 +142,7 @@ impl Aggregates {
 
     /// Reputation of `provider` on the last day that has a record for it.
     pub fn final_reputation(&self, provider: usize) -> Option<f64> {
-        self.provider_days(provider)
-            .rev()
-            .find_map(Cell::reputation)
+        self.provider_days(provider).rev().find_map(Cell::reputation)
     }
 
     /// Share of all sent mail that went to `provider`, in [0, 1] (0 if nothing was sent).
@@ -194,11 +179,8 @@ mod tests {
         let result = testdata::small();
         let agg = Aggregates::new(&result);
         // In `small`, only IP 0 is dedicated.
-        let expected = result
-            .records
-            .iter()
-            .find(|r| r.day == 10 && r.provider == 1 && r.ip == 0)
-            .map(|r| r.reputation);
+        let expected =
+            result.records.iter().find(|r| r.day == 10 && r.provider == 1 && r.ip == 0).map(|r| r.reputation);
         assert_eq!(agg.final_reputation(1), expected);
     }
 
@@ -207,12 +189,8 @@ mod tests {
         let mut result = testdata::small();
         result.ip_dedicated = vec![false, false];
         let agg = Aggregates::new(&result);
-        let reps: Vec<f64> = result
-            .records
-            .iter()
-            .filter(|r| r.day == 3 && r.provider == 2)
-            .map(|r| r.reputation)
-            .collect();
+        let reps: Vec<f64> =
+            result.records.iter().filter(|r| r.day == 3 && r.provider == 2).map(|r| r.reputation).collect();
         let mean = reps.iter().sum::<f64>() / reps.len() as f64;
         let got = agg.cell(2, 2).reputation().unwrap_or(f64::NAN);
         assert!((got - mean).abs() < 1e-12);
@@ -224,15 +202,7 @@ mod tests {
         assert_eq!(inbox_rate(&zero), None);
         assert_eq!(complaint_rate(&zero), None);
         assert_eq!(deferral_rate(&zero), None);
-        let c = Counts {
-            sent: 10,
-            inbox: 8,
-            junk: 1,
-            deferred: 2,
-            bounced: 1,
-            complaints: 2,
-            ..Counts::default()
-        };
+        let c = Counts { sent: 10, inbox: 8, junk: 1, deferred: 2, bounced: 1, complaints: 2, ..Counts::default() };
         assert_eq!(inbox_rate(&c), Some(0.8));
         assert_eq!(complaint_rate(&c), Some(0.25));
         assert_eq!(attempts(&c), 12);

@@ -105,11 +105,7 @@ mod tests {
             .skip(1)
             .map(|line| {
                 let f: Vec<&str> = line.split(',').collect();
-                (
-                    f[0].parse().unwrap_or(0),
-                    f[1].to_string(),
-                    f[2].to_string(),
-                )
+                (f[0].parse().unwrap_or(0), f[1].to_string(), f[2].to_string())
             })
             .collect();
         assert_eq!(keys[0], (1, "gmail".to_string(), "ip-a".to_string()));
@@ -117,10 +113,7 @@ mod tests {
         assert_eq!(keys[2], (1, "microsoft".to_string(), "ip-a".to_string()));
         assert_eq!(keys[6], (2, "gmail".to_string(), "ip-a".to_string()));
         let order = |p: &str| result.provider_names.iter().position(|n| n == p);
-        let idx: Vec<_> = keys
-            .iter()
-            .map(|(d, p, ip)| (*d, order(p), ip.clone()))
-            .collect();
+        let idx: Vec<_> = keys.iter().map(|(d, p, ip)| (*d, order(p), ip.clone())).collect();
         let mut sorted = idx.clone();
         sorted.sort();
         assert_eq!(idx, sorted);

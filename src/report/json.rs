@@ -100,10 +100,7 @@ fn build<'a>(result: &'a RunResult, scenario_file: Option<&'a str>) -> Summary<'
         .ip_names
         .iter()
         .enumerate()
-        .map(|(i, name)| IpSummary {
-            name,
-            dedicated: result.ip_dedicated.get(i).copied().unwrap_or(false),
-        })
+        .map(|(i, name)| IpSummary { name, dedicated: result.ip_dedicated.get(i).copied().unwrap_or(false) })
         .collect();
     Summary {
         ipwarm_version: crate::VERSION,
@@ -214,30 +211,19 @@ mod tests {
         let v = summary_json(&result, None);
         let providers = v["providers"].as_array().cloned().unwrap_or_default();
         assert_eq!(providers.len(), 3);
-        let names: Vec<&str> = providers
-            .iter()
-            .filter_map(|p| p["name"].as_str())
-            .collect();
+        let names: Vec<&str> = providers.iter().filter_map(|p| p["name"].as_str()).collect();
         assert_eq!(names, ["gmail", "microsoft", "yahoo"]);
         assert_eq!(providers[0]["warm_day"], 6);
         assert_eq!(providers[1]["warm_day"], Value::Null);
         assert!(providers[1].get("warm_day").is_some());
         assert_eq!(providers[2]["warm_day"], 9);
         // Final reputation of the dedicated IP (ip-a) on day 10, provider 0.
-        let rep = providers[0]["final_reputation"]
-            .as_f64()
-            .unwrap_or(f64::NAN);
+        let rep = providers[0]["final_reputation"].as_f64().unwrap_or(f64::NAN);
         assert!((rep - 0.85).abs() < 1e-9);
         assert_eq!(providers[0]["final_level"], "High");
-        let sent: u64 = providers
-            .iter()
-            .filter_map(|p| p["totals"]["sent"].as_u64())
-            .sum();
+        let sent: u64 = providers.iter().filter_map(|p| p["totals"]["sent"].as_u64()).sum();
         assert_eq!(sent, result.totals.sent);
-        let queued: u64 = providers
-            .iter()
-            .filter_map(|p| p["totals"]["queued_at_end"].as_u64())
-            .sum();
+        let queued: u64 = providers.iter().filter_map(|p| p["totals"]["queued_at_end"].as_u64()).sum();
         assert_eq!(queued, result.queued_at_end);
     }
 

@@ -7,11 +7,7 @@ use crate::sim::{Counts, ReputationLevel, RunResult};
 
 /// Percentage `n / d * 100` with `decimals` decimals, or `-` when `d` is zero.
 fn pct(n: u64, d: u64, decimals: usize) -> String {
-    if d == 0 {
-        "-".to_string()
-    } else {
-        format!("{:.*}", decimals, n as f64 * 100.0 / d as f64)
-    }
+    if d == 0 { "-".to_string() } else { format!("{:.*}", decimals, n as f64 * 100.0 / d as f64) }
 }
 
 /// The cells of one row after the provider name.
@@ -42,40 +38,17 @@ fn row_cells(c: &Counts, total_sent: u64, level: String, warm: String) -> [Strin
 /// Lines end with `\n`.
 pub fn summary_table(result: &RunResult) -> String {
     let agg = Aggregates::new(result);
-    let header = [
-        "provider", "sent%", "inbox%", "junk%", "block%", "expir%", "compl%", "level", "warm",
-    ];
+    let header = ["provider", "sent%", "inbox%", "junk%", "block%", "expir%", "compl%", "level", "warm"];
     let mut rows: Vec<[String; 9]> = Vec::with_capacity(agg.n_providers + 1);
     for p in 0..agg.n_providers {
-        let level = agg
-            .final_reputation(p)
-            .map_or("-", |s| ReputationLevel::from_score(s).as_str());
-        let warm = result
-            .warm_day
-            .get(p)
-            .copied()
-            .flatten()
-            .map_or_else(|| "-".to_string(), |d| d.to_string());
-        let cells = row_cells(
-            &agg.provider_totals(p),
-            result.totals.sent,
-            level.to_string(),
-            warm,
-        );
-        rows.push(prepend(
-            name_of(&result.provider_names, p).into_owned(),
-            cells,
-        ));
+        let level = agg.final_reputation(p).map_or("-", |s| ReputationLevel::from_score(s).as_str());
+        let warm = result.warm_day.get(p).copied().flatten().map_or_else(|| "-".to_string(), |d| d.to_string());
+        let cells = row_cells(&agg.provider_totals(p), result.totals.sent, level.to_string(), warm);
+        rows.push(prepend(name_of(&result.provider_names, p).into_owned(), cells));
     }
-    let n_warm = (0..agg.n_providers)
-        .filter(|&p| result.warm_day.get(p).copied().flatten().is_some())
-        .count();
-    let total_cells = row_cells(
-        &result.totals,
-        result.totals.sent,
-        "-".to_string(),
-        format!("{n_warm}/{}", agg.n_providers),
-    );
+    let n_warm = (0..agg.n_providers).filter(|&p| result.warm_day.get(p).copied().flatten().is_some()).count();
+    let total_cells =
+        row_cells(&result.totals, result.totals.sent, "-".to_string(), format!("{n_warm}/{}", agg.n_providers));
     let total = prepend("total".to_string(), total_cells);
 
     let mut widths = header.map(str::len);
@@ -84,10 +57,8 @@ pub fn summary_table(result: &RunResult) -> String {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let mut out = format!(
-        "scenario: {}   seed: {}   horizon: {} days\n",
-        result.scenario, result.seed, result.horizon_days
-    );
+    let mut out =
+        format!("scenario: {}   seed: {}   horizon: {} days\n", result.scenario, result.seed, result.horizon_days);
     let header_row = header.map(str::to_string);
     push_row(&mut out, &header_row, &widths);
     let rule_len = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
@@ -115,11 +86,7 @@ fn push_row(out: &mut String, row: &[String; 9], widths: &[usize; 9]) {
     let mut line = String::new();
     for (i, (cell, &w)) in row.iter().zip(widths).enumerate() {
         // Writing to a String cannot fail.
-        let _ = if i == 0 {
-            write!(line, "{cell:<w$}")
-        } else {
-            write!(line, "  {cell:>w$}")
-        };
+        let _ = if i == 0 { write!(line, "{cell:<w$}") } else { write!(line, "  {cell:>w$}") };
     }
     out.push_str(line.trim_end());
     out.push('\n');
@@ -139,10 +106,7 @@ mod tests {
         assert!(lines[0].contains("seed: 7"));
         assert!(lines[0].contains("horizon: 10 days"));
         for name in &result.provider_names {
-            assert!(
-                lines.iter().any(|l| l.starts_with(name.as_str())),
-                "no row for {name}\n{table}"
-            );
+            assert!(lines.iter().any(|l| l.starts_with(name.as_str())), "no row for {name}\n{table}");
         }
         let total = lines.last().copied().unwrap_or_default();
         assert!(total.starts_with("total"));
@@ -165,15 +129,9 @@ mod tests {
     #[test]
     fn warm_day_dash_when_never_warm() {
         let table = summary_table(&testdata::small());
-        let microsoft = table
-            .lines()
-            .find(|l| l.starts_with("microsoft"))
-            .unwrap_or_default();
+        let microsoft = table.lines().find(|l| l.starts_with("microsoft")).unwrap_or_default();
         assert!(microsoft.ends_with(" -"));
-        let gmail = table
-            .lines()
-            .find(|l| l.starts_with("gmail"))
-            .unwrap_or_default();
+        let gmail = table.lines().find(|l| l.starts_with("gmail")).unwrap_or_default();
         assert!(gmail.ends_with(" 6"));
     }
 }

@@ -18,12 +18,7 @@ fn finish(mut result: RunResult) -> RunResult {
         totals.add(&r.counts);
     }
     result.totals = totals;
-    result.queued_at_end = result
-        .records
-        .iter()
-        .filter(|r| r.day == result.horizon_days)
-        .map(|r| r.queued)
-        .sum();
+    result.queued_at_end = result.records.iter().filter(|r| r.day == result.horizon_days).map(|r| r.queued).sum();
     result
 }
 
@@ -50,9 +45,7 @@ pub fn small() -> RunResult {
                     opens: sent / 5,
                     trap_hits: u64::from(day == 2 && ip == 1),
                 };
-                let reputation = (0.15 + 0.07 * f64::from(day) + 0.03 * provider as f64
-                    - 0.05 * ip as f64)
-                    .min(1.0);
+                let reputation = (0.15 + 0.07 * f64::from(day) + 0.03 * provider as f64 - 0.05 * ip as f64).min(1.0);
                 records.push(DailyRecord {
                     day,
                     ip,
@@ -71,11 +64,7 @@ pub fn small() -> RunResult {
         horizon_days: 10,
         ip_names: vec!["ip-a".to_string(), "ip-b".to_string()],
         ip_dedicated: vec![true, false],
-        provider_names: vec![
-            "gmail".to_string(),
-            "microsoft".to_string(),
-            "yahoo".to_string(),
-        ],
+        provider_names: vec!["gmail".to_string(), "microsoft".to_string(), "yahoo".to_string()],
         records,
         totals: Counts::default(),
         queued_at_end: 0,
@@ -100,8 +89,7 @@ pub fn realistic() -> RunResult {
             for p in 0..providers.len() {
                 let key = u64::from(day) * 1000 + ip as u64 * 100 + p as u64;
                 let wobble = noise(key) - 0.5;
-                let rep =
-                    (0.3 + 0.6 * (1.0 - (-speeds[p] * t).exp()) + 0.03 * wobble).clamp(0.0, 1.0);
+                let rep = (0.3 + 0.6 * (1.0 - (-speeds[p] * t).exp()) + 0.03 * wobble).clamp(0.0, 1.0);
                 if ip == 0 && rep >= 0.8 && warm_day[p].is_none() {
                     warm_day[p] = Some(day);
                 }
@@ -111,8 +99,7 @@ pub fn realistic() -> RunResult {
                 let expired = n * 0.03 * (1.0 - rep).powi(3);
                 let accepted = (n - blocked - bounced - expired).max(0.0);
                 let inbox = accepted * (0.15 + rep).min(0.98);
-                let complaint_rate =
-                    (0.0004 + 0.005 * (1.0 - rep).powi(2)) * (0.6 + 0.8 * noise(key ^ 0xABCD));
+                let complaint_rate = (0.0004 + 0.005 * (1.0 - rep).powi(2)) * (0.6 + 0.8 * noise(key ^ 0xABCD));
                 let complaints = (inbox * complaint_rate).round() as u64;
                 let counts = Counts {
                     sent: n.round() as u64,

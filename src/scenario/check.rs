@@ -51,12 +51,7 @@ pub(crate) fn num(v: f64) -> String {
     } else {
         let rounded = (v * 1e9).round() / 1e9;
         let tiny = v.abs() < 1e-4;
-        if rounded.is_finite() && !tiny {
-            rounded
-        } else {
-            v
-        }
-        .to_string()
+        if rounded.is_finite() && !tiny { rounded } else { v }.to_string()
     }
 }
 
@@ -70,11 +65,7 @@ pub(crate) struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// An empty context for file `file` located by `loc`.
     pub(crate) fn new(file: &'a str, loc: &'a Locator<'a>) -> Self {
-        Self {
-            file,
-            loc,
-            problems: Vec::new(),
-        }
+        Self { file, loc, problems: Vec::new() }
     }
 
     /// The locator of the document.
@@ -156,24 +147,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// A required float, range-checked.
-    pub(crate) fn req_f64(
-        &mut self,
-        field: &Opt<f64>,
-        path: &KeyPath,
-        bound: Bound,
-    ) -> Option<f64> {
+    pub(crate) fn req_f64(&mut self, field: &Opt<f64>, path: &KeyPath, bound: Bound) -> Option<f64> {
         let v = self.require(field, path)?;
         self.check_f64(v, path, bound)
     }
 
     /// An optional float with a default: `None` only if present and invalid.
-    pub(crate) fn f64_or(
-        &mut self,
-        field: &Opt<f64>,
-        path: &KeyPath,
-        bound: Bound,
-        default: f64,
-    ) -> Option<f64> {
+    pub(crate) fn f64_or(&mut self, field: &Opt<f64>, path: &KeyPath, bound: Bound, default: f64) -> Option<f64> {
         match field {
             None => Some(default),
             f => self.f64(f, path, bound),
@@ -196,25 +176,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// An optional integer in `min..=max`.
-    pub(crate) fn int(
-        &mut self,
-        field: &Opt<i64>,
-        path: &KeyPath,
-        min: i64,
-        max: i64,
-    ) -> Option<i64> {
+    pub(crate) fn int(&mut self, field: &Opt<i64>, path: &KeyPath, min: i64, max: i64) -> Option<i64> {
         let v = self.get(field, path)?;
         self.check_int(v, path, min, max)
     }
 
     /// An optional integer in `min..=max` with a default: `None` only if present and invalid.
-    pub(crate) fn int_or(
-        &mut self,
-        field: &Opt<i64>,
-        path: &KeyPath,
-        range: (i64, i64),
-        default: i64,
-    ) -> Option<i64> {
+    pub(crate) fn int_or(&mut self, field: &Opt<i64>, path: &KeyPath, range: (i64, i64), default: i64) -> Option<i64> {
         match field {
             None => Some(default),
             f => self.int(f, path, range.0, range.1),
@@ -222,13 +190,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A required integer in `min..=max`.
-    pub(crate) fn req_int(
-        &mut self,
-        field: &Opt<i64>,
-        path: &KeyPath,
-        min: i64,
-        max: i64,
-    ) -> Option<i64> {
+    pub(crate) fn req_int(&mut self, field: &Opt<i64>, path: &KeyPath, min: i64, max: i64) -> Option<i64> {
         let v = self.require(field, path)?;
         self.check_int(v, path, min, max)
     }
@@ -255,22 +217,10 @@ mod tests {
         assert_eq!(num(f64::NEG_INFINITY), "-inf");
         assert_eq!(num(1e-6), "0.000001");
         assert_eq!(num(-1e-12), "-0.000000000001");
-        assert_eq!(
-            Bound::Prob.violation(1.5).as_deref(),
-            Some("must be in [0, 1], got 1.5")
-        );
-        assert_eq!(
-            Bound::Any.violation(f64::NAN).as_deref(),
-            Some("must be a finite number, got nan")
-        );
-        assert_eq!(
-            Bound::Above(1.0).violation(1.0).as_deref(),
-            Some("must be > 1, got 1")
-        );
+        assert_eq!(Bound::Prob.violation(1.5).as_deref(), Some("must be in [0, 1], got 1.5"));
+        assert_eq!(Bound::Any.violation(f64::NAN).as_deref(), Some("must be a finite number, got nan"));
+        assert_eq!(Bound::Above(1.0).violation(1.0).as_deref(), Some("must be > 1, got 1"));
         assert_eq!(Bound::AtLeast(1.0).violation(1.0), None);
-        assert_eq!(
-            Bound::NonNeg.violation(-0.5).as_deref(),
-            Some("must be >= 0, got -0.5")
-        );
+        assert_eq!(Bound::NonNeg.violation(-0.5).as_deref(), Some("must be >= 0, got -0.5"));
     }
 }

@@ -54,11 +54,7 @@ pub enum ScenarioError {
 }
 
 fn lines(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(Problem::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
+    problems.iter().map(Problem::to_string).collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(test)]
@@ -74,19 +70,9 @@ mod tests {
             key_path: "audience.size".into(),
             message: "must be > 0, got -5".into(),
         };
-        assert_eq!(
-            p.to_string(),
-            "scenario.toml:12:9: audience.size: must be > 0, got -5"
-        );
-        let q = Problem {
-            key_path: String::new(),
-            line: 1,
-            col: 1,
-            ..p.clone()
-        };
-        let e = ScenarioError::Invalid {
-            problems: vec![q, p],
-        };
+        assert_eq!(p.to_string(), "scenario.toml:12:9: audience.size: must be > 0, got -5");
+        let q = Problem { key_path: String::new(), line: 1, col: 1, ..p.clone() };
+        let e = ScenarioError::Invalid { problems: vec![q, p] };
         assert_eq!(
             e.to_string(),
             "scenario.toml:1:1: must be > 0, got -5\nscenario.toml:12:9: audience.size: must be > 0, got -5"

@@ -6,8 +6,7 @@ use serde::de::{self, Visitor};
 
 use super::path::{KeyPath, Seg};
 use super::raw::{
-    RawAudience, RawFeedback, RawIp, RawProvider, RawReply, RawRetry, RawScenario, RawSegment,
-    RawSending, RawStrategy,
+    RawAudience, RawFeedback, RawIp, RawProvider, RawReply, RawRetry, RawScenario, RawSegment, RawSending, RawStrategy,
 };
 
 /// The field names serde's derive passes for struct `T`.
@@ -64,20 +63,13 @@ pub(crate) fn known_keys(table: &KeyPath) -> &'static [&'static str] {
         [Some("strategy")] => fields_of::<RawStrategy>(),
         [Some("providers"), Some(_)] => fields_of::<RawProvider>(),
         [Some("providers"), Some(_), Some("feedback")] => fields_of::<RawFeedback>(),
-        [
-            Some("providers"),
-            Some(_),
-            Some("defer_reply" | "block_reply" | "bounce_reply"),
-        ] => fields_of::<RawReply>(),
+        [Some("providers"), Some(_), Some("defer_reply" | "block_reply" | "bounce_reply")] => fields_of::<RawReply>(),
         _ => &[],
     }
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
-pub(crate) fn closest<'c>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'c str>,
-) -> Option<&'c str> {
+pub(crate) fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let len = word.chars().count();
     let limit = (len / 3).max(1);
     candidates
@@ -109,11 +101,7 @@ pub(crate) fn one_of_message(what: &str, got: &str, options: &[&str]) -> String 
 
 /// `a`, `b`, `c` with backticks.
 pub(crate) fn list(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// Edit distance between `a` and `b` in characters, counting an insertion, a
@@ -132,9 +120,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[i - 2][j - 2] + 1);
             }
@@ -152,17 +138,7 @@ mod tests {
     fn field_lists_come_from_the_raw_types() {
         assert!(known_keys(&KeyPath::root()).contains(&"horizon_days"));
         let seg = KeyPath::root().key("audience").key("segments").index(0);
-        assert_eq!(
-            known_keys(&seg),
-            [
-                "name",
-                "share",
-                "open_rate",
-                "complaint_rate",
-                "invalid_rate",
-                "trap_rate"
-            ]
-        );
+        assert_eq!(known_keys(&seg), ["name", "share", "open_rate", "complaint_rate", "invalid_rate", "trap_rate"]);
         let reply = KeyPath::root().key("providers").key("x").key("block_reply");
         assert_eq!(known_keys(&reply), ["code", "text"]);
         assert!(known_keys(&KeyPath::root().key("providers").key("x")).contains(&"spike_ratio"));
@@ -173,19 +149,10 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("gmial", "gmail"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(
-            closest("open_rat", ["name", "open_rate"]),
-            Some("open_rate")
-        );
+        assert_eq!(closest("open_rat", ["name", "open_rate"]), Some("open_rate"));
         assert_eq!(closest("horizon", ["horizon_days", "seed"]), None);
         assert_eq!(closest("gmial", ["gmail", "yahoo"]), Some("gmail"));
-        assert_eq!(
-            unknown_key_message("sze", &["size", "providers"]),
-            "unknown key, did you mean `size`?"
-        );
-        assert_eq!(
-            unknown_key_message("x", &["a", "b"]),
-            "unknown key, expected one of `a`, `b`"
-        );
+        assert_eq!(unknown_key_message("sze", &["size", "providers"]), "unknown key, did you mean `size`?");
+        assert_eq!(unknown_key_message("x", &["a", "b"]), "unknown key, expected one of `a`, `b`");
     }
 }

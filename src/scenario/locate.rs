@@ -36,31 +36,18 @@ impl Node {
     fn build(value: &Spanned<DeValue<'_>>, key: Option<Range<usize>>) -> Self {
         let children = match value.get_ref() {
             DeValue::Table(table) => Self::table_children(table),
-            DeValue::Array(array) => array
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Seg::Index(i), Self::build(v, None)))
-                .collect(),
+            DeValue::Array(array) => {
+                array.iter().enumerate().map(|(i, v)| (Seg::Index(i), Self::build(v, None))).collect()
+            }
             _ => Vec::new(),
         };
-        Self {
-            key,
-            value: value.span(),
-            children,
-        }
+        Self { key, value: value.span(), children }
     }
 
     /// Children of a table, in the order their keys appear in the text.
     fn table_children(table: &DeTable<'_>) -> Vec<(Seg, Node)> {
-        let mut children: Vec<(Seg, Node)> = table
-            .iter()
-            .map(|(k, v)| {
-                (
-                    Seg::Key(k.get_ref().to_string()),
-                    Self::build(v, Some(k.span())),
-                )
-            })
-            .collect();
+        let mut children: Vec<(Seg, Node)> =
+            table.iter().map(|(k, v)| (Seg::Key(k.get_ref().to_string()), Self::build(v, Some(k.span())))).collect();
         children.sort_by_key(|(_, n)| n.key.as_ref().map_or(n.value.start, |k| k.start));
         children
     }
@@ -88,31 +75,16 @@ impl<'a> Locator<'a> {
     pub(crate) fn new(text: &'a str, doc: &Spanned<DeTable<'_>>) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        let root = Node {
-            key: None,
-            value: 0..0,
-            children: Node::table_children(doc.get_ref()),
-        };
-        Self {
-            text,
-            line_starts,
-            root,
-        }
+        let root = Node { key: None, value: 0..0, children: Node::table_children(doc.get_ref()) };
+        Self { text, line_starts, root }
     }
 
     /// The 1-based line and column of byte `offset`.
     pub(crate) fn pos(&self, offset: usize) -> Pos {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self
-            .line_starts
-            .get(line.wrapping_sub(1))
-            .copied()
-            .unwrap_or(0);
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let start = self.line_starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
+        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
         Pos { line, col: col + 1 }
     }
 
@@ -231,10 +203,7 @@ daily_volumes = [50,
     fn dotted_keys() {
         assert_eq!(at(DOC, "a.b.c"), ((2, 5), (2, 9)));
         assert_eq!(at(DOC, "a.b"), ((2, 3), (2, 3)));
-        assert_eq!(
-            at(DOC, "providers.gmail.defer_reply.code"),
-            ((19, 13), (19, 20))
-        );
+        assert_eq!(at(DOC, "providers.gmail.defer_reply.code"), ((19, 13), (19, 20)));
     }
 
     #[test]
@@ -247,10 +216,7 @@ daily_volumes = [50,
     #[test]
     fn inline_tables() {
         assert_eq!(at(DOC, "providers.gmail.feedback"), ((18, 1), (18, 12)));
-        assert_eq!(
-            at(DOC, "providers.gmail.feedback.delay_hours"),
-            ((18, 29), (18, 43))
-        );
+        assert_eq!(at(DOC, "providers.gmail.feedback.delay_hours"), ((18, 29), (18, 43)));
     }
 
     #[test]
@@ -281,18 +247,9 @@ daily_volumes = [50,
         let doc = DeTable::parse(DOC).expect("valid toml");
         let loc = Locator::new(DOC, &doc);
         let offset_of = |needle: &str| DOC.find(needle).expect("needle");
-        assert_eq!(
-            loc.path_at(offset_of("0.2")).to_string(),
-            "audience.segments[1].share"
-        );
-        assert_eq!(
-            loc.path_at(offset_of("200")).to_string(),
-            "strategy.daily_volumes[2]"
-        );
-        assert_eq!(
-            loc.path_at(offset_of("3 }")).to_string(),
-            "providers.gmail.feedback.delay_hours"
-        );
+        assert_eq!(loc.path_at(offset_of("0.2")).to_string(), "audience.segments[1].share");
+        assert_eq!(loc.path_at(offset_of("200")).to_string(), "strategy.daily_volumes[2]");
+        assert_eq!(loc.path_at(offset_of("3 }")).to_string(), "providers.gmail.feedback.delay_hours");
         assert_eq!(loc.path_at(offset_of("[strategy]")).to_string(), "strategy");
         assert_eq!(loc.path_at(0).to_string(), "name");
         assert_eq!(loc.path_at(offset_of("\n\n[audience]")).to_string(), "");

@@ -66,10 +66,8 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
 
 /// Reads and parses the scenario file at `path`.
 pub fn parse_file(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
     parse(&text, &path.display().to_string())
 }
 
@@ -79,18 +77,11 @@ pub fn default_scenario() -> Result<Scenario, ScenarioError> {
 }
 
 /// Deserializes the raw document, reporting unknown keys, then validates it.
-fn deserialize_and_validate(
-    ctx: &mut Ctx<'_>,
-    text: &str,
-    de: toml::Deserializer<'_>,
-) -> Option<Scenario> {
+fn deserialize_and_validate(ctx: &mut Ctx<'_>, text: &str, de: toml::Deserializer<'_>) -> Option<Scenario> {
     let mut unknown = Vec::new();
-    let raw: Result<RawScenario, _> =
-        serde_ignored::deserialize(de, |p| unknown.push(key_path(&p)));
+    let raw: Result<RawScenario, _> = serde_ignored::deserialize(de, |p| unknown.push(key_path(&p)));
     for path in &unknown {
-        let known = path
-            .parent()
-            .map_or(&[][..], |parent| keys::known_keys(&parent));
+        let known = path.parent().map_or(&[][..], |parent| keys::known_keys(&parent));
         let message = keys::unknown_key_message(path.last_key().unwrap_or_default(), known);
         ctx.report_key(path, message);
     }
@@ -140,12 +131,7 @@ fn report_toml_error(ctx: &mut Ctx<'_>, text: &str, e: &toml::de::Error) {
 
 /// toml's message as a problem message: first line, lower-case start, no final period.
 fn toml_message(message: &str) -> String {
-    let line = message
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .trim_end_matches('.');
+    let line = message.lines().next().unwrap_or_default().trim().trim_end_matches('.');
     let mut chars = line.chars();
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
@@ -171,8 +157,6 @@ fn key_path(p: &serde_ignored::Path<'_>) -> KeyPath {
         P::Root => KeyPath::root(),
         P::Seq { parent, index } => key_path(parent).index(*index),
         P::Map { parent, key } => key_path(parent).key(key),
-        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
-            key_path(parent)
-        }
+        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => key_path(parent),
     }
 }

@@ -75,24 +75,9 @@ pub(crate) fn apply_overrides(
         }
     }
     let replies = [
-        (
-            "defer_reply",
-            &raw.defer_reply,
-            &mut params.defer_reply,
-            '4',
-        ),
-        (
-            "block_reply",
-            &raw.block_reply,
-            &mut params.block_reply,
-            '5',
-        ),
-        (
-            "bounce_reply",
-            &raw.bounce_reply,
-            &mut params.bounce_reply,
-            '5',
-        ),
+        ("defer_reply", &raw.defer_reply, &mut params.defer_reply, '4'),
+        ("block_reply", &raw.block_reply, &mut params.block_reply, '5'),
+        ("bounce_reply", &raw.bounce_reply, &mut params.bounce_reply, '5'),
     ];
     for (key, raw_reply, reply, class) in replies {
         if let Some(r) = raw_reply {
@@ -144,15 +129,9 @@ fn ordered(
         return true;
     }
     if high_set {
-        ctx.report(
-            &path.key(high_key),
-            format!("must be >= {low_key} ({}), got {}", num(low), num(high)),
-        );
+        ctx.report(&path.key(high_key), format!("must be >= {low_key} ({}), got {}", num(low), num(high)));
     } else {
-        ctx.report(
-            &path.key(low_key),
-            format!("must be <= {high_key} ({}), got {}", num(high), num(low)),
-        );
+        ctx.report(&path.key(low_key), format!("must be <= {high_key} ({}), got {}", num(high), num(low)));
     }
     false
 }
@@ -164,26 +143,15 @@ fn feedback(ctx: &mut Ctx<'_>, raw: &RawFeedback, path: &KeyPath) -> Option<Feed
     let delay_path = path.key("delay_hours");
     let fb = match kind.as_str() {
         "per_message" => {
-            let delay = ctx.int_or(
-                &raw.delay_hours,
-                &delay_path,
-                (0, i64::MAX),
-                DEFAULT_FEEDBACK_DELAY_HOURS,
-            )?;
-            FeedbackLoop::PerMessage {
-                delay_hours: u64::try_from(delay).ok()?,
-            }
+            let delay = ctx.int_or(&raw.delay_hours, &delay_path, (0, i64::MAX), DEFAULT_FEEDBACK_DELAY_HOURS)?;
+            FeedbackLoop::PerMessage { delay_hours: u64::try_from(delay).ok()? }
         }
         "daily_aggregate" | "none" => {
             ctx.foreign_keys(path, &kind, &[("delay_hours", raw.delay_hours.is_some())]);
             if raw.delay_hours.is_some() {
                 return None;
             }
-            if kind == "none" {
-                FeedbackLoop::None
-            } else {
-                FeedbackLoop::DailyAggregate
-            }
+            if kind == "none" { FeedbackLoop::None } else { FeedbackLoop::DailyAggregate }
         }
         other => {
             ctx.report(&kind_path, one_of_message("kind", other, &FEEDBACK_KINDS));
@@ -194,22 +162,13 @@ fn feedback(ctx: &mut Ctx<'_>, raw: &RawFeedback, path: &KeyPath) -> Option<Feed
 }
 
 /// Applies `{ code = ..., text = ... }` to `reply`; the code must be of class `class` (`4` or `5`).
-fn reply(
-    ctx: &mut Ctx<'_>,
-    raw: &RawReply,
-    path: &KeyPath,
-    reply: &mut SmtpReply,
-    class: char,
-) -> bool {
+fn reply(ctx: &mut Ctx<'_>, raw: &RawReply, path: &KeyPath, reply: &mut SmtpReply, class: char) -> bool {
     let mut ok = true;
     let code_path = path.key("code");
     match ctx.get(&raw.code, &code_path) {
         Some(code) if code.starts_with(class) => reply.code = code,
         Some(code) => {
-            ctx.report(
-                &code_path,
-                format!("must be a {class}xx reply code, got {code:?}"),
-            );
+            ctx.report(&code_path, format!("must be a {class}xx reply code, got {code:?}"));
             ok = false;
         }
         None => ok &= raw.code.is_none(),

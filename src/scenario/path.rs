@@ -151,11 +151,7 @@ mod tests {
 
     #[test]
     fn prints_and_parses_back() {
-        let p = KeyPath::root()
-            .key("audience")
-            .key("segments")
-            .index(2)
-            .key("share");
+        let p = KeyPath::root().key("audience").key("segments").index(2).key("share");
         assert_eq!(p.to_string(), "audience.segments[2].share");
         assert_eq!(KeyPath::parse("audience.segments[2].share"), Some(p));
         let q = KeyPath::root().key("providers").key("gmx.de").key("x");

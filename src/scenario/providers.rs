@@ -23,10 +23,7 @@ pub(crate) fn providers(
     let tables_path = KeyPath::root().key("providers");
     let empty = BTreeMap::new();
     let tables = tables.unwrap_or(&empty);
-    let names = shares
-        .as_ref()
-        .map(|s| in_file_order(ctx, s, &shares_path))
-        .unwrap_or_default();
+    let names = shares.as_ref().map(|s| in_file_order(ctx, s, &shares_path)).unwrap_or_default();
     for table in tables.keys().filter(|t| !names.contains(t)) {
         let mut msg = format!("provider `{table}` has no share in audience.providers");
         if let Some(near) = closest(table, names.iter().map(String::as_str)) {
@@ -69,31 +66,15 @@ fn check_orphan(ctx: &mut Ctx<'_>, name: &str, table: &RawProvider) {
         Some(Field::Ok(p)) => ProviderParams::preset(p),
         _ => None,
     };
-    let base = preset
-        .or_else(|| ProviderParams::preset(name))
-        .or_else(|| ProviderParams::preset("other"));
+    let base = preset.or_else(|| ProviderParams::preset(name)).or_else(|| ProviderParams::preset("other"));
     if let Some(base) = base {
-        let _ = apply_overrides(
-            ctx,
-            table,
-            &KeyPath::root().key("providers").key(name),
-            base,
-        );
+        let _ = apply_overrides(ctx, table, &KeyPath::root().key("providers").key(name), base);
     }
 }
 
 /// The provider names of `shares`, in the order they appear in the file.
-fn in_file_order(
-    ctx: &Ctx<'_>,
-    shares: &BTreeMap<String, Field<f64>>,
-    path: &KeyPath,
-) -> Vec<String> {
-    let mut names: Vec<String> = ctx
-        .loc()
-        .keys(path)
-        .into_iter()
-        .filter(|k| shares.contains_key(k))
-        .collect();
+fn in_file_order(ctx: &Ctx<'_>, shares: &BTreeMap<String, Field<f64>>, path: &KeyPath) -> Vec<String> {
+    let mut names: Vec<String> = ctx.loc().keys(path).into_iter().filter(|k| shares.contains_key(k)).collect();
     for name in shares.keys() {
         if !names.contains(name) {
             names.push(name.clone());
@@ -115,10 +96,7 @@ fn resolve(ctx: &mut Ctx<'_>, name: &str, table: Option<&RawProvider>) -> Option
         Some(Field::Ok(preset)) => {
             let params = ProviderParams::preset(preset);
             if params.is_none() {
-                ctx.report(
-                    &preset_path,
-                    one_of_message("preset", preset, &PRESET_NAMES),
-                );
+                ctx.report(&preset_path, one_of_message("preset", preset, &PRESET_NAMES));
             }
             params
         }
@@ -143,10 +121,7 @@ fn unknown_provider(ctx: &mut Ctx<'_>, name: &str, has_table: bool) {
     let presets = list(&PRESET_NAMES);
     if has_table {
         let path = KeyPath::root().key("providers").key(name).key("preset");
-        ctx.report(
-            &path,
-            format!("missing required key: `{name}` is not a preset ({presets})"),
-        );
+        ctx.report(&path, format!("missing required key: `{name}` is not a preset ({presets})"));
         return;
     }
     let path = KeyPath::root().key("audience").key("providers").key(name);
@@ -154,9 +129,7 @@ fn unknown_provider(ctx: &mut Ctx<'_>, name: &str, has_table: bool) {
         Some(near) => format!("unknown provider `{name}`, did you mean `{near}`?"),
         None => {
             let table = KeyPath::root().key("providers").key(name);
-            format!(
-                "unknown provider `{name}`: not a preset ({presets}); add a [{table}] table with a `preset`"
-            )
+            format!("unknown provider `{name}`: not a preset ({presets}); add a [{table}] table with a `preset`")
         }
     };
     ctx.report_key(&path, msg);

@@ -32,9 +32,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Field<T> {
 
 /// serde's Rust type names in `message` replaced by the words a user knows.
 fn plain_types(message: &str) -> String {
-    message
-        .replace("expected i64", "expected an integer")
-        .replace("expected f64", "expected a number")
+    message.replace("expected i64", "expected an integer").replace("expected f64", "expected a number")
 }
 
 /// An optional leaf value.

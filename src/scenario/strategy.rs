@@ -39,10 +39,7 @@ pub(crate) fn strategy(ctx: &mut Ctx<'_>, raw: Option<&RawStrategy>) -> Option<S
             None
         }
     };
-    Some(StrategySpec {
-        kind: kind?,
-        segment_order: segment_order?,
-    })
+    Some(StrategySpec { kind: kind?, segment_order: segment_order? })
 }
 
 fn exponential(ctx: &mut Ctx<'_>, raw: &RawStrategy, path: &KeyPath) -> Option<StrategyKind> {
@@ -61,19 +58,11 @@ fn exponential(ctx: &mut Ctx<'_>, raw: &RawStrategy, path: &KeyPath) -> Option<S
         ctx.report(&path.key("target"), msg);
         return None;
     }
-    Some(StrategyKind::Exponential {
-        start,
-        growth: growth?,
-        target,
-    })
+    Some(StrategyKind::Exponential { start, growth: growth?, target })
 }
 
 fn schedule(ctx: &mut Ctx<'_>, raw: &RawStrategy, path: &KeyPath) -> Option<StrategyKind> {
-    let foreign = [
-        ("start", raw.start.is_some()),
-        ("growth", raw.growth.is_some()),
-        ("target", raw.target.is_some()),
-    ];
+    let foreign = [("start", raw.start.is_some()), ("growth", raw.growth.is_some()), ("target", raw.target.is_some())];
     ctx.foreign_keys(path, "schedule", &foreign);
     let volumes_path = path.key("daily_volumes");
     let volumes = ctx.require(&raw.daily_volumes, &volumes_path);
@@ -88,18 +77,15 @@ fn schedule(ctx: &mut Ctx<'_>, raw: &RawStrategy, path: &KeyPath) -> Option<Stra
             }
             Some(AfterTable::Hold)
         }
-        Some("grow") => ctx
-            .req_f64(&raw.after_growth, &growth_path, Bound::AtLeast(1.0))
-            .map(|factor| AfterTable::Grow { factor }),
+        Some("grow") => {
+            ctx.req_f64(&raw.after_growth, &growth_path, Bound::AtLeast(1.0)).map(|factor| AfterTable::Grow { factor })
+        }
         Some(other) => {
             ctx.report(&after_path, one_of_message("value", other, &AFTERS));
             None
         }
     };
-    Some(StrategyKind::Schedule {
-        daily_volumes: daily_volumes?,
-        after: after?,
-    })
+    Some(StrategyKind::Schedule { daily_volumes: daily_volumes?, after: after? })
 }
 
 /// The daily volumes of a schedule: at least one day, none negative.
@@ -114,9 +100,7 @@ fn day_volumes(ctx: &mut Ctx<'_>, raw: &[Field<i64>], path: &KeyPath) -> Option<
         .map(|(i, f)| {
             let day = path.index(i);
             match f {
-                Field::Ok(v) => ctx
-                    .check_int(*v, &day, 0, i64::MAX)
-                    .and_then(|v| u64::try_from(v).ok()),
+                Field::Ok(v) => ctx.check_int(*v, &day, 0, i64::MAX).and_then(|v| u64::try_from(v).ok()),
                 Field::Invalid(msg) => {
                     ctx.report(&day, msg.clone());
                     None

@@ -30,11 +30,7 @@ target = 10000                             # 18
 fn edit(edits: &[(&str, &str)]) -> String {
     let mut text = MIN.to_string();
     for (from, to) in edits {
-        assert_eq!(
-            text.matches(from).count(),
-            1,
-            "`{from}` must occur exactly once"
-        );
+        assert_eq!(text.matches(from).count(), 1, "`{from}` must occur exactly once");
         text = text.replace(from, to);
     }
     text
@@ -50,18 +46,11 @@ fn append(extra: &str) -> String {
 fn check(toml: &str, expected: &str) {
     let actual = match parse(toml, "t.toml") {
         Ok(_) => String::new(),
-        Err(ScenarioError::Invalid { problems }) => problems
-            .iter()
-            .map(|p| format!("{p}\n"))
-            .collect::<String>(),
+        Err(ScenarioError::Invalid { problems }) => problems.iter().map(|p| format!("{p}\n")).collect::<String>(),
         Err(e) => panic!("unexpected error {e}"),
     };
-    let expected: String = expected
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| format!("t.toml:{l}\n"))
-        .collect();
+    let expected: String =
+        expected.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| format!("t.toml:{l}\n")).collect();
     assert_eq!(actual, expected, "\nactual problems:\n{actual}");
 }
 
@@ -76,37 +65,17 @@ fn ok(toml: &str) -> Scenario {
 #[test]
 fn default_scenario_parses() {
     let s = default_scenario().expect("default scenario");
-    assert_eq!(
-        (s.name.as_str(), s.seed, s.horizon_days),
-        ("default", 42, 42)
-    );
+    assert_eq!((s.name.as_str(), s.seed, s.horizon_days), ("default", 42, 42));
     let names: Vec<&str> = s.providers.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["gmail", "microsoft", "yahoo", "apple", "other"]);
     assert_eq!(s.audience.provider_shares, [0.45, 0.2, 0.15, 0.1, 0.1]);
     assert_eq!(s.audience.size, 200_000);
-    let segs: Vec<(&str, f64)> = s
-        .audience
-        .segments
-        .iter()
-        .map(|g| (g.name.as_str(), g.share))
-        .collect();
-    assert_eq!(
-        segs,
-        [
-            ("active_30d", 0.35),
-            ("active_90d", 0.25),
-            ("inactive_180d", 0.25),
-            ("never_engaged", 0.15)
-        ]
-    );
+    let segs: Vec<(&str, f64)> = s.audience.segments.iter().map(|g| (g.name.as_str(), g.share)).collect();
+    assert_eq!(segs, [("active_30d", 0.35), ("active_90d", 0.25), ("inactive_180d", 0.25), ("never_engaged", 0.15)]);
     assert_eq!(s.audience.segments[3].trap_rate, 0.0002);
     assert_eq!(s.ips.len(), 1);
     assert_eq!(s.ips[0].kind, IpKind::New);
-    let exp = StrategyKind::Exponential {
-        start: 1000.0,
-        growth: 1.3,
-        target: 100_000.0,
-    };
+    let exp = StrategyKind::Exponential { start: 1000.0, growth: 1.3, target: 100_000.0 };
     assert_eq!(s.strategy.kind, exp);
     assert_eq!(s.strategy.segment_order, SegmentOrder::EngagedFirst);
     assert_eq!((s.window.start_hour, s.window.end_hour), (8, 20));
@@ -139,19 +108,13 @@ fn unknown_keys_with_and_without_suggestion() {
         &append("[providers.gmail]\nfeedback = { kind = \"none\", delay = 3 }\n"),
         "20:29: providers.gmail.feedback.delay: unknown key, expected one of `kind`, `delay_hours`",
     );
-    check(
-        &append("[stratgy]\n"),
-        "19:2: stratgy: unknown key, did you mean `strategy`?",
-    );
+    check(&append("[stratgy]\n"), "19:2: stratgy: unknown key, did you mean `strategy`?");
 }
 
 #[test]
 fn wrong_types() {
     check(
-        &edit(&[
-            ("size = 1000", "size = \"big\""),
-            ("growth = 1.5", "growth = \"fast\""),
-        ]),
+        &edit(&[("size = 1000", "size = \"big\""), ("growth = 1.5", "growth = \"fast\"")]),
         r#"3:8: audience.size: invalid type: string "big", expected an integer
            17:10: strategy.growth: invalid type: string "fast", expected a number"#,
     );
@@ -159,28 +122,19 @@ fn wrong_types() {
         &edit(&[("size = 1000", "size = 1000.5")]),
         "3:8: audience.size: invalid type: floating point `1000.5`, expected an integer",
     );
-    check(
-        "name = \"t\"\naudience = 5\n",
-        "2:12: audience: invalid type: integer `5`, expected a table",
-    );
+    check("name = \"t\"\naudience = 5\n", "2:12: audience: invalid type: integer `5`, expected a table");
 }
 
 #[test]
 fn integers_and_floats_are_interchangeable_where_harmless() {
-    let s = ok(&edit(&[
-        ("share = 1.0", "share = 1"),
-        ("start = 100", "start = 100.0"),
-    ]));
+    let s = ok(&edit(&[("share = 1.0", "share = 1"), ("start = 100", "start = 100.0")]));
     assert_eq!(s.audience.segments[0].share, 1.0);
 }
 
 #[test]
 fn probabilities_out_of_range() {
     check(
-        &edit(&[
-            ("open_rate = 0.2", "open_rate = 1.2"),
-            ("complaint_rate = 0.001", "complaint_rate = -0.1"),
-        ]),
+        &edit(&[("open_rate = 0.2", "open_rate = 1.2"), ("complaint_rate = 0.001", "complaint_rate = -0.1")]),
         "8:13: audience.segments[0].open_rate: must be in [0, 1], got 1.2
          9:18: audience.segments[0].complaint_rate: must be in [0, 1], got -0.1",
     );
@@ -189,10 +143,7 @@ fn probabilities_out_of_range() {
 #[test]
 fn nan_and_infinity_are_rejected() {
     check(
-        &edit(&[
-            ("open_rate = 0.2", "open_rate = nan"),
-            ("growth = 1.5", "growth = +inf"),
-        ]),
+        &edit(&[("open_rate = 0.2", "open_rate = nan"), ("growth = 1.5", "growth = +inf")]),
         "8:13: audience.segments[0].open_rate: must be a finite number, got nan
          17:10: strategy.growth: must be a finite number, got inf",
     );
@@ -201,10 +152,7 @@ fn nan_and_infinity_are_rejected() {
 #[test]
 fn shares_must_sum_to_one() {
     check(
-        &edit(&[
-            ("yahoo = 0.4", "yahoo = 0.3"),
-            ("share = 1.0", "share = 0.5"),
-        ]),
+        &edit(&[("yahoo = 0.4", "yahoo = 0.3"), ("share = 1.0", "share = 0.5")]),
         "4:13: audience.providers: provider shares must sum to 1 (within 1e-6), got 0.9
          5:1: audience.segments: segment shares must sum to 1 (within 1e-6), got 0.5",
     );
@@ -215,29 +163,20 @@ fn shares_must_sum_to_one() {
 fn horizon_range() {
     let with = |h: &str| edit(&[("name = \"t\"", &format!("name = \"t\"\nhorizon_days = {h}"))]);
     check(&with("0"), "2:16: horizon_days: must be in 1..=365, got 0");
-    check(
-        &with("400"),
-        "2:16: horizon_days: must be in 1..=365, got 400",
-    );
+    check(&with("400"), "2:16: horizon_days: must be in 1..=365, got 400");
     assert_eq!(ok(&with("1")).horizon_days, 1);
     assert_eq!(ok(&with("365")).horizon_days, 365);
 }
 
 #[test]
 fn scenario_name_pattern() {
-    check(
-        &edit(&[("name = \"t\"", "name = \"my run\"")]),
-        r#"1:8: name: must match [A-Za-z0-9_-]+, got "my run""#,
-    );
+    check(&edit(&[("name = \"t\"", "name = \"my run\"")]), r#"1:8: name: must match [A-Za-z0-9_-]+, got "my run""#);
 }
 
 #[test]
 fn duplicate_names() {
     check(
-        &edit(&[(
-            "kind = \"new\"",
-            "kind = \"new\"\n[[ips]]\nname = \"ip-1\"\nkind = \"new\"",
-        )]),
+        &edit(&[("kind = \"new\"", "kind = \"new\"\n[[ips]]\nname = \"ip-1\"\nkind = \"new\"")]),
         "15:8: ips[1].name: duplicate ip name `ip-1`, first used at ips[0].name",
     );
     let dup_segment = "[[audience.segments]]\nname = \"all\"\nshare = 0.0\nopen_rate = 0.1\n\
@@ -277,19 +216,14 @@ fn unknown_providers() {
 
 #[test]
 fn custom_provider_on_a_preset_keeps_file_order() {
-    let s = ok(&(edit(&[(
-        "gmail = 0.6, yahoo = 0.4",
-        "yahoo = 0.3, gmx = 0.1, gmail = 0.6",
-    )]) + "[providers.gmx]\npreset = \"other\"\ntrust_gain_per_day = 0.07\n"));
+    let s = ok(&(edit(&[("gmail = 0.6, yahoo = 0.4", "yahoo = 0.3, gmx = 0.1, gmail = 0.6")])
+        + "[providers.gmx]\npreset = \"other\"\ntrust_gain_per_day = 0.07\n"));
     let names: Vec<&str> = s.providers.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["yahoo", "gmx", "gmail"]);
     assert_eq!(s.audience.provider_shares, [0.3, 0.1, 0.6]);
     let gmx = &s.providers[1];
     let other = crate::model::ProviderParams::preset("other").expect("preset");
-    assert_eq!(
-        (gmx.trust_gain_per_day, gmx.base_hourly_allowance),
-        (0.07, other.base_hourly_allowance)
-    );
+    assert_eq!((gmx.trust_gain_per_day, gmx.base_hourly_allowance), (0.07, other.base_hourly_allowance));
 }
 
 #[test]
@@ -346,10 +280,7 @@ fn keys_of_another_kind() {
         "19:1: strategy.daily_volumes: not a parameter of kind `exponential`",
     );
     check(
-        &edit(&[(
-            "kind = \"exponential\"",
-            "kind = \"schedule\"\ndaily_volumes = [100]",
-        )]),
+        &edit(&[("kind = \"exponential\"", "kind = \"schedule\"\ndaily_volumes = [100]")]),
         "17:1: strategy.start: not a parameter of kind `schedule`
          18:1: strategy.growth: not a parameter of kind `schedule`
          19:1: strategy.target: not a parameter of kind `schedule`",
@@ -373,15 +304,8 @@ fn warm_and_shared_pool_ips() {
     let ips = "[[ips]]\nname = \"w\"\nkind = \"warm\"\ndaily_volume_per_provider = 5000\ntrust = 0.7\n\
                [[ips]]\nname = \"s\"\nkind = \"shared_pool\"\ntrust_sd = 0.1\n";
     let s = ok(&append(ips));
-    let warm = IpKind::Warm {
-        daily_volume_per_provider: 5000.0,
-        trust: 0.7,
-    };
-    let pool = IpKind::SharedPool {
-        trust_mean: 0.85,
-        trust_sd: 0.1,
-        daily_volume_per_provider: 500_000.0,
-    };
+    let warm = IpKind::Warm { daily_volume_per_provider: 5000.0, trust: 0.7 };
+    let pool = IpKind::SharedPool { trust_mean: 0.85, trust_sd: 0.1, daily_volume_per_provider: 500_000.0 };
     let kinds: Vec<&IpKind> = s.ips.iter().map(|ip| &ip.kind).collect();
     assert_eq!(kinds, [&IpKind::New, &warm, &pool]);
     check(
@@ -420,10 +344,7 @@ fn schedule_strategy() {
         ("growth = 1.5", "daily_volumes = [100, 200]"),
         ("target = 10000", "after = \"grow\"\nafter_growth = 1.1"),
     ]));
-    let expected = StrategyKind::Schedule {
-        daily_volumes: vec![100, 200],
-        after: AfterTable::Grow { factor: 1.1 },
-    };
+    let expected = StrategyKind::Schedule { daily_volumes: vec![100, 200], after: AfterTable::Grow { factor: 1.1 } };
     assert_eq!(s.strategy.kind, expected);
     assert_eq!(s.strategy.segment_order, SegmentOrder::Proportional);
     let bad = [
@@ -496,10 +417,7 @@ colour = "blue"
 
 #[test]
 fn syntax_errors_are_located() {
-    check(
-        &edit(&[("size = 1000", "size = = 1000")]),
-        "3:8: extra `=`, expected nothing",
-    );
+    check(&edit(&[("size = 1000", "size = = 1000")]), "3:8: extra `=`, expected nothing");
     // An unclosed array gives one problem (where parsing first failed), not
     // the parser's cascade of errors up to the end of the file.
     check(
@@ -507,17 +425,11 @@ fn syntax_errors_are_located() {
         "20:1: strategy.x[2]: missing comma between array elements, expected `,`",
     );
     check(
-        &edit(&[
-            ("size = 1000", "size = 1000 2"),
-            ("growth = 1.5", "growth = 1.5.1"),
-        ]),
+        &edit(&[("size = 1000", "size = 1000 2"), ("growth = 1.5", "growth = 1.5.1")]),
         "3:8: audience.size: string values must be quoted, expected literal string
          17:13: strategy.growth: invalid float, expected nothing",
     );
-    check(
-        &edit(&[("kind = \"new\"", "kind = \"new\"\nname = \"b\"")]),
-        "14:1: duplicate key `name`",
-    );
+    check(&edit(&[("kind = \"new\"", "kind = \"new\"\nname = \"b\"")]), "14:1: duplicate key `name`");
 }
 
 #[test]
@@ -531,10 +443,7 @@ fn files() {
     let path = dir.path().join("s.toml");
     std::fs::write(&path, edit(&[("size = 1000", "size = -5")])).expect("write");
     let err = parse_file(&path).expect_err("invalid");
-    assert_eq!(
-        err.to_string(),
-        format!("{}:3:8: audience.size: must be > 0, got -5", path.display())
-    );
+    assert_eq!(err.to_string(), format!("{}:3:8: audience.size: must be > 0, got -5", path.display()));
     std::fs::write(&path, MIN).expect("write");
     assert_eq!(parse_file(&path).expect("valid").name, "t");
 }

@@ -23,22 +23,11 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario>
     let root = KeyPath::root();
     let name = ctx.require(&raw.name, &root.key("name"));
     let name = name.filter(|n| check_name(ctx, n, &root.key("name")));
-    let description = ctx
-        .get(&raw.description, &root.key("description"))
-        .unwrap_or_default();
+    let description = ctx.get(&raw.description, &root.key("description")).unwrap_or_default();
     let seed = ctx.int(&raw.seed, &root.key("seed"), 0, i64::MAX);
-    let seed = seed
-        .and_then(|s| u64::try_from(s).ok())
-        .unwrap_or(DEFAULT_SEED);
-    let horizon = ctx.int(
-        &raw.horizon_days,
-        &root.key("horizon_days"),
-        1,
-        i64::from(MAX_HORIZON_DAYS),
-    );
-    let horizon_days = horizon
-        .and_then(|h| u32::try_from(h).ok())
-        .unwrap_or(DEFAULT_HORIZON_DAYS);
+    let seed = seed.and_then(|s| u64::try_from(s).ok()).unwrap_or(DEFAULT_SEED);
+    let horizon = ctx.int(&raw.horizon_days, &root.key("horizon_days"), 1, i64::from(MAX_HORIZON_DAYS));
+    let horizon_days = horizon.and_then(|h| u32::try_from(h).ok()).unwrap_or(DEFAULT_HORIZON_DAYS);
     let window = sending(ctx, raw.sending.as_ref().unwrap_or(&RawSending::default()));
     let retry = retry(ctx, raw.retry.as_ref().unwrap_or(&RawRetry::default()));
     let (audience, providers) = audience_and_providers(ctx, raw);
@@ -63,10 +52,7 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario>
 
 /// Checks the scenario name against `[A-Za-z0-9_-]+`.
 fn check_name(ctx: &mut Ctx<'_>, name: &str, path: &KeyPath) -> bool {
-    let ok = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if !ok {
         ctx.report(path, format!("must match [A-Za-z0-9_-]+, got {name:?}"));
     }
@@ -87,10 +73,7 @@ fn unique_name(
         return None;
     }
     if let Some(first) = seen.get(&name) {
-        ctx.report(
-            path,
-            format!("duplicate {what} name `{name}`, first used at {first}"),
-        );
+        ctx.report(path, format!("duplicate {what} name `{name}`, first used at {first}"));
         return None;
     }
     seen.insert(name.clone(), path.clone());
@@ -106,22 +89,13 @@ fn sending(ctx: &mut Ctx<'_>, raw: &RawSending) -> Option<SendingWindow> {
     let (start, end) = (start?, end?);
     if start >= end {
         if raw.start_hour.is_some() {
-            ctx.report(
-                &start_path,
-                format!("must be < end_hour ({end}), got {start}"),
-            );
+            ctx.report(&start_path, format!("must be < end_hour ({end}), got {start}"));
         } else {
-            ctx.report(
-                &end_path,
-                format!("must be > start_hour ({start}), got {end}"),
-            );
+            ctx.report(&end_path, format!("must be > start_hour ({start}), got {end}"));
         }
         return None;
     }
-    Some(SendingWindow {
-        start_hour: u32::try_from(start).ok()?,
-        end_hour: u32::try_from(end).ok()?,
-    })
+    Some(SendingWindow { start_hour: u32::try_from(start).ok()?, end_hour: u32::try_from(end).ok()? })
 }
 
 /// `[retry]`, over [`RetryPolicy::default`].
@@ -130,30 +104,12 @@ fn retry(ctx: &mut Ctx<'_>, raw: &RawRetry) -> Option<RetryPolicy> {
     let d = RetryPolicy::default();
     let mut minutes = |f: &Opt<i64>, key: &str, default: u64| {
         let default = i64::try_from(default).unwrap_or(i64::MAX);
-        ctx.int_or(f, &path.key(key), (1, i64::MAX), default)
-            .and_then(|v| u64::try_from(v).ok())
+        ctx.int_or(f, &path.key(key), (1, i64::MAX), default).and_then(|v| u64::try_from(v).ok())
     };
-    let first = minutes(
-        &raw.first_retry_minutes,
-        "first_retry_minutes",
-        d.first_retry_minutes,
-    );
-    let max = minutes(
-        &raw.max_retry_interval_minutes,
-        "max_retry_interval_minutes",
-        d.max_retry_interval_minutes,
-    );
-    let lifetime = minutes(
-        &raw.queue_lifetime_hours,
-        "queue_lifetime_hours",
-        d.queue_lifetime_hours,
-    );
-    let backoff = ctx.f64_or(
-        &raw.backoff_factor,
-        &path.key("backoff_factor"),
-        Bound::AtLeast(1.0),
-        d.backoff_factor,
-    );
+    let first = minutes(&raw.first_retry_minutes, "first_retry_minutes", d.first_retry_minutes);
+    let max = minutes(&raw.max_retry_interval_minutes, "max_retry_interval_minutes", d.max_retry_interval_minutes);
+    let lifetime = minutes(&raw.queue_lifetime_hours, "queue_lifetime_hours", d.queue_lifetime_hours);
+    let backoff = ctx.f64_or(&raw.backoff_factor, &path.key("backoff_factor"), Bound::AtLeast(1.0), d.backoff_factor);
     let (first, max) = (first?, max?);
     if max < first {
         if raw.max_retry_interval_minutes.is_some() {
@@ -174,10 +130,7 @@ fn retry(ctx: &mut Ctx<'_>, raw: &RawRetry) -> Option<RetryPolicy> {
 }
 
 /// `[audience]` and the providers it names.
-fn audience_and_providers(
-    ctx: &mut Ctx<'_>,
-    raw: &RawScenario,
-) -> (Option<Audience>, Option<Vec<ProviderParams>>) {
+fn audience_and_providers(ctx: &mut Ctx<'_>, raw: &RawScenario) -> (Option<Audience>, Option<Vec<ProviderParams>>) {
     let path = KeyPath::root().key("audience");
     let tables = raw.providers.as_ref();
     let Some(a) = raw.audience.as_ref() else {
@@ -185,22 +138,14 @@ fn audience_and_providers(
         let _ = providers(ctx, None, tables);
         return (None, None);
     };
-    let RawAudience {
-        size,
-        providers: shares,
-        segments: segs,
-    } = a;
+    let RawAudience { size, providers: shares, segments: segs } = a;
     let size = ctx.req_int(size, &path.key("size"), 1, i64::MAX);
     let shares = ctx.require(shares, &path.key("providers"));
     let resolved = providers(ctx, shares, tables);
     let segments = segments(ctx, segs.as_deref(), &path.key("segments"));
     match (size.and_then(|s| u64::try_from(s).ok()), resolved, segments) {
         (Some(size), Some((provider_shares, params)), Some(segments)) => {
-            let audience = Audience {
-                size,
-                provider_shares,
-                segments,
-            };
+            let audience = Audience { size, provider_shares, segments };
             (Some(audience), Some(params))
         }
         _ => (None, None),
@@ -218,29 +163,18 @@ fn segments(ctx: &mut Ctx<'_>, raw: Option<&[RawSegment]>, path: &KeyPath) -> Op
         return None;
     }
     let mut seen = HashMap::new();
-    let segments: Vec<Option<Segment>> = raw
-        .iter()
-        .enumerate()
-        .map(|(i, s)| segment(ctx, s, &path.index(i), &mut seen))
-        .collect();
+    let segments: Vec<Option<Segment>> =
+        raw.iter().enumerate().map(|(i, s)| segment(ctx, s, &path.index(i), &mut seen)).collect();
     let segments: Vec<Segment> = segments.into_iter().collect::<Option<_>>()?;
     check_sum(ctx, segments.iter().map(|s| s.share), path, "segment");
     Some(segments)
 }
 
 /// Reports shares whose sum is not 1 within [`SHARE_SUM_TOLERANCE`].
-pub(crate) fn check_sum(
-    ctx: &mut Ctx<'_>,
-    shares: impl Iterator<Item = f64>,
-    path: &KeyPath,
-    what: &str,
-) {
+pub(crate) fn check_sum(ctx: &mut Ctx<'_>, shares: impl Iterator<Item = f64>, path: &KeyPath, what: &str) {
     let sum: f64 = shares.sum();
     if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
-        let msg = format!(
-            "{what} shares must sum to 1 (within {SHARE_SUM_TOLERANCE:e}), got {}",
-            num(sum)
-        );
+        let msg = format!("{what} shares must sum to 1 (within {SHARE_SUM_TOLERANCE:e}), got {}", num(sum));
         ctx.report(path, msg);
     }
 }
@@ -255,19 +189,12 @@ fn segment(
     let name = unique_name(ctx, name, &path.key("name"), "segment", seen);
     let share = ctx.req_f64(&raw.share, &path.key("share"), Bound::Prob);
     let open_rate = ctx.req_f64(&raw.open_rate, &path.key("open_rate"), Bound::Prob);
-    let complaint_rate = ctx.req_f64(
-        &raw.complaint_rate,
-        &path.key("complaint_rate"),
-        Bound::Prob,
-    );
+    let complaint_rate = ctx.req_f64(&raw.complaint_rate, &path.key("complaint_rate"), Bound::Prob);
     let invalid_rate = ctx.req_f64(&raw.invalid_rate, &path.key("invalid_rate"), Bound::Prob);
     let trap_rate = ctx.f64_or(&raw.trap_rate, &path.key("trap_rate"), Bound::Prob, 0.0);
     let (invalid_rate, trap_rate) = (invalid_rate?, trap_rate?);
     if invalid_rate + trap_rate > 1.0 {
-        let msg = format!(
-            "invalid_rate + trap_rate must be <= 1, got {}",
-            num(invalid_rate + trap_rate)
-        );
+        let msg = format!("invalid_rate + trap_rate must be <= 1, got {}", num(invalid_rate + trap_rate));
         ctx.report(&path.key("invalid_rate"), msg);
         return None;
     }
@@ -293,23 +220,15 @@ fn ips(ctx: &mut Ctx<'_>, raw: Option<&Vec<RawIp>>) -> Option<Vec<IpSpec>> {
         return None;
     }
     let mut seen = HashMap::new();
-    let ips: Vec<Option<IpSpec>> = raw
-        .iter()
-        .enumerate()
-        .map(|(i, ip)| self::ip(ctx, ip, &path.index(i), &mut seen))
-        .collect();
+    let ips: Vec<Option<IpSpec>> =
+        raw.iter().enumerate().map(|(i, ip)| self::ip(ctx, ip, &path.index(i), &mut seen)).collect();
     ips.into_iter().collect()
 }
 
 /// Kinds of IP accepted in `[[ips]]`.
 const IP_KINDS: [&str; 3] = ["new", "warm", "shared_pool"];
 
-fn ip(
-    ctx: &mut Ctx<'_>,
-    raw: &RawIp,
-    path: &KeyPath,
-    seen: &mut HashMap<String, KeyPath>,
-) -> Option<IpSpec> {
+fn ip(ctx: &mut Ctx<'_>, raw: &RawIp, path: &KeyPath, seen: &mut HashMap<String, KeyPath>) -> Option<IpSpec> {
     let name = ctx.require(&raw.name, &path.key("name"));
     let name = unique_name(ctx, name, &path.key("name"), "ip", seen);
     let kind = ctx.require(&raw.kind, &path.key("kind"))?;
@@ -317,10 +236,7 @@ fn ip(
     let kind = match kind.as_str() {
         "new" => {
             let params = [
-                (
-                    "daily_volume_per_provider",
-                    raw.daily_volume_per_provider.is_some(),
-                ),
+                ("daily_volume_per_provider", raw.daily_volume_per_provider.is_some()),
                 ("trust", raw.trust.is_some()),
                 ("trust_mean", raw.trust_mean.is_some()),
                 ("trust_sd", raw.trust_sd.is_some()),
@@ -329,34 +245,19 @@ fn ip(
             IpKind::New
         }
         "warm" => {
-            let params = [
-                ("trust_mean", raw.trust_mean.is_some()),
-                ("trust_sd", raw.trust_sd.is_some()),
-            ];
+            let params = [("trust_mean", raw.trust_mean.is_some()), ("trust_sd", raw.trust_sd.is_some())];
             ctx.foreign_keys(path, "warm", &params);
             let volume = ctx.req_f64(&raw.daily_volume_per_provider, &volume_path, Bound::NonNeg);
             let trust = ctx.req_f64(&raw.trust, &path.key("trust"), Bound::Prob);
-            IpKind::Warm {
-                daily_volume_per_provider: volume?,
-                trust: trust?,
-            }
+            IpKind::Warm { daily_volume_per_provider: volume?, trust: trust? }
         }
         "shared_pool" => {
             ctx.foreign_keys(path, "shared_pool", &[("trust", raw.trust.is_some())]);
             let (mean, sd, volume) = SHARED_POOL_DEFAULTS;
             let mean = ctx.f64_or(&raw.trust_mean, &path.key("trust_mean"), Bound::Prob, mean);
             let sd = ctx.f64_or(&raw.trust_sd, &path.key("trust_sd"), Bound::NonNeg, sd);
-            let volume = ctx.f64_or(
-                &raw.daily_volume_per_provider,
-                &volume_path,
-                Bound::NonNeg,
-                volume,
-            );
-            IpKind::SharedPool {
-                trust_mean: mean?,
-                trust_sd: sd?,
-                daily_volume_per_provider: volume?,
-            }
+            let volume = ctx.f64_or(&raw.daily_volume_per_provider, &volume_path, Bound::NonNeg, volume);
+            IpKind::SharedPool { trust_mean: mean?, trust_sd: sd?, daily_volume_per_provider: volume? }
         }
         other => {
             ctx.report(&path.key("kind"), one_of_message("kind", other, &IP_KINDS));

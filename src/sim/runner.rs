@@ -16,8 +16,7 @@ use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
 use crate::model::{FeedbackLoop, IpKind, Reputation, Requeue, sample_batch};
 use crate::scenario::Scenario;
 use crate::strategy::{
-    DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView, Strategy,
-    slice_of, split_total,
+    DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView, Strategy, slice_of, split_total,
 };
 use rand_distr::{Distribution, StandardNormal};
 
@@ -47,11 +46,7 @@ struct Run<'a> {
 }
 
 /// Runs `scenario` with `strategy` and `seed`.
-pub fn run_with(
-    scenario: &Scenario,
-    strategy: &mut dyn Strategy,
-    seed: u64,
-) -> Result<RunResult, SimError> {
+pub fn run_with(scenario: &Scenario, strategy: &mut dyn Strategy, seed: u64) -> Result<RunResult, SimError> {
     let mut run = Run::new(scenario, seed);
     run.sim.schedule(SimTime::ZERO, Event::DayStart(0));
     while let Some((now, event)) = run.sim.next_event() {
@@ -81,21 +76,12 @@ impl<'a> Run<'a> {
             for p in &sc.providers {
                 let (rep, shared) = match ip.kind {
                     IpKind::New => (Reputation::new_ip(p), false),
-                    IpKind::Warm {
-                        daily_volume_per_provider,
-                        trust,
-                    } => (
-                        Reputation::with_history(p, trust, daily_volume_per_provider, hours),
-                        false,
-                    ),
-                    IpKind::SharedPool {
-                        trust_mean,
-                        daily_volume_per_provider,
-                        ..
-                    } => (
-                        Reputation::with_history(p, trust_mean, daily_volume_per_provider, 24),
-                        true,
-                    ),
+                    IpKind::Warm { daily_volume_per_provider, trust } => {
+                        (Reputation::with_history(p, trust, daily_volume_per_provider, hours), false)
+                    }
+                    IpKind::SharedPool { trust_mean, daily_volume_per_provider, .. } => {
+                        (Reputation::with_history(p, trust_mean, daily_volume_per_provider, 24), true)
+                    }
                 };
                 cells.push(Cell::new(rep, shared, n_segments));
             }
@@ -118,9 +104,7 @@ impl<'a> Run<'a> {
             decisions: stream_rng(seed, "provider-decisions"),
             pool_noise: stream_rng(seed, "shared-pool"),
             observations: Vec::with_capacity(sc.horizon_days as usize),
-            records: Vec::with_capacity(
-                sc.horizon_days as usize * sc.ips.len() * sc.providers.len(),
-            ),
+            records: Vec::with_capacity(sc.horizon_days as usize * sc.ips.len() * sc.providers.len()),
         }
     }
 
@@ -132,10 +116,7 @@ impl<'a> Run<'a> {
         for h in self.sc.window.start_hour..self.sc.window.end_hour {
             self.sim.schedule(SimTime::at(d, h), Event::Hour(d, h));
         }
-        self.sim.schedule(
-            SimTime::from_minutes(u64::from(d + 1) * MINUTES_PER_DAY),
-            Event::DayEnd(d),
-        );
+        self.sim.schedule(SimTime::from_minutes(u64::from(d + 1) * MINUTES_PER_DAY), Event::DayEnd(d));
         Ok(())
     }
 
@@ -143,18 +124,11 @@ impl<'a> Run<'a> {
     fn move_shared_pools(&mut self) {
         let rho = SHARED_POOL_AUTOCORRELATION;
         for (ip_idx, ip) in self.sc.ips.iter().enumerate() {
-            if let IpKind::SharedPool {
-                trust_mean,
-                trust_sd,
-                ..
-            } = ip.kind
-            {
+            if let IpKind::SharedPool { trust_mean, trust_sd, .. } = ip.kind {
                 for p in 0..self.n_providers {
                     let z: f64 = StandardNormal.sample(&mut self.pool_noise);
                     let rep = &mut self.cells[ip_idx * self.n_providers + p].rep;
-                    let next = trust_mean
-                        + rho * (rep.trust - trust_mean)
-                        + trust_sd * (1.0 - rho * rho).sqrt() * z;
+                    let next = trust_mean + rho * (rep.trust - trust_mean) + trust_sd * (1.0 - rho * rho).sqrt() * z;
                     rep.trust = next.clamp(0.0, 1.0);
                 }
             }
@@ -162,12 +136,10 @@ impl<'a> Run<'a> {
     }
 
     fn check_plan(&self, d: u32, plan: &DayPlan) -> Result<(), SimError> {
-        let shape_ok = plan.volume.len() == self.sc.ips.len()
-            && plan.volume.iter().all(|row| row.len() == self.n_providers);
+        let shape_ok =
+            plan.volume.len() == self.sc.ips.len() && plan.volume.iter().all(|row| row.len() == self.n_providers);
         let segments_ok = match &plan.segments {
-            SegmentPlan::Priority(order) => {
-                order.iter().all(|&s| s < self.sc.audience.segments.len())
-            }
+            SegmentPlan::Priority(order) => order.iter().all(|&s| s < self.sc.audience.segments.len()),
             SegmentPlan::Proportional => true,
         };
         if shape_ok && segments_ok {
@@ -184,9 +156,7 @@ impl<'a> Run<'a> {
     fn draw_recipients(&mut self, plan: &DayPlan) {
         let n_segments = self.sc.audience.segments.len();
         for p in 0..self.n_providers {
-            let mut left: Vec<u64> = (0..n_segments)
-                .map(|s| self.sc.audience.recipients(p, s))
-                .collect();
+            let mut left: Vec<u64> = (0..n_segments).map(|s| self.sc.audience.recipients(p, s)).collect();
             for ip in 0..self.sc.ips.len() {
                 let want = plan.volume[ip][p];
                 let take = match &plan.segments {
@@ -236,21 +206,12 @@ impl<'a> Run<'a> {
         let mut groups = cell.queue.take_due(now);
         if with_fresh {
             let index = now.hour_of_day() - sc.window.start_hour;
-            let fresh: Vec<u64> = cell
-                .fresh_today
-                .iter()
-                .map(|&n| slice_of(n, index, sc.window.hours()))
-                .collect();
+            let fresh: Vec<u64> = cell.fresh_today.iter().map(|&n| slice_of(n, index, sc.window.hours())).collect();
             let n: u64 = fresh.iter().sum();
             if n > 0 {
                 cell.today.sent += n;
                 cell.traffic.fresh += n;
-                groups.push(crate::model::Cohort {
-                    first_attempt: now,
-                    attempts: 0,
-                    due: now,
-                    counts: fresh,
-                });
+                groups.push(crate::model::Cohort { first_attempt: now, attempts: 0, due: now, counts: fresh });
             }
         }
         if groups.is_empty() {
@@ -262,29 +223,14 @@ impl<'a> Run<'a> {
             let take = n.min(cell.tokens);
             cell.tokens -= take;
             let weights: Vec<f64> = group.counts.iter().map(|&c| c as f64).collect();
-            let taken = if take == n {
-                group.counts.clone()
-            } else {
-                split_total(take, &weights)
-            };
-            let deferred: Vec<u64> = group
-                .counts
-                .iter()
-                .zip(&taken)
-                .map(|(c, t)| c - t)
-                .collect();
+            let taken = if take == n { group.counts.clone() } else { split_total(take, &weights) };
+            let deferred: Vec<u64> = group.counts.iter().zip(&taken).map(|(c, t)| c - t).collect();
             for (a, t) in accepted.iter_mut().zip(&taken) {
                 *a += t;
             }
             if take < n {
                 cell.today.deferred += n - take;
-                match cell.queue.defer(
-                    &sc.retry,
-                    now,
-                    group.first_attempt,
-                    group.attempts + 1,
-                    deferred,
-                ) {
+                match cell.queue.defer(&sc.retry, now, group.first_attempt, group.attempts + 1, deferred) {
                     Requeue::Expired => cell.today.expired += n - take,
                     Requeue::RetryAt(due) => self.sim.schedule(due, Event::Retry(cell_idx)),
                 }
@@ -294,13 +240,7 @@ impl<'a> Run<'a> {
         if evaluated == 0 {
             return;
         }
-        let out = sample_batch(
-            &mut self.decisions,
-            provider,
-            &cell.rep,
-            &sc.audience.segments,
-            &accepted,
-        );
+        let out = sample_batch(&mut self.decisions, provider, &cell.rep, &sc.audience.segments, &accepted);
         cell.hour_evaluated += evaluated;
         let t = &mut cell.today;
         t.inbox += out.inbox;
@@ -322,10 +262,7 @@ impl<'a> Run<'a> {
         if let FeedbackLoop::PerMessage { delay_hours } = provider.feedback
             && out.complaints > 0
         {
-            self.sim.schedule(
-                now.plus_minutes(delay_hours * 60),
-                Event::Feedback(cell_idx, out.complaints),
-            );
+            self.sim.schedule(now.plus_minutes(delay_hours * 60), Event::Feedback(cell_idx, out.complaints));
         }
     }
 
@@ -353,10 +290,7 @@ impl<'a> Run<'a> {
             cell.traffic = Default::default();
             cell.fresh_today.iter_mut().for_each(|n| *n = 0);
         }
-        self.observations.push(DayObservation {
-            day: d + 1,
-            cells: cells_obs,
-        });
+        self.observations.push(DayObservation { day: d + 1, cells: cells_obs });
     }
 
     fn finish(self, seed: u64) -> Result<RunResult, SimError> {
@@ -366,10 +300,7 @@ impl<'a> Run<'a> {
         }
         let queued_at_end: u64 = self.cells.iter().map(|c| c.queue.queued()).sum();
         if totals.sent != totals.finished() + queued_at_end {
-            return Err(SimError::Conservation {
-                sent: totals.sent,
-                accounted: totals.finished() + queued_at_end,
-            });
+            return Err(SimError::Conservation { sent: totals.sent, accounted: totals.finished() + queued_at_end });
         }
         let ip_dedicated: Vec<bool> = self.sc.ips.iter().map(|ip| ip.is_dedicated()).collect();
         let warm_day = warm::warm_days(&self.records, &ip_dedicated, self.n_providers);
@@ -391,20 +322,13 @@ impl<'a> Run<'a> {
 /// What the sender sees of a day's counts at one provider.
 fn observe(c: &Counts, p: &crate::model::ProviderParams) -> ProviderObservation {
     let mut replies: Vec<ReplyCount> = Vec::new();
-    for (reply, count) in [
-        (&p.defer_reply, c.deferred),
-        (&p.block_reply, c.blocked),
-        (&p.bounce_reply, c.bounced),
-    ] {
+    for (reply, count) in [(&p.defer_reply, c.deferred), (&p.block_reply, c.blocked), (&p.bounce_reply, c.bounced)] {
         if count == 0 {
             continue;
         }
         match replies.iter_mut().find(|r| r.code == reply.code) {
             Some(r) => r.count += count,
-            None => replies.push(ReplyCount {
-                code: reply.code.clone(),
-                count,
-            }),
+            None => replies.push(ReplyCount { code: reply.code.clone(), count }),
         }
     }
     let aggregate_complaint_rate = match p.feedback {

@@ -25,22 +25,12 @@ pub fn record_is_warm(r: &DailyRecord) -> bool {
 
 /// For each provider, the first 1-based day it is warm, or `None`.
 /// `records` must be ordered by (day, ip, provider).
-pub fn warm_days(
-    records: &[DailyRecord],
-    ip_dedicated: &[bool],
-    n_providers: usize,
-) -> Vec<Option<u32>> {
+pub fn warm_days(records: &[DailyRecord], ip_dedicated: &[bool], n_providers: usize) -> Vec<Option<u32>> {
     let n_ips = ip_dedicated.len();
-    let counted: Vec<bool> = if ip_dedicated.iter().any(|&d| d) {
-        ip_dedicated.to_vec()
-    } else {
-        vec![true; n_ips]
-    };
+    let counted: Vec<bool> = if ip_dedicated.iter().any(|&d| d) { ip_dedicated.to_vec() } else { vec![true; n_ips] };
     let n_days = records.len() / (n_ips * n_providers).max(1);
     let day_ok = |day: usize, p: usize| {
-        (0..n_ips)
-            .filter(|&ip| counted[ip])
-            .all(|ip| record_is_warm(&records[(day * n_ips + ip) * n_providers + p]))
+        (0..n_ips).filter(|&ip| counted[ip]).all(|ip| record_is_warm(&records[(day * n_ips + ip) * n_providers + p]))
     };
     (0..n_providers)
         .map(|p| {
@@ -61,37 +51,20 @@ mod tests {
     use crate::sim::Counts;
 
     fn rec(day: u32, level: ReputationLevel, deferred: u64) -> DailyRecord {
-        let counts = Counts {
-            sent: 1000,
-            inbox: 1000,
-            deferred,
-            ..Counts::default()
-        };
-        DailyRecord {
-            day,
-            ip: 0,
-            provider: 0,
-            counts,
-            queued: 0,
-            reputation: 0.9,
-            level,
-        }
+        let counts = Counts { sent: 1000, inbox: 1000, deferred, ..Counts::default() };
+        DailyRecord { day, ip: 0, provider: 0, counts, queued: 0, reputation: 0.9, level }
     }
 
     #[test]
     fn warm_needs_a_week_of_high_with_few_deferrals() {
         use ReputationLevel::*;
-        let mut recs: Vec<DailyRecord> = (1..=20)
-            .map(|d| rec(d, if d >= 5 { High } else { Medium }, 0))
-            .collect();
+        let mut recs: Vec<DailyRecord> = (1..=20).map(|d| rec(d, if d >= 5 { High } else { Medium }, 0)).collect();
         recs[7].counts.deferred = 50; // day 8: 5% deferred, breaks the run
         assert_eq!(warm_days(&recs, &[true], 1), vec![Some(9)]);
         let never: Vec<DailyRecord> = (1..=5).map(|d| rec(d, Medium, 0)).collect();
         assert_eq!(warm_days(&never, &[true], 1), vec![None]);
         // Near the end of the run, the remaining days suffice.
-        let late: Vec<DailyRecord> = (1..=10)
-            .map(|d| rec(d, if d >= 9 { High } else { Low }, 0))
-            .collect();
+        let late: Vec<DailyRecord> = (1..=10).map(|d| rec(d, if d >= 9 { High } else { Low }, 0)).collect();
         assert_eq!(warm_days(&late, &[true], 1), vec![Some(9)]);
     }
 }

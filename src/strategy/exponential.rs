@@ -1,8 +1,6 @@
 //! `exponential`: `start * growth^(day-1)` messages a day, capped at `target`.
 
-use super::{
-    DayObservation, DayPlan, SegmentOrder, SenderView, Strategy, segment_plan, spread_total,
-};
+use super::{DayObservation, DayPlan, SegmentOrder, SenderView, Strategy, segment_plan, spread_total};
 
 /// Exponential ramp to a target daily volume.
 #[derive(Debug, Clone)]
@@ -16,12 +14,7 @@ pub struct Exponential {
 impl Exponential {
     /// A ramp from `start` messages on day 1, times `growth` each day, up to `target` (all messages/day).
     pub fn new(start: f64, growth: f64, target: f64, order: SegmentOrder) -> Self {
-        Self {
-            start,
-            growth,
-            target,
-            order,
-        }
+        Self { start, growth, target, order }
     }
 
     /// Total volume planned for day `day` (1-based).
@@ -37,10 +30,7 @@ impl Strategy for Exponential {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, _history: &[DayObservation]) -> DayPlan {
-        DayPlan {
-            volume: spread_total(self.volume(day), view),
-            segments: segment_plan(self.order, view),
-        }
+        DayPlan { volume: spread_total(self.volume(day), view), segments: segment_plan(self.order, view) }
     }
 }
 

@@ -12,9 +12,7 @@ mod spec;
 mod split;
 
 pub use exponential::Exponential;
-pub use observe::{
-    DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView,
-};
+pub use observe::{DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView};
 pub use schedule::Schedule;
 pub use spec::{AfterTable, SegmentOrder, StrategyKind, StrategySpec};
 pub use split::{slice_of, split_total};
@@ -32,24 +30,12 @@ pub trait Strategy: Send {
 /// Builds the strategy described by `spec`.
 pub fn build(spec: &StrategySpec) -> Box<dyn Strategy> {
     match &spec.kind {
-        StrategyKind::Schedule {
-            daily_volumes,
-            after,
-        } => Box::new(Schedule::new(
-            daily_volumes.clone(),
-            *after,
-            spec.segment_order,
-        )),
-        StrategyKind::Exponential {
-            start,
-            growth,
-            target,
-        } => Box::new(Exponential::new(
-            *start,
-            *growth,
-            *target,
-            spec.segment_order,
-        )),
+        StrategyKind::Schedule { daily_volumes, after } => {
+            Box::new(Schedule::new(daily_volumes.clone(), *after, spec.segment_order))
+        }
+        StrategyKind::Exponential { start, growth, target } => {
+            Box::new(Exponential::new(*start, *growth, *target, spec.segment_order))
+        }
     }
 }
 
@@ -58,12 +44,7 @@ pub fn segment_plan(order: SegmentOrder, view: &SenderView) -> SegmentPlan {
     match order {
         SegmentOrder::EngagedFirst => {
             let mut idx: Vec<usize> = (0..view.segments.len()).collect();
-            idx.sort_by(|&a, &b| {
-                view.segments[b]
-                    .open_rate
-                    .total_cmp(&view.segments[a].open_rate)
-                    .then(a.cmp(&b))
-            });
+            idx.sort_by(|&a, &b| view.segments[b].open_rate.total_cmp(&view.segments[a].open_rate).then(a.cmp(&b)));
             SegmentPlan::Priority(idx)
         }
         SegmentOrder::Proportional => SegmentPlan::Proportional,
@@ -74,17 +55,8 @@ pub fn segment_plan(order: SegmentOrder, view: &SenderView) -> SegmentPlan {
 /// dedicated IPs (evenly; over all IPs when none is dedicated).
 pub fn spread_total(total: u64, view: &SenderView) -> Vec<Vec<u64>> {
     let any_dedicated = view.ips.iter().any(|ip| ip.is_dedicated());
-    let ip_weights: Vec<f64> = view
-        .ips
-        .iter()
-        .map(|ip| {
-            if ip.is_dedicated() || !any_dedicated {
-                1.0
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let ip_weights: Vec<f64> =
+        view.ips.iter().map(|ip| if ip.is_dedicated() || !any_dedicated { 1.0 } else { 0.0 }).collect();
     let per_provider = split_total(total, &view.provider_shares);
     let mut volume = vec![vec![0; view.provider_names.len()]; view.ips.len()];
     for (p, &v) in per_provider.iter().enumerate() {
@@ -115,17 +87,10 @@ pub(crate) mod test_support {
             horizon_days: 42,
             active_hours: 12,
             ips: vec![
-                IpSpec {
-                    name: "new".into(),
-                    kind: IpKind::New,
-                },
+                IpSpec { name: "new".into(), kind: IpKind::New },
                 IpSpec {
                     name: "pool".into(),
-                    kind: IpKind::SharedPool {
-                        trust_mean: 0.8,
-                        trust_sd: 0.05,
-                        daily_volume_per_provider: 1e5,
-                    },
+                    kind: IpKind::SharedPool { trust_mean: 0.8, trust_sd: 0.05, daily_volume_per_provider: 1e5 },
                 },
             ],
             provider_names: vec!["gmail".into(), "yahoo".into()],
@@ -149,9 +114,6 @@ mod tests {
     #[test]
     fn engaged_first_orders_by_open_rate() {
         let v = test_support::view();
-        assert_eq!(
-            segment_plan(SegmentOrder::EngagedFirst, &v),
-            SegmentPlan::Priority(vec![1, 0])
-        );
+        assert_eq!(segment_plan(SegmentOrder::EngagedFirst, &v), SegmentPlan::Priority(vec![1, 0]));
     }
 }

@@ -68,11 +68,7 @@ impl ProviderObservation {
 
     /// Accepted share of attempts (1 when nothing was attempted).
     pub fn delivery_rate(&self) -> f64 {
-        if self.attempts() == 0 {
-            1.0
-        } else {
-            self.accepted as f64 / self.attempts() as f64
-        }
+        if self.attempts() == 0 { 1.0 } else { self.accepted as f64 / self.attempts() as f64 }
     }
 }
 

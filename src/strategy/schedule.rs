@@ -1,9 +1,6 @@
 //! `schedule`: explicit daily volumes, then hold or keep growing.
 
-use super::{
-    AfterTable, DayObservation, DayPlan, SegmentOrder, SenderView, Strategy, segment_plan,
-    spread_total,
-};
+use super::{AfterTable, DayObservation, DayPlan, SegmentOrder, SenderView, Strategy, segment_plan, spread_total};
 
 /// A table of total daily volumes (messages/day), day 1 first.
 #[derive(Debug, Clone)]
@@ -16,11 +13,7 @@ pub struct Schedule {
 impl Schedule {
     /// A schedule of `daily_volumes` followed by `after`.
     pub fn new(daily_volumes: Vec<u64>, after: AfterTable, order: SegmentOrder) -> Self {
-        Self {
-            daily_volumes,
-            after,
-            order,
-        }
+        Self { daily_volumes, after, order }
     }
 
     /// Total volume planned for day `day` (1-based).
@@ -46,10 +39,7 @@ impl Strategy for Schedule {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, _history: &[DayObservation]) -> DayPlan {
-        DayPlan {
-            volume: spread_total(self.volume(day), view),
-            segments: segment_plan(self.order, view),
-        }
+        DayPlan { volume: spread_total(self.volume(day), view), segments: segment_plan(self.order, view) }
     }
 }
 
@@ -59,23 +49,9 @@ mod tests {
 
     #[test]
     fn follows_the_table_then_holds_or_grows() {
-        let hold = Schedule::new(
-            vec![50, 100, 500],
-            AfterTable::Hold,
-            SegmentOrder::EngagedFirst,
-        );
-        assert_eq!(
-            (1..=5).map(|d| hold.volume(d)).collect::<Vec<_>>(),
-            vec![50, 100, 500, 500, 500]
-        );
-        let grow = Schedule::new(
-            vec![50, 100],
-            AfterTable::Grow { factor: 2.0 },
-            SegmentOrder::EngagedFirst,
-        );
-        assert_eq!(
-            (1..=4).map(|d| grow.volume(d)).collect::<Vec<_>>(),
-            vec![50, 100, 200, 400]
-        );
+        let hold = Schedule::new(vec![50, 100, 500], AfterTable::Hold, SegmentOrder::EngagedFirst);
+        assert_eq!((1..=5).map(|d| hold.volume(d)).collect::<Vec<_>>(), vec![50, 100, 500, 500, 500]);
+        let grow = Schedule::new(vec![50, 100], AfterTable::Grow { factor: 2.0 }, SegmentOrder::EngagedFirst);
+        assert_eq!((1..=4).map(|d| grow.volume(d)).collect::<Vec<_>>(), vec![50, 100, 200, 400]);
     }
 }

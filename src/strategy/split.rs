@@ -8,23 +8,12 @@ pub fn split_total(total: u64, weights: &[f64]) -> Vec<u64> {
     if sum <= 0.0 || total == 0 {
         return vec![0; weights.len()];
     }
-    let exact: Vec<f64> = weights
-        .iter()
-        .map(|&w| total as f64 * w.max(0.0) / sum)
-        .collect();
+    let exact: Vec<f64> = weights.iter().map(|&w| total as f64 * w.max(0.0) / sum).collect();
     let mut parts: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
     let assigned: u64 = parts.iter().sum();
     let mut order: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0.0).collect();
-    order.sort_by(|&a, &b| {
-        (exact[b] - exact[b].floor())
-            .total_cmp(&(exact[a] - exact[a].floor()))
-            .then(a.cmp(&b))
-    });
-    for &i in order
-        .iter()
-        .cycle()
-        .take(total.saturating_sub(assigned) as usize)
-    {
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    for &i in order.iter().cycle().take(total.saturating_sub(assigned) as usize) {
         parts[i] += 1;
     }
     parts
@@ -45,10 +34,7 @@ mod tests {
     #[test]
     fn split_sums_exactly() {
         assert_eq!(split_total(10, &[1.0, 1.0, 1.0]), vec![4, 3, 3]);
-        assert_eq!(
-            split_total(100, &[0.45, 0.2, 0.15, 0.1, 0.1]),
-            vec![45, 20, 15, 10, 10]
-        );
+        assert_eq!(split_total(100, &[0.45, 0.2, 0.15, 0.1, 0.1]), vec![45, 20, 15, 10, 10]);
         assert_eq!(split_total(7, &[0.0, 0.0]), vec![0, 0]);
         assert_eq!(split_total(5, &[0.0, 2.0]), vec![0, 5]);
     }

@@ -4,35 +4,17 @@ use crate::support::{ipwarm, root, shipped_scenarios};
 use std::fs;
 use std::path::Path;
 
-const OUTPUTS: [&str; 5] = [
-    "daily.csv",
-    "summary.json",
-    "outcomes.png",
-    "reputation.png",
-    "rates.png",
-];
+const OUTPUTS: [&str; 5] = ["daily.csv", "summary.json", "outcomes.png", "reputation.png", "rates.png"];
 
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    OUTPUTS
-        .iter()
-        .map(|f| {
-            (
-                f.to_string(),
-                fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")),
-            )
-        })
-        .collect()
+    OUTPUTS.iter().map(|f| (f.to_string(), fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")))).collect()
 }
 
 #[test]
 fn run_without_arguments_runs_the_embedded_default_into_output() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = ipwarm(tmp.path(), &["run"]);
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let dir = tmp.path().join("output/default");
     let files = read_all(&dir);
     let csv = String::from_utf8(files[0].1.clone()).expect("utf-8");
@@ -53,16 +35,9 @@ fn run_without_arguments_runs_the_embedded_default_into_output() {
         "reputation",
         "reputation_level",
     ] {
-        assert!(
-            header.split(',').any(|h| h == col),
-            "daily.csv lacks column {col}: {header}"
-        );
+        assert!(header.split(',').any(|h| h == col), "daily.csv lacks column {col}: {header}");
     }
-    assert_eq!(
-        csv.lines().count(),
-        1 + 42 * 5,
-        "one row per day, provider and IP"
-    );
+    assert_eq!(csv.lines().count(), 1 + 42 * 5, "one row per day, provider and IP");
     let json: serde_json::Value = serde_json::from_slice(&files[1].1).expect("json");
     assert_eq!(json["scenario"], "default");
     assert_eq!(json["seed"], 42);
@@ -71,16 +46,10 @@ fn run_without_arguments_runs_the_embedded_default_into_output() {
     assert_eq!(json["providers"].as_array().expect("providers").len(), 5);
     assert!(json["providers"][0].get("warm_day").is_some());
     for (name, bytes) in &files[2..] {
-        assert!(
-            bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 20_000,
-            "{name} is not a real chart"
-        );
+        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 20_000, "{name} is not a real chart");
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        stdout.contains("gmail") && stdout.contains("warm"),
-        "summary table on the terminal: {stdout}"
-    );
+    assert!(stdout.contains("gmail") && stdout.contains("warm"), "summary table on the terminal: {stdout}");
 }
 
 #[test]
@@ -92,41 +61,24 @@ fn same_scenario_and_seed_give_byte_identical_outputs() {
         let o = ipwarm(tmp.path(), &["run", scenario, "--seed", "5", "--out", out]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
-    let (a, b) = (
-        read_all(&tmp.path().join("a")),
-        read_all(&tmp.path().join("b")),
-    );
+    let (a, b) = (read_all(&tmp.path().join("a")), read_all(&tmp.path().join("b")));
     for ((name, x), (_, y)) in a.iter().zip(&b) {
         assert!(x == y, "{name} differs between two runs with the same seed");
     }
     let o = ipwarm(tmp.path(), &["run", scenario, "--seed", "6", "--out", "c"]);
     assert!(o.status.success());
-    assert_ne!(
-        a[0].1,
-        fs::read(tmp.path().join("c/daily.csv")).expect("csv"),
-        "another seed, other draws"
-    );
+    assert_ne!(a[0].1, fs::read(tmp.path().join("c/daily.csv")).expect("csv"), "another seed, other draws");
 }
 
 #[test]
 fn validate_accepts_every_shipped_scenario() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let files: Vec<String> = shipped_scenarios()
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
+    let files: Vec<String> = shipped_scenarios().iter().map(|p| p.display().to_string()).collect();
     let mut args = vec!["validate"];
     args.extend(files.iter().map(String::as_str));
     let out = ipwarm(tmp.path(), &args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).matches(": ok").count(),
-        files.len()
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).matches(": ok").count(), files.len());
 }
 
 #[test]
@@ -135,26 +87,15 @@ fn a_failed_run_leaves_earlier_results_untouched_and_no_partial_files() {
     let ok = ipwarm(tmp.path(), &["run", "--out", "res"]);
     assert!(ok.status.success());
     let before = read_all(&tmp.path().join("res"));
-    fs::write(
-        tmp.path().join("bad.toml"),
-        "name = \"bad\"\nhorizon_days = 0\n",
-    )
-    .expect("write");
+    fs::write(tmp.path().join("bad.toml"), "name = \"bad\"\nhorizon_days = 0\n").expect("write");
     let bad = ipwarm(tmp.path(), &["run", "bad.toml", "--out", "res"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert_eq!(
-        before,
-        read_all(&tmp.path().join("res")),
-        "earlier results changed"
-    );
+    assert_eq!(before, read_all(&tmp.path().join("res")), "earlier results changed");
     let entries: Vec<String> = fs::read_dir(tmp.path())
         .expect("dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into())
         .collect();
-    assert!(
-        entries.iter().all(|e| !e.contains("partial")),
-        "staging left behind: {entries:?}"
-    );
+    assert!(entries.iter().all(|e| !e.contains("partial")), "staging left behind: {entries:?}");
 }
 
 #[test]
@@ -164,12 +105,7 @@ fn help_shows_examples_and_usage_errors_exit_2() {
     assert!(help.status.success());
     assert!(String::from_utf8_lossy(&help.stdout).contains("Examples:"));
     assert_eq!(ipwarm(tmp.path(), &["frobnicate"]).status.code(), Some(2));
-    assert_eq!(
-        ipwarm(tmp.path(), &["run", "--seed", "minus-one"])
-            .status
-            .code(),
-        Some(2)
-    );
+    assert_eq!(ipwarm(tmp.path(), &["run", "--seed", "minus-one"]).status.code(), Some(2));
     assert_eq!(ipwarm(tmp.path(), &["validate"]).status.code(), Some(2));
     let missing = ipwarm(tmp.path(), &["run", "no-such-file.toml"]);
     assert_eq!(missing.status.code(), Some(2));

@@ -3,38 +3,20 @@
 //! and on randomised valid scenarios.
 
 use crate::support::shipped_scenarios;
-use ipwarm::model::{
-    Audience, IpKind, IpSpec, PRESET_NAMES, ProviderParams, RetryPolicy, Segment, SendingWindow,
-};
+use ipwarm::model::{Audience, IpKind, IpSpec, PRESET_NAMES, ProviderParams, RetryPolicy, Segment, SendingWindow};
 use ipwarm::scenario::Scenario;
 use ipwarm::sim::{self, RunResult};
 use ipwarm::strategy::{AfterTable, SegmentOrder, StrategyKind, StrategySpec};
 use proptest::prelude::*;
 
 fn assert_conserved(r: &RunResult, horizon_days: u32) {
-    let finished =
-        r.totals.inbox + r.totals.junk + r.totals.bounced + r.totals.blocked + r.totals.expired;
-    assert_eq!(
-        r.totals.sent,
-        finished + r.queued_at_end,
-        "{}: messages lost or created",
-        r.scenario
-    );
-    assert_eq!(
-        r.records.len(),
-        horizon_days as usize * r.ip_names.len() * r.provider_names.len()
-    );
-    let last_day_queued: u64 = r
-        .records
-        .iter()
-        .filter(|x| x.day == horizon_days)
-        .map(|x| x.queued)
-        .sum();
+    let finished = r.totals.inbox + r.totals.junk + r.totals.bounced + r.totals.blocked + r.totals.expired;
+    assert_eq!(r.totals.sent, finished + r.queued_at_end, "{}: messages lost or created", r.scenario);
+    assert_eq!(r.records.len(), horizon_days as usize * r.ip_names.len() * r.provider_names.len());
+    let last_day_queued: u64 = r.records.iter().filter(|x| x.day == horizon_days).map(|x| x.queued).sum();
     assert_eq!(last_day_queued, r.queued_at_end);
     for x in &r.records {
-        assert!(
-            x.counts.complaints <= x.counts.inbox || x.counts.complaints == 0 || x.counts.inbox > 0
-        );
+        assert!(x.counts.complaints <= x.counts.inbox || x.counts.complaints == 0 || x.counts.inbox > 0);
         assert!((0.0..=1.0).contains(&x.reputation));
     }
 }
@@ -42,40 +24,29 @@ fn assert_conserved(r: &RunResult, horizon_days: u32) {
 #[test]
 fn every_shipped_scenario_conserves_messages() {
     for file in shipped_scenarios() {
-        let sc = ipwarm::scenario::parse_file(&file)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let sc = ipwarm::scenario::parse_file(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let r = sim::run(&sc, sc.seed).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert_conserved(&r, sc.horizon_days);
     }
 }
 
 fn arb_segment() -> impl Strategy<Value = Segment> {
-    (
-        0.0..1.0f64,
-        0.0..0.01f64,
-        0.0..0.2f64,
-        0.0..0.01f64,
-        0.01..1.0f64,
+    (0.0..1.0f64, 0.0..0.01f64, 0.0..0.2f64, 0.0..0.01f64, 0.01..1.0f64).prop_map(
+        |(open_rate, complaint_rate, invalid_rate, trap_rate, weight)| Segment {
+            name: String::new(),
+            share: weight,
+            open_rate,
+            complaint_rate,
+            invalid_rate,
+            trap_rate,
+        },
     )
-        .prop_map(
-            |(open_rate, complaint_rate, invalid_rate, trap_rate, weight)| Segment {
-                name: String::new(),
-                share: weight,
-                open_rate,
-                complaint_rate,
-                invalid_rate,
-                trap_rate,
-            },
-        )
 }
 
 fn arb_ip() -> impl Strategy<Value = IpKind> {
     prop_oneof![
         Just(IpKind::New),
-        (0.0..100_000.0f64, 0.0..1.0f64).prop_map(|(v, trust)| IpKind::Warm {
-            daily_volume_per_provider: v,
-            trust
-        }),
+        (0.0..100_000.0f64, 0.0..1.0f64).prop_map(|(v, trust)| IpKind::Warm { daily_volume_per_provider: v, trust }),
         (0.0..1.0f64, 0.0..0.2f64, 0.0..1e6f64).prop_map(|(m, sd, v)| IpKind::SharedPool {
             trust_mean: m,
             trust_sd: sd,
@@ -86,23 +57,14 @@ fn arb_ip() -> impl Strategy<Value = IpKind> {
 
 fn arb_strategy() -> impl Strategy<Value = StrategyKind> {
     prop_oneof![
-        (1.0..5_000.0f64, 1.01..3.0f64, 1.0..1e6f64).prop_map(|(start, growth, t)| {
-            StrategyKind::Exponential {
-                start,
-                growth,
-                target: start.max(t),
+        (1.0..5_000.0f64, 1.01..3.0f64, 1.0..1e6f64)
+            .prop_map(|(start, growth, t)| { StrategyKind::Exponential { start, growth, target: start.max(t) } }),
+        (prop::collection::vec(0u64..500_000, 1..10), prop::option::of(1.0..2.0f64)).prop_map(|(v, g)| {
+            StrategyKind::Schedule {
+                daily_volumes: v,
+                after: g.map_or(AfterTable::Hold, |factor| AfterTable::Grow { factor }),
             }
         }),
-        (
-            prop::collection::vec(0u64..500_000, 1..10),
-            prop::option::of(1.0..2.0f64)
-        )
-            .prop_map(|(v, g)| {
-                StrategyKind::Schedule {
-                    daily_volumes: v,
-                    after: g.map_or(AfterTable::Hold, |factor| AfterTable::Grow { factor }),
-                }
-            }),
     ]
 }
 

@@ -4,37 +4,20 @@ use crate::support::{scenario, shipped, warm_ip};
 use ipwarm::model::{FeedbackLoop, IpKind, IpSpec};
 use ipwarm::sim::{self, ReputationLevel, RunResult, run_with};
 use ipwarm::strategy::{
-    AfterTable, DayObservation, DayPlan, Exponential, SegmentOrder, SenderView, Strategy,
-    StrategyKind,
+    AfterTable, DayObservation, DayPlan, Exponential, SegmentOrder, SenderView, Strategy, StrategyKind,
 };
 
 /// Sum of a count over the days `days` at provider `p`.
-fn sum(
-    r: &RunResult,
-    p: usize,
-    days: std::ops::RangeInclusive<u32>,
-    f: impl Fn(&sim::Counts) -> u64,
-) -> u64 {
-    r.records
-        .iter()
-        .filter(|x| x.provider == p && days.contains(&x.day))
-        .map(|x| f(&x.counts))
-        .sum()
+fn sum(r: &RunResult, p: usize, days: std::ops::RangeInclusive<u32>, f: impl Fn(&sim::Counts) -> u64) -> u64 {
+    r.records.iter().filter(|x| x.provider == p && days.contains(&x.day)).map(|x| f(&x.counts)).sum()
 }
 
 fn reputation(r: &RunResult, p: usize, day: u32) -> f64 {
-    r.records
-        .iter()
-        .find(|x| x.provider == p && x.day == day && x.ip == 0)
-        .expect("record")
-        .reputation
+    r.records.iter().find(|x| x.provider == p && x.day == day && x.ip == 0).expect("record").reputation
 }
 
 fn schedule(daily_volumes: Vec<u64>) -> StrategyKind {
-    StrategyKind::Schedule {
-        daily_volumes,
-        after: AfterTable::Hold,
-    }
+    StrategyKind::Schedule { daily_volumes, after: AfterTable::Hold }
 }
 
 #[test]
@@ -42,23 +25,10 @@ fn calibration_fastest_provider_warm_in_about_two_weeks_slowest_in_about_six() {
     let sc = shipped("calibration");
     for seed in [7, 8, 9] {
         let r = sim::run(&sc, seed).expect("run");
-        let days: Vec<u32> = r
-            .warm_day
-            .iter()
-            .map(|d| d.expect("every provider warms within 8 weeks"))
-            .collect();
-        let (fastest, slowest) = (
-            *days.iter().min().expect("days"),
-            *days.iter().max().expect("days"),
-        );
-        assert!(
-            (11..=17).contains(&fastest),
-            "seed {seed}: fastest provider warm on day {fastest} ({days:?})"
-        );
-        assert!(
-            (38..=46).contains(&slowest),
-            "seed {seed}: slowest provider warm on day {slowest} ({days:?})"
-        );
+        let days: Vec<u32> = r.warm_day.iter().map(|d| d.expect("every provider warms within 8 weeks")).collect();
+        let (fastest, slowest) = (*days.iter().min().expect("days"), *days.iter().max().expect("days"));
+        assert!((11..=17).contains(&fastest), "seed {seed}: fastest provider warm on day {fastest} ({days:?})");
+        assert!((38..=46).contains(&slowest), "seed {seed}: slowest provider warm on day {slowest} ({days:?})");
     }
 }
 
@@ -69,31 +39,14 @@ fn blast_from_day_one_is_punished_at_every_provider() {
     for (p, name) in blast.provider_names.iter().enumerate() {
         let sent = sum(&blast, p, 1..=7, |c| c.sent) as f64;
         let inbox = sum(&blast, p, 1..=7, |c| c.inbox) as f64;
-        assert!(
-            inbox < 0.5 * sent,
-            "{name}: {inbox} of {sent} reached the inbox in the blast's first week"
-        );
+        assert!(inbox < 0.5 * sent, "{name}: {inbox} of {sent} reached the inbox in the blast's first week");
         let g_sent = sum(&gradual, p, 1..=7, |c| c.sent) as f64;
         let g_inbox = sum(&gradual, p, 1..=7, |c| c.inbox) as f64;
-        assert!(
-            g_inbox > 0.5 * g_sent,
-            "{name}: gradual ramp should mostly reach the inbox"
-        );
+        assert!(g_inbox > 0.5 * g_sent, "{name}: gradual ramp should mostly reach the inbox");
         let deferred = sum(&blast, p, 1..=3, |c| c.deferred);
-        assert!(
-            deferred > sent as u64,
-            "{name}: the blast must be throttled (4xx) in its first days"
-        );
-        let level = blast
-            .records
-            .iter()
-            .find(|x| x.provider == p && x.day == 7)
-            .expect("day 7")
-            .level;
-        assert!(
-            level <= ReputationLevel::Low,
-            "{name}: level {level:?} after a week of blasting"
-        );
+        assert!(deferred > sent as u64, "{name}: the blast must be throttled (4xx) in its first days");
+        let level = blast.records.iter().find(|x| x.provider == p && x.day == 7).expect("day 7").level;
+        assert!(level <= ReputationLevel::Low, "{name}: level {level:?} after a week of blasting");
     }
 }
 
@@ -101,12 +54,7 @@ fn blast_from_day_one_is_punished_at_every_provider() {
 fn deferred_mail_expires_after_the_queue_lifetime() {
     let r = sim::run(&shipped("blast"), 42).expect("run");
     // First sends at 08:00 on day 1; the 72-hour lifetime ends on day 4.
-    let first_expiry = r
-        .records
-        .iter()
-        .filter(|x| x.counts.expired > 0)
-        .map(|x| x.day)
-        .min();
+    let first_expiry = r.records.iter().filter(|x| x.counts.expired > 0).map(|x| x.day).min();
     assert_eq!(first_expiry, Some(4));
     assert!(r.totals.expired > 0);
 }
@@ -120,16 +68,9 @@ fn doubling_after_warm_up_is_throttled_and_costs_reputation() {
     let s = sim::run(&steady, 3).expect("run");
     let k = sim::run(&spiky, 3).expect("run");
     let gmail = 0;
-    assert_eq!(
-        sum(&s, gmail, 11..=11, |c| c.deferred),
-        0,
-        "steady volume is not throttled"
-    );
+    assert_eq!(sum(&s, gmail, 11..=11, |c| c.deferred), 0, "steady volume is not throttled");
     let k_deferred = sum(&k, gmail, 11..=11, |c| c.deferred);
-    assert!(
-        k_deferred > 50_000,
-        "the spike day must be throttled, got {k_deferred} deferrals"
-    );
+    assert!(k_deferred > 50_000, "the spike day must be throttled, got {k_deferred} deferrals");
     let (rs, rk) = (reputation(&s, gmail, 11), reputation(&k, gmail, 11));
     assert!(rk < rs - 0.1, "spike reputation {rk} vs steady {rs}");
 }
@@ -137,22 +78,10 @@ fn doubling_after_warm_up_is_throttled_and_costs_reputation() {
 #[test]
 fn too_little_volume_after_warm_up_fades_while_a_thousand_a_day_holds() {
     // 200/day in total (gmail 90/day) against 10,000/day (at least 1,000 per provider).
-    let low = sim::run(
-        &scenario(vec![warm_ip(20_000.0, 0.9)], schedule(vec![200]), 40),
-        5,
-    )
-    .expect("run");
-    let kept = sim::run(
-        &scenario(vec![warm_ip(20_000.0, 0.9)], schedule(vec![10_000]), 40),
-        5,
-    )
-    .expect("run");
+    let low = sim::run(&scenario(vec![warm_ip(20_000.0, 0.9)], schedule(vec![200]), 40), 5).expect("run");
+    let kept = sim::run(&scenario(vec![warm_ip(20_000.0, 0.9)], schedule(vec![10_000]), 40), 5).expect("run");
     for p in 0..5 {
-        assert!(
-            reputation(&low, p, 40) < 0.5,
-            "provider {p}: low volume should fade, got {}",
-            reputation(&low, p, 40)
-        );
+        assert!(reputation(&low, p, 40) < 0.5, "provider {p}: low volume should fade, got {}", reputation(&low, p, 40));
         assert!(
             reputation(&kept, p, 40) > 0.85,
             "provider {p}: maintenance should hold, got {}",
@@ -163,18 +92,11 @@ fn too_little_volume_after_warm_up_fades_while_a_thousand_a_day_holds() {
 
 #[test]
 fn history_fades_after_about_thirty_days_without_sending() {
-    let r = sim::run(
-        &scenario(vec![warm_ip(20_000.0, 0.9)], schedule(vec![0]), 35),
-        5,
-    )
-    .expect("run");
+    let r = sim::run(&scenario(vec![warm_ip(20_000.0, 0.9)], schedule(vec![0]), 35), 5).expect("run");
     for p in 0..5 {
         let rep = reputation(&r, p, 30);
         assert!(rep < 0.35, "provider {p}: trust {rep} after 30 idle days");
-        assert!(
-            reputation(&r, p, 5) > 0.5,
-            "provider {p}: fading is gradual"
-        );
+        assert!(reputation(&r, p, 5) > 0.5, "provider {p}: fading is gradual");
     }
 }
 
@@ -196,38 +118,19 @@ impl Strategy for Recorder {
 
 #[test]
 fn complaints_reach_the_sender_only_through_each_providers_feedback_loop() {
-    let mut sc = scenario(
-        vec![IpSpec {
-            name: "new-1".into(),
-            kind: IpKind::New,
-        }],
-        schedule(vec![0]),
-        20,
-    );
+    let mut sc = scenario(vec![IpSpec { name: "new-1".into(), kind: IpKind::New }], schedule(vec![0]), 20);
     sc.audience.segments[0].complaint_rate = 0.002;
-    let mut rec = Recorder {
-        inner: Exponential::new(2000.0, 1.2, 50_000.0, SegmentOrder::EngagedFirst),
-        seen: vec![],
-    };
+    let mut rec = Recorder { inner: Exponential::new(2000.0, 1.2, 50_000.0, SegmentOrder::EngagedFirst), seen: vec![] };
     let r = run_with(&sc, &mut rec, 11).expect("run");
     let truth = |p: usize, day: u32| sum(&r, p, day..=day, |c| c.complaints);
     for (p, provider) in sc.providers.iter().enumerate() {
         let fbl: u64 = rec.seen.iter().map(|d| d.cells[0][p].fbl_complaints).sum();
-        let any_aggregate = rec
-            .seen
-            .iter()
-            .any(|d| d.cells[0][p].aggregate_complaint_rate.is_some());
+        let any_aggregate = rec.seen.iter().any(|d| d.cells[0][p].aggregate_complaint_rate.is_some());
         match provider.feedback {
             FeedbackLoop::PerMessage { delay_hours: 24 } => {
                 // A complaint on day d is reported on day d + 1.
                 for d in &rec.seen[1..] {
-                    assert_eq!(
-                        d.cells[0][p].fbl_complaints,
-                        truth(p, d.day - 1),
-                        "{} day {}",
-                        provider.name,
-                        d.day
-                    );
+                    assert_eq!(d.cells[0][p].fbl_complaints, truth(p, d.day - 1), "{} day {}", provider.name, d.day);
                 }
                 assert!(fbl > 0 && !any_aggregate);
             }
@@ -241,62 +144,23 @@ fn complaints_reach_the_sender_only_through_each_providers_feedback_loop() {
                 let inbox = sum(&r, p, d.day..=d.day, |c| c.inbox) as f64;
                 assert!((rate - truth(p, d.day) as f64 / inbox).abs() < 1e-12);
             }
-            FeedbackLoop::None => assert!(
-                fbl == 0 && !any_aggregate,
-                "{} gives no feedback",
-                provider.name
-            ),
+            FeedbackLoop::None => assert!(fbl == 0 && !any_aggregate, "{} gives no feedback", provider.name),
         }
-        assert!(
-            sum(&r, p, 1..=19, |c| c.complaints) > 0,
-            "{}: complaints happen",
-            provider.name
-        );
+        assert!(sum(&r, p, 1..=19, |c| c.complaints) > 0, "{}: complaints happen", provider.name);
     }
 }
 
 #[test]
 fn sender_sees_the_providers_own_reply_codes() {
-    let mut rec = Recorder {
-        inner: Exponential::new(200_000.0, 1.0, 200_000.0, SegmentOrder::EngagedFirst),
-        seen: vec![],
-    };
-    let sc = scenario(
-        vec![IpSpec {
-            name: "new-1".into(),
-            kind: IpKind::New,
-        }],
-        schedule(vec![0]),
-        4,
-    );
+    let mut rec =
+        Recorder { inner: Exponential::new(200_000.0, 1.0, 200_000.0, SegmentOrder::EngagedFirst), seen: vec![] };
+    let sc = scenario(vec![IpSpec { name: "new-1".into(), kind: IpKind::New }], schedule(vec![0]), 4);
     run_with(&sc, &mut rec, 2).expect("run");
-    let codes = |p: usize| -> Vec<String> {
-        rec.seen[0].cells[0][p]
-            .replies
-            .iter()
-            .map(|r| r.code.clone())
-            .collect()
-    };
-    assert!(
-        codes(0).contains(&"421 4.7.28".to_string()),
-        "gmail: {:?}",
-        codes(0)
-    );
-    assert!(
-        codes(1).contains(&"451 4.7.650".to_string()),
-        "microsoft: {:?}",
-        codes(1)
-    );
-    assert!(
-        codes(2).contains(&"421 4.7.0 [TSS04]".to_string()),
-        "yahoo: {:?}",
-        codes(2)
-    );
-    assert!(
-        codes(0).contains(&"550 5.1.1".to_string()),
-        "invalid addresses hard-bounce: {:?}",
-        codes(0)
-    );
+    let codes = |p: usize| -> Vec<String> { rec.seen[0].cells[0][p].replies.iter().map(|r| r.code.clone()).collect() };
+    assert!(codes(0).contains(&"421 4.7.28".to_string()), "gmail: {:?}", codes(0));
+    assert!(codes(1).contains(&"451 4.7.650".to_string()), "microsoft: {:?}", codes(1));
+    assert!(codes(2).contains(&"421 4.7.0 [TSS04]".to_string()), "yahoo: {:?}", codes(2));
+    assert!(codes(0).contains(&"550 5.1.1".to_string()), "invalid addresses hard-bounce: {:?}", codes(0));
 }
 
 #[test]
@@ -311,10 +175,7 @@ fn engaged_first_sends_to_the_most_engaged_segment_first() {
     prop.strategy.segment_order = SegmentOrder::Proportional;
     let q = sim::run(&prop, 1).expect("run");
     let q_bounced = sum(&q, 0, 1..=3, |c| c.bounced) as f64 / sum(&q, 0, 1..=3, |c| c.sent) as f64;
-    assert!(
-        q_bounced > 0.008,
-        "proportional reaches the invalid addresses of old segments: {q_bounced}"
-    );
+    assert!(q_bounced > 0.008, "proportional reaches the invalid addresses of old segments: {q_bounced}");
 }
 
 #[test]
@@ -329,11 +190,7 @@ fn same_seed_same_result_other_seed_other_result() {
 fn shared_pool_reputation_is_established_and_noisy() {
     let pool = IpSpec {
         name: "pool".into(),
-        kind: IpKind::SharedPool {
-            trust_mean: 0.85,
-            trust_sd: 0.05,
-            daily_volume_per_provider: 500_000.0,
-        },
+        kind: IpKind::SharedPool { trust_mean: 0.85, trust_sd: 0.05, daily_volume_per_provider: 500_000.0 },
     };
     let sc = scenario(vec![pool], schedule(vec![100_000]), 30);
     let r = sim::run(&sc, 4).expect("run");
@@ -342,8 +199,5 @@ fn shared_pool_reputation_is_established_and_noisy() {
     let sd = (reps.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 29.0).sqrt();
     assert!((mean - 0.85).abs() < 0.05, "mean {mean}");
     assert!(sd > 0.01 && sd < 0.1, "sd {sd}");
-    assert_eq!(
-        r.totals.deferred, 0,
-        "the pool's history carries the volume from day 1"
-    );
+    assert_eq!(r.totals.deferred, 0, "the pool's history carries the volume from day 1");
 }

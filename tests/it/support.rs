@@ -1,8 +1,6 @@
 //! Shared helpers: the binary, shipped scenarios, and scenarios built in code.
 
-use ipwarm::model::{
-    Audience, IpKind, IpSpec, PRESET_NAMES, ProviderParams, RetryPolicy, Segment, SendingWindow,
-};
+use ipwarm::model::{Audience, IpKind, IpSpec, PRESET_NAMES, ProviderParams, RetryPolicy, Segment, SendingWindow};
 use ipwarm::scenario::Scenario;
 use ipwarm::strategy::{SegmentOrder, StrategyKind, StrategySpec};
 use std::path::{Path, PathBuf};
@@ -15,11 +13,7 @@ pub fn root() -> PathBuf {
 
 /// Runs the real `ipwarm` binary with `args` in `dir`.
 pub fn ipwarm(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ipwarm"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("ipwarm runs")
+    Command::new(env!("CARGO_BIN_EXE_ipwarm")).args(args).current_dir(dir).output().expect("ipwarm runs")
 }
 
 /// Every shipped scenario file, sorted.
@@ -30,17 +24,13 @@ pub fn shipped_scenarios() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
-    assert!(
-        files.len() >= 3,
-        "expected shipped scenarios, found {files:?}"
-    );
+    assert!(files.len() >= 3, "expected shipped scenarios, found {files:?}");
     files
 }
 
 /// A shipped scenario by file stem.
 pub fn shipped(name: &str) -> Scenario {
-    ipwarm::scenario::parse_file(&root().join("scenarios").join(format!("{name}.toml")))
-        .expect("valid scenario")
+    ipwarm::scenario::parse_file(&root().join("scenarios").join(format!("{name}.toml"))).expect("valid scenario")
 }
 
 /// A segment with the given rates.
@@ -62,10 +52,7 @@ pub fn scenario(ips: Vec<IpSpec>, kind: StrategyKind, horizon_days: u32) -> Scen
         description: String::new(),
         seed: 1,
         horizon_days,
-        window: SendingWindow {
-            start_hour: 8,
-            end_hour: 20,
-        },
+        window: SendingWindow { start_hour: 8, end_hour: 20 },
         audience: Audience {
             size: 1_000_000,
             provider_shares: vec![0.45, 0.2, 0.15, 0.1, 0.1],
@@ -74,26 +61,14 @@ pub fn scenario(ips: Vec<IpSpec>, kind: StrategyKind, horizon_days: u32) -> Scen
                 segment("active_90d", 0.4, 0.3, 0.0002, 0.004),
             ],
         },
-        providers: PRESET_NAMES
-            .iter()
-            .map(|n| ProviderParams::preset(n).expect("preset"))
-            .collect(),
+        providers: PRESET_NAMES.iter().map(|n| ProviderParams::preset(n).expect("preset")).collect(),
         ips,
         retry: RetryPolicy::default(),
-        strategy: StrategySpec {
-            kind,
-            segment_order: SegmentOrder::EngagedFirst,
-        },
+        strategy: StrategySpec { kind, segment_order: SegmentOrder::EngagedFirst },
     }
 }
 
 /// A dedicated IP warmed to `trust` with `per_provider` messages/day of history.
 pub fn warm_ip(per_provider: f64, trust: f64) -> IpSpec {
-    IpSpec {
-        name: "warm-1".into(),
-        kind: IpKind::Warm {
-            daily_volume_per_provider: per_provider,
-            trust,
-        },
-    }
+    IpSpec { name: "warm-1".into(), kind: IpKind::Warm { daily_volume_per_provider: per_provider, trust } }
 }

@@ -34,11 +34,8 @@ pub fn write_charts(result: &RunResult, dir: &Path) -> Result<Vec<PathBuf>, Repo
     style::ensure_font()?;
     std::fs::create_dir_all(dir)?;
     let agg = Aggregates::new(result);
-    let charts: [(&str, DrawFn); 3] = [
-        ("outcomes.png", outcomes::draw),
-        ("reputation.png", reputation::draw),
-        ("rates.png", rates::draw),
-    ];
+    let charts: [(&str, DrawFn); 3] =
+        [("outcomes.png", outcomes::draw), ("reputation.png", reputation::draw), ("rates.png", rates::draw)];
     let mut paths = Vec::with_capacity(charts.len());
     for (name, draw) in charts {
         let path = dir.join(name);
@@ -56,27 +53,14 @@ mod tests {
     const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     fn assert_pngs(paths: &[PathBuf], dir: &Path) {
-        let names: Vec<String> = paths
-            .iter()
-            .filter_map(|p| p.file_name())
-            .map(|n| n.to_string_lossy().into_owned())
-            .collect();
+        let names: Vec<String> =
+            paths.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["outcomes.png", "reputation.png", "rates.png"]);
         for path in paths {
             assert!(path.starts_with(dir));
             let bytes = std::fs::read(path).unwrap_or_default();
-            assert_eq!(
-                bytes.get(..8),
-                Some(&PNG_SIGNATURE[..]),
-                "{}",
-                path.display()
-            );
-            assert!(
-                bytes.len() > 10_000,
-                "{} is only {} bytes",
-                path.display(),
-                bytes.len()
-            );
+            assert_eq!(bytes.get(..8), Some(&PNG_SIGNATURE[..]), "{}", path.display());
+            assert!(bytes.len() > 10_000, "{} is only {} bytes", path.display(), bytes.len());
         }
     }
 
@@ -136,23 +120,14 @@ mod tests {
         assert_pngs(&paths, &small);
         // Stress: 8 providers, a long scenario name, no dedicated IP.
         let mut stress = testdata::realistic();
-        stress.scenario =
-            "a rather long scenario name: aggressive ramp with shared pool and list hygiene off"
-                .into();
+        stress.scenario = "a rather long scenario name: aggressive ramp with shared pool and list hygiene off".into();
         stress.ip_dedicated = vec![false, false];
-        let extra: Vec<_> = stress
-            .records
-            .iter()
-            .filter(|r| r.provider < 3)
-            .cloned()
-            .collect();
+        let extra: Vec<_> = stress.records.iter().filter(|r| r.provider < 3).cloned().collect();
         stress.records.extend(extra.into_iter().map(|mut r| {
             r.provider += 5;
             r
         }));
-        stress
-            .provider_names
-            .extend(["comcast", "gmx", "web.de"].map(String::from));
+        stress.provider_names.extend(["comcast", "gmx", "web.de"].map(String::from));
         stress.warm_day.extend([None, Some(3), None]);
         let dir = dir.join("stress");
         let paths = write_charts(&stress, &dir).unwrap();

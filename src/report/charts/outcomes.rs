@@ -12,8 +12,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::style::{
-    AXIS_DESC_PX, GRID, GRID_BOLD, Key, LegendEntry, SIZE, TICK_PX, chart_err, day_range,
-    draw_legend, draw_title, fmt_count, fmt_day, text,
+    AXIS_DESC_PX, GRID, GRID_BOLD, Key, LegendEntry, SIZE, TICK_PX, chart_err, day_range, draw_legend, draw_title,
+    fmt_count, fmt_day, text,
 };
 use crate::report::ReportError;
 use crate::report::aggregate::{Aggregates, name_of};
@@ -28,31 +28,11 @@ struct Outcome {
 
 /// Outcomes from the bottom of the stack to the top.
 const OUTCOMES: [Outcome; 5] = [
-    Outcome {
-        label: "inbox",
-        color: RGBColor(77, 175, 74),
-        get: |c| c.inbox,
-    },
-    Outcome {
-        label: "junk",
-        color: RGBColor(255, 187, 40),
-        get: |c| c.junk,
-    },
-    Outcome {
-        label: "bounced",
-        color: RGBColor(152, 78, 163),
-        get: |c| c.bounced,
-    },
-    Outcome {
-        label: "blocked (5xx)",
-        color: RGBColor(215, 38, 40),
-        get: |c| c.blocked,
-    },
-    Outcome {
-        label: "expired in queue",
-        color: RGBColor(140, 140, 140),
-        get: |c| c.expired,
-    },
+    Outcome { label: "inbox", color: RGBColor(77, 175, 74), get: |c| c.inbox },
+    Outcome { label: "junk", color: RGBColor(255, 187, 40), get: |c| c.junk },
+    Outcome { label: "bounced", color: RGBColor(152, 78, 163), get: |c| c.bounced },
+    Outcome { label: "blocked (5xx)", color: RGBColor(215, 38, 40), get: |c| c.blocked },
+    Outcome { label: "expired in queue", color: RGBColor(140, 140, 140), get: |c| c.expired },
 ];
 
 /// For each outcome (bottom to top), the top of its band on each day:
@@ -78,9 +58,7 @@ fn draw_stack<DB: DrawingBackend>(
     stacked: Vec<Vec<(f64, f64)>>,
 ) -> Result<(), ReportError> {
     for (points, outcome) in stacked.into_iter().zip(&OUTCOMES).rev() {
-        chart
-            .draw_series(AreaSeries::new(points, 0.0, outcome.color.filled()))
-            .map_err(chart_err)?;
+        chart.draw_series(AreaSeries::new(points, 0.0, outcome.color.filled())).map_err(chart_err)?;
     }
     Ok(())
 }
@@ -90,10 +68,7 @@ pub(super) fn draw(result: &RunResult, agg: &Aggregates, path: &Path) -> Result<
     let root = BitMapBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE).map_err(chart_err)?;
     let body = draw_title(&root, &format!("Daily outcomes: {}", result.scenario))?;
-    let mut entries: Vec<LegendEntry> = OUTCOMES
-        .iter()
-        .map(|o| LegendEntry::new(o.label, o.color, Key::Box))
-        .collect();
+    let mut entries: Vec<LegendEntry> = OUTCOMES.iter().map(|o| LegendEntry::new(o.label, o.color, Key::Box)).collect();
     entries.push(LegendEntry::new("sent (new messages)", BLACK, Key::Line));
     let body = draw_legend(&body, &entries)?;
     let (_, h) = body.dim_in_pixel();
@@ -104,18 +79,9 @@ pub(super) fn draw(result: &RunResult, agg: &Aggregates, path: &Path) -> Result<
 }
 
 /// Top panel: outcomes over all providers, in messages per day, and the sent line.
-fn draw_totals<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    agg: &Aggregates,
-) -> Result<(), ReportError> {
+fn draw_totals<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, agg: &Aggregates) -> Result<(), ReportError> {
     let days: Vec<Counts> = (0..agg.n_days).map(|d| agg.day_totals(d)).collect();
-    let y_max = days
-        .iter()
-        .map(|c| c.sent.max(c.finished()))
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64
-        * 1.08;
+    let y_max = days.iter().map(|c| c.sent.max(c.finished())).max().unwrap_or(0).max(1) as f64 * 1.08;
     let mut chart = ChartBuilder::on(area)
         .margin_left(16)
         .margin_right(40)
@@ -138,17 +104,9 @@ fn draw_totals<DB: DrawingBackend>(
         .bold_line_style(GRID_BOLD)
         .draw()
         .map_err(chart_err)?;
-    draw_stack(
-        &mut chart,
-        stack(agg.n_days, |d, o| (o.get)(&days[d]) as f64),
-    )?;
-    let sent = days
-        .iter()
-        .enumerate()
-        .map(|(d, c)| ((d + 1) as f64, c.sent as f64));
-    chart
-        .draw_series(LineSeries::new(sent, BLACK.stroke_width(3)))
-        .map_err(chart_err)?;
+    draw_stack(&mut chart, stack(agg.n_days, |d, o| (o.get)(&days[d]) as f64))?;
+    let sent = days.iter().enumerate().map(|(d, c)| ((d + 1) as f64, c.sent as f64));
+    chart.draw_series(LineSeries::new(sent, BLACK.stroke_width(3))).map_err(chart_err)?;
     Ok(())
 }
 
@@ -167,11 +125,7 @@ fn draw_shares<DB: DrawingBackend>(
     let panels = area.split_evenly((rows, cols));
     for (p, panel) in panels.iter().enumerate().take(n) {
         let share = agg.provider_share(p, result.totals.sent) * 100.0;
-        let caption = format!(
-            "{}: {:.0}% of sent",
-            name_of(&result.provider_names, p),
-            share
-        );
+        let caption = format!("{}: {:.0}% of sent", name_of(&result.provider_names, p), share);
         let first_in_row = p % cols == 0;
         let mut chart = ChartBuilder::on(panel)
             .margin_left(if first_in_row { 16 } else { 4 })
@@ -195,21 +149,13 @@ fn draw_shares<DB: DrawingBackend>(
             .bold_line_style(GRID_BOLD);
         if first_in_row {
             // Short enough for two rows of panels (more than five providers).
-            mesh.y_desc(if rows == 1 {
-                "% of finished messages"
-            } else {
-                "% of finished"
-            });
+            mesh.y_desc(if rows == 1 { "% of finished messages" } else { "% of finished" });
         }
         mesh.draw().map_err(chart_err)?;
         let cells: Vec<Counts> = agg.provider_days(p).map(|c| c.counts).collect();
         let stacked = stack(agg.n_days, |d, o| {
             let finished = cells[d].finished();
-            if finished == 0 {
-                0.0
-            } else {
-                (o.get)(&cells[d]) as f64 * 100.0 / finished as f64
-            }
+            if finished == 0 { 0.0 } else { (o.get)(&cells[d]) as f64 * 100.0 / finished as f64 }
         });
         draw_stack(&mut chart, stacked)?;
     }

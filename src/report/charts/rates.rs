@@ -20,8 +20,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    AXIS_DESC_PX, GRID, GRID_BOLD, Key, LEGEND_PX, LegendEntry, SIZE, TICK_PX, chart_err,
-    day_range, draw_legend, draw_title, fmt_day, fmt_pct, provider_color, text,
+    AXIS_DESC_PX, GRID, GRID_BOLD, Key, LEGEND_PX, LegendEntry, SIZE, TICK_PX, chart_err, day_range, draw_legend,
+    draw_title, fmt_day, fmt_pct, provider_color, text,
 };
 use crate::report::ReportError;
 use crate::report::aggregate::{Aggregates, complaint_rate, deferral_rate, name_of};
@@ -37,38 +37,22 @@ const LINEAR_TOPS: [f64; 5] = [0.4, 0.5, 0.6, 0.8, 1.2];
 const LOG_FLOORS: [f64; 3] = [0.01, 0.001, 0.0001];
 
 /// Ticks (in %) of the log complaint scale, above the floor.
-const LOG_TICKS: [f64; 12] = [
-    0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0,
-];
+const LOG_TICKS: [f64; 12] = [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0];
 
 /// Space right of the plots for the reference-line labels.
 const RIGHT_MARGIN: u32 = 130;
 
 /// Complaint-rate reference lines: value in %, label, colour.
-const REFERENCES: [(f64, &str, RGBColor); 2] = [
-    (0.1, "0.1% target", RGBColor(60, 60, 60)),
-    (0.3, "0.3% limit", RGBColor(190, 0, 0)),
-];
+const REFERENCES: [(f64, &str, RGBColor); 2] =
+    [(0.1, "0.1% target", RGBColor(60, 60, 60)), (0.3, "0.3% limit", RGBColor(190, 0, 0))];
 
 /// Writes `rates.png` to `path`.
 pub(super) fn draw(result: &RunResult, agg: &Aggregates, path: &Path) -> Result<(), ReportError> {
     let root = BitMapBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE).map_err(chart_err)?;
-    let body = draw_title(
-        &root,
-        &format!(
-            "Complaint and deferral rates per provider: {}",
-            result.scenario
-        ),
-    )?;
+    let body = draw_title(&root, &format!("Complaint and deferral rates per provider: {}", result.scenario))?;
     let entries: Vec<LegendEntry> = (0..agg.n_providers)
-        .map(|p| {
-            LegendEntry::new(
-                name_of(&result.provider_names, p),
-                provider_color(p),
-                Key::Line,
-            )
-        })
+        .map(|p| LegendEntry::new(name_of(&result.provider_names, p), provider_color(p), Key::Line))
         .collect();
     let body = draw_legend(&body, &entries)?;
     let (_, h) = body.dim_in_pixel();
@@ -77,19 +61,10 @@ pub(super) fn draw(result: &RunResult, agg: &Aggregates, path: &Path) -> Result<
     draw_complaints(&root, &top, agg)?;
 
     let deferrals = series(agg, |c| deferral_rate(c).map(|r| r * 100.0));
-    let max = deferrals
-        .iter()
-        .flatten()
-        .flatten()
-        .map(|&(_, y)| y)
-        .fold(0.0, f64::max);
+    let max = deferrals.iter().flatten().flatten().map(|&(_, y)| y).fold(0.0, f64::max);
     // The top: a multiple of 10% above the maximum, between 10% and 100%.
     let y_top = ((max * 1.1 / 10.0).ceil() * 10.0).clamp(10.0, 100.0);
-    let panel = Panel {
-        area: &bottom,
-        y_desc: "deferral rate (% of attempts)",
-        n_days: agg.n_days,
-    };
+    let panel = Panel { area: &bottom, y_desc: "deferral rate (% of attempts)", n_days: agg.n_days };
     let mut chart = panel.build(0.0..y_top, &|v: &f64| format!("{v:.0}"))?;
     draw_lines(&mut chart, deferrals)?;
     root.present().map_err(chart_err)
@@ -105,58 +80,26 @@ fn draw_complaints<DB: DrawingBackend>(
     let rates = || complaints.iter().flatten().flatten().map(|&(_, y)| y);
     let max = rates().fold(0.0, f64::max);
     if max <= LINEAR_MAX {
-        let y_top = LINEAR_TOPS
-            .iter()
-            .copied()
-            .find(|&t| t >= max * 1.1)
-            .unwrap_or(LINEAR_MAX);
-        let panel = Panel {
-            area,
-            y_desc: "complaint rate (% of inbox)",
-            n_days: agg.n_days,
-        };
+        let y_top = LINEAR_TOPS.iter().copied().find(|&t| t >= max * 1.1).unwrap_or(LINEAR_MAX);
+        let panel = Panel { area, y_desc: "complaint rate (% of inbox)", n_days: agg.n_days };
         let mut chart = panel.build(0.0..y_top, &|v: &f64| fmt_pct(*v))?;
         draw_references(root, &mut chart, agg.n_days)?;
         return draw_lines(&mut chart, complaints);
     }
     let min_positive = rates().filter(|&y| y > 0.0).fold(f64::INFINITY, f64::min);
-    let floor = LOG_FLOORS
-        .iter()
-        .copied()
-        .find(|&f| f < min_positive)
-        .unwrap_or(LOG_FLOORS[2]);
+    let floor = LOG_FLOORS.iter().copied().find(|&f| f < min_positive).unwrap_or(LOG_FLOORS[2]);
     for point in complaints.iter_mut().flatten().flatten() {
         point.1 = point.1.max(floor);
     }
     // The top: the first tick above the maximum, with some headroom.
-    let y_top = LOG_TICKS
-        .iter()
-        .copied()
-        .find(|&t| t >= max * 1.2)
-        .unwrap_or(100.0);
+    let y_top = LOG_TICKS.iter().copied().find(|&t| t >= max * 1.2).unwrap_or(100.0);
     let mut ticks = vec![floor];
-    ticks.extend(
-        LOG_TICKS
-            .iter()
-            .copied()
-            .filter(|&t| t > floor * 2.0 && t <= y_top),
-    );
-    let panel = Panel {
-        area,
-        y_desc: "complaint rate (% of inbox, log)",
-        n_days: agg.n_days,
-    };
+    ticks.extend(LOG_TICKS.iter().copied().filter(|&t| t > floor * 2.0 && t <= y_top));
+    let panel = Panel { area, y_desc: "complaint rate (% of inbox, log)", n_days: agg.n_days };
     let zero_at_floor = |v: &f64| {
-        if *v <= floor * 1.0001 {
-            "0".to_string()
-        } else {
-            fmt_pct(*v)
-        }
+        if *v <= floor * 1.0001 { "0".to_string() } else { fmt_pct(*v) }
     };
-    let mut chart = panel.build(
-        (floor..y_top).log_scale().with_key_points(ticks),
-        &zero_at_floor,
-    )?;
+    let mut chart = panel.build((floor..y_top).log_scale().with_key_points(ticks), &zero_at_floor)?;
     draw_references(root, &mut chart, agg.n_days)?;
     draw_lines(&mut chart, complaints)
 }
@@ -170,15 +113,10 @@ fn draw_references<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     let x = day_range(n_days);
     for (value, label, color) in REFERENCES {
         let line = [(x.start, value), (x.end, value)];
-        chart
-            .draw_series(DashedLineSeries::new(line, 12, 7, color.stroke_width(2)))
-            .map_err(chart_err)?;
+        chart.draw_series(DashedLineSeries::new(line, 12, 7, color.stroke_width(2))).map_err(chart_err)?;
         let (px, py) = chart.backend_coord(&(x.end, value));
-        let style = text(LEGEND_PX)
-            .color(&color)
-            .pos(Pos::new(HPos::Left, VPos::Center));
-        root.draw_text(label, &style, (px + 10, py))
-            .map_err(chart_err)?;
+        let style = text(LEGEND_PX).color(&color).pos(Pos::new(HPos::Left, VPos::Center));
+        root.draw_text(label, &style, (px + 10, py)).map_err(chart_err)?;
     }
     Ok(())
 }
@@ -186,12 +124,7 @@ fn draw_references<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
 /// Per provider, per day, `(day, rate)` or `None` when the rate is undefined.
 fn series(agg: &Aggregates, rate: impl Fn(&Counts) -> Option<f64>) -> Vec<Vec<Option<(f64, f64)>>> {
     (0..agg.n_providers)
-        .map(|p| {
-            agg.provider_days(p)
-                .enumerate()
-                .map(|(d, c)| Some(((d + 1) as f64, rate(&c.counts)?)))
-                .collect()
-        })
+        .map(|p| agg.provider_days(p).enumerate().map(|(d, c)| Some(((d + 1) as f64, rate(&c.counts)?))).collect())
         .collect()
 }
 
@@ -205,13 +138,9 @@ fn draw_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
         for segment in points.split(Option::is_none) {
             let segment: Vec<(f64, f64)> = segment.iter().flatten().copied().collect();
             if segment.len() == 1 {
-                chart
-                    .draw_series(segment.iter().map(|&xy| Circle::new(xy, 3, style.filled())))
-                    .map_err(chart_err)?;
+                chart.draw_series(segment.iter().map(|&xy| Circle::new(xy, 3, style.filled()))).map_err(chart_err)?;
             } else {
-                chart
-                    .draw_series(LineSeries::new(segment, style))
-                    .map_err(chart_err)?;
+                chart.draw_series(LineSeries::new(segment, style)).map_err(chart_err)?;
             }
         }
     }

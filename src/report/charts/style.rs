@@ -39,8 +39,7 @@ pub const LEGEND_ROW_H: u32 = 30;
 /// Registers the embedded font once per process; later calls return the first outcome.
 pub fn ensure_font() -> Result<(), ReportError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let ok =
-        *REGISTERED.get_or_init(|| register_font(FAMILY, FontStyle::Normal, FONT_BYTES).is_ok());
+    let ok = *REGISTERED.get_or_init(|| register_font(FAMILY, FontStyle::Normal, FONT_BYTES).is_ok());
     if ok { Ok(()) } else { Err(ReportError::Font) }
 }
 
@@ -101,11 +100,7 @@ pub struct LegendEntry {
 impl LegendEntry {
     /// An entry `label` with a `key` of `color`.
     pub fn new(label: impl Into<String>, color: RGBColor, key: Key) -> Self {
-        Self {
-            label: label.into(),
-            color,
-            key,
-        }
+        Self { label: label.into(), color, key }
     }
 }
 
@@ -117,14 +112,11 @@ pub fn draw_title<DB: DrawingBackend>(
     let (band, rest) = root.split_vertically(TITLE_H);
     let (w, h) = band.dim_in_pixel();
     // Shrink the font of a long title (long scenario name) so it fits the width.
-    let (text_w, _) = band
-        .estimate_text_size(title, &text(TITLE_PX))
-        .map_err(chart_err)?;
+    let (text_w, _) = band.estimate_text_size(title, &text(TITLE_PX)).map_err(chart_err)?;
     let fit = f64::from(w.saturating_sub(40)) / f64::from(text_w.max(1));
     let px = (TITLE_PX * fit.min(1.0)).max(12.0);
     let style = text(px).pos(Pos::new(HPos::Center, VPos::Center));
-    band.draw_text(title, &style, (w as i32 / 2, h as i32 / 2))
-        .map_err(chart_err)?;
+    band.draw_text(title, &style, (w as i32 / 2, h as i32 / 2)).map_err(chart_err)?;
     Ok(rest)
 }
 
@@ -143,9 +135,7 @@ fn legend_layout<DB: DrawingBackend>(
     let mut rows: Vec<Vec<(usize, i32)>> = vec![Vec::new()];
     let mut x = 0;
     for (i, entry) in entries.iter().enumerate() {
-        let (tw, _) = area
-            .estimate_text_size(&entry.label, &style)
-            .map_err(chart_err)?;
+        let (tw, _) = area.estimate_text_size(&entry.label, &style).map_err(chart_err)?;
         let w = KEY_W + 8 + tw as i32;
         if x > 0 && x + w > width {
             rows.push(Vec::new());
@@ -172,15 +162,13 @@ pub fn draw_legend<DB: DrawingBackend>(
     let (band, rest) = area.split_vertically(band_h);
     let style = text(LEGEND_PX).pos(Pos::new(HPos::Left, VPos::Center));
     for (r, row) in rows.iter().enumerate() {
-        let row_w: i32 =
-            row.iter().map(|(_, w)| w).sum::<i32>() + GAP * (row.len() as i32 - 1).max(0);
+        let row_w: i32 = row.iter().map(|(_, w)| w).sum::<i32>() + GAP * (row.len() as i32 - 1).max(0);
         let mut x = 20 + (width - row_w).max(0) / 2;
         let y = LEGEND_ROW_H as i32 * r as i32 + LEGEND_ROW_H as i32 / 2 + 4;
         for &(i, w) in row {
             let entry = &entries[i];
             draw_key(&band, entry, (x, y), KEY_W)?;
-            band.draw_text(&entry.label, &style, (x + KEY_W + 8, y))
-                .map_err(chart_err)?;
+            band.draw_text(&entry.label, &style, (x + KEY_W + 8, y)).map_err(chart_err)?;
             x += w + GAP;
         }
     }
@@ -197,30 +185,16 @@ fn draw_key<DB: DrawingBackend>(
     let c = entry.color;
     match entry.key {
         Key::Box => {
-            band.draw(&Rectangle::new(
-                [(x, y - 9), (x + width, y + 9)],
-                c.filled(),
-            ))
-            .map_err(chart_err)?;
-            band.draw(&Rectangle::new(
-                [(x, y - 9), (x + width, y + 9)],
-                BLACK.mix(0.35),
-            ))
-            .map_err(chart_err)?;
+            band.draw(&Rectangle::new([(x, y - 9), (x + width, y + 9)], c.filled())).map_err(chart_err)?;
+            band.draw(&Rectangle::new([(x, y - 9), (x + width, y + 9)], BLACK.mix(0.35))).map_err(chart_err)?;
         }
         Key::Line => {
-            band.draw(&PathElement::new(
-                vec![(x, y), (x + width, y)],
-                c.stroke_width(3),
-            ))
-            .map_err(chart_err)?;
+            band.draw(&PathElement::new(vec![(x, y), (x + width, y)], c.stroke_width(3))).map_err(chart_err)?;
         }
         Key::Marker => {
             let cx = x + width / 2;
-            band.draw(&Circle::new((cx, y), 7, c.filled()))
-                .map_err(chart_err)?;
-            band.draw(&Circle::new((cx, y), 7, BLACK.stroke_width(2)))
-                .map_err(chart_err)?;
+            band.draw(&Circle::new((cx, y), 7, c.filled())).map_err(chart_err)?;
+            band.draw(&Circle::new((cx, y), 7, BLACK.stroke_width(2))).map_err(chart_err)?;
         }
     }
     Ok(())
@@ -245,11 +219,7 @@ pub fn fmt_pct(v: f64) -> String {
 
 /// `"1.50"` -> `"1.5"`, `"2.0"` -> `"2"`.
 fn trim_zeros(s: String) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
 }
 
 /// The x range of a chart over `n_days` days: `1..n_days`, widened so it is never empty.
@@ -260,11 +230,7 @@ pub fn day_range(n_days: usize) -> std::ops::Range<f64> {
 
 /// Formats a day tick, dropping fractional ticks (plotters may pick them on short runs).
 pub fn fmt_day(v: &f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{v:.0}")
-    } else {
-        String::new()
-    }
+    if (v - v.round()).abs() < 1e-9 { format!("{v:.0}") } else { String::new() }
 }
 
 #[cfg(test)]
