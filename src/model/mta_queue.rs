@@ -3,28 +3,32 @@
 //! Deferred messages are kept in cohorts: messages first sent at the same
 //! time that have failed the same number of attempts share a retry time, so
 //! the queue's size grows with the number of distinct retry times, not with
-//! the number of messages.
+//! the number of messages. Cohorts are kept in a heap by due time, so taking
+//! the due ones costs `O(log n)` each.
 
 use super::RetryPolicy;
 use crate::engine::SimTime;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// Messages that share a first-attempt time and a retry schedule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Cohort {
+    /// When the next attempt is due.
+    pub due: SimTime,
     /// When these messages were first attempted.
     pub first_attempt: SimTime,
     /// Failed attempts so far.
     pub attempts: u32,
-    /// When the next attempt is due.
-    pub due: SimTime,
     /// Messages per audience segment.
     pub counts: Vec<u64>,
 }
 
-/// Deferred mail waiting for retry, oldest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Deferred mail waiting for retry.
+#[derive(Debug, Clone, Default)]
 pub struct MtaQueue {
-    cohorts: Vec<Cohort>,
+    cohorts: BinaryHeap<Reverse<Cohort>>,
+    queued: u64,
 }
 
 /// What happened to messages that were just deferred.
@@ -39,14 +43,19 @@ pub enum Requeue {
 impl MtaQueue {
     /// Messages waiting in the queue.
     pub fn queued(&self) -> u64 {
-        self.cohorts.iter().map(|c| c.counts.iter().sum::<u64>()).sum()
+        self.queued
     }
 
-    /// Removes and returns the cohorts due at or before `now`, oldest first.
-    pub fn take_due(&mut self, now: SimTime) -> Vec<Cohort> {
-        let (due, waiting): (Vec<Cohort>, Vec<Cohort>) = self.cohorts.drain(..).partition(|c| c.due <= now);
-        self.cohorts = waiting;
-        due
+    /// Moves the cohorts due at or before `now` into `out`, oldest first attempt first.
+    pub fn take_due(&mut self, now: SimTime, out: &mut Vec<Cohort>) {
+        let start = out.len();
+        while self.cohorts.peek().is_some_and(|Reverse(c)| c.due <= now) {
+            if let Some(Reverse(c)) = self.cohorts.pop() {
+                self.queued -= c.counts.iter().sum::<u64>();
+                out.push(c);
+            }
+        }
+        out[start..].sort_by_key(|c| (c.first_attempt, c.attempts));
     }
 
     /// Puts `counts` back after a failed attempt at `now`: either re-queued for
@@ -64,9 +73,10 @@ impl MtaQueue {
         if due.minutes() - first_attempt.minutes() > policy.queue_lifetime_hours * 60 {
             return Requeue::Expired;
         }
-        if counts.iter().any(|&n| n > 0) {
-            let pos = self.cohorts.partition_point(|c| c.first_attempt <= first_attempt);
-            self.cohorts.insert(pos, Cohort { first_attempt, attempts, due, counts });
+        let n: u64 = counts.iter().sum();
+        if n > 0 {
+            self.queued += n;
+            self.cohorts.push(Reverse(Cohort { due, first_attempt, attempts, counts }));
         }
         Requeue::RetryAt(due)
     }
@@ -84,11 +94,14 @@ mod tests {
         let mut now = start;
         let mut attempts = 1;
         let mut retries = 0;
+        let mut due_now = Vec::new();
         loop {
             match q.defer(&policy, now, start, attempts, vec![3, 4]) {
                 Requeue::RetryAt(due) => {
                     assert_eq!(q.queued(), 7);
-                    assert!(q.take_due(due.plus_minutes(0)).len() == 1);
+                    due_now.clear();
+                    q.take_due(due, &mut due_now);
+                    assert_eq!(due_now.len(), 1);
                     now = due;
                     attempts += 1;
                     retries += 1;
@@ -104,13 +117,15 @@ mod tests {
     }
 
     #[test]
-    fn take_due_keeps_later_cohorts() {
+    fn take_due_keeps_later_cohorts_and_returns_oldest_first() {
         let policy = RetryPolicy::default();
         let mut q = MtaQueue::default();
-        q.defer(&policy, SimTime::at(0, 1), SimTime::at(0, 1), 1, vec![1]);
-        q.defer(&policy, SimTime::at(0, 2), SimTime::at(0, 2), 1, vec![2]);
-        let due = q.take_due(SimTime::at(0, 1).plus_minutes(15));
-        assert_eq!(due.len(), 1);
-        assert_eq!(q.queued(), 2);
+        q.defer(&policy, SimTime::at(0, 3), SimTime::at(0, 1), 3, vec![1]); // due 04:00
+        q.defer(&policy, SimTime::at(0, 3).plus_minutes(45), SimTime::at(0, 3), 1, vec![2]); // due 04:00
+        q.defer(&policy, SimTime::at(0, 5), SimTime::at(0, 5), 1, vec![4]); // due 05:15
+        let mut due = Vec::new();
+        q.take_due(SimTime::at(0, 4), &mut due);
+        assert_eq!(due.iter().map(|c| c.counts[0]).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(q.queued(), 4);
     }
 }

@@ -55,7 +55,7 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         _ => {
             if problems.is_empty() {
                 // Unreachable by construction: every `None` above reports why.
-                ctx_free_problem(&mut problems, file);
+                fallback_problem(&mut problems, file);
             }
             problems.sort_by_key(|p| (p.line, p.col));
             problems.dedup();
@@ -140,7 +140,7 @@ fn toml_message(message: &str) -> String {
 }
 
 /// A last-resort problem when validation failed without saying why.
-fn ctx_free_problem(problems: &mut Vec<Problem>, file: &str) {
+fn fallback_problem(problems: &mut Vec<Problem>, file: &str) {
     problems.push(Problem {
         file: file.to_string(),
         line: 1,

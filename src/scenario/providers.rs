@@ -24,13 +24,13 @@ pub(crate) fn providers(
     let empty = BTreeMap::new();
     let tables = tables.unwrap_or(&empty);
     let names = shares.as_ref().map(|s| in_file_order(ctx, s, &shares_path)).unwrap_or_default();
-    for table in tables.keys().filter(|t| !names.contains(t)) {
+    for (table, raw) in tables.iter().filter(|(t, _)| !names.contains(t)) {
         let mut msg = format!("provider `{table}` has no share in audience.providers");
         if let Some(near) = closest(table, names.iter().map(String::as_str)) {
             msg.push_str(&format!(", did you mean `{near}`?"));
         }
         ctx.report(&tables_path.key(table), msg);
-        check_orphan(ctx, table, &tables[table]);
+        check_orphan(ctx, table, raw);
     }
     let shares = shares?;
     if names.is_empty() {

@@ -83,6 +83,25 @@ fn default_scenario_parses() {
 }
 
 #[test]
+fn examples_commented_out_in_the_default_scenario_are_valid() {
+    let mut in_example = false;
+    let mut text = String::new();
+    for line in DEFAULT_SCENARIO_TOML.lines() {
+        in_example |= line.starts_with("# [providers.microsoft]");
+        let line = if in_example { line.strip_prefix("# ").unwrap_or(line) } else { line };
+        in_example &= !line.starts_with("trust_gain_per_day = 0.08");
+        text.push_str(&line.replace("other = 0.1", "other = 0.05\ngmx = 0.05"));
+        text.push('\n');
+    }
+    let s = ok(&text);
+    let names: Vec<&str> = s.providers.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["gmail", "microsoft", "yahoo", "apple", "other", "gmx"]);
+    assert_eq!(s.providers[1].trust_gain_per_day, 0.05);
+    assert_eq!(s.providers[1].defer_reply.text, "temporarily rate limited");
+    assert_eq!(s.providers[5].trust_gain_per_day, 0.08);
+}
+
+#[test]
 fn minimal_scenario_gets_defaults() {
     let s = ok(MIN);
     assert_eq!((s.description.as_str(), s.seed), ("", 1));
@@ -123,6 +142,12 @@ fn wrong_types() {
         "3:8: audience.size: invalid type: floating point `1000.5`, expected an integer",
     );
     check("name = \"t\"\naudience = 5\n", "2:12: audience: invalid type: integer `5`, expected a table");
+}
+
+#[test]
+fn negative_integers() {
+    check(&edit(&[("size = 1000", "size = -5")]), "3:8: audience.size: must be > 0, got -5");
+    check(&edit(&[("name = \"t\"", "name = \"t\"\nseed = -1")]), "2:8: seed: must be >= 0, got -1");
 }
 
 #[test]

@@ -15,6 +15,8 @@ use crate::model::{Audience, IpKind, IpSpec, ProviderParams, RetryPolicy, Segmen
 
 /// Seed used when the file gives none.
 const DEFAULT_SEED: u64 = 1;
+/// Default sending window: 08:00 to 20:00.
+const DEFAULT_HOURS: (i64, i64) = (8, 20);
 /// Defaults of a `shared_pool` IP: trust mean, trust sd, other tenants' daily volume per provider.
 const SHARED_POOL_DEFAULTS: (f64, f64, f64) = (0.85, 0.05, 500_000.0);
 
@@ -84,8 +86,8 @@ fn unique_name(
 fn sending(ctx: &mut Ctx<'_>, raw: &RawSending) -> Option<SendingWindow> {
     let path = KeyPath::root().key("sending");
     let (start_path, end_path) = (path.key("start_hour"), path.key("end_hour"));
-    let start = ctx.int_or(&raw.start_hour, &start_path, (0, 23), 8);
-    let end = ctx.int_or(&raw.end_hour, &end_path, (1, 24), 20);
+    let start = ctx.int_or(&raw.start_hour, &start_path, (0, 23), DEFAULT_HOURS.0);
+    let end = ctx.int_or(&raw.end_hour, &end_path, (1, 24), DEFAULT_HOURS.1);
     let (start, end) = (start?, end?);
     if start >= end {
         if raw.start_hour.is_some() {

@@ -4,7 +4,7 @@
 //! - `DayStart(d)`: the strategy plans the day from past observations; the
 //!   plan is drawn from the audience (one message per recipient per day) and
 //!   hourly sends are scheduled over the active hours.
-//! - `Hour(d, h)`: each (IP, provider) sends its slice of the day's mail,
+//! - `Hour`: each (IP, provider) sends its slice of the day's mail,
 //!   together with any retries due.
 //! - `Retry(cell)`: deferred mail of one (IP, provider) is due again.
 //! - `Feedback(cell, n)`: a feedback-loop report of `n` complaints arrives.
@@ -13,7 +13,7 @@
 use super::cell::Cell;
 use super::{Counts, DailyRecord, ReputationLevel, RunResult, SimError, warm};
 use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
-use crate::model::{FeedbackLoop, IpKind, Reputation, Requeue, sample_batch};
+use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, Requeue, sample_batch};
 use crate::scenario::Scenario;
 use crate::strategy::{
     DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView, Strategy, slice_of, split_total,
@@ -26,7 +26,7 @@ pub const SHARED_POOL_AUTOCORRELATION: f64 = 0.8;
 #[derive(Debug, Clone, Copy)]
 enum Event {
     DayStart(u32),
-    Hour(u32, u32),
+    Hour,
     Retry(usize),
     Feedback(usize, u64),
     DayEnd(u32),
@@ -43,6 +43,8 @@ struct Run<'a> {
     pool_noise: SimRng,
     observations: Vec<DayObservation>,
     records: Vec<DailyRecord>,
+    /// Reused buffer of cohorts due in one send.
+    due_buffer: Vec<Cohort>,
 }
 
 /// Runs `scenario` with `strategy` and `seed`.
@@ -52,7 +54,7 @@ pub fn run_with(scenario: &Scenario, strategy: &mut dyn Strategy, seed: u64) -> 
     while let Some((now, event)) = run.sim.next_event() {
         match event {
             Event::DayStart(d) => run.day_start(d, strategy)?,
-            Event::Hour(d, h) => run.hour(d, h, now),
+            Event::Hour => run.hour(now),
             Event::Retry(cell) => run.send(cell, now, false),
             Event::Feedback(cell, n) => run.cells[cell].today.fbl_complaints += n,
             Event::DayEnd(d) => {
@@ -105,6 +107,7 @@ impl<'a> Run<'a> {
             pool_noise: stream_rng(seed, "shared-pool"),
             observations: Vec::with_capacity(sc.horizon_days as usize),
             records: Vec::with_capacity(sc.horizon_days as usize * sc.ips.len() * sc.providers.len()),
+            due_buffer: Vec::new(),
         }
     }
 
@@ -114,7 +117,7 @@ impl<'a> Run<'a> {
         self.check_plan(d, &plan)?;
         self.draw_recipients(&plan);
         for h in self.sc.window.start_hour..self.sc.window.end_hour {
-            self.sim.schedule(SimTime::at(d, h), Event::Hour(d, h));
+            self.sim.schedule(SimTime::at(d, h), Event::Hour);
         }
         self.sim.schedule(SimTime::from_minutes(u64::from(d + 1) * MINUTES_PER_DAY), Event::DayEnd(d));
         Ok(())
@@ -183,10 +186,9 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn hour(&mut self, _d: u32, h: u32, now: SimTime) {
+    fn hour(&mut self, now: SimTime) {
         for cell in 0..self.cells.len() {
-            self.send(cell, now, h >= self.sc.window.start_hour);
-            let _ = h;
+            self.send(cell, now, true);
         }
     }
 
@@ -203,7 +205,9 @@ impl<'a> Run<'a> {
             cell.bucket_hour = Some(now.hour_start());
             cell.tokens = cell.rep.hourly_allowance(provider).floor() as u64;
         }
-        let mut groups = cell.queue.take_due(now);
+        let mut groups = std::mem::take(&mut self.due_buffer);
+        groups.clear();
+        cell.queue.take_due(now, &mut groups);
         if with_fresh {
             let index = now.hour_of_day() - sc.window.start_hour;
             let fresh: Vec<u64> = cell.fresh_today.iter().map(|&n| slice_of(n, index, sc.window.hours())).collect();
@@ -211,31 +215,33 @@ impl<'a> Run<'a> {
             if n > 0 {
                 cell.today.sent += n;
                 cell.traffic.fresh += n;
-                groups.push(crate::model::Cohort { first_attempt: now, attempts: 0, due: now, counts: fresh });
+                groups.push(Cohort { due: now, first_attempt: now, attempts: 0, counts: fresh });
             }
         }
-        if groups.is_empty() {
-            return;
-        }
         let mut accepted = vec![0u64; n_segments];
-        for group in groups {
+        for group in groups.drain(..) {
             let n: u64 = group.counts.iter().sum();
             let take = n.min(cell.tokens);
             cell.tokens -= take;
-            let weights: Vec<f64> = group.counts.iter().map(|&c| c as f64).collect();
-            let taken = if take == n { group.counts.clone() } else { split_total(take, &weights) };
-            let deferred: Vec<u64> = group.counts.iter().zip(&taken).map(|(c, t)| c - t).collect();
-            for (a, t) in accepted.iter_mut().zip(&taken) {
-                *a += t;
+            if take == n {
+                accepted.iter_mut().zip(&group.counts).for_each(|(a, c)| *a += c);
+                continue;
             }
-            if take < n {
-                cell.today.deferred += n - take;
-                match cell.queue.defer(&sc.retry, now, group.first_attempt, group.attempts + 1, deferred) {
-                    Requeue::Expired => cell.today.expired += n - take,
-                    Requeue::RetryAt(due) => self.sim.schedule(due, Event::Retry(cell_idx)),
+            let mut deferred = group.counts;
+            if take > 0 {
+                let weights: Vec<f64> = deferred.iter().map(|&c| c as f64).collect();
+                for ((a, d), t) in accepted.iter_mut().zip(deferred.iter_mut()).zip(split_total(take, &weights)) {
+                    *a += t;
+                    *d -= t;
                 }
             }
+            cell.today.deferred += n - take;
+            match cell.queue.defer(&sc.retry, now, group.first_attempt, group.attempts + 1, deferred) {
+                Requeue::Expired => cell.today.expired += n - take,
+                Requeue::RetryAt(due) => self.sim.schedule(due, Event::Retry(cell_idx)),
+            }
         }
+        self.due_buffer = groups;
         let evaluated: u64 = accepted.iter().sum();
         if evaluated == 0 {
             return;

@@ -1,15 +1,15 @@
 //! `rates.png`: daily complaint rate (top) and deferral rate (bottom) per provider.
 //!
 //! The complaint panel carries the 0.1% and 0.3% reference lines (the
-//! thresholds postmaster guidelines use). It is linear while every rate is at most 1% (the usual case),
-//! from 0 to a round value above 0.3%; a run with a higher rate (small early
-//! days can produce one) switches it to a log scale, so the reference lines
-//! stay readable next to the outliers: its bottom edge, labelled `0`, then
-//! holds the days without complaint (and rates below that floor, which is
-//! chosen under the smallest non-zero rate, down to 0.0001%). The deferral
-//! panel is linear, in % of delivery attempts, from 0 to a round value above
-//! its maximum (at most 100%). A day without a denominator (no inbox, no
-//! attempt) leaves a gap in the line.
+//! thresholds postmaster guidelines use). It is linear while every rate is at
+//! most 1% (the usual case), from 0 to a round value above 0.3%. A run with a
+//! higher rate (small early days can produce one) switches it to a log scale,
+//! so the reference lines stay readable next to the outliers; its bottom edge,
+//! labelled `0`, then holds the days without complaint (and any rate below
+//! that floor, which is chosen under the smallest non-zero rate, down to
+//! 0.0001%). The deferral panel is linear, in % of delivery attempts, from 0 to
+//! a round value above its maximum (at most 100%). A day without a denominator
+//! (no inbox, no attempt) leaves a gap in the line.
 
 use std::path::Path;
 
