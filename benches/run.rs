@@ -1,13 +1,19 @@
 //! Criterion benchmarks of one simulation run.
 //!
 //! - `default_42d`: one 42-day run of the embedded default scenario.
-//! - `default_42d_x100`: the same with the list and every daily volume multiplied by 100;
-//!   batch outcomes are sampled with binomial draws, so the cost should barely move.
-//! - `blast_42d`: a heavily throttled run (many deferrals and retries).
+//! - `default_42d_x100`: the same with the list and every daily volume multiplied by 100.
+//!   At this scale the new IP's ramp starts far above what providers accept from an
+//!   unknown IP, so the run is heavily throttled: its extra cost is the MTA's retries.
+//! - `warm_42d` and `warm_42d_x100`: the default list and ramp on an IP with a history
+//!   large enough for either volume, so that both runs have the same dynamics and the
+//!   pair isolates the cost of sampling: batch outcomes are binomial draws, so the cost
+//!   should barely move with volume.
+//! - `blast_42d`: `scenarios/blast.toml`, a heavily throttled run (many deferrals and retries).
 //!
 //! Run with `cargo bench --bench run`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use ipwarm::model::IpKind;
 use ipwarm::scenario::{Scenario, default_scenario};
 use ipwarm::strategy::StrategyKind;
 use std::hint::black_box;
@@ -26,13 +32,21 @@ fn scaled(mut sc: Scenario, factor: f64) -> Scenario {
     sc
 }
 
+fn warm(mut sc: Scenario) -> Scenario {
+    sc.ips[0].kind = IpKind::Warm { daily_volume_per_provider: 5_000_000.0, trust: 0.9 };
+    sc
+}
+
 fn bench_runs(c: &mut Criterion) {
     let sc = default_scenario().expect("embedded default scenario is valid");
     let x100 = scaled(sc.clone(), 100.0);
+    let (warm_x1, warm_x100) = (warm(sc.clone()), warm(x100.clone()));
     let blast = ipwarm::scenario::parse(include_str!("../scenarios/blast.toml"), "blast.toml").expect("valid");
     let mut group = c.benchmark_group("run");
     group.bench_function("default_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&sc), 42).expect("run")));
     group.bench_function("default_42d_x100", |b| b.iter(|| ipwarm::sim::run(black_box(&x100), 42).expect("run")));
+    group.bench_function("warm_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&warm_x1), 42).expect("run")));
+    group.bench_function("warm_42d_x100", |b| b.iter(|| ipwarm::sim::run(black_box(&warm_x100), 42).expect("run")));
     group.bench_function("blast_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&blast), 42).expect("run")));
     group.finish();
 }

@@ -13,6 +13,6 @@ mod reputation;
 
 pub use config::{Audience, IpKind, IpSpec, RetryPolicy, Segment, SendingWindow};
 pub use mta_queue::{Cohort, MtaQueue, Requeue};
-pub use outcome::{BatchOutcome, binomial, sample_batch};
+pub use outcome::{Engagement, Placement, binomial, sample_engagement, sample_placement};
 pub use provider::{FeedbackLoop, PRESET_NAMES, ProviderParams, REFERENCE_OPEN_RATE, SmtpReply};
 pub use reputation::{DayTraffic, Reputation};

@@ -3,13 +3,13 @@
 //! Deferred messages are kept in cohorts: messages first sent at the same
 //! time that have failed the same number of attempts share a retry time, so
 //! the queue's size grows with the number of distinct retry times, not with
-//! the number of messages. Cohorts are kept in a heap by due time, so taking
-//! the due ones costs `O(log n)` each.
+//! the number of messages. Cohorts are grouped by due time, so cohorts due
+//! together (common once retries reach the backoff cap) are taken and put back
+//! as one group.
 
 use super::RetryPolicy;
 use crate::engine::SimTime;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::BTreeMap;
 
 /// Messages that share a first-attempt time and a retry schedule.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -27,7 +27,7 @@ pub struct Cohort {
 /// Deferred mail waiting for retry.
 #[derive(Debug, Clone, Default)]
 pub struct MtaQueue {
-    cohorts: BinaryHeap<Reverse<Cohort>>,
+    by_due: BTreeMap<SimTime, Vec<Cohort>>,
     queued: u64,
 }
 
@@ -49,12 +49,10 @@ impl MtaQueue {
     /// Moves the cohorts due at or before `now` into `out`, oldest first attempt first.
     pub fn take_due(&mut self, now: SimTime, out: &mut Vec<Cohort>) {
         let start = out.len();
-        while self.cohorts.peek().is_some_and(|Reverse(c)| c.due <= now) {
-            if let Some(Reverse(c)) = self.cohorts.pop() {
-                self.queued -= c.counts.iter().sum::<u64>();
-                out.push(c);
-            }
+        while let Some(entry) = self.by_due.first_entry().filter(|e| *e.key() <= now) {
+            out.append(entry.remove().as_mut());
         }
+        self.queued -= out[start..].iter().map(|c| c.counts.iter().sum::<u64>()).sum::<u64>();
         out[start..].sort_by_key(|c| (c.first_attempt, c.attempts));
     }
 
@@ -76,7 +74,7 @@ impl MtaQueue {
         let n: u64 = counts.iter().sum();
         if n > 0 {
             self.queued += n;
-            self.cohorts.push(Reverse(Cohort { due, first_attempt, attempts, counts }));
+            self.by_due.entry(due).or_default().push(Cohort { due, first_attempt, attempts, counts });
         }
         Requeue::RetryAt(due)
     }
@@ -95,19 +93,14 @@ mod tests {
         let mut attempts = 1;
         let mut retries = 0;
         let mut due_now = Vec::new();
-        loop {
-            match q.defer(&policy, now, start, attempts, vec![3, 4]) {
-                Requeue::RetryAt(due) => {
-                    assert_eq!(q.queued(), 7);
-                    due_now.clear();
-                    q.take_due(due, &mut due_now);
-                    assert_eq!(due_now.len(), 1);
-                    now = due;
-                    attempts += 1;
-                    retries += 1;
-                }
-                Requeue::Expired => break,
-            }
+        while let Requeue::RetryAt(due) = q.defer(&policy, now, start, attempts, vec![3, 4]) {
+            assert_eq!(q.queued(), 7);
+            due_now.clear();
+            q.take_due(due, &mut due_now);
+            assert_eq!(due_now.len(), 1);
+            now = due;
+            attempts += 1;
+            retries += 1;
         }
         assert!(now.minutes() - start.minutes() <= 72 * 60);
         assert!(now.minutes() - start.minutes() > 68 * 60, "gave up too early at {now:?}");

@@ -5,6 +5,7 @@
 use super::Counts;
 use crate::engine::SimTime;
 use crate::model::{DayTraffic, MtaQueue, Reputation};
+use std::collections::BTreeSet;
 
 /// One (IP, provider) pair.
 #[derive(Debug, Clone)]
@@ -15,12 +16,18 @@ pub struct Cell {
     pub shared: bool,
     /// Sender-side queue of deferred mail.
     pub queue: MtaQueue,
+    /// Times at which a `Retry` event for this cell is already scheduled.
+    pub wakeups: BTreeSet<SimTime>,
     /// Start of the hour the rate-limit bucket belongs to.
     pub bucket_hour: Option<SimTime>,
     /// Messages the provider still accepts in the current hour.
     pub tokens: u64,
-    /// Messages evaluated in the current hour.
-    pub hour_evaluated: u64,
+    /// Messages accepted for evaluation in the current hour, per segment (placed when the hour closes).
+    pub hour_accepted: Vec<u64>,
+    /// Inbox-placed messages today, per segment.
+    pub day_inbox: Vec<u64>,
+    /// Junk-placed messages today, per segment.
+    pub day_junk: Vec<u64>,
     /// Fresh messages per segment planned for today.
     pub fresh_today: Vec<u64>,
     /// Today's counts, as written to `daily.csv`.
@@ -36,18 +43,15 @@ impl Cell {
             rep,
             shared,
             queue: MtaQueue::default(),
+            wakeups: BTreeSet::new(),
             bucket_hour: None,
             tokens: 0,
-            hour_evaluated: 0,
+            hour_accepted: vec![0; n_segments],
+            day_inbox: vec![0; n_segments],
+            day_junk: vec![0; n_segments],
             fresh_today: vec![0; n_segments],
             today: Counts::default(),
             traffic: DayTraffic::default(),
         }
-    }
-
-    /// Closes the current hour's bucket into the day's peak.
-    pub fn close_hour(&mut self) {
-        self.traffic.peak_hour_accepted = self.traffic.peak_hour_accepted.max(self.hour_evaluated);
-        self.hour_evaluated = 0;
     }
 }

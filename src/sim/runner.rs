@@ -13,7 +13,7 @@
 use super::cell::Cell;
 use super::{Counts, DailyRecord, ReputationLevel, RunResult, SimError, warm};
 use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
-use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, Requeue, sample_batch};
+use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, Requeue, sample_engagement, sample_placement};
 use crate::scenario::Scenario;
 use crate::strategy::{
     DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView, Strategy, slice_of, split_total,
@@ -55,10 +55,13 @@ pub fn run_with(scenario: &Scenario, strategy: &mut dyn Strategy, seed: u64) -> 
         match event {
             Event::DayStart(d) => run.day_start(d, strategy)?,
             Event::Hour => run.hour(now),
-            Event::Retry(cell) => run.send(cell, now, false),
+            Event::Retry(cell) => {
+                run.cells[cell].wakeups.remove(&now);
+                run.send(cell, now, false);
+            }
             Event::Feedback(cell, n) => run.cells[cell].today.fbl_complaints += n,
             Event::DayEnd(d) => {
-                run.day_end(d);
+                run.day_end(d, now);
                 if d + 1 >= scenario.horizon_days {
                     break;
                 }
@@ -197,14 +200,14 @@ impl<'a> Run<'a> {
     /// hourly allowance.
     fn send(&mut self, cell_idx: usize, now: SimTime, with_fresh: bool) {
         let sc = self.sc;
-        let n_segments = sc.audience.segments.len();
         let provider = &sc.providers[cell_idx % self.n_providers];
-        let cell = &mut self.cells[cell_idx];
-        if cell.bucket_hour != Some(now.hour_start()) {
-            cell.close_hour();
+        if self.cells[cell_idx].bucket_hour != Some(now.hour_start()) {
+            self.close_hour(cell_idx, now);
+            let cell = &mut self.cells[cell_idx];
             cell.bucket_hour = Some(now.hour_start());
             cell.tokens = cell.rep.hourly_allowance(provider).floor() as u64;
         }
+        let cell = &mut self.cells[cell_idx];
         let mut groups = std::mem::take(&mut self.due_buffer);
         groups.clear();
         cell.queue.take_due(now, &mut groups);
@@ -218,19 +221,19 @@ impl<'a> Run<'a> {
                 groups.push(Cohort { due: now, first_attempt: now, attempts: 0, counts: fresh });
             }
         }
-        let mut accepted = vec![0u64; n_segments];
         for group in groups.drain(..) {
             let n: u64 = group.counts.iter().sum();
             let take = n.min(cell.tokens);
             cell.tokens -= take;
             if take == n {
-                accepted.iter_mut().zip(&group.counts).for_each(|(a, c)| *a += c);
+                cell.hour_accepted.iter_mut().zip(&group.counts).for_each(|(a, c)| *a += c);
                 continue;
             }
             let mut deferred = group.counts;
             if take > 0 {
                 let weights: Vec<f64> = deferred.iter().map(|&c| c as f64).collect();
-                for ((a, d), t) in accepted.iter_mut().zip(deferred.iter_mut()).zip(split_total(take, &weights)) {
+                let taken = split_total(take, &weights);
+                for ((a, d), t) in cell.hour_accepted.iter_mut().zip(deferred.iter_mut()).zip(taken) {
                     *a += t;
                     *d -= t;
                 }
@@ -238,46 +241,85 @@ impl<'a> Run<'a> {
             cell.today.deferred += n - take;
             match cell.queue.defer(&sc.retry, now, group.first_attempt, group.attempts + 1, deferred) {
                 Requeue::Expired => cell.today.expired += n - take,
-                Requeue::RetryAt(due) => self.sim.schedule(due, Event::Retry(cell_idx)),
+                Requeue::RetryAt(due) => {
+                    // One wake-up per (cell, time): cohorts due together are retried together.
+                    if cell.wakeups.insert(due) {
+                        self.sim.schedule(due, Event::Retry(cell_idx));
+                    }
+                }
             }
         }
         self.due_buffer = groups;
-        let evaluated: u64 = accepted.iter().sum();
-        if evaluated == 0 {
+    }
+
+    /// Places the mail a cell's provider accepted during the cell's current
+    /// bucket hour: one draw per segment for the whole hour. Complaints are
+    /// reported through the feedback loop `delay_hours` after the hour began.
+    fn close_hour(&mut self, cell_idx: usize, now: SimTime) {
+        let sc = self.sc;
+        let provider = &sc.providers[cell_idx % self.n_providers];
+        let cell = &mut self.cells[cell_idx];
+        let evaluated: u64 = cell.hour_accepted.iter().sum();
+        let Some(hour) = cell.bucket_hour.filter(|_| evaluated > 0) else {
             return;
+        };
+        let out =
+            sample_placement(&mut self.decisions, provider, &cell.rep, &sc.audience.segments, &cell.hour_accepted);
+        cell.hour_accepted.iter_mut().for_each(|n| *n = 0);
+        for s in 0..out.inbox.len() {
+            cell.day_inbox[s] += out.inbox[s];
+            cell.day_junk[s] += out.junk[s];
         }
-        let out = sample_batch(&mut self.decisions, provider, &cell.rep, &sc.audience.segments, &accepted);
-        cell.hour_evaluated += evaluated;
+        let (inbox, junk) = (out.inbox_total(), out.junk_total());
         let t = &mut cell.today;
-        t.inbox += out.inbox;
-        t.junk += out.junk;
+        t.inbox += inbox;
+        t.junk += junk;
         t.bounced += out.bounced;
         t.blocked += out.blocked;
         t.complaints += out.complaints;
-        t.opens += out.opens;
-        t.trap_hits += out.trap_hits;
         let tr = &mut cell.traffic;
-        tr.accepted += out.inbox + out.junk;
-        tr.inbox += out.inbox;
+        tr.peak_hour_accepted = tr.peak_hour_accepted.max(evaluated);
+        tr.accepted += inbox + junk;
+        tr.inbox += inbox;
         tr.bounced += out.bounced;
         tr.blocked += out.blocked;
         tr.evaluated += evaluated;
         tr.complaints += out.complaints;
-        tr.opens += out.opens;
-        tr.trap_hits += out.trap_hits;
         if let FeedbackLoop::PerMessage { delay_hours } = provider.feedback
             && out.complaints > 0
         {
-            self.sim.schedule(now.plus_minutes(delay_hours * 60), Event::Feedback(cell_idx, out.complaints));
+            let arrival = hour.plus_minutes(delay_hours * 60);
+            if arrival < now {
+                cell.today.fbl_complaints += out.complaints;
+            } else {
+                self.sim.schedule(arrival, Event::Feedback(cell_idx, out.complaints));
+            }
         }
     }
 
-    fn day_end(&mut self, d: u32) {
+    /// Draws the day's opens and trap hits of a cell from its placed mail.
+    fn close_day(&mut self, cell_idx: usize) {
+        let sc = self.sc;
+        let provider = &sc.providers[cell_idx % self.n_providers];
+        let cell = &mut self.cells[cell_idx];
+        let e =
+            sample_engagement(&mut self.decisions, provider, &sc.audience.segments, &cell.day_inbox, &cell.day_junk);
+        cell.day_inbox.iter_mut().chain(cell.day_junk.iter_mut()).for_each(|n| *n = 0);
+        cell.today.opens += e.opens;
+        cell.today.trap_hits += e.trap_hits;
+        cell.traffic.opens += e.opens;
+        cell.traffic.trap_hits += e.trap_hits;
+    }
+
+    fn day_end(&mut self, d: u32, now: SimTime) {
+        for idx in 0..self.cells.len() {
+            self.close_hour(idx, now);
+            self.close_day(idx);
+        }
         let mut cells_obs = vec![Vec::with_capacity(self.n_providers); self.sc.ips.len()];
         for (idx, cell) in self.cells.iter_mut().enumerate() {
             let (ip, p) = (idx / self.n_providers, idx % self.n_providers);
             let provider = &self.sc.providers[p];
-            cell.close_hour();
             cell.bucket_hour = None;
             if !cell.shared {
                 cell.rep.end_of_day(provider, &cell.traffic);
