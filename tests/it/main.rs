@@ -4,7 +4,9 @@
 //! - `bad_input`: every kind of bad scenario input gives exit 2 and names its location.
 //! - `model`: calibration, the blast, spikes, maintenance, retries, feedback loops.
 //! - `conservation`: every shipped scenario and randomised valid scenarios (proptest).
+//! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
 
+mod architecture;
 mod bad_input;
 mod cli;
 mod conservation;
