@@ -22,6 +22,7 @@
 //! - [`scenario`]: TOML scenario files to a validated [`scenario::Scenario`], with located errors.
 //! - [`sim`]: runs a scenario: schedules events, applies decisions, records metrics.
 //! - [`report`]: CSV, JSON, PNG charts and the terminal table.
+//! - [`sweep`]: experiments: designs over scenario parameters, replicates, parallel deterministic runs, shards.
 //!
 //! Nothing below the binary's `cli` module prints or touches files, except
 //! [`report`]'s writers, which write only where they are told.
@@ -34,6 +35,7 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod strategy;
+pub mod sweep;
 
 /// The version of ipwarm, written into every summary.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

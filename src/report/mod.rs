@@ -8,6 +8,7 @@
 //! - [`summary_json`] / [`write_summary_json`]: totals, rates, per-provider results.
 //! - [`write_charts`]: `outcomes.png`, `reputation.png`, `rates.png`.
 //! - [`summary_table`]: a fixed-width text table for the terminal.
+//! - [`experiment`]: rows, statistics and charts of an experiment (many runs).
 //!
 //! The rates (inbox, complaint and deferral rate) are defined once, in
 //! [`inbox_rate`], [`complaint_rate`] and [`deferral_rate`], and used by all outputs.
@@ -15,6 +16,7 @@
 mod aggregate;
 mod charts;
 mod csv;
+pub mod experiment;
 mod json;
 mod table;
 #[cfg(test)]
@@ -41,6 +43,9 @@ pub enum ReportError {
     /// Drawing or encoding a chart failed; the message comes from the plotting library.
     #[error("chart error: {0}")]
     Chart(String),
+    /// An experiment file read back (`runs.csv`, `summary.csv`, ...) is not as the sweep writes it.
+    #[error("unexpected file content: {0}")]
+    Format(String),
     /// The embedded chart font could not be registered (it is not a valid font file).
     #[error("the embedded chart font (DejaVu Sans) could not be loaded")]
     Font,

@@ -28,9 +28,12 @@ pub use error::{Problem, ScenarioError};
 pub use types::{DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS, SHARE_SUM_TOLERANCE, Scenario};
 
 use check::Ctx;
-use locate::Locator;
-use path::KeyPath;
 use raw::RawScenario;
+
+// Shared with `sweep`, whose experiment files reuse the locator, key paths and messages.
+pub(crate) use keys::{one_of_message, unknown_key_message};
+pub(crate) use locate::{Locator, Pos};
+pub(crate) use path::{KeyPath, Seg};
 
 /// The default scenario (a first new dedicated IP), embedded in the binary.
 pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/default.toml");

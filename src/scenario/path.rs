@@ -60,8 +60,7 @@ impl KeyPath {
         }
     }
 
-    /// Parses the printed form (`a.b[2]."quoted.key"`), as tests write them; `None` if malformed.
-    #[cfg(test)]
+    /// Parses the printed form (`a.b[2]."quoted.key"`), as tests and experiment axes write them; `None` if malformed.
     pub(crate) fn parse(text: &str) -> Option<Self> {
         let mut segs = Vec::new();
         let mut chars = text.chars().peekable();

@@ -6,7 +6,7 @@
 mod outcomes;
 mod rates;
 mod reputation;
-mod style;
+pub(crate) mod style;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,148 @@
+//! `heatmap-<metric>.png`: the mean of one outcome over a two-axis grid, the
+//! first axis across and the second up, each cell coloured and labelled with
+//! its value, with a colour scale on the right.
+
+use std::path::Path;
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::chart_data::{ChartData, metric_display};
+use crate::report::ReportError;
+use crate::report::charts::style::{AXIS_DESC_PX, LEGEND_PX, SIZE, TICK_PX, chart_err, draw_title, text};
+
+/// The distinct values of axis `a` in order of first appearance.
+fn levels(data: &ChartData, a: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in &data.point_values {
+        if let Some(x) = v.get(a).filter(|x| !out.contains(x)) {
+            out.push(x.clone());
+        }
+    }
+    out
+}
+
+/// Whether the design points form a full grid over exactly two axes.
+pub fn is_grid2(data: &ChartData) -> bool {
+    data.axes.len() == 2 && levels(data, 0).len() * levels(data, 1).len() == data.n_points()
+}
+
+/// A colour from pale yellow (0) through green to dark blue (1), viridis-like and readable in grey.
+fn ramp(t: f64) -> RGBColor {
+    const STOPS: [(f64, (f64, f64, f64)); 5] = [
+        (0.0, (253.0, 231.0, 37.0)),
+        (0.25, (94.0, 201.0, 98.0)),
+        (0.5, (33.0, 145.0, 140.0)),
+        (0.75, (59.0, 82.0, 139.0)),
+        (1.0, (68.0, 1.0, 84.0)),
+    ];
+    let t = t.clamp(0.0, 1.0);
+    let i = STOPS.iter().rposition(|(s, _)| *s <= t).unwrap_or(0).min(STOPS.len() - 2);
+    let ((s0, a), (s1, b)) = (STOPS[i], STOPS[i + 1]);
+    let f = (t - s0) / (s1 - s0);
+    let mix = |x: f64, y: f64| (x + (y - x) * f).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// A cell label: 3 significant digits.
+fn label(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let decimals = (2 - v.abs().log10().floor() as i32).clamp(0, 6) as usize;
+    format!("{v:.decimals$}")
+}
+
+/// Writes the heatmap of `metric` to `path`; does nothing unless [`is_grid2`].
+pub fn draw(data: &ChartData, metric: &str, path: &Path) -> Result<(), ReportError> {
+    let (xs, ys) = (levels(data, 0), levels(data, 1));
+    let (desc, scale) = metric_display(metric);
+    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(chart_err)?;
+    let title = format!("Mean {desc} over {} replicates ({})", data.replicates, data.name);
+    let body = draw_title(&root, &title)?;
+    let (w, h) = body.dim_in_pixel();
+    let (ox, oy) = body.get_base_pixel();
+    let (left, right, top, bottom) = (150, 190, 20, 90);
+    let (pw, ph) = ((w as i32 - left - right).max(10), (h as i32 - top - bottom).max(10));
+    let (cw, ch) = (pw / xs.len().max(1) as i32, ph / ys.len().max(1) as i32);
+    let value = |x: &str, y: &str| {
+        let p = data
+            .point_values
+            .iter()
+            .position(|v| v.first().map(String::as_str) == Some(x) && v.get(1).map(String::as_str) == Some(y))?;
+        data.stat(p, metric)?.stats.mean.map(|m| m * scale)
+    };
+    let all: Vec<f64> = xs.iter().flat_map(|x| ys.iter().filter_map(|y| value(x, y))).collect();
+    let (lo, hi) =
+        (all.iter().copied().fold(f64::INFINITY, f64::min), all.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+    let norm = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+    let x0 = ox + left;
+    let y0 = oy + top;
+    let center = Pos::new(HPos::Center, VPos::Center);
+    for (i, x) in xs.iter().enumerate() {
+        for (j, y) in ys.iter().enumerate() {
+            // The second axis goes up: its first level is the bottom row.
+            let (cx, cy) = (x0 + i as i32 * cw, y0 + (ys.len() - 1 - j) as i32 * ch);
+            let cell = [(cx, cy), (cx + cw - 2, cy + ch - 2)];
+            match value(x, y) {
+                Some(v) => {
+                    let t = norm(v);
+                    root.draw(&Rectangle::new(cell, ramp(t).filled())).map_err(chart_err)?;
+                    let ink = if t > 0.45 { WHITE } else { BLACK };
+                    let style = text(LEGEND_PX).color(&ink).pos(center);
+                    root.draw_text(&label(v), &style, (cx + cw / 2, cy + ch / 2)).map_err(chart_err)?;
+                }
+                None => {
+                    root.draw(&Rectangle::new(cell, RGBColor(235, 235, 235).filled())).map_err(chart_err)?;
+                    let style = text(TICK_PX).color(&RGBColor(90, 90, 90)).pos(center);
+                    root.draw_text("no value", &style, (cx + cw / 2, cy + ch / 2)).map_err(chart_err)?;
+                }
+            }
+        }
+    }
+    let tick_top = Pos::new(HPos::Center, VPos::Top);
+    for (i, x) in xs.iter().enumerate() {
+        root.draw_text(x, &text(TICK_PX).pos(tick_top), (x0 + i as i32 * cw + cw / 2, y0 + ph + 8))
+            .map_err(chart_err)?;
+    }
+    let tick_right = Pos::new(HPos::Right, VPos::Center);
+    for (j, y) in ys.iter().enumerate() {
+        let cy = y0 + (ys.len() - 1 - j) as i32 * ch + ch / 2;
+        root.draw_text(y, &text(TICK_PX).pos(tick_right), (x0 - 10, cy)).map_err(chart_err)?;
+    }
+    let desc_x = text(AXIS_DESC_PX).pos(tick_top);
+    root.draw_text(&data.axes[0], &desc_x, (x0 + pw / 2, y0 + ph + 44)).map_err(chart_err)?;
+    let desc_y = text(AXIS_DESC_PX).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Top));
+    root.draw_text(&data.axes[1], &desc_y, (ox + 20, y0 + ph / 2)).map_err(chart_err)?;
+    // Colour scale.
+    let (bx, bw) = (x0 + pw + 40, 28);
+    let steps = 100;
+    for k in 0..steps {
+        let t = k as f64 / (steps - 1) as f64;
+        let yb = y0 + ph - ((k + 1) * ph) / steps;
+        let ye = y0 + ph - (k * ph) / steps;
+        root.draw(&Rectangle::new([(bx, yb), (bx + bw, ye)], ramp(t).filled())).map_err(chart_err)?;
+    }
+    if lo.is_finite() {
+        let left_mid = Pos::new(HPos::Left, VPos::Center);
+        for (t, v) in [(0.0, lo), (0.5, (lo + hi) / 2.0), (1.0, hi)] {
+            let y = y0 + ph - (t * ph as f64) as i32;
+            root.draw_text(&label(v), &text(TICK_PX).pos(left_mid), (bx + bw + 8, y)).map_err(chart_err)?;
+        }
+    }
+    root.present().map_err(chart_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ramp_ends() {
+        assert_eq!(ramp(0.0), RGBColor(253, 231, 37));
+        assert_eq!(ramp(1.0), RGBColor(68, 1, 84));
+        assert_eq!(label(0.01234), "0.0123");
+        assert_eq!(label(21.45), "21.4");
+    }
+}

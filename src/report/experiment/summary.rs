@@ -1,0 +1,300 @@
+//! `summary.csv`, `series_summary.csv` and `differences.csv`: statistics over
+//! the replicates of each design point, computed from `runs.csv` and
+//! `series.csv` in one streaming pass (memory grows with the number of design
+//! points and days, not with the number of runs).
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+use super::metrics::{SERIES_METRICS, fmt_float};
+use super::stats::{Accumulator, Summary};
+use crate::report::ReportError;
+
+/// Columns of the statistics, after the identifying columns.
+pub const STAT_COLUMNS: [&str; 7] = ["n", "mean", "sd", "ci_low", "ci_high", "min", "max"];
+
+/// Where the summaries go.
+pub struct SummaryOutputs<'a> {
+    /// `summary.csv`: per design point and run metric.
+    pub summary: &'a mut dyn Write,
+    /// `series_summary.csv`: per design point, day, provider and daily metric.
+    pub series_summary: Option<&'a mut dyn Write>,
+    /// `differences.csv`: per design point and metric, the paired difference
+    /// against design point 0 (replicate r against replicate r).
+    pub differences: Option<&'a mut dyn Write>,
+}
+
+/// The layout of `runs.csv`, read from its header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunsLayout {
+    /// Axis columns (between `seed` and `status`).
+    pub axes: Vec<String>,
+    /// Metric columns (after `message`).
+    pub metrics: Vec<String>,
+}
+
+impl RunsLayout {
+    /// Reads the layout from the header of `runs.csv`.
+    pub fn from_header(header: &::csv::StringRecord) -> Result<Self, ReportError> {
+        let cols: Vec<&str> = header.iter().collect();
+        let status = cols.iter().position(|c| *c == "status");
+        match (cols.get(..4), status) {
+            (Some(["run", "point", "replicate", "seed"]), Some(s)) if cols.get(s + 1) == Some(&"message") => Ok(Self {
+                axes: cols[4..s].iter().map(|c| c.to_string()).collect(),
+                metrics: cols[s + 2..].iter().map(|c| c.to_string()).collect(),
+            }),
+            _ => Err(ReportError::Format("runs.csv: unexpected header".into())),
+        }
+    }
+}
+
+/// One parsed row of `runs.csv`.
+struct RunRow {
+    run: usize,
+    point: usize,
+    replicate: u64,
+    labels: Vec<String>,
+    /// Metric values; NaN where empty (failed run, never warm).
+    values: Vec<f64>,
+}
+
+fn parse_run(rec: &::csv::StringRecord, layout: &RunsLayout) -> Result<RunRow, ReportError> {
+    let bad = || ReportError::Format(format!("runs.csv: malformed row {:?}", rec.iter().collect::<Vec<_>>()));
+    let int = |i: usize| rec.get(i).and_then(|s| s.parse::<u64>().ok()).ok_or_else(bad);
+    let n_axes = layout.axes.len();
+    let first_metric = 4 + n_axes + 2;
+    if rec.len() != first_metric + layout.metrics.len() {
+        return Err(bad());
+    }
+    let values = (first_metric..rec.len()).map(|i| rec.get(i).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN));
+    Ok(RunRow {
+        run: int(0)? as usize,
+        point: int(1)? as usize,
+        replicate: int(2)?,
+        labels: (4..4 + n_axes).map(|i| rec.get(i).unwrap_or_default().to_string()).collect(),
+        values: values.collect(),
+    })
+}
+
+/// Reads `runs` (and `series`, if given) and writes the summaries. `runs`
+/// must be sorted by run index, and `series` too; both are as the sweep writes them.
+pub fn summarize(
+    runs: &mut dyn Read,
+    series: Option<&mut dyn Read>,
+    out: SummaryOutputs<'_>,
+) -> Result<(), ReportError> {
+    let mut runs = ::csv::Reader::from_reader(runs);
+    let layout = RunsLayout::from_header(runs.headers()?)?;
+    let n_metrics = layout.metrics.len();
+    // Per point: labels and one accumulator per metric.
+    let mut points: BTreeMap<usize, (Vec<String>, Vec<Accumulator>)> = BTreeMap::new();
+    let mut diffs: BTreeMap<usize, Vec<Accumulator>> = BTreeMap::new();
+    let mut baseline: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
+    let mut series_reader = series.map(::csv::Reader::from_reader);
+    let mut series_rec = ::csv::StringRecord::new();
+    let mut series_pending = false;
+    let mut providers: Vec<String> = Vec::new();
+    let mut daily: BTreeMap<(usize, u32, usize), [Accumulator; SERIES_METRICS.len()]> = BTreeMap::new();
+    for rec in runs.records() {
+        let row = parse_run(&rec?, &layout)?;
+        let entry =
+            points.entry(row.point).or_insert_with(|| (row.labels.clone(), vec![Accumulator::default(); n_metrics]));
+        for (acc, &v) in entry.1.iter_mut().zip(&row.values) {
+            acc.add(v);
+        }
+        if row.point == 0 {
+            baseline.insert(row.replicate, row.values.clone());
+        } else if let Some(base) = baseline.get(&row.replicate) {
+            let d = diffs.entry(row.point).or_insert_with(|| vec![Accumulator::default(); n_metrics]);
+            for ((acc, v), b) in d.iter_mut().zip(&row.values).zip(base) {
+                acc.add(v - b);
+            }
+        }
+        // The series rows of this run (rows of runs absent from runs.csv are skipped).
+        if let Some(reader) = series_reader.as_mut() {
+            loop {
+                if !series_pending && !reader.read_record(&mut series_rec)? {
+                    break;
+                }
+                series_pending = true;
+                let run: usize = field(&series_rec, 0)?;
+                if run > row.run {
+                    break;
+                }
+                series_pending = false;
+                if run < row.run {
+                    continue;
+                }
+                let day: u32 = field(&series_rec, 1)?;
+                let name = series_rec.get(2).unwrap_or_default();
+                let p = match providers.iter().position(|n| n == name) {
+                    Some(p) => p,
+                    None => {
+                        providers.push(name.to_string());
+                        providers.len() - 1
+                    }
+                };
+                let accs = daily.entry((row.point, day, p)).or_default();
+                for (i, acc) in accs.iter_mut().enumerate() {
+                    acc.add(series_rec.get(3 + i).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN));
+                }
+            }
+        }
+    }
+    let mut w = ::csv::WriterBuilder::new().from_writer(out.summary);
+    write_header(&mut w, &["point"], &layout.axes, &["metric"])?;
+    for (point, (labels, accs)) in &points {
+        for (metric, acc) in layout.metrics.iter().zip(accs) {
+            write_stats(&mut w, &[point.to_string()], labels, metric, &acc.summary())?;
+        }
+    }
+    w.flush()?;
+    if let Some(out) = out.differences {
+        let mut w = ::csv::WriterBuilder::new().from_writer(out);
+        write_header(&mut w, &["point"], &layout.axes, &["metric"])?;
+        for (point, accs) in &diffs {
+            let labels = points.get(point).map(|p| p.0.clone()).unwrap_or_default();
+            for (metric, acc) in layout.metrics.iter().zip(accs) {
+                write_stats(&mut w, &[point.to_string()], &labels, metric, &acc.summary())?;
+            }
+        }
+        w.flush()?;
+    }
+    if let Some(out) = out.series_summary {
+        let mut w = ::csv::WriterBuilder::new().from_writer(out);
+        write_header(&mut w, &["point", "day", "provider"], &[], &["metric"])?;
+        for ((point, day, p), accs) in &daily {
+            let id = [point.to_string(), day.to_string(), providers[*p].clone()];
+            for (metric, acc) in SERIES_METRICS.iter().zip(accs) {
+                write_stats(&mut w, &id, &[], metric, &acc.summary())?;
+            }
+        }
+        w.flush()?;
+    }
+    Ok(())
+}
+
+fn field<T: std::str::FromStr>(rec: &::csv::StringRecord, i: usize) -> Result<T, ReportError> {
+    rec.get(i)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| ReportError::Format(format!("series.csv: malformed row {:?}", rec.iter().collect::<Vec<_>>())))
+}
+
+fn write_header<W: Write>(
+    w: &mut ::csv::Writer<W>,
+    id: &[&str],
+    axes: &[String],
+    tail: &[&str],
+) -> Result<(), ReportError> {
+    let mut h: Vec<&str> = id.to_vec();
+    h.extend(axes.iter().map(String::as_str));
+    h.extend(tail);
+    h.extend(STAT_COLUMNS);
+    w.write_record(&h)?;
+    Ok(())
+}
+
+fn write_stats<W: Write>(
+    w: &mut ::csv::Writer<W>,
+    id: &[String],
+    labels: &[String],
+    metric: &str,
+    s: &Summary,
+) -> Result<(), ReportError> {
+    let f = |v: Option<f64>| v.map(fmt_float).unwrap_or_default();
+    let mut rec: Vec<String> = id.to_vec();
+    rec.extend(labels.iter().cloned());
+    rec.push(metric.to_string());
+    rec.push(s.n.to_string());
+    rec.extend([s.mean, s.sd, s.ci_low, s.ci_high, s.min, s.max].map(f));
+    w.write_record(&rec)?;
+    Ok(())
+}
+
+/// One row of `summary.csv`, `differences.csv` or `series_summary.csv`, read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatRow {
+    /// Design point.
+    pub point: usize,
+    /// Day (series only; 0 otherwise).
+    pub day: u32,
+    /// Provider (series only; empty otherwise).
+    pub provider: String,
+    /// Axis labels (summary and differences only).
+    pub labels: Vec<String>,
+    /// Metric name.
+    pub metric: String,
+    /// The statistics.
+    pub stats: Summary,
+}
+
+/// Reads `summary.csv` or `differences.csv` (with `series = false`) or
+/// `series_summary.csv` (with `series = true`).
+pub fn read_stats(input: &mut dyn Read, series: bool) -> Result<Vec<StatRow>, ReportError> {
+    let mut r = ::csv::Reader::from_reader(input);
+    let header = r.headers()?.clone();
+    let metric_col =
+        header.iter().position(|h| h == "metric").ok_or_else(|| ReportError::Format("no metric column".into()))?;
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        let rec = rec?;
+        let get = |i: usize| rec.get(i).unwrap_or_default();
+        let num = |i: usize| get(i).parse::<f64>().ok();
+        let s = metric_col + 1;
+        let (day, provider, labels) = if series {
+            (get(1).parse().unwrap_or(0), get(2).to_string(), Vec::new())
+        } else {
+            (0, String::new(), (1..metric_col).map(|i| get(i).to_string()).collect())
+        };
+        rows.push(StatRow {
+            point: get(0).parse().map_err(|_| ReportError::Format(format!("bad point `{}`", get(0))))?,
+            day,
+            provider,
+            labels,
+            metric: get(metric_col).to_string(),
+            stats: Summary {
+                n: get(s).parse().unwrap_or(0),
+                mean: num(s + 1),
+                sd: num(s + 2),
+                ci_low: num(s + 3),
+                ci_high: num(s + 4),
+                min: num(s + 5),
+                max: num(s + 6),
+            },
+        });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RUNS: &str = "run,point,replicate,seed,g,status,message,days_to_warm_all,inbox\n\
+        0,0,0,11,1.2,ok,,10,100\n1,0,1,12,1.2,ok,,12,110\n2,1,0,11,1.4,ok,,8,130\n3,1,1,12,1.4,failed,boom,,\n";
+    const SERIES: &str = "run,day,provider,sent,inbox,junk,deferred,bounced,blocked,expired,complaints,reputation\n\
+        0,1,gmail,10,8,1,0,1,0,0,0,0.3\n1,1,gmail,10,6,1,0,1,0,0,0,0.5\n2,1,gmail,20,18,1,0,1,0,0,0,0.4\n";
+
+    #[test]
+    fn summaries_per_point_series_and_paired_differences() {
+        let (mut s, mut ss, mut d) = (Vec::new(), Vec::new(), Vec::new());
+        let out = SummaryOutputs { summary: &mut s, series_summary: Some(&mut ss), differences: Some(&mut d) };
+        summarize(&mut RUNS.as_bytes(), Some(&mut SERIES.as_bytes()), out).unwrap();
+        let s = String::from_utf8(s).unwrap();
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines[0], "point,g,metric,n,mean,sd,ci_low,ci_high,min,max");
+        assert!(lines[1].starts_with("0,1.2,days_to_warm_all,2,11,1.414214,"), "{}", lines[1]);
+        assert_eq!(lines[3], "1,1.4,days_to_warm_all,1,8,,,,8,8");
+        let d = String::from_utf8(d).unwrap();
+        assert!(d.lines().nth(1).unwrap().starts_with("1,1.4,days_to_warm_all,1,-2,"), "{d}");
+        let ss = String::from_utf8(ss).unwrap();
+        assert!(ss.contains("\n0,1,gmail,inbox,2,7,"), "{ss}");
+        assert!(ss.contains("\n1,1,gmail,reputation,1,0.4,"), "{ss}");
+        let back = read_stats(&mut s.as_bytes(), false).unwrap();
+        assert_eq!(back.len(), 4);
+        assert_eq!(back[0].labels, ["1.2"]);
+        assert_eq!(back[0].stats.mean, Some(11.0));
+        let back = read_stats(&mut ss.as_bytes(), true).unwrap();
+        assert_eq!((back[0].day, back[0].provider.as_str()), (1, "gmail"));
+    }
+}

@@ -1,0 +1,189 @@
+//! `ipwarm compare`: a plan that compares whole scenarios, or strategies on a
+//! scenario, over replicates with common random numbers.
+//!
+//! Strategies are named `KIND` or `KIND:key=value,key=value` (values in TOML
+//! syntax, e.g. `exponential:growth=1.5`): [`strategy_table`] turns a name
+//! into a `[strategy]` table, starting from the scenario's own strategy when it
+//! is of the same kind and from the kind's defaults otherwise.
+
+use super::ExperimentError;
+use super::plan::{DesignPoint, Plan, SeedMode, content_hash};
+use crate::report::experiment::ChartSpec;
+use crate::scenario::{self, Problem, ScenarioError};
+
+/// Strategy kinds `compare --strategy` knows, with their default parameters (TOML).
+pub const STRATEGY_KINDS: [(&str, &str); 2] = [
+    ("exponential", "kind = \"exponential\"\nstart = 1000.0\ngrowth = 1.3\ntarget = 100000.0\n"),
+    (
+        "schedule",
+        "kind = \"schedule\"\ndaily_volumes = [500, 1000, 2000, 4000, 7000, 10000, 15000, 20000, 30000, 40000, 50000, 65000, 80000, 100000]\nafter = \"hold\"\n",
+    ),
+];
+
+/// The `[strategy]` table for `name` (`KIND` or `KIND:key=value,...`) given
+/// the scenario's own `[strategy]` table `own`; an error message for an
+/// unknown kind or a malformed parameter.
+pub fn strategy_table(name: &str, own: Option<&toml::Table>) -> Result<toml::Table, String> {
+    let (kind, params) = name.split_once(':').unwrap_or((name, ""));
+    let mut table = match own.filter(|t| t.get("kind").and_then(|k| k.as_str()) == Some(kind)) {
+        Some(t) => t.clone(),
+        None => {
+            let Some((_, defaults)) = STRATEGY_KINDS.iter().find(|(k, _)| *k == kind) else {
+                let known: Vec<&str> = STRATEGY_KINDS.iter().map(|(k, _)| *k).collect();
+                return Err(crate::scenario::one_of_message("strategy", kind, &known));
+            };
+            let mut t: toml::Table = toml::from_str(defaults).map_err(|e| e.to_string())?;
+            if let Some(order) = own.and_then(|o| o.get("segment_order")) {
+                t.insert("segment_order".into(), order.clone());
+            }
+            t
+        }
+    };
+    for pair in params.split(',').filter(|p| !p.trim().is_empty()) {
+        let (key, value) =
+            pair.split_once('=').ok_or_else(|| format!("`{pair}` in strategy `{name}`: expected key=value"))?;
+        let parsed: toml::Table = toml::from_str(&format!("v = {}", value.trim()))
+            .or_else(|_| toml::from_str(&format!("v = \"{}\"", value.trim())))
+            .map_err(|_| format!("`{pair}` in strategy `{name}`: cannot read the value"))?;
+        if let Some(v) = parsed.get("v") {
+            table.insert(key.trim().to_string(), v.clone());
+        }
+    }
+    Ok(table)
+}
+
+/// What to compare.
+#[derive(Debug, Clone)]
+pub struct CompareInput {
+    /// Scenarios: display name (file) and text; at least one.
+    pub scenarios: Vec<(String, String)>,
+    /// Strategy names; empty: each scenario's own strategy.
+    pub strategies: Vec<String>,
+    /// Replicates per design point.
+    pub replicates: u32,
+    /// Root seed.
+    pub seed: u64,
+}
+
+/// The plan of a comparison: every scenario with every strategy (scenario-major),
+/// with common random numbers; axes `scenario` (if more than one) and `strategy` (if any).
+pub fn compare_plan(input: &CompareInput) -> Result<Plan, ExperimentError> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut bases: Vec<(String, toml::Table)> = Vec::new();
+    for (file, text) in &input.scenarios {
+        match scenario::parse(text, file) {
+            Ok(s) => match toml::from_str::<toml::Table>(text) {
+                Ok(t) => bases.push((s.name.clone(), t)),
+                Err(e) => problems.push(problem(file, e.message())),
+            },
+            Err(ScenarioError::Invalid { problems: p }) => problems.extend(p),
+            Err(e) => problems.push(problem(file, &e.to_string())),
+        }
+    }
+    // Scenario labels: their names, or their files if names repeat.
+    let mut labels: Vec<String> = bases.iter().map(|(n, _)| n.clone()).collect();
+    if (1..labels.len()).any(|i| labels[..i].contains(&labels[i])) {
+        labels = input.scenarios.iter().map(|(f, _)| f.clone()).collect();
+    }
+    let mut points = Vec::new();
+    let mut axes = Vec::new();
+    if input.scenarios.len() > 1 {
+        axes.push("scenario".to_string());
+    }
+    if !input.strategies.is_empty() {
+        axes.push("strategy".to_string());
+    }
+    for (b, (_, base)) in bases.iter().enumerate() {
+        let strategies: Vec<Option<&String>> =
+            if input.strategies.is_empty() { vec![None] } else { input.strategies.iter().map(Some).collect() };
+        for name in strategies {
+            let mut doc = base.clone();
+            let mut values = Vec::new();
+            if input.scenarios.len() > 1 {
+                values.push(labels[b].clone());
+            }
+            if let Some(name) = name {
+                let own = base.get("strategy").and_then(|s| s.as_table());
+                match strategy_table(name, own) {
+                    Ok(t) => {
+                        doc.insert("strategy".into(), toml::Value::Table(t));
+                    }
+                    Err(msg) => {
+                        problems.push(problem("--strategy", &msg));
+                        continue;
+                    }
+                }
+                values.push(name.clone());
+            }
+            let text = toml::to_string(&doc).unwrap_or_default();
+            let file = format!("{} with --strategy {}", input.scenarios[b].0, name.map_or("(own)", |s| s.as_str()));
+            match scenario::parse(&text, &file) {
+                Ok(scenario) => points.push(DesignPoint { values, scenario }),
+                Err(ScenarioError::Invalid { problems: p }) => problems.extend(p),
+                Err(e) => problems.push(problem(&file, &e.to_string())),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ExperimentError::invalid(problems));
+    }
+    let mut hash_parts: Vec<&str> = input.scenarios.iter().map(|(_, t)| t.as_str()).collect();
+    hash_parts.extend(input.strategies.iter().map(String::as_str));
+    let n = points.len();
+    let name = if bases.len() == 1 { format!("compare-{}", bases[0].0) } else { "compare".to_string() };
+    Ok(Plan {
+        name,
+        description: String::new(),
+        design: "compare".into(),
+        replicates: input.replicates.max(1),
+        root_seed: input.seed,
+        seeds: SeedMode::Common,
+        axes,
+        points,
+        series: true,
+        charts: ChartSpec::default_for(n, false),
+        hash: content_hash(&hash_parts),
+    })
+}
+
+fn problem(file: &str, message: &str) -> Problem {
+    Problem { file: file.into(), line: 1, col: 1, key_path: String::new(), message: message.to_lowercase() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strategy_names_resolve_with_parameters() {
+        let own: toml::Table = toml::from_str(
+            "kind = \"exponential\"\nstart = 500.0\ngrowth = 1.2\ntarget = 9e4\nsegment_order = \"proportional\"",
+        )
+        .unwrap();
+        let t = strategy_table("exponential:growth=1.5", Some(&own)).unwrap();
+        assert_eq!((t["start"].as_float(), t["growth"].as_float()), (Some(500.0), Some(1.5)));
+        let s = strategy_table("schedule", Some(&own)).unwrap();
+        assert_eq!(s["kind"].as_str(), Some("schedule"));
+        assert_eq!(s["segment_order"].as_str(), Some("proportional"));
+        assert!(strategy_table("exponental", None).unwrap_err().contains("did you mean `exponential`"));
+        assert!(strategy_table("exponential:growth", None).is_err());
+    }
+
+    #[test]
+    fn compares_strategies_on_one_scenario() {
+        let input = CompareInput {
+            scenarios: vec![("default.toml".into(), scenario::DEFAULT_SCENARIO_TOML.into())],
+            strategies: vec!["exponential".into(), "schedule".into(), "exponential:growth=2".into()],
+            replicates: 3,
+            seed: 5,
+        };
+        let plan = compare_plan(&input).unwrap();
+        assert_eq!(plan.axes, ["strategy"]);
+        assert_eq!(plan.points.len(), 3);
+        assert_eq!(plan.n_runs(), 9);
+        assert_eq!(plan.run_id(1).seed, plan.run_id(4).seed, "common random numbers");
+        let bad = CompareInput { strategies: vec!["exponential:growth=0.5".into()], ..input };
+        let err = compare_plan(&bad).unwrap_err().to_string();
+        assert!(err.contains("strategy.growth: must be > 1"), "{err}");
+    }
+}

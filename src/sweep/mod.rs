@@ -1,0 +1,157 @@
+//! Experiments: many runs of a scenario over sweep axes and replicates,
+//! executed in parallel with byte-identical outputs whatever the thread count
+//! or sharding.
+//!
+//! Lifecycle:
+//! 1. [`parse_experiment`] (or [`compare_plan`]) validates everything and
+//!    expands the design into a [`Plan`]: design points, each a validated
+//!    scenario, times replicates, each run with a seed derived from the root
+//!    seed (`plan.rs`).
+//! 2. [`execute`] runs the runs the caller asks for (all, a shard, or what is
+//!    left after an interruption) on a rayon pool and writes each finished
+//!    run's rows, in run order, to the writers it is given (`exec.rs` keeps a
+//!    bounded reorder buffer, so memory does not grow with the number of runs).
+//! 3. The caller writes the [`Manifest`], and summarises and charts the files
+//!    with [`crate::report::experiment`].
+//!
+//! Nothing here prints or opens files: the CLI passes readers, writers and a
+//! progress callback.
+
+mod axes;
+mod compare;
+mod design;
+mod exec;
+mod manifest;
+mod plan;
+mod spec;
+
+use std::io::Write;
+
+use crate::report::experiment::RunRows;
+
+pub use axes::{Axis, AxisValues};
+pub use compare::{CompareInput, STRATEGY_KINDS, compare_plan, strategy_table};
+pub use design::Design;
+pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered};
+pub use manifest::{Manifest, ManifestPoint, ManifestRun, RunStatus, RunsScan, merge_sorted, scan_runs, scan_series};
+pub use plan::{DesignPoint, Plan, SeedMode, Shard, content_hash, shard_runs};
+pub use spec::{MAX_RUNS, ReadBase, parse_experiment};
+
+use crate::scenario::Problem;
+
+/// Why an experiment could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExperimentError {
+    /// Every problem found, sorted by file and position; displayed one per line.
+    #[error("{}", problems.iter().map(Problem::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        /// The problems.
+        problems: Vec<Problem>,
+    },
+}
+
+impl ExperimentError {
+    fn invalid(mut problems: Vec<Problem>) -> Self {
+        problems.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+        problems.dedup();
+        Self::Invalid { problems }
+    }
+}
+
+/// Errors while running or merging a sweep.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// Writing or reading a file failed.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The manifest could not be written or read.
+    #[error("manifest: {0}")]
+    Manifest(String),
+    /// Shard files could not be merged.
+    #[error("cannot merge: {0}")]
+    Merge(String),
+    /// A run failed and `fail_fast` was set.
+    #[error("run {run} (seed {seed}) failed: {message}")]
+    RunFailed {
+        /// Run index.
+        run: usize,
+        /// Its seed.
+        seed: u64,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Where the rows of finished runs go.
+pub struct Sinks<'a> {
+    /// `runs.csv` (header already written).
+    pub runs: &'a mut dyn Write,
+    /// `series.csv` (header already written), if the plan writes series.
+    pub series: Option<&'a mut dyn Write>,
+}
+
+/// Progress after each run written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Runs written in this call.
+    pub done: usize,
+    /// Runs to write in this call.
+    pub total: usize,
+    /// Of `done`, how many failed.
+    pub failed: usize,
+}
+
+/// Counts of one call of [`execute`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    /// Runs written.
+    pub done: usize,
+    /// Of which failed.
+    pub failed: usize,
+    /// Whether the progress callback stopped the sweep early.
+    pub stopped: bool,
+}
+
+/// Runs `todo` (run indices, ascending) of `plan` on `threads` threads and
+/// writes each run's rows in order: its series rows (flushed), then its
+/// `runs.csv` row (flushed), so that after a kill every complete row of
+/// `runs.csv` has all its series rows. `progress` is called after each run
+/// and may stop the sweep. With `fail_fast`, the first failed run is written
+/// and then ends the sweep with [`SweepError::RunFailed`]. `run` runs one run
+/// and formats its rows: [`Plan::runner`] gives the real one.
+pub fn execute(
+    plan: &Plan,
+    todo: &[usize],
+    threads: usize,
+    fail_fast: bool,
+    sinks: Sinks<'_>,
+    progress: &mut dyn FnMut(Progress) -> Flow,
+    run: &(dyn Fn(usize) -> RunRows + Sync),
+) -> Result<Tally, SweepError> {
+    let mut tally = Tally::default();
+    let Sinks { runs, mut series } = sinks;
+    let flow = run_ordered(
+        todo.len(),
+        threads,
+        |i| run(todo[i]),
+        |i, rows| {
+            if let Some(s) = series.as_mut() {
+                s.write_all(rows.series_rows.as_bytes())?;
+                s.flush()?;
+            }
+            runs.write_all(rows.run_row.as_bytes())?;
+            runs.flush()?;
+            tally.done += 1;
+            if !rows.ok {
+                tally.failed += 1;
+                if fail_fast {
+                    let id = plan.run_id(todo[i]);
+                    return Err(SweepError::RunFailed { run: id.run, seed: id.seed, message: rows.message });
+                }
+            }
+            Ok(progress(Progress { done: tally.done, total: todo.len(), failed: tally.failed }))
+        },
+    )?;
+    tally.stopped = flow == Flow::Stop;
+    Ok(tally)
+}

@@ -1,0 +1,193 @@
+//! The plan of an experiment: its design points (each a validated scenario),
+//! replicates, seeds, and the identity of every run.
+//!
+//! Runs are numbered point-major: run `i` is replicate `i % replicates` of
+//! design point `i / replicates`. Its seed is derived from the root seed with
+//! a hash ([`derive_seed`]): from `(root, replicate)` with common random numbers
+//! (the default: replicate r of every point shares its seed, so comparisons are
+//! paired), from `(root, replicate, point)` with independent seeds. Inside the
+//! run, each random stream is derived from the run seed and the stream's name.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::engine::derive_seed;
+use crate::report::experiment::{ChartSpec, RunId, RunRows, failed_rows, run_rows};
+use crate::scenario::Scenario;
+
+/// How run seeds relate across design points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeedMode {
+    /// Common random numbers: replicate r has the same seed at every design point.
+    Common,
+    /// Every run has its own seed.
+    Independent,
+}
+
+/// One design point: its axis values (labels) and its validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignPoint {
+    /// One label per axis.
+    pub values: Vec<String>,
+    /// The scenario with the point's values applied.
+    pub scenario: Scenario,
+}
+
+/// A validated experiment, ready to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Short name, used for the default output folder.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// How the design points were made (`grid`, `zip`, `lhs` or `compare`).
+    pub design: String,
+    /// Replicates per design point (>= 1).
+    pub replicates: u32,
+    /// Root seed of every run seed.
+    pub root_seed: u64,
+    /// Common or independent seeds.
+    pub seeds: SeedMode,
+    /// Axis names (key paths), one column each in the outputs.
+    pub axes: Vec<String>,
+    /// The design points.
+    pub points: Vec<DesignPoint>,
+    /// Whether to write `series.csv` (daily values of every run).
+    pub series: bool,
+    /// Which charts to draw.
+    pub charts: ChartSpec,
+    /// Hash of everything the results depend on (experiment and scenario texts), hex.
+    pub hash: String,
+}
+
+impl Plan {
+    /// Number of runs: design points times replicates.
+    pub fn n_runs(&self) -> usize {
+        self.points.len() * self.replicates as usize
+    }
+
+    /// Provider names over all design points, in order of first appearance: the
+    /// `days_to_warm_<provider>` columns.
+    pub fn providers(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for point in &self.points {
+            for p in &point.scenario.providers {
+                if !names.contains(&p.name) {
+                    names.push(p.name.clone());
+                }
+            }
+        }
+        names
+    }
+
+    /// The identity of run `run` (`run < n_runs()`).
+    pub fn run_id(&self, run: usize) -> RunId {
+        let replicates = self.replicates.max(1) as usize;
+        let (point, replicate) = (run / replicates, (run % replicates) as u32);
+        RunId { run, point, replicate, seed: self.seed(point, replicate) }
+    }
+
+    /// The seed of `replicate` at design point `point`.
+    pub fn seed(&self, point: usize, replicate: u32) -> u64 {
+        match self.seeds {
+            SeedMode::Common => derive_seed(self.root_seed, &[u64::from(replicate)]),
+            SeedMode::Independent => derive_seed(self.root_seed, &[u64::from(replicate), 1 + point as u64]),
+        }
+    }
+
+    /// Runs run `run` (single-threaded) and formats its rows; `providers` is
+    /// [`Self::providers`]. A simulation error, a panic or a non-finite value
+    /// gives a failed row with its message.
+    pub fn execute(&self, run: usize, providers: &[String]) -> RunRows {
+        let id = self.run_id(run);
+        let point = &self.points[id.point];
+        let outcome = catch_unwind(AssertUnwindSafe(|| crate::sim::run(&point.scenario, id.seed)));
+        match outcome {
+            Ok(Ok(result)) => run_rows(id, &point.values, providers, &result, self.series),
+            Ok(Err(e)) => failed_rows(id, &point.values, providers.len(), &e.to_string()),
+            Err(panic) => {
+                let msg = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                failed_rows(id, &point.values, providers.len(), &format!("panicked: {msg}"))
+            }
+        }
+    }
+}
+
+impl Plan {
+    /// The real runner for [`super::execute`]: [`Plan::execute`] with the plan's providers.
+    pub fn runner(&self) -> impl Fn(usize) -> RunRows + Sync + '_ {
+        let providers = self.providers();
+        move |run| self.execute(run, &providers)
+    }
+}
+
+/// One of `count` shards of an experiment (`index` from 1): the runs `i` with `i % count == index - 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    /// Which shard, from 1.
+    pub index: usize,
+    /// How many shards.
+    pub count: usize,
+}
+
+impl Shard {
+    /// Parses `K/N` with `1 <= K <= N`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("invalid shard `{text}`: expected K/N with 1 <= K <= N, e.g. 2/3");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let (index, count): (usize, usize) =
+            (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Self { index, count })
+    }
+
+    /// Whether run `run` belongs to this shard.
+    pub fn contains(&self, run: usize) -> bool {
+        run % self.count == self.index - 1
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// The runs of `n_runs` that `shard` (all of them without a shard) holds, in order.
+pub fn shard_runs(n_runs: usize, shard: Option<Shard>) -> Vec<usize> {
+    (0..n_runs).filter(|&r| shard.is_none_or(|s| s.contains(r))).collect()
+}
+
+/// A stable 64-bit FNV-1a hash of `parts` (each followed by a 0 byte), in hex.
+pub fn content_hash(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0)) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_runs() {
+        let all: Vec<usize> = (1..=3).flat_map(|k| shard_runs(10, Some(Shard { index: k, count: 3 }))).collect();
+        let mut sorted = all.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..10).collect::<Vec<_>>());
+        assert_eq!(Shard::parse("2/3"), Ok(Shard { index: 2, count: 3 }));
+        assert!(Shard::parse("0/3").is_err() && Shard::parse("4/3").is_err() && Shard::parse("x").is_err());
+        assert_eq!(content_hash(&["a", "b"]), content_hash(&["a", "b"]));
+        assert_ne!(content_hash(&["ab", ""]), content_hash(&["a", "b"]));
+    }
+}
