@@ -1,8 +1,14 @@
 //! Command-line interface: clap definitions, commands, and the mapping of
 //! errors to exit codes. This is the only module that prints or touches files.
 
+mod compare;
+mod merge;
 mod output_dir;
+mod plot;
+mod progress;
 mod run;
+mod sweep;
+mod sweep_dir;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -14,6 +20,11 @@ Examples:
   ipwarm run scenarios/blast.toml --seed 7    run a scenario file with another seed
   ipwarm run my.toml --out results/my-run     choose the output folder
   ipwarm validate scenarios/*.toml            check scenario files without running them
+  ipwarm sweep experiments/strategies.toml    run an experiment: runs.csv, summaries and charts in output/<name>/
+  ipwarm compare --strategy exponential --strategy schedule --replicates 20
+                                              compare strategies on the default scenario
+  ipwarm sweep exp.toml --shard 2/3           run one shard; `ipwarm merge DIR... --out DIR` combines them
+  ipwarm plot output/strategies               redraw an experiment's charts from its CSV files
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.";
 
@@ -33,6 +44,18 @@ enum Command {
     /// Check scenario files without running them; exit 0 when every file is valid.
     #[command(after_help = EXAMPLES)]
     Validate(validate::ValidateArgs),
+    /// Run an experiment file: design points x replicates in parallel, with summaries and charts.
+    #[command(after_help = EXAMPLES)]
+    Sweep(sweep::SweepArgs),
+    /// Compare scenarios or strategies over replicates (common random numbers, paired differences).
+    #[command(after_help = EXAMPLES)]
+    Compare(compare::CompareArgs),
+    /// Combine the folders of a sharded sweep into the files of the unsharded sweep.
+    #[command(after_help = EXAMPLES)]
+    Merge(merge::MergeArgs),
+    /// Redraw an experiment's charts from its CSV summaries.
+    #[command(after_help = EXAMPLES)]
+    Plot(plot::PlotArgs),
 }
 
 /// An error that knows its exit code.
@@ -62,6 +85,10 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Compare(args) => compare::compare(args),
+        Command::Merge(args) => merge::merge(args),
+        Command::Plot(args) => plot::plot(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

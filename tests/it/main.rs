@@ -4,6 +4,7 @@
 //! - `bad_input`: every kind of bad scenario input gives exit 2 and names its location.
 //! - `model`: calibration, the blast, spikes, maintenance, retries, feedback loops.
 //! - `conservation`: every shipped scenario and randomised valid scenarios (proptest).
+//! - `sweep`: experiments: determinism across threads and shards, resume, failures, statistics, located errors.
 //! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
 
 mod architecture;
@@ -12,3 +13,4 @@ mod cli;
 mod conservation;
 mod model;
 mod support;
+mod sweep;

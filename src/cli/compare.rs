@@ -1,0 +1,59 @@
+//! `ipwarm compare SCENARIO... [--strategy NAME...]`: compare whole scenarios,
+//! or strategies on a scenario, over replicates with common random numbers.
+
+use std::path::PathBuf;
+
+use anyhow::anyhow;
+use clap::Args;
+use ipwarm::scenario;
+use ipwarm::sweep::{self, CompareInput};
+
+use super::Failure;
+use super::sweep::{RunFlags, print_runs};
+use super::sweep_dir::run_plan;
+
+/// Arguments of `ipwarm compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files to compare [default: the embedded default scenario].
+    #[arg(value_name = "SCENARIO")]
+    scenarios: Vec<PathBuf>,
+    /// Replicates per scenario and strategy.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    replicates: u32,
+    /// A strategy to run on every scenario: `KIND` (exponential, schedule, ...) or `KIND:key=value,...`; repeat to compare several.
+    #[arg(long = "strategy", value_name = "NAME")]
+    strategies: Vec<String>,
+    /// Root seed of the run seeds.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    seed: u64,
+    #[command(flatten)]
+    run: RunFlags,
+    /// Print the expanded runs and exit.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Builds the comparison and runs it.
+pub fn compare(args: CompareArgs) -> Result<(), Failure> {
+    let scenarios = if args.scenarios.is_empty() {
+        vec![("scenarios/default.toml (embedded)".to_string(), scenario::DEFAULT_SCENARIO_TOML.to_string())]
+    } else {
+        args.scenarios
+            .iter()
+            .map(|p| {
+                std::fs::read_to_string(p)
+                    .map(|t| (p.display().to_string(), t))
+                    .map_err(|e| Failure::input(anyhow!("cannot read scenario file {}: {e}", p.display())))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let input = CompareInput { scenarios, strategies: args.strategies, replicates: args.replicates, seed: args.seed };
+    let plan = sweep::compare_plan(&input).map_err(Failure::input)?;
+    if args.dry_run {
+        print_runs(&plan, None);
+        return Ok(());
+    }
+    let (opts, dir) = args.run.options(&plan, None);
+    run_plan(&plan, None, &dir, &opts)
+}

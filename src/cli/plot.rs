@@ -1,0 +1,31 @@
+//! `ipwarm plot DIR`: redraw an experiment's charts from its CSV summaries, without re-running.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::Failure;
+use super::sweep_dir::{draw_charts, read_manifest, require_dir};
+
+/// Arguments of `ipwarm plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// The folder of a finished sweep, comparison or merge.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+}
+
+/// Redraws the charts.
+pub fn plot(args: PlotArgs) -> Result<(), Failure> {
+    require_dir(&args.dir).map_err(Failure::input)?;
+    let manifest = read_manifest(&args.dir).map_err(Failure::input)?;
+    if manifest.shard.is_some() {
+        return Err(Failure::input(anyhow::anyhow!("{} holds one shard: merge the shards first", args.dir.display())));
+    }
+    let paths = draw_charts(&args.dir, &manifest).map_err(Failure::runtime)?;
+    println!("wrote {}:", args.dir.display());
+    for p in paths {
+        println!("  {}", p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    }
+    Ok(())
+}

@@ -1,0 +1,377 @@
+//! Experiments through the real binary: `sweep`, `compare`, `merge`, `plot`.
+//! Determinism across threads and shards, resume after an interruption,
+//! failures, statistics, and located errors in experiment files.
+
+use crate::support::{ipwarm, root};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A small experiment: 2 growth factors x 2 starts, 10-day horizon, `replicates` each.
+fn small_experiment(dir: &Path, replicates: u32) -> PathBuf {
+    let base = root().join("scenarios/default.toml");
+    let text = format!(
+        r#"name = "small"
+scenario = "{}"
+replicates = {replicates}
+seed = 7
+
+[axes]
+horizon_days = {{ values = [10] }}
+"strategy.growth" = {{ values = [1.3, 1.6] }}
+"strategy.start" = {{ range = [1000, 2000], steps = 2 }}
+"#,
+        base.display()
+    );
+    let path = dir.join("small.toml");
+    fs::write(&path, text).expect("write experiment");
+    path
+}
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every file of an output folder, by name.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .expect("output folder")
+        .map(|e| e.expect("entry").path())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(&p).expect("read")))
+        .collect();
+    v.sort();
+    v
+}
+
+fn assert_same_files(a: &Path, b: &Path) {
+    let (fa, fb) = (files(a), files(b));
+    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&fa), names(&fb), "same file names");
+    for ((name, x), (_, y)) in fa.iter().zip(&fb) {
+        assert!(x == y, "{name} differs between {} and {}", a.display(), b.display());
+    }
+}
+
+fn sweep(dir: &Path, exp: &Path, out: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["sweep", exp.to_str().unwrap(), "--out", out];
+    args.extend_from_slice(extra);
+    ipwarm(dir, &args)
+}
+
+#[test]
+fn outputs_are_identical_for_one_and_four_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = small_experiment(tmp.path(), 3);
+    ok(&sweep(tmp.path(), &exp, "t1", &["--threads", "1"]));
+    ok(&sweep(tmp.path(), &exp, "t4", &["--threads", "4"]));
+    assert_same_files(&tmp.path().join("t1"), &tmp.path().join("t4"));
+    let names: Vec<String> = files(&tmp.path().join("t1")).into_iter().map(|(n, _)| n).collect();
+    for f in [
+        "runs.csv",
+        "series.csv",
+        "summary.csv",
+        "series_summary.csv",
+        "differences.csv",
+        "manifest.json",
+        "inbox.png",
+        "outcomes.png",
+        "heatmap-days_to_warm_all.png",
+    ] {
+        assert!(names.iter().any(|n| n == f) || f.starts_with("heatmap"), "{f} missing: {names:?}");
+    }
+    let runs = fs::read_to_string(tmp.path().join("t1/runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 1 + 4 * 3);
+}
+
+#[test]
+fn three_shards_merged_equal_one_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = small_experiment(tmp.path(), 3);
+    ok(&sweep(tmp.path(), &exp, "all", &["--threads", "2"]));
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        ok(&sweep(tmp.path(), &exp, &format!("s{k}"), &["--shard", &shard, "--threads", "1"]));
+    }
+    // Shards merge in any order.
+    ok(&ipwarm(tmp.path(), &["merge", "s3", "s1", "s2", "--out", "merged"]));
+    assert_same_files(&tmp.path().join("all"), &tmp.path().join("merged"));
+    // A missing shard is refused.
+    let out = ipwarm(tmp.path(), &["merge", "s1", "s2", "--out", "partial"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shard 3/3 is missing"));
+}
+
+#[test]
+fn an_interrupted_sweep_resumes_to_identical_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = small_experiment(tmp.path(), 3);
+    ok(&sweep(tmp.path(), &exp, "whole", &[]));
+    let stopped = std::process::Command::new(env!("CARGO_BIN_EXE_ipwarm"))
+        .args(["sweep", exp.to_str().unwrap(), "--out", "cut"])
+        .env("IPWARM_TEST_STOP_AFTER", "5")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(stopped.status.code(), Some(1));
+    let cut = tmp.path().join("cut");
+    assert_eq!(fs::read_to_string(cut.join("runs.csv")).unwrap().lines().count(), 1 + 5);
+    // As if killed while writing: a half-written row in each file.
+    for (name, tail) in [("runs.csv", "5,1,2,99,1"), ("series.csv", "5,3,gmail,12")] {
+        let mut text = fs::read_to_string(cut.join(name)).unwrap();
+        text.push_str(tail);
+        fs::write(cut.join(name), text).unwrap();
+    }
+    let manifest = fs::read_to_string(cut.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"pending\""), "the manifest lists the runs not done");
+    // Without --resume the folder is protected.
+    assert_eq!(sweep(tmp.path(), &exp, "cut", &[]).status.code(), Some(2));
+    let resumed = sweep(tmp.path(), &exp, "cut", &["--resume", "--threads", "3"]);
+    ok(&resumed);
+    assert!(String::from_utf8_lossy(&resumed.stdout).contains("runs: total 12, ok 12, failed 0"));
+    assert_same_files(&tmp.path().join("whole"), &cut);
+}
+
+#[test]
+fn replicates_differ_and_share_seeds_across_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = small_experiment(tmp.path(), 4);
+    ok(&sweep(tmp.path(), &exp, "out", &[]));
+    let runs = fs::read_to_string(tmp.path().join("out/runs.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = runs.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (seed, complaints, inbox) = (col("seed"), col("complaints"), col("inbox"));
+    let point0: Vec<&Vec<&str>> = rows.iter().filter(|r| r[1] == "0").collect();
+    assert_eq!(point0.len(), 4);
+    for i in 0..4 {
+        for j in i + 1..4 {
+            assert_ne!(point0[i][seed], point0[j][seed], "replicates {i} and {j} share a seed");
+            let same = point0[i][complaints] == point0[j][complaints] && point0[i][inbox] == point0[j][inbox];
+            assert!(!same, "replicates {i} and {j} gave the same outcome");
+        }
+    }
+    // Common random numbers: replicate r has the same seed at every design point.
+    for r in &rows {
+        let first = rows.iter().find(|x| x[1] == "0" && x[2] == r[2]).unwrap();
+        assert_eq!(r[seed], first[seed]);
+    }
+}
+
+/// Half-width of the CI of `metric` at point 0 in `summary.csv`.
+fn ci_half_width(summary: &str, metric: &str) -> f64 {
+    let header: Vec<&str> = summary.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let row: Vec<&str> = summary
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|r| r[0] == "0" && r[col("metric")] == metric)
+        .unwrap();
+    let (lo, hi): (f64, f64) = (row[col("ci_low")].parse().unwrap(), row[col("ci_high")].parse().unwrap());
+    (hi - lo) / 2.0
+}
+
+#[test]
+fn the_confidence_interval_narrows_as_replicates_grow() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut widths = Vec::new();
+    for n in [4, 16] {
+        let dir = tmp.path().join(format!("n{n}"));
+        fs::create_dir(&dir).unwrap();
+        let exp = small_experiment(&dir, n);
+        ok(&sweep(&dir, &exp, "out", &[]));
+        let summary = fs::read_to_string(dir.join("out/summary.csv")).unwrap();
+        widths.push((ci_half_width(&summary, "complaints"), ci_half_width(&summary, "inbox")));
+    }
+    assert!(widths[1].0 < widths[0].0, "complaints CI: {widths:?}");
+    assert!(widths[1].1 < widths[0].1, "inbox CI: {widths:?}");
+}
+
+#[test]
+fn failed_runs_are_recorded_and_the_sweep_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = small_experiment(tmp.path(), 2);
+    let run = |out: &str, extra: &[&str]| {
+        let mut args = vec!["sweep", exp.to_str().unwrap(), "--out", out];
+        args.extend_from_slice(extra);
+        std::process::Command::new(env!("CARGO_BIN_EXE_ipwarm"))
+            .args(&args)
+            .env("IPWARM_TEST_FAIL_RUNS", "2,5")
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let out = run("goes-on", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("runs: total 8, ok 6, failed 2"), "{out:?}");
+    let runs = fs::read_to_string(tmp.path().join("goes-on/runs.csv")).unwrap();
+    let failed: Vec<&str> = runs.lines().filter(|l| l.contains(",failed,")).collect();
+    assert_eq!(failed.len(), 2);
+    assert!(failed[0].starts_with("2,1,0,") && failed[0].contains("IPWARM_TEST_FAIL_RUNS"), "{}", failed[0]);
+    assert!(tmp.path().join("goes-on/summary.csv").exists(), "statistics over the runs that succeeded");
+    let fast = run("fast", &["--fail-fast", "--threads", "1"]);
+    assert_eq!(fast.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&fast.stderr).contains("run 2 (seed"), "{fast:?}");
+    assert_eq!(fs::read_to_string(tmp.path().join("fast/runs.csv")).unwrap().lines().count(), 1 + 3);
+}
+
+#[test]
+fn bad_experiment_files_fail_with_their_locations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/default.toml");
+    let text = format!(
+        r#"name = "bad"
+scenario = "{}"
+replicates = 0
+desing = "grid"
+
+[axes]
+"strategy.growth" = {{ values = [1.2, 0.9] }}
+"strategy.start" = []
+"audience.size" = {{ values = [] }}
+"strategy.target" = {{ range = [1000, 2000] }}
+"#,
+        base.display()
+    );
+    fs::write(tmp.path().join("bad.toml"), text).unwrap();
+    let out = ipwarm(tmp.path(), &["sweep", "bad.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "bad.toml:3:14: replicates: must be >= 1, got 0",
+        "bad.toml:4:1: desing: unknown key, did you mean `design`?",
+        "bad.toml:8:20: axes.\"strategy.start\": a plain array is a value, not an axis",
+        "bad.toml:9:30: axes.\"audience.size\".values: empty axis",
+        "bad.toml:10:21: axes.\"strategy.target\": a range needs `steps = n`",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+    assert!(!tmp.path().join("output").exists(), "nothing runs");
+    // A value that makes a design point invalid is located at that value.
+    let text = format!(
+        "name = \"bad2\"\nscenario = \"{}\"\n[axes]\n\"strategy.growth\" = {{ values = [1.2, 0.9] }}\n",
+        base.display()
+    );
+    fs::write(tmp.path().join("bad2.toml"), text).unwrap();
+    let err = String::from_utf8_lossy(&ipwarm(tmp.path(), &["sweep", "bad2.toml"]).stderr).into_owned();
+    assert!(
+        err.contains("bad2.toml:4:38: axes.\"strategy.growth\".values[1]: with strategy.growth = 0.9: strategy.growth: must be > 1, got 0.9"),
+        "{err}"
+    );
+    // Problems in an inline base scenario are located in the experiment file.
+    let inline = "name = \"bad3\"\n[scenario]\nname = \"x\"\nhorizon_days = 0\n";
+    fs::write(tmp.path().join("bad3.toml"), inline).unwrap();
+    let err = String::from_utf8_lossy(&ipwarm(tmp.path(), &["sweep", "bad3.toml"]).stderr).into_owned();
+    assert!(err.contains("bad3.toml:4:16: scenario.horizon_days: must be"), "{err}");
+}
+
+#[test]
+fn dry_run_lists_runs_and_plain_arrays_stay_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = small_experiment(tmp.path(), 2);
+    let out = ipwarm(tmp.path(), &["sweep", exp.to_str().unwrap(), "--dry-run"]);
+    ok(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("experiment `small`: 4 design points x 2 replicates = 8 runs (grid design, common seeds)"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 2 + 8);
+    assert!(!tmp.path().join("output").exists());
+    // An array inside the scenario (daily_volumes) is a value, not an axis; zip pairs axes.
+    let text = r#"name = "zip"
+design = "zip"
+replicates = 1
+[scenario]
+name = "inline"
+horizon_days = 5
+[scenario.audience]
+size = 1000
+providers = { gmail = 1.0 }
+segments = [{ name = "all", share = 1.0, open_rate = 0.2, complaint_rate = 0.0001, invalid_rate = 0.01 }]
+[[scenario.ips]]
+name = "ip1"
+kind = "new"
+[scenario.strategy]
+kind = "schedule"
+daily_volumes = [100, 200, 300]
+[axes]
+"strategy.after" = { values = ["hold", "grow"] }
+"strategy.after_growth" = { values = [1.0, 1.5] }
+"#;
+    fs::write(tmp.path().join("zip.toml"), text).unwrap();
+    let out = ipwarm(tmp.path(), &["sweep", "zip.toml", "--dry-run"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // `after_growth` with `after = "hold"` is reported at the value that causes it.
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("zip.toml:19:39: axes.\"strategy.after_growth\".values[0]"), "{stderr}");
+    // Arrays inside axis values are values too.
+    let fixed = text.replace(
+        "\"strategy.after_growth\" = { values = [1.0, 1.5] }",
+        "\"strategy.daily_volumes\" = { values = [[100, 200], [300, 400, 500]], labels = [\"short\", \"long\"] }",
+    );
+    let fixed =
+        fixed.replace("values = [\"hold\", \"grow\"]", "values = [\"hold\", \"hold\"], labels = [\"a\", \"b\"]");
+    fs::write(tmp.path().join("zip.toml"), fixed).unwrap();
+    let out = ipwarm(tmp.path(), &["sweep", "zip.toml", "--dry-run"]);
+    ok(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("2 design points x 1 replicates = 2 runs (zip design"), "{stdout}");
+    assert!(stdout.contains("\ta\tshort") && stdout.contains("\tb\tlong"), "{stdout}");
+}
+
+#[test]
+fn the_shipped_experiment_compares_four_strategies_with_charts_and_plot_redraws_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = root().join("experiments/strategies.toml");
+    ok(&ipwarm(tmp.path(), &["sweep", exp.to_str().unwrap(), "--out", "out"]));
+    let dir = tmp.path().join("out");
+    let summary = fs::read_to_string(dir.join("summary.csv")).unwrap();
+    let points: std::collections::BTreeSet<&str> =
+        summary.lines().skip(1).filter_map(|l| l.split(',').nth(1)).collect();
+    assert!(points.len() >= 4, "at least four strategies: {points:?}");
+    let diffs = fs::read_to_string(dir.join("differences.csv")).unwrap();
+    assert!(diffs.lines().count() > 1, "paired differences against the first strategy");
+    let charts = ["inbox.png", "reputation.png", "outcomes.png"];
+    let before: Vec<Vec<u8>> = charts.iter().map(|c| fs::read(dir.join(c)).unwrap()).collect();
+    for bytes in &before {
+        assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 20_000);
+    }
+    for c in charts {
+        fs::remove_file(dir.join(c)).unwrap();
+    }
+    ok(&ipwarm(tmp.path(), &["plot", "out"]));
+    let after: Vec<Vec<u8>> = charts.iter().map(|c| fs::read(dir.join(c)).unwrap()).collect();
+    assert!(before == after, "plot redraws the same charts from the CSV files");
+}
+
+#[test]
+fn compare_runs_strategies_paired() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/calibration.toml");
+    let args = [
+        "compare",
+        scenario.to_str().unwrap(),
+        "--strategy",
+        "exponential",
+        "--strategy",
+        "schedule",
+        "--strategy",
+        "exponential:growth=1.8",
+        "--replicates",
+        "2",
+        "--out",
+        "cmp",
+    ];
+    ok(&ipwarm(tmp.path(), &args));
+    let diffs = fs::read_to_string(tmp.path().join("cmp/differences.csv")).unwrap();
+    assert!(diffs.starts_with("point,strategy,metric,n,mean,sd,ci_low,ci_high,min,max"), "{diffs}");
+    assert!(diffs.contains("\n2,exponential:growth=1.8,inbox,2,"), "{diffs}");
+    let out = ipwarm(tmp.path(), &["compare", "--strategy", "exponental"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `exponential`"));
+}
