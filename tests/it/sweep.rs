@@ -375,3 +375,32 @@ fn compare_runs_strategies_paired() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `exponential`"));
 }
+
+#[test]
+fn the_slurm_scripts_shard_and_merge_like_one_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = small_experiment(tmp.path(), 2);
+    ok(&sweep(tmp.path(), &exp, "all", &[]));
+    let script = |name: &str| root().join("examples/slurm").join(name);
+    for k in ["1", "2"] {
+        let out = std::process::Command::new("bash")
+            .arg(script("sweep.sbatch"))
+            .args([exp.to_str().unwrap(), "cluster"])
+            .env("IPWARM", env!("CARGO_BIN_EXE_ipwarm"))
+            .env("SLURM_ARRAY_TASK_ID", k)
+            .env("SLURM_ARRAY_TASK_COUNT", "2")
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        ok(&out);
+    }
+    let out = std::process::Command::new("bash")
+        .arg(script("merge.sbatch"))
+        .arg("cluster")
+        .env("IPWARM", env!("CARGO_BIN_EXE_ipwarm"))
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    ok(&out);
+    assert_same_files(&tmp.path().join("all"), &tmp.path().join("cluster/merged"));
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart_data::{ChartData, metric_display};
+use super::chart_data::{ChartData, MAX_DEFAULT_POINTS, metric_display};
 use super::series_chart::{PANELS_SIZE, panel_grid};
 use crate::report::ReportError;
 use crate::report::charts::style::{AXIS_DESC_PX, GRID, Key, TICK_PX, chart_err, fmt_count, provider_color, text};
@@ -90,6 +90,9 @@ pub fn draw(data: &ChartData, metrics: &[String], path: &Path) -> Result<(), Rep
             let segments = [[(x, lo), (x, hi)], [(x - 0.1, lo), (x + 0.1, lo)], [(x - 0.1, hi), (x + 0.1, hi)]];
             for seg in segments {
                 chart.draw_series(std::iter::once(PathElement::new(seg.to_vec(), whisker))).map_err(chart_err)?;
+            }
+            if n_points > MAX_DEFAULT_POINTS {
+                continue; // Value labels of many bars would overlap.
             }
             let (px, py) = chart.backend_coord(&(x, hi.max(m)));
             let label =
