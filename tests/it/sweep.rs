@@ -404,3 +404,43 @@ fn the_slurm_scripts_shard_and_merge_like_one_sweep() {
     ok(&out);
     assert_same_files(&tmp.path().join("all"), &tmp.path().join("cluster/merged"));
 }
+
+#[test]
+fn latin_hypercube_with_independent_seeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/default.toml");
+    let text = format!(
+        r#"name = "lhs"
+scenario = "{}"
+design = "lhs"
+samples = 6
+replicates = 2
+seeds = "independent"
+[axes]
+"strategy.growth" = {{ range = [1.1, 2.0] }}
+"strategy.segment_order" = {{ values = ["engaged_first", "proportional"] }}
+"#,
+        base.display()
+    );
+    fs::write(tmp.path().join("lhs.toml"), &text).unwrap();
+    let out = ipwarm(tmp.path(), &["sweep", "lhs.toml", "--dry-run"]);
+    ok(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(stdout.contains("6 design points x 2 replicates = 12 runs (lhs design, independent seeds)"), "{stdout}");
+    let rows: Vec<Vec<&str>> = stdout.lines().skip(2).map(|l| l.split('\t').collect()).collect();
+    let mut strata: Vec<usize> = rows
+        .iter()
+        .filter(|r| r[2] == "0")
+        .map(|r| ((r[4].parse::<f64>().unwrap() - 1.1) / 0.9 * 6.0).floor() as usize)
+        .collect();
+    strata.sort();
+    assert_eq!(strata, [0, 1, 2, 3, 4, 5], "one growth factor in each sixth of the range");
+    let seeds: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[3]).collect();
+    assert_eq!(seeds.len(), 12, "independent seeds: every run its own");
+    // The same file gives the same design; `samples` without lhs is an error.
+    assert_eq!(ipwarm(tmp.path(), &["sweep", "lhs.toml", "--dry-run"]).stdout, out.stdout);
+    fs::write(tmp.path().join("lhs.toml"), text.replace("design = \"lhs\"", "design = \"grid\"")).unwrap();
+    let err = String::from_utf8_lossy(&ipwarm(tmp.path(), &["sweep", "lhs.toml"]).stderr).into_owned();
+    assert!(err.contains("lhs.toml:4:1: samples: only used with design = \"lhs\""), "{err}");
+    assert!(err.contains("lhs.toml:8:21: axes.\"strategy.growth\": a range needs `steps = n`"), "{err}");
+}
