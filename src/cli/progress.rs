@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// A progress bar, or nothing when stderr is not a terminal.
 pub struct Bar(Option<ProgressBar>);
@@ -15,8 +15,12 @@ impl Bar {
             return Self(None);
         }
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} runs  {per_sec}  ETA {eta}  {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let style = ProgressStyle::with_template("[{bar:40}] {pos}/{len} runs  {rate}  ETA {eta}  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} runs/s", state.per_sec());
+            })
+            .progress_chars("=> ");
         bar.set_style(style);
         bar.set_position(already as u64);
         bar.reset_eta();
