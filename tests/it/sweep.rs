@@ -7,9 +7,49 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-/// A small experiment: 2 growth factors x 2 starts, 10-day horizon, `replicates` each.
+/// A small, self-contained base scenario: five providers, two segments, one new IP, an exponential ramp.
+const BASE: &str = r#"name = "base"
+horizon_days = 10
+[audience]
+size = 50000
+[audience.providers]
+gmail = 0.45
+microsoft = 0.2
+yahoo = 0.15
+apple = 0.1
+other = 0.1
+[[audience.segments]]
+name = "engaged"
+share = 0.6
+open_rate = 0.4
+complaint_rate = 0.0002
+invalid_rate = 0.005
+[[audience.segments]]
+name = "cold"
+share = 0.4
+open_rate = 0.05
+complaint_rate = 0.002
+invalid_rate = 0.03
+[[ips]]
+name = "new-1"
+kind = "new"
+[strategy]
+kind = "exponential"
+start = 1000.0
+growth = 1.3
+target = 50000.0
+"#;
+
+/// Writes [`BASE`] into `dir` and returns its path.
+fn base_scenario(dir: &Path) -> PathBuf {
+    let path = dir.join("base.toml");
+    fs::write(&path, BASE).expect("write base scenario");
+    path
+}
+
+/// A small experiment on [`BASE`]: 2 growth factors x 2 starts, `replicates` each.
 fn small_experiment(dir: &Path, replicates: u32) -> PathBuf {
-    let base = root().join("scenarios/default.toml");
+    let base = base_scenario(dir);
     let text = format!(
         r#"name = "small"
 scenario = "{}"
@@ -222,7 +262,7 @@ fn failed_runs_are_recorded_and_the_sweep_goes_on() {
 #[test]
 fn bad_experiment_files_fail_with_their_locations() {
     let tmp = tempfile::tempdir().unwrap();
-    let base = root().join("scenarios/default.toml");
+    let base = base_scenario(tmp.path());
     let text = format!(
         r#"name = "bad"
 scenario = "{}"
@@ -408,7 +448,7 @@ fn the_slurm_scripts_shard_and_merge_like_one_sweep() {
 #[test]
 fn latin_hypercube_with_independent_seeds() {
     let tmp = tempfile::tempdir().unwrap();
-    let base = root().join("scenarios/default.toml");
+    let base = base_scenario(tmp.path());
     let text = format!(
         r#"name = "lhs"
 scenario = "{}"
