@@ -20,13 +20,28 @@ use std::hint::black_box;
 
 fn scaled(mut sc: Scenario, factor: f64) -> Scenario {
     sc.audience.size = (sc.audience.size as f64 * factor) as u64;
+    let scale = |v: &mut Option<f64>| *v = v.map(|v| v * factor);
     match &mut sc.strategy.kind {
-        StrategyKind::Exponential { start, target, .. } => {
-            *start *= factor;
-            *target *= factor;
+        StrategyKind::Exponential(p) => {
+            p.start *= factor;
+            scale(&mut p.target);
         }
-        StrategyKind::Schedule { daily_volumes, .. } => {
-            daily_volumes.iter_mut().for_each(|v| *v = (*v as f64 * factor) as u64);
+        StrategyKind::Linear(p) => {
+            p.start *= factor;
+            scale(&mut p.target);
+        }
+        StrategyKind::Adaptive(p) => {
+            p.start *= factor;
+            scale(&mut p.target);
+        }
+        StrategyKind::Schedule(p) => {
+            p.volumes.iter_mut().for_each(|v| *v = (*v as f64 * factor) as u64);
+            scale(&mut p.target);
+        }
+        StrategyKind::AutoBlend(p) => scale(&mut p.daily_volume),
+        StrategyKind::PerProvider(p) => {
+            p.start *= factor;
+            scale(&mut p.daily_volume);
         }
     }
     sc

@@ -106,18 +106,41 @@ pub(crate) struct RawIp {
     pub trust_sd: Opt<f64>,
 }
 
-/// `[strategy]`, all kinds flattened.
+/// `[strategy]`, all kinds (and presets) flattened; see `scenario::strategy` for which kind takes which key.
 #[derive(Debug, Default, Deserialize)]
 #[serde(expecting = "a table")]
 pub(crate) struct RawStrategy {
     pub kind: Opt<String>,
+    pub name: Opt<String>,
     pub segment_order: Opt<String>,
+    pub widen_every_days: Opt<i64>,
     pub start: Opt<f64>,
     pub growth: Opt<f64>,
     pub target: Opt<f64>,
+    pub ramp_days: Opt<i64>,
     pub daily_volumes: Opt<Vec<Field<i64>>>,
+    pub hourly_volumes: Opt<Vec<Field<i64>>>,
+    pub volume_per: Opt<String>,
     pub after: Opt<String>,
     pub after_growth: Opt<f64>,
+    pub after_every_days: Opt<i64>,
+    pub scope: Opt<String>,
+    pub min_delivery_rate: Opt<f64>,
+    pub min_open_rate: Opt<f64>,
+    pub max_bounce_rate: Opt<f64>,
+    pub max_complaint_rate: Opt<f64>,
+    pub max_deferral_rate: Opt<f64>,
+    pub backoff_deferral_rate: Opt<f64>,
+    pub backoff_block_rate: Opt<f64>,
+    pub cut_factor: Opt<f64>,
+    pub recovery_growth: Opt<f64>,
+    pub window_days: Opt<i64>,
+    pub daily_volume: Opt<f64>,
+    pub blend: Opt<String>,
+    pub blend_days: Opt<i64>,
+    pub start_share: Opt<f64>,
+    pub warmup_volume: Opt<f64>,
+    pub pool_until_share: Opt<f64>,
 }
 
 /// `feedback = { kind = ..., delay_hours = ... }` of a provider.

@@ -3,10 +3,10 @@
 
 use super::*;
 use crate::model::{FeedbackLoop, IpKind, RetryPolicy};
-use crate::strategy::{AfterTable, SegmentOrder, StrategyKind};
+use crate::strategy::{AfterTable, AutoBlendParams, Blend, ScheduleParams, SegmentOrder, StrategyKind, TableUnit};
 
 /// A minimal valid scenario; the trailing comments are line numbers.
-const MIN: &str = r#"name = "t"                                 # 1
+pub(crate) const MIN: &str = r#"name = "t"                                 # 1
 [audience]                                 # 2
 size = 1000                                # 3
 providers = { gmail = 0.6, yahoo = 0.4 }   # 4
@@ -27,7 +27,7 @@ target = 10000                             # 18
 "#;
 
 /// `MIN` with each `(from, to)` replacement applied (`from` must occur once).
-fn edit(edits: &[(&str, &str)]) -> String {
+pub(crate) fn edit(edits: &[(&str, &str)]) -> String {
     let mut text = MIN.to_string();
     for (from, to) in edits {
         assert_eq!(text.matches(from).count(), 1, "`{from}` must occur exactly once");
@@ -37,13 +37,13 @@ fn edit(edits: &[(&str, &str)]) -> String {
 }
 
 /// `MIN` with `extra` appended (new tables after `[strategy]`, from line 19).
-fn append(extra: &str) -> String {
+pub(crate) fn append(extra: &str) -> String {
     format!("{MIN}{extra}")
 }
 
 /// Parses `toml` and checks that the problems are exactly `expected`: one per
 /// line, `line:col: key.path: message` (the file name is added here).
-fn check(toml: &str, expected: &str) {
+pub(crate) fn check(toml: &str, expected: &str) {
     let actual = match parse(toml, "t.toml") {
         Ok(_) => String::new(),
         Err(ScenarioError::Invalid { problems }) => problems.iter().map(|p| format!("{p}\n")).collect::<String>(),
@@ -55,7 +55,7 @@ fn check(toml: &str, expected: &str) {
 }
 
 /// Parses `toml`, which must be valid.
-fn ok(toml: &str) -> Scenario {
+pub(crate) fn ok(toml: &str) -> Scenario {
     match parse(toml, "t.toml") {
         Ok(s) => s,
         Err(e) => panic!("expected a valid scenario, got:\n{e}"),
@@ -65,7 +65,7 @@ fn ok(toml: &str) -> Scenario {
 #[test]
 fn default_scenario_parses() {
     let s = default_scenario().expect("default scenario");
-    assert_eq!((s.name.as_str(), s.seed, s.horizon_days), ("default", 42, 42));
+    assert_eq!((s.name.as_str(), s.seed, s.horizon_days), ("default", 42, 56));
     let names: Vec<&str> = s.providers.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["gmail", "microsoft", "yahoo", "apple", "other"]);
     assert_eq!(s.audience.provider_shares, [0.45, 0.2, 0.15, 0.1, 0.1]);
@@ -73,10 +73,11 @@ fn default_scenario_parses() {
     let segs: Vec<(&str, f64)> = s.audience.segments.iter().map(|g| (g.name.as_str(), g.share)).collect();
     assert_eq!(segs, [("active_30d", 0.35), ("active_90d", 0.25), ("inactive_180d", 0.25), ("never_engaged", 0.15)]);
     assert_eq!(s.audience.segments[3].trap_rate, 0.0002);
-    assert_eq!(s.ips.len(), 1);
-    assert_eq!(s.ips[0].kind, IpKind::New);
-    let exp = StrategyKind::Exponential { start: 1000.0, growth: 1.3, target: 100_000.0 };
-    assert_eq!(s.strategy.kind, exp);
+    let pool = IpKind::SharedPool { trust_mean: 0.85, trust_sd: 0.05, daily_volume_per_provider: 500_000.0 };
+    assert_eq!(s.ips.iter().map(|ip| &ip.kind).collect::<Vec<_>>(), [&IpKind::New, &pool]);
+    let blend =
+        StrategyKind::AutoBlend(AutoBlendParams { daily_volume: Some(100_000.0), blend: Blend::Time { days: 45 } });
+    assert_eq!(s.strategy.kind, blend);
     assert_eq!(s.strategy.segment_order, SegmentOrder::EngagedFirst);
     assert_eq!((s.window.start_hour, s.window.end_hour), (8, 20));
     assert_eq!(s.retry, RetryPolicy::default());
@@ -307,8 +308,7 @@ fn keys_of_another_kind() {
     check(
         &edit(&[("kind = \"exponential\"", "kind = \"schedule\"\ndaily_volumes = [100]")]),
         "17:1: strategy.start: not a parameter of kind `schedule`
-         18:1: strategy.growth: not a parameter of kind `schedule`
-         19:1: strategy.target: not a parameter of kind `schedule`",
+         18:1: strategy.growth: not a parameter of kind `schedule`",
     );
 }
 
@@ -319,8 +319,9 @@ fn unknown_kinds() {
         "13:8: ips[0].kind: unknown kind `neww`, did you mean `new`?",
     );
     check(
-        &edit(&[("kind = \"exponential\"", "kind = \"linear\"")]),
-        "15:8: strategy.kind: unknown kind `linear`, expected one of `exponential`, `schedule`",
+        &edit(&[("kind = \"exponential\"", "kind = \"quadratic\"")]),
+        "15:8: strategy.kind: unknown kind `quadratic`, expected one of `schedule`, `exponential`, `linear`, \
+         `adaptive`, `auto_blend`, `per_provider`, `preset`",
     );
 }
 
@@ -369,18 +370,24 @@ fn schedule_strategy() {
         ("growth = 1.5", "daily_volumes = [100, 200]"),
         ("target = 10000", "after = \"grow\"\nafter_growth = 1.1"),
     ]));
-    let expected = StrategyKind::Schedule { daily_volumes: vec![100, 200], after: AfterTable::Grow { factor: 1.1 } };
+    let expected = StrategyKind::Schedule(ScheduleParams {
+        volumes: vec![100, 200],
+        unit: TableUnit::Day,
+        per_ip: false,
+        after: AfterTable::Grow { factor: 1.1, every_days: 1 },
+        target: None,
+    });
     assert_eq!(s.strategy.kind, expected);
     assert_eq!(s.strategy.segment_order, SegmentOrder::Proportional);
     let bad = [
         ("kind = \"exponential\"", "kind = \"schedule\""),
-        ("start = 100", "segment_order = \"random\""),
+        ("start = 100", "segment_order = \"randomly\""),
         ("growth = 1.5", "daily_volumes = [100, -5, \"x\"]"),
         ("target = 10000", "after_growth = 0.5"),
     ];
     check(
         &edit(&bad),
-        r#"16:17: strategy.segment_order: unknown segment order `random`, expected one of `engaged_first`, `proportional`
+        r#"16:17: strategy.segment_order: unknown segment order `randomly`, did you mean `random`?
            17:23: strategy.daily_volumes[1]: must be >= 0, got -5
            17:27: strategy.daily_volumes[2]: invalid type: string "x", expected an integer
            18:1: strategy.after_growth: only used when after = "grow""#,

@@ -34,7 +34,7 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario>
     let retry = retry(ctx, raw.retry.as_ref().unwrap_or(&RawRetry::default()));
     let (audience, providers) = audience_and_providers(ctx, raw);
     let ips = ips(ctx, raw.ips.as_ref());
-    let strategy = strategy(ctx, raw.strategy.as_ref());
+    let strategy = strategy(ctx, raw.strategy.as_ref(), ips.as_deref());
     if ctx.has_problems() {
         return None;
     }

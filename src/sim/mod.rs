@@ -6,6 +6,7 @@
 
 mod cell;
 mod metrics;
+mod recipients;
 mod runner;
 pub mod warm;
 

@@ -2,8 +2,8 @@
 //!
 //! Events, all on the generic engine:
 //! - `DayStart(d)`: the strategy plans the day from past observations; the
-//!   plan is drawn from the audience (one message per recipient per day) and
-//!   hourly sends are scheduled over the active hours.
+//!   plan is drawn from the audience (one message per recipient per day, see
+//!   [`recipients`]) and hourly sends are scheduled over the active hours.
 //! - `Hour`: each (IP, provider) sends its slice of the day's mail,
 //!   together with any retries due.
 //! - `Retry(cell)`: deferred mail of one (IP, provider) is due again.
@@ -11,6 +11,7 @@
 //! - `DayEnd(d)`: providers update reputation; the day is recorded and observed.
 
 use super::cell::Cell;
+use super::recipients;
 use super::{Counts, DailyRecord, ReputationLevel, RunResult, SimError, warm};
 use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
 use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, Requeue, sample_engagement, sample_placement};
@@ -41,6 +42,10 @@ struct Run<'a> {
     view: SenderView,
     decisions: SimRng,
     pool_noise: SimRng,
+    /// Draws of recipients for random-order plans.
+    recipients: SimRng,
+    /// The order in which IPs draw recipients (see [`recipients::draw_order`]).
+    draw_order: Vec<usize>,
     observations: Vec<DayObservation>,
     records: Vec<DailyRecord>,
     /// Reused buffer of cohorts due in one send.
@@ -108,6 +113,8 @@ impl<'a> Run<'a> {
             view,
             decisions: stream_rng(seed, "provider-decisions"),
             pool_noise: stream_rng(seed, "shared-pool"),
+            recipients: stream_rng(seed, "recipients"),
+            draw_order: recipients::draw_order(&sc.ips),
             observations: Vec::with_capacity(sc.horizon_days as usize),
             records: Vec::with_capacity(sc.horizon_days as usize * sc.ips.len() * sc.providers.len()),
             due_buffer: Vec::new(),
@@ -146,7 +153,7 @@ impl<'a> Run<'a> {
             plan.volume.len() == self.sc.ips.len() && plan.volume.iter().all(|row| row.len() == self.n_providers);
         let segments_ok = match &plan.segments {
             SegmentPlan::Priority(order) => order.iter().all(|&s| s < self.sc.audience.segments.len()),
-            SegmentPlan::Proportional => true,
+            SegmentPlan::Proportional | SegmentPlan::Random => true,
         };
         if shape_ok && segments_ok {
             Ok(())
@@ -160,32 +167,9 @@ impl<'a> Run<'a> {
 
     /// Draws each IP's volume at each provider from the recipients left today.
     fn draw_recipients(&mut self, plan: &DayPlan) {
-        let n_segments = self.sc.audience.segments.len();
-        for p in 0..self.n_providers {
-            let mut left: Vec<u64> = (0..n_segments).map(|s| self.sc.audience.recipients(p, s)).collect();
-            for ip in 0..self.sc.ips.len() {
-                let want = plan.volume[ip][p];
-                let take = match &plan.segments {
-                    SegmentPlan::Priority(order) => {
-                        let mut take = vec![0; n_segments];
-                        let mut rest = want;
-                        for &s in order {
-                            take[s] = rest.min(left[s]);
-                            rest -= take[s];
-                        }
-                        take
-                    }
-                    SegmentPlan::Proportional => {
-                        let avail: u64 = left.iter().sum();
-                        let weights: Vec<f64> = left.iter().map(|&n| n as f64).collect();
-                        split_total(want.min(avail), &weights)
-                    }
-                };
-                for s in 0..n_segments {
-                    left[s] -= take[s];
-                }
-                self.cells[ip * self.n_providers + p].fresh_today = take;
-            }
+        let fresh = recipients::draw(plan, &self.sc.audience, &self.draw_order, &mut self.recipients);
+        for (cell, take) in self.cells.iter_mut().zip(fresh) {
+            cell.fresh_today = take;
         }
     }
 

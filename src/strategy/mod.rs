@@ -4,17 +4,43 @@
 //! observations of past days, and returns a [`DayPlan`] (volume per IP and
 //! provider, and which segments to send to) as data; the simulator applies it.
 //! Strategies never see reputation, allowances or any other hidden state.
+//!
+//! One file per strategy kind (`schedule`, `exponential`, `linear`, `adaptive`,
+//! `auto_blend`, `per_provider`); [`presets`] names published plans;
+//! [`catalog`] lists kinds and presets with their parameters. Shared pieces:
+//! `route` (volumes to `[ip][provider]`), `signals` (health rates and
+//! verdicts) and `ramp` (a ramp that grows, holds and backs off).
 
+mod adaptive;
+mod auto_blend;
+pub mod catalog;
 mod exponential;
+mod linear;
 mod observe;
+mod per_provider;
+pub mod presets;
+mod ramp;
+mod route;
 mod schedule;
+mod signals;
 mod spec;
 mod split;
 
+pub use adaptive::Adaptive;
+pub use auto_blend::AutoBlend;
 pub use exponential::Exponential;
+pub use linear::Linear;
 pub use observe::{DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView};
+pub use per_provider::PerProvider;
+pub use ramp::{Ramp, RampMode};
+pub use route::IpRoles;
 pub use schedule::Schedule;
-pub use spec::{AfterTable, SegmentOrder, StrategyKind, StrategySpec};
+pub use signals::{MIN_SIGNAL_MESSAGES, Tally, Verdict};
+pub use spec::{
+    AdaptiveParams, AfterTable, AutoBlendParams, Blend, DEFAULT_BLEND_DAYS, DEFAULT_START_SHARE, DEFAULT_WARMUP_VOLUME,
+    ExponentialParams, HealthRules, HealthScope, LinearParams, PerProviderParams, ScheduleParams, SegmentOrder,
+    SegmentSettings, StrategyKind, StrategySpec, TableUnit,
+};
 pub use split::{slice_of, split_total};
 
 /// A warm-up strategy.
@@ -29,42 +55,40 @@ pub trait Strategy: Send {
 
 /// Builds the strategy described by `spec`.
 pub fn build(spec: &StrategySpec) -> Box<dyn Strategy> {
+    let seg = spec.segments();
     match &spec.kind {
-        StrategyKind::Schedule { daily_volumes, after } => {
-            Box::new(Schedule::new(daily_volumes.clone(), *after, spec.segment_order))
-        }
-        StrategyKind::Exponential { start, growth, target } => {
-            Box::new(Exponential::new(*start, *growth, *target, spec.segment_order))
-        }
+        StrategyKind::Schedule(p) => Box::new(Schedule::new(p.clone(), seg)),
+        StrategyKind::Exponential(p) => Box::new(Exponential::new(*p, seg)),
+        StrategyKind::Linear(p) => Box::new(Linear::new(*p, seg)),
+        StrategyKind::Adaptive(p) => Box::new(Adaptive::new(*p, seg)),
+        StrategyKind::AutoBlend(p) => Box::new(AutoBlend::new(*p, seg)),
+        StrategyKind::PerProvider(p) => Box::new(PerProvider::new(*p, seg)),
     }
 }
 
-/// The segment plan for `order` over the sender's segments.
-pub fn segment_plan(order: SegmentOrder, view: &SenderView) -> SegmentPlan {
-    match order {
+/// The plan of a strategy that decides only a total: `total` messages spread
+/// over providers and sending IPs (see `route`), in `settings`' audience order.
+pub fn total_plan(total: u64, view: &SenderView, settings: SegmentSettings, day: u32) -> DayPlan {
+    DayPlan { volume: route::spread_total(total, view), segments: segment_plan(settings, view, day) }
+}
+
+/// The segment plan of day `day` (1-based) under `settings`.
+///
+/// Engaged-first lists the segments by decreasing open rate; with
+/// `widen_every_days = n` only the first `1 + (day - 1) / n` of them are allowed.
+pub fn segment_plan(settings: SegmentSettings, view: &SenderView, day: u32) -> SegmentPlan {
+    match settings.order {
         SegmentOrder::EngagedFirst => {
             let mut idx: Vec<usize> = (0..view.segments.len()).collect();
             idx.sort_by(|&a, &b| view.segments[b].open_rate.total_cmp(&view.segments[a].open_rate).then(a.cmp(&b)));
+            if let Some(n) = settings.widen_every_days {
+                idx.truncate(1 + (day.saturating_sub(1) / n.max(1)) as usize);
+            }
             SegmentPlan::Priority(idx)
         }
+        SegmentOrder::Random => SegmentPlan::Random,
         SegmentOrder::Proportional => SegmentPlan::Proportional,
     }
-}
-
-/// Spreads a total daily volume over providers (by list share) and over the
-/// dedicated IPs (evenly; over all IPs when none is dedicated).
-pub fn spread_total(total: u64, view: &SenderView) -> Vec<Vec<u64>> {
-    let any_dedicated = view.ips.iter().any(|ip| ip.is_dedicated());
-    let ip_weights: Vec<f64> =
-        view.ips.iter().map(|ip| if ip.is_dedicated() || !any_dedicated { 1.0 } else { 0.0 }).collect();
-    let per_provider = split_total(total, &view.provider_shares);
-    let mut volume = vec![vec![0; view.provider_names.len()]; view.ips.len()];
-    for (p, &v) in per_provider.iter().enumerate() {
-        for (ip, part) in split_total(v, &ip_weights).into_iter().enumerate() {
-            volume[ip][p] = part;
-        }
-    }
-    volume
 }
 
 #[cfg(test)]
@@ -106,14 +130,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn total_goes_to_dedicated_ips_by_provider_share() {
-        let v = test_support::view();
-        assert_eq!(spread_total(1000, &v), vec![vec![600, 400], vec![0, 0]]);
+    fn engaged_first_orders_by_open_rate_and_widens_by_day_when_asked() {
+        let mut v = test_support::view();
+        let plan = |s, d| segment_plan(s, &v, d);
+        let all = SegmentSettings::default();
+        assert_eq!(plan(all, 1), SegmentPlan::Priority(vec![1, 0]));
+        let weekly = SegmentSettings { widen_every_days: Some(7), ..all };
+        assert_eq!(
+            (plan(weekly, 7), plan(weekly, 8)),
+            (SegmentPlan::Priority(vec![1]), SegmentPlan::Priority(vec![1, 0]))
+        );
+        v.segments.push(v.segments[0].clone());
+        assert_eq!(segment_plan(weekly, &v, 99), SegmentPlan::Priority(vec![1, 0, 2]));
+        let random = SegmentSettings { order: SegmentOrder::Random, widen_every_days: None };
+        assert_eq!(segment_plan(random, &v, 1), SegmentPlan::Random);
     }
 
     #[test]
-    fn engaged_first_orders_by_open_rate() {
-        let v = test_support::view();
-        assert_eq!(segment_plan(SegmentOrder::EngagedFirst, &v), SegmentPlan::Priority(vec![1, 0]));
+    fn build_names_every_kind() {
+        for name in catalog::names() {
+            let (kind, _) = catalog::by_name(name).expect("known");
+            assert_eq!(build(&StrategySpec::new(kind.clone())).name(), kind.name());
+        }
     }
 }

@@ -89,6 +89,9 @@ pub enum SegmentPlan {
     Priority(Vec<usize>),
     /// Every segment in proportion to its remaining recipients.
     Proportional,
+    /// Recipients drawn uniformly at random from those left (a multivariate
+    /// hypergeometric draw over segments, from the run's `recipients` stream).
+    Random,
 }
 
 /// A strategy's decision for one day: data, applied by the simulator.

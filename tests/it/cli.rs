@@ -37,7 +37,7 @@ fn run_without_arguments_runs_the_embedded_default_into_output() {
     ] {
         assert!(header.split(',').any(|h| h == col), "daily.csv lacks column {col}: {header}");
     }
-    assert_eq!(csv.lines().count(), 1 + 42 * 5, "one row per day, provider and IP");
+    assert_eq!(csv.lines().count(), 1 + 56 * 5 * 2, "one row per day, provider and IP");
     let json: serde_json::Value = serde_json::from_slice(&files[1].1).expect("json");
     assert_eq!(json["scenario"], "default");
     assert_eq!(json["seed"], 42);

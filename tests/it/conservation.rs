@@ -6,7 +6,10 @@ use crate::support::shipped_scenarios;
 use ipwarm::model::{Audience, IpKind, IpSpec, PRESET_NAMES, ProviderParams, RetryPolicy, Segment, SendingWindow};
 use ipwarm::scenario::Scenario;
 use ipwarm::sim::{self, RunResult};
-use ipwarm::strategy::{AfterTable, SegmentOrder, StrategyKind, StrategySpec};
+use ipwarm::strategy::{
+    AdaptiveParams, AfterTable, AutoBlendParams, Blend, ExponentialParams, HealthRules, HealthScope, LinearParams,
+    PerProviderParams, ScheduleParams, SegmentOrder, StrategyKind, StrategySpec, TableUnit,
+};
 use proptest::prelude::*;
 
 fn assert_conserved(r: &RunResult, horizon_days: u32) {
@@ -55,16 +58,64 @@ fn arb_ip() -> impl Strategy<Value = IpKind> {
     ]
 }
 
+fn arb_health() -> impl Strategy<Value = HealthRules> {
+    (0.0..0.5f64, 0.3..1.0f64, 0.1..0.9f64, 1.0..1.5f64, 1u32..8).prop_map(
+        |(max_deferral, delivery, cut, recovery, window)| HealthRules {
+            max_deferral_rate: max_deferral,
+            backoff_deferral_rate: max_deferral + 0.1,
+            min_delivery_rate: delivery,
+            cut_factor: cut,
+            recovery_growth: recovery,
+            window_days: window,
+            ..HealthRules::default()
+        },
+    )
+}
+
 fn arb_strategy() -> impl Strategy<Value = StrategyKind> {
+    let target = prop::option::of(1.0..1e6f64);
     prop_oneof![
-        (1.0..5_000.0f64, 1.01..3.0f64, 1.0..1e6f64)
-            .prop_map(|(start, growth, t)| { StrategyKind::Exponential { start, growth, target: start.max(t) } }),
-        (prop::collection::vec(0u64..500_000, 1..10), prop::option::of(1.0..2.0f64)).prop_map(|(v, g)| {
-            StrategyKind::Schedule {
-                daily_volumes: v,
-                after: g.map_or(AfterTable::Hold, |factor| AfterTable::Grow { factor }),
-            }
+        (1.0..5_000.0f64, 1.01..3.0f64, target.clone()).prop_map(|(start, growth, t)| {
+            StrategyKind::Exponential(ExponentialParams { start, growth, target: t.map(|t| t.max(start)) })
         }),
+        (1.0..5_000.0f64, target.clone(), 1u32..40).prop_map(|(start, t, ramp_days)| {
+            StrategyKind::Linear(LinearParams { start, target: t.map(|t| t.max(start)), ramp_days })
+        }),
+        (
+            prop::collection::vec(0u64..500_000, 1..10),
+            prop::option::of((1.0..2.0f64, 1u32..4)),
+            any::<bool>(),
+            any::<bool>()
+        )
+            .prop_map(|(volumes, g, hourly, per_ip)| {
+                StrategyKind::Schedule(ScheduleParams {
+                    volumes,
+                    unit: if hourly { TableUnit::Hour } else { TableUnit::Day },
+                    per_ip,
+                    after: g.map_or(AfterTable::Hold, |(factor, every_days)| AfterTable::Grow { factor, every_days }),
+                    target: None,
+                })
+            }),
+        (1.0..5_000.0f64, 1.01..3.0f64, target.clone(), any::<bool>(), arb_health()).prop_map(
+            |(start, growth, t, global, health)| {
+                let scope = if global { HealthScope::Global } else { HealthScope::PerProvider };
+                StrategyKind::Adaptive(AdaptiveParams { start, growth, target: t.map(|t| t.max(start)), scope, health })
+            }
+        ),
+        (target.clone(), prop::option::of((0.001..1.0f64, 1.0..1e7f64)), 1u32..60).prop_map(
+            |(daily_volume, v, days)| {
+                let blend = v.map_or(Blend::Time { days }, |(start_share, warmup_volume)| Blend::Volume {
+                    start_share,
+                    warmup_volume,
+                });
+                StrategyKind::AutoBlend(AutoBlendParams { daily_volume, blend })
+            }
+        ),
+        (target, 1.0..5_000.0f64, 1.01..3.0f64, 0.0..1.0f64, arb_health()).prop_map(
+            |(daily_volume, start, growth, pool_until_share, health)| {
+                StrategyKind::PerProvider(PerProviderParams { daily_volume, start, growth, pool_until_share, health })
+            }
+        ),
     ]
 }
 
@@ -75,7 +126,8 @@ prop_compose! {
         mut segments in prop::collection::vec(arb_segment(), 1..5),
         ips in prop::collection::vec(arb_ip(), 1..4),
         kind in arb_strategy(),
-        proportional in any::<bool>(),
+        order in 0u8..3,
+        widen in prop::option::of(1u32..10),
         size in 1u64..2_000_000,
         horizon_days in 1u32..25,
         start_hour in 0u32..23,
@@ -108,7 +160,9 @@ prop_compose! {
             },
             strategy: StrategySpec {
                 kind,
-                segment_order: if proportional { SegmentOrder::Proportional } else { SegmentOrder::EngagedFirst },
+                segment_order: [SegmentOrder::EngagedFirst, SegmentOrder::Random, SegmentOrder::Proportional][order as usize],
+                widen_every_days: widen.filter(|_| order == 0),
+                preset: None,
             },
         }
     }

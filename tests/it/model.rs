@@ -4,7 +4,8 @@ use crate::support::{scenario, shipped, warm_ip};
 use ipwarm::model::{FeedbackLoop, IpKind, IpSpec};
 use ipwarm::sim::{self, ReputationLevel, RunResult, run_with};
 use ipwarm::strategy::{
-    AfterTable, DayObservation, DayPlan, Exponential, SegmentOrder, SenderView, Strategy, StrategyKind,
+    AfterTable, DayObservation, DayPlan, Exponential, ExponentialParams, ScheduleParams, SegmentOrder, SegmentSettings,
+    SenderView, Strategy, StrategyKind, TableUnit,
 };
 
 /// Sum of a count over the days `days` at provider `p`.
@@ -12,12 +13,22 @@ fn sum(r: &RunResult, p: usize, days: std::ops::RangeInclusive<u32>, f: impl Fn(
     r.records.iter().filter(|x| x.provider == p && days.contains(&x.day)).map(|x| f(&x.counts)).sum()
 }
 
+fn exponential(start: f64, growth: f64, target: f64) -> Exponential {
+    Exponential::new(ExponentialParams { start, growth, target: Some(target) }, SegmentSettings::default())
+}
+
 fn reputation(r: &RunResult, p: usize, day: u32) -> f64 {
     r.records.iter().find(|x| x.provider == p && x.day == day && x.ip == 0).expect("record").reputation
 }
 
 fn schedule(daily_volumes: Vec<u64>) -> StrategyKind {
-    StrategyKind::Schedule { daily_volumes, after: AfterTable::Hold }
+    StrategyKind::Schedule(ScheduleParams {
+        volumes: daily_volumes,
+        unit: TableUnit::Day,
+        per_ip: false,
+        after: AfterTable::Hold,
+        target: None,
+    })
 }
 
 #[test]
@@ -35,7 +46,7 @@ fn calibration_fastest_provider_warm_in_about_two_weeks_slowest_in_about_six() {
 #[test]
 fn blast_from_day_one_is_punished_at_every_provider() {
     let blast = sim::run(&shipped("blast"), 42).expect("run");
-    let gradual = sim::run(&shipped("default"), 42).expect("run");
+    let gradual = sim::run(&shipped("engaged_first"), 42).expect("run");
     for (p, name) in blast.provider_names.iter().enumerate() {
         let sent = sum(&blast, p, 1..=7, |c| c.sent) as f64;
         let inbox = sum(&blast, p, 1..=7, |c| c.inbox) as f64;
@@ -120,7 +131,7 @@ impl Strategy for Recorder {
 fn complaints_reach_the_sender_only_through_each_providers_feedback_loop() {
     let mut sc = scenario(vec![IpSpec { name: "new-1".into(), kind: IpKind::New }], schedule(vec![0]), 20);
     sc.audience.segments[0].complaint_rate = 0.002;
-    let mut rec = Recorder { inner: Exponential::new(2000.0, 1.2, 50_000.0, SegmentOrder::EngagedFirst), seen: vec![] };
+    let mut rec = Recorder { inner: exponential(2000.0, 1.2, 50_000.0), seen: vec![] };
     let r = run_with(&sc, &mut rec, 11).expect("run");
     let truth = |p: usize, day: u32| sum(&r, p, day..=day, |c| c.complaints);
     for (p, provider) in sc.providers.iter().enumerate() {
@@ -152,8 +163,7 @@ fn complaints_reach_the_sender_only_through_each_providers_feedback_loop() {
 
 #[test]
 fn sender_sees_the_providers_own_reply_codes() {
-    let mut rec =
-        Recorder { inner: Exponential::new(200_000.0, 1.0, 200_000.0, SegmentOrder::EngagedFirst), seen: vec![] };
+    let mut rec = Recorder { inner: exponential(200_000.0, 1.0, 200_000.0), seen: vec![] };
     let sc = scenario(vec![IpSpec { name: "new-1".into(), kind: IpKind::New }], schedule(vec![0]), 4);
     run_with(&sc, &mut rec, 2).expect("run");
     let codes = |p: usize| -> Vec<String> { rec.seen[0].cells[0][p].replies.iter().map(|r| r.code.clone()).collect() };
@@ -165,7 +175,7 @@ fn sender_sees_the_providers_own_reply_codes() {
 
 #[test]
 fn engaged_first_sends_to_the_most_engaged_segment_first() {
-    let sc = shipped("default");
+    let sc = shipped("engaged_first");
     let r = sim::run(&sc, 1).expect("run");
     // Day 1 volume (1,000) fits in active_30d: no hard bounces beyond its 0.2% invalid rate.
     let bounced = sum(&r, 0, 1..=3, |c| c.bounced) as f64;
@@ -180,7 +190,7 @@ fn engaged_first_sends_to_the_most_engaged_segment_first() {
 
 #[test]
 fn same_seed_same_result_other_seed_other_result() {
-    let sc = shipped("default");
+    let sc = shipped("engaged_first");
     let a = sim::run(&sc, 9).expect("run");
     assert_eq!(a, sim::run(&sc, 9).expect("run"));
     assert_ne!(a.records, sim::run(&sc, 10).expect("run").records);

@@ -2,7 +2,7 @@
 
 use ipwarm::model::{Audience, IpKind, IpSpec, PRESET_NAMES, ProviderParams, RetryPolicy, Segment, SendingWindow};
 use ipwarm::scenario::Scenario;
-use ipwarm::strategy::{SegmentOrder, StrategyKind, StrategySpec};
+use ipwarm::strategy::{StrategyKind, StrategySpec};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -64,7 +64,7 @@ pub fn scenario(ips: Vec<IpSpec>, kind: StrategyKind, horizon_days: u32) -> Scen
         providers: PRESET_NAMES.iter().map(|n| ProviderParams::preset(n).expect("preset")).collect(),
         ips,
         retry: RetryPolicy::default(),
-        strategy: StrategySpec { kind, segment_order: SegmentOrder::EngagedFirst },
+        strategy: StrategySpec::new(kind),
     }
 }
 

@@ -1,0 +1,135 @@
+//! Drawing a day's recipients: each IP's planned volume at a provider is filled
+//! from the recipients not yet mailed that day (one message per recipient per
+//! day), per segment, following the plan's [`SegmentPlan`].
+//!
+//! IPs draw in this order: new dedicated IPs, then warm ones, then shared-pool
+//! IPs (scenario order within each kind), so that with engaged-first the IPs
+//! being warmed get the most engaged recipients.
+
+use crate::engine::SimRng;
+use crate::model::{Audience, IpKind, IpSpec};
+use crate::strategy::{DayPlan, SegmentPlan, split_total};
+use rand_distr::{Distribution, Hypergeometric};
+
+/// The order in which IPs draw recipients: new, then warm, then shared pool.
+pub fn draw_order(ips: &[IpSpec]) -> Vec<usize> {
+    let rank = |k: &IpKind| match k {
+        IpKind::New => 0,
+        IpKind::Warm { .. } => 1,
+        IpKind::SharedPool { .. } => 2,
+    };
+    let mut order: Vec<usize> = (0..ips.len()).collect();
+    order.sort_by_key(|&i| (rank(&ips[i].kind), i));
+    order
+}
+
+/// Per (IP, provider) cell (`ip * n_providers + p`), the day's fresh messages per segment.
+pub fn draw(plan: &DayPlan, audience: &Audience, order: &[usize], rng: &mut SimRng) -> Vec<Vec<u64>> {
+    let n_providers = audience.provider_shares.len();
+    let n_segments = audience.segments.len();
+    let mut fresh = vec![vec![0; n_segments]; order.len() * n_providers];
+    for p in 0..n_providers {
+        let mut left: Vec<u64> = (0..n_segments).map(|s| audience.recipients(p, s)).collect();
+        for &ip in order {
+            let want = plan.volume[ip][p];
+            let avail: u64 = left.iter().sum();
+            let take = match &plan.segments {
+                SegmentPlan::Priority(segments) => {
+                    let mut take = vec![0; n_segments];
+                    let mut rest = want;
+                    for &s in segments {
+                        take[s] = rest.min(left[s]);
+                        rest -= take[s];
+                    }
+                    take
+                }
+                SegmentPlan::Proportional => {
+                    let weights: Vec<f64> = left.iter().map(|&n| n as f64).collect();
+                    split_total(want.min(avail), &weights)
+                }
+                SegmentPlan::Random => random_split(rng, want.min(avail), &left),
+            };
+            for s in 0..n_segments {
+                left[s] -= take[s];
+            }
+            fresh[ip * n_providers + p] = take;
+        }
+    }
+    fresh
+}
+
+/// `n` recipients drawn without replacement from groups of sizes `groups`
+/// (`n` at most their sum): how many come from each group. A chain of
+/// hypergeometric draws, which is exactly the multivariate hypergeometric.
+pub fn random_split(rng: &mut SimRng, n: u64, groups: &[u64]) -> Vec<u64> {
+    let mut population: u64 = groups.iter().sum();
+    let mut rest = n.min(population);
+    groups
+        .iter()
+        .map(|&k| {
+            let take = match Hypergeometric::new(population, k, rest) {
+                Ok(d) if rest > 0 && k > 0 => d.sample(rng).min(k),
+                _ => 0,
+            };
+            population -= k;
+            rest -= take;
+            take
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::stream_rng;
+    use crate::model::Segment;
+
+    fn audience() -> Audience {
+        let seg = |share, open_rate| Segment {
+            name: String::new(),
+            share,
+            open_rate,
+            complaint_rate: 0.0,
+            invalid_rate: 0.0,
+            trap_rate: 0.0,
+        };
+        Audience { size: 10_000, provider_shares: vec![1.0], segments: vec![seg(0.2, 0.5), seg(0.8, 0.1)] }
+    }
+
+    #[test]
+    fn random_split_draws_without_replacement_in_proportion() {
+        let mut rng = stream_rng(3, "recipients");
+        let groups = [2000, 8000];
+        let mut first = 0;
+        for _ in 0..200 {
+            let take = random_split(&mut rng, 1000, &groups);
+            assert_eq!(take.iter().sum::<u64>(), 1000);
+            first += take[0];
+        }
+        let share = first as f64 / 200_000.0;
+        assert!((share - 0.2).abs() < 0.005, "share from the first group {share}");
+        assert_eq!(random_split(&mut rng, 50_000, &groups), vec![2000, 8000], "no more than the whole list");
+        assert_eq!(random_split(&mut rng, 10, &[0, 0, 7]), vec![0, 0, 7]);
+    }
+
+    #[test]
+    fn new_ips_draw_first_and_nobody_gets_two_messages() {
+        let ips = vec![
+            IpSpec {
+                name: "pool".into(),
+                kind: IpKind::SharedPool { trust_mean: 0.8, trust_sd: 0.0, daily_volume_per_provider: 1.0 },
+            },
+            IpSpec { name: "new".into(), kind: IpKind::New },
+        ];
+        let order = draw_order(&ips);
+        assert_eq!(order, vec![1, 0]);
+        let plan = DayPlan { volume: vec![vec![9000], vec![1500]], segments: SegmentPlan::Priority(vec![0, 1]) };
+        let mut rng = stream_rng(1, "recipients");
+        let fresh = draw(&plan, &audience(), &order, &mut rng);
+        assert_eq!(fresh, vec![vec![500, 8000], vec![1500, 0]], "the new IP gets the engaged; the pool what is left");
+        let random = DayPlan { segments: SegmentPlan::Random, ..plan };
+        let fresh = draw(&random, &audience(), &order, &mut rng);
+        assert_eq!(fresh[0].iter().chain(&fresh[1]).sum::<u64>(), 10_000);
+        assert!(fresh[0][0] + fresh[1][0] == 2000 && fresh[1][0] > 0 && fresh[1][1] > 0);
+    }
+}

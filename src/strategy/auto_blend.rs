@@ -1,0 +1,139 @@
+//! `auto_blend`: the automatic warm-up of managed sending services. The sender's
+//! whole demand (`daily_volume`) is sent every day; a share of it goes to the
+//! new dedicated IPs, the rest to the partners that carry it meanwhile:
+//!
+//! - a customer's first dedicated IPs blend with the **shared pool**: the new
+//!   IPs get `s * D_p` at provider `p`, the pool IPs the rest;
+//! - where the customer already has **warm dedicated IPs**, the new IPs blend
+//!   with those instead: each new IP weighs `s` and each warm IP 1, so that at
+//!   `s = 1` every IP carries an equal part (shared pools then get nothing).
+//!
+//! The dedicated share `s` on day `d`:
+//!
+//! ```text
+//! time-based:    s = min(1, d / days)                        (45 days by default, whatever is sent)
+//! volume-based:  s = min(1, start_share + A / warmup_volume)  (A: mail the new IPs had accepted so far)
+//! ```
+
+use super::route::{IpRoles, empty_plan, whole};
+use super::signals::Tally;
+use super::{
+    AutoBlendParams, Blend, DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan, split_total,
+};
+
+/// Blends new dedicated IPs with the shared pool or warm dedicated IPs.
+#[derive(Debug, Clone)]
+pub struct AutoBlend {
+    params: AutoBlendParams,
+    segments: SegmentSettings,
+}
+
+impl AutoBlend {
+    /// A blend sending to the audience in `segments`' order.
+    pub fn new(params: AutoBlendParams, segments: SegmentSettings) -> Self {
+        Self { params, segments }
+    }
+
+    /// The dedicated share on day `day` (1-based), given the mail the new IPs
+    /// had accepted (2xx) before that day.
+    pub fn share(&self, day: u32, accepted_so_far: u64) -> f64 {
+        let s = match self.params.blend {
+            Blend::Time { days } => f64::from(day) / f64::from(days.max(1)),
+            Blend::Volume { start_share, warmup_volume } => start_share + accepted_so_far as f64 / warmup_volume,
+        };
+        s.clamp(0.0, 1.0)
+    }
+
+    /// Each IP's weight in a provider's demand at dedicated share `s`.
+    fn weights(s: f64, roles: &IpRoles) -> Vec<f64> {
+        let has_warm = roles.warm.iter().any(|&w| w);
+        let n_new = roles.new.iter().filter(|&&n| n).count() as f64;
+        let n_pool = roles.pool.iter().filter(|&&p| p).count() as f64;
+        (0..roles.new.len())
+            .map(|ip| {
+                if roles.new[ip] {
+                    if has_warm { s } else { s / n_new }
+                } else if has_warm {
+                    if roles.warm[ip] { 1.0 } else { 0.0 }
+                } else if roles.pool[ip] {
+                    (1.0 - s) / n_pool
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+}
+
+impl Strategy for AutoBlend {
+    fn name(&self) -> &'static str {
+        "auto_blend"
+    }
+
+    fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
+        let roles = IpRoles::of(view);
+        let accepted = Tally::over(history, history.len(), &roles.new, |_| true).accepted;
+        let weights = Self::weights(self.share(day, accepted), &roles);
+        let demand = whole(self.params.daily_volume.unwrap_or(view.list_size as f64));
+        let mut volume = empty_plan(view);
+        for (p, d) in split_total(demand, &view.provider_shares).into_iter().enumerate() {
+            for (ip, part) in split_total(d, &weights).into_iter().enumerate() {
+                volume[ip][p] = part;
+            }
+        }
+        DayPlan { volume, segments: segment_plan(self.segments, view, day) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{IpKind, IpSpec};
+    use crate::strategy::ProviderObservation;
+    use crate::strategy::test_support::view;
+
+    fn blend(blend: Blend) -> AutoBlend {
+        AutoBlend::new(AutoBlendParams { daily_volume: Some(9000.0), blend }, SegmentSettings::default())
+    }
+
+    #[test]
+    fn time_based_share_rises_over_the_days_whatever_happens() {
+        let b = blend(Blend::Time { days: 45 });
+        assert_eq!((b.share(1, 0), b.share(45, 0), b.share(60, 0)), (1.0 / 45.0, 1.0, 1.0));
+        assert_eq!(b.share(9, 0), b.share(9, 1_000_000));
+    }
+
+    #[test]
+    fn volume_based_share_follows_accepted_mail() {
+        let b = blend(Blend::Volume { start_share: 0.02, warmup_volume: 1_000_000.0 });
+        assert_eq!(b.share(30, 0), 0.02);
+        assert!((b.share(2, 480_000) - 0.5).abs() < 1e-12);
+        assert_eq!(b.share(2, 5_000_000), 1.0);
+    }
+
+    #[test]
+    fn first_ips_blend_with_the_shared_pool() {
+        let mut b = blend(Blend::Time { days: 10 });
+        let v = view();
+        let plan = b.plan_day(3, &v, &[]);
+        assert_eq!(plan.volume, vec![vec![1620, 1080], vec![3780, 2520]], "30% of 5,400 and 3,600 on the new IP");
+        let accepted = |a| DayObservation {
+            day: 1,
+            cells: vec![vec![ProviderObservation { accepted: a, ..Default::default() }; 2]; 2],
+        };
+        let mut vb = blend(Blend::Volume { start_share: 0.1, warmup_volume: 10_000.0 });
+        let plan = vb.plan_day(2, &v, &[accepted(1000)]);
+        assert_eq!(plan.volume[0], vec![1620, 1080], "0.1 + 2,000 / 10,000 = 30%; the pool's own mail is not counted");
+    }
+
+    #[test]
+    fn new_ips_blend_with_warm_ones_when_there_are_some() {
+        let mut v = view();
+        v.ips.push(IpSpec { name: "old".into(), kind: IpKind::Warm { daily_volume_per_provider: 1e4, trust: 0.9 } });
+        let mut b = blend(Blend::Time { days: 4 });
+        // Day 2: s = 0.5; weights new 0.5, warm 1, pool 0.
+        assert_eq!(b.plan_day(2, &v, &[]).volume, vec![vec![1800, 1200], vec![0, 0], vec![3600, 2400]]);
+        // Day 4: full share, equal parts.
+        assert_eq!(b.plan_day(4, &v, &[]).volume, vec![vec![2700, 1800], vec![0, 0], vec![2700, 1800]]);
+    }
+}
