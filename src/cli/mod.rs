@@ -7,6 +7,7 @@ mod output_dir;
 mod plot;
 mod progress;
 mod run;
+mod strategies;
 mod sweep;
 mod sweep_dir;
 mod validate;
@@ -19,6 +20,8 @@ Examples:
   ipwarm run                                  run the embedded default scenario into output/default/
   ipwarm run scenarios/blast.toml --seed 7    run a scenario file with another seed
   ipwarm run my.toml --out results/my-run     choose the output folder
+  ipwarm run --strategy kumo_conservative     the default scenario with another strategy (a kind or a preset)
+  ipwarm strategies                           list every strategy and preset with its parameters and source
   ipwarm validate scenarios/*.toml            check scenario files without running them
   ipwarm sweep experiments/strategies.toml    run an experiment: runs.csv, summaries and charts in output/<name>/
   ipwarm compare --strategy exponential --strategy schedule --replicates 20
@@ -44,6 +47,9 @@ enum Command {
     /// Check scenario files without running them; exit 0 when every file is valid.
     #[command(after_help = EXAMPLES)]
     Validate(validate::ValidateArgs),
+    /// List every strategy kind and preset with its parameters, defaults and source.
+    #[command(after_help = EXAMPLES)]
+    Strategies(strategies::StrategiesArgs),
     /// Run an experiment file: design points x replicates in parallel, with summaries and charts.
     #[command(after_help = EXAMPLES)]
     Sweep(sweep::SweepArgs),
@@ -85,6 +91,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
+        Command::Strategies(args) => strategies::strategies(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Compare(args) => compare::compare(args),
         Command::Merge(args) => merge::merge(args),

@@ -4,7 +4,7 @@ use super::Failure;
 use super::output_dir::Staging;
 use anyhow::Context;
 use clap::Args;
-use ipwarm::{report, scenario, sim};
+use ipwarm::{report, scenario, sim, strategy};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -21,6 +21,10 @@ pub struct RunArgs {
     /// Seed of the run [default: the scenario's `seed`].
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// Replace the scenario's strategy by a strategy kind on its defaults or a preset
+    /// (`ipwarm strategies` lists them); the scenario's segment order is kept.
+    #[arg(long, value_name = "NAME")]
+    strategy: Option<String>,
 }
 
 /// Runs the scenario and writes its outputs all-or-nothing.
@@ -30,6 +34,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         None => scenario::default_scenario(),
     }
     .map_err(Failure::input)?;
+    let scenario = match &args.strategy {
+        Some(name) => with_strategy(scenario, name)?,
+        None => scenario,
+    };
     let seed = args.seed.unwrap_or(scenario.seed);
     let result = sim::run(&scenario, seed)
         .with_context(|| format!("scenario `{}` failed", scenario.name))
@@ -38,11 +46,22 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let file_name = args.scenario.as_ref().map(|p| p.display().to_string());
     let written = write_outputs(&result, file_name.as_deref(), &dest).map_err(Failure::runtime)?;
     print!("{}", report::summary_table(&result));
+    println!("strategy: {}", scenario.strategy.label());
     println!("\nwrote {}:", written.display());
     for name in ["daily.csv", "summary.json", "outcomes.png", "reputation.png", "rates.png"] {
         println!("  {name}");
     }
     Ok(())
+}
+
+/// `scenario` with its strategy replaced by the kind or preset `name`.
+fn with_strategy(mut scenario: scenario::Scenario, name: &str) -> Result<scenario::Scenario, Failure> {
+    let (kind, preset) = strategy::catalog::by_name(name).map_err(Failure::input)?;
+    if let Err(message) = kind.check_ips(&scenario.ips) {
+        return Err(Failure::input(anyhow::anyhow!("--strategy {name}: {message} in scenario `{}`", scenario.name)));
+    }
+    scenario.strategy = strategy::StrategySpec { kind, preset: preset.map(str::to_string), ..scenario.strategy };
+    Ok(scenario)
 }
 
 fn write_outputs(result: &sim::RunResult, file: Option<&str>, dest: &std::path::Path) -> anyhow::Result<PathBuf> {

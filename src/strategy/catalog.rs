@@ -46,13 +46,9 @@ pub fn audience_params() -> Vec<ParamDoc> {
         param(
             "segment_order",
             "\"engaged_first\"",
-            "\"engaged_first\" (highest open rate first), \"random\" (a random draw from the list) or \"proportional\"",
+            "\"engaged_first\", \"random\" or \"proportional\" (docs/MODEL.md, section 5)",
         ),
-        param(
-            "widen_every_days",
-            "none",
-            "engaged_first only: the most engaged segment alone for this many days, then one more segment every as many days",
-        ),
+        param("widen_every_days", "none", "engaged_first: days per widening step (none: widen as volume grows)"),
     ]
 }
 
