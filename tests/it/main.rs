@@ -4,6 +4,8 @@
 //! - `bad_input`: every kind of bad scenario input gives exit 2 and names its location.
 //! - `model`: calibration, the blast, spikes, maintenance, retries, feedback loops.
 //! - `conservation`: every shipped scenario and randomised valid scenarios (proptest).
+//! - `strategies`: each strategy's behaviour in runs, `ipwarm strategies` and `run --strategy`.
+//! - `gallery`: every shipped scenario's expected outcome.
 //! - `sweep`: experiments: determinism across threads and shards, resume, failures, statistics, located errors.
 //! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
 
@@ -11,6 +13,8 @@ mod architecture;
 mod bad_input;
 mod cli;
 mod conservation;
+mod gallery;
 mod model;
+mod strategies;
 mod support;
 mod sweep;

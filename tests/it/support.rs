@@ -2,6 +2,7 @@
 
 use ipwarm::model::{Audience, IpKind, IpSpec, PRESET_NAMES, ProviderParams, RetryPolicy, Segment, SendingWindow};
 use ipwarm::scenario::Scenario;
+use ipwarm::sim::{Counts, RunResult};
 use ipwarm::strategy::{StrategyKind, StrategySpec};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -71,4 +72,59 @@ pub fn scenario(ips: Vec<IpSpec>, kind: StrategyKind, horizon_days: u32) -> Scen
 /// A dedicated IP warmed to `trust` with `per_provider` messages/day of history.
 pub fn warm_ip(per_provider: f64, trust: f64) -> IpSpec {
     IpSpec { name: "warm-1".into(), kind: IpKind::Warm { daily_volume_per_provider: per_provider, trust } }
+}
+
+/// A filter on the records of a run: which days, IPs and providers to sum.
+#[derive(Debug, Clone, Copy)]
+pub struct Cells<'a> {
+    /// First and last day, inclusive.
+    pub days: (u32, u32),
+    /// IP name, or every IP.
+    pub ip: Option<&'a str>,
+    /// Provider name, or every provider.
+    pub provider: Option<&'a str>,
+}
+
+impl<'a> Cells<'a> {
+    /// Every IP and provider on days `first..=last`.
+    pub fn days(first: u32, last: u32) -> Self {
+        Self { days: (first, last), ip: None, provider: None }
+    }
+
+    /// One day.
+    pub fn day(day: u32) -> Self {
+        Self::days(day, day)
+    }
+
+    /// Only IP `ip`.
+    pub fn ip(self, ip: &'a str) -> Self {
+        Self { ip: Some(ip), ..self }
+    }
+
+    /// Only provider `provider`.
+    pub fn provider(self, provider: &'a str) -> Self {
+        Self { provider: Some(provider), ..self }
+    }
+
+    /// Sum of `f` over the matching records of `r`.
+    pub fn sum(&self, r: &RunResult, f: impl Fn(&Counts) -> u64) -> u64 {
+        r.records
+            .iter()
+            .filter(|x| (self.days.0..=self.days.1).contains(&x.day))
+            .filter(|x| self.ip.is_none_or(|ip| r.ip_names[x.ip] == ip))
+            .filter(|x| self.provider.is_none_or(|p| r.provider_names[x.provider] == p))
+            .map(|x| f(&x.counts))
+            .sum()
+    }
+}
+
+/// Messages accepted (inbox + junk).
+pub fn accepted(c: &Counts) -> u64 {
+    c.inbox + c.junk
+}
+
+/// The warm day of provider `name` in `r`.
+pub fn warm_day(r: &RunResult, name: &str) -> Option<u32> {
+    let p = r.provider_names.iter().position(|n| n == name).expect("provider");
+    r.warm_day[p]
 }
