@@ -1,20 +1,23 @@
 //! Criterion benchmarks of one simulation run.
 //!
-//! - `default_42d`: one 42-day run of the embedded default scenario.
-//! - `default_42d_x100`: the same with the list and every daily volume multiplied by 100.
+//! - `ramp_42d`: one 42-day run of `scenarios/engaged_first.toml`, a new IP on an
+//!   exponential ramp (the default scenario before it became a blend).
+//! - `ramp_42d_x100`: the same with the list and every daily volume multiplied by 100.
 //!   At this scale the new IP's ramp starts far above what providers accept from an
 //!   unknown IP, so the run is heavily throttled: its extra cost is the MTA's retries.
-//! - `warm_42d` and `warm_42d_x100`: the default list and ramp on an IP with a history
+//! - `warm_42d` and `warm_42d_x100`: the same list and ramp on an IP with a history
 //!   large enough for either volume, so that both runs have the same dynamics and the
 //!   pair isolates the cost of sampling: batch outcomes are binomial draws, so the cost
 //!   should barely move with volume.
 //! - `blast_42d`: `scenarios/blast.toml`, a heavily throttled run (many deferrals and retries).
+//! - `default_56d`: the embedded default scenario, a new IP blended with a shared pool
+//!   (twice the cells of a one-IP run).
 //!
 //! Run with `cargo bench --bench run`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ipwarm::model::IpKind;
-use ipwarm::scenario::{Scenario, default_scenario};
+use ipwarm::scenario::{Scenario, default_scenario, parse};
 use ipwarm::strategy::StrategyKind;
 use std::hint::black_box;
 
@@ -53,16 +56,18 @@ fn warm(mut sc: Scenario) -> Scenario {
 }
 
 fn bench_runs(c: &mut Criterion) {
-    let sc = default_scenario().expect("embedded default scenario is valid");
+    let sc = parse(include_str!("../scenarios/engaged_first.toml"), "engaged_first.toml").expect("valid");
     let x100 = scaled(sc.clone(), 100.0);
     let (warm_x1, warm_x100) = (warm(sc.clone()), warm(x100.clone()));
-    let blast = ipwarm::scenario::parse(include_str!("../scenarios/blast.toml"), "blast.toml").expect("valid");
+    let blast = parse(include_str!("../scenarios/blast.toml"), "blast.toml").expect("valid");
+    let default = default_scenario().expect("embedded default scenario is valid");
     let mut group = c.benchmark_group("run");
-    group.bench_function("default_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&sc), 42).expect("run")));
-    group.bench_function("default_42d_x100", |b| b.iter(|| ipwarm::sim::run(black_box(&x100), 42).expect("run")));
+    group.bench_function("ramp_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&sc), 42).expect("run")));
+    group.bench_function("ramp_42d_x100", |b| b.iter(|| ipwarm::sim::run(black_box(&x100), 42).expect("run")));
     group.bench_function("warm_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&warm_x1), 42).expect("run")));
     group.bench_function("warm_42d_x100", |b| b.iter(|| ipwarm::sim::run(black_box(&warm_x100), 42).expect("run")));
     group.bench_function("blast_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&blast), 42).expect("run")));
+    group.bench_function("default_56d", |b| b.iter(|| ipwarm::sim::run(black_box(&default), 42).expect("run")));
     group.finish();
 }
 
