@@ -15,7 +15,7 @@ use super::keys::one_of_message;
 use super::path::KeyPath;
 use super::raw::RawStrategy;
 use crate::model::IpSpec;
-use crate::strategy::presets::{PRESETS, preset};
+use crate::strategy::presets::{PRESETS, Preset, preset};
 use crate::strategy::{
     AdaptiveParams, AutoBlendParams, ExponentialParams, LinearParams, PerProviderParams, SegmentOrder, StrategyKind,
     StrategySpec,
@@ -77,11 +77,7 @@ fn default_of(kind: &str) -> Option<StrategyKind> {
 }
 
 /// The preset named by `strategy.name` (required with `kind = "preset"`), its keys checked.
-fn preset_of(
-    ctx: &mut Ctx<'_>,
-    raw: &RawStrategy,
-    path: &KeyPath,
-) -> Option<&'static crate::strategy::presets::Preset> {
+fn preset_of(ctx: &mut Ctx<'_>, raw: &RawStrategy, path: &KeyPath) -> Option<&'static Preset> {
     let name_path = path.key("name");
     let name = ctx.require(&raw.name, &name_path)?;
     match preset(&name) {
