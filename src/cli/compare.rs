@@ -21,7 +21,7 @@ pub struct CompareArgs {
     /// Replicates per scenario and strategy.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
     replicates: u32,
-    /// A strategy to run on every scenario: `KIND` (exponential, schedule, ...) or `KIND:key=value,...`; repeat to compare several.
+    /// A strategy to run on every scenario, named as for `ipwarm run --strategy` (a kind or a preset, see `ipwarm strategies`), or `NAME:key=value,...` to set parameters; repeat to compare several.
     #[arg(long = "strategy", value_name = "NAME")]
     strategies: Vec<String>,
     /// Root seed of the run seeds.

@@ -24,7 +24,7 @@ Examples:
   ipwarm strategies                           list every strategy and preset with its parameters and source
   ipwarm validate scenarios/*.toml            check scenario files without running them
   ipwarm sweep experiments/strategies.toml    run an experiment: runs.csv, summaries and charts in output/<name>/
-  ipwarm compare --strategy exponential --strategy schedule --replicates 20
+  ipwarm compare --strategy exponential --strategy adaptive --replicates 20
                                               compare strategies on the default scenario
   ipwarm sweep exp.toml --shard 2/3           run one shard; `ipwarm merge DIR... --out DIR` combines them
   ipwarm plot output/strategies               redraw an experiment's charts from its CSV files

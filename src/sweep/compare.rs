@@ -1,38 +1,35 @@
 //! `ipwarm compare`: a plan that compares whole scenarios, or strategies on a
 //! scenario, over replicates with common random numbers.
 //!
-//! Strategies are named `KIND` or `KIND:key=value,key=value` (values in TOML
-//! syntax, e.g. `exponential:growth=1.5`): [`strategy_table`] turns a name
-//! into a `[strategy]` table, starting from the scenario's own strategy when it
-//! is of the same kind and from the kind's defaults otherwise.
+//! A strategy is named as `ipwarm run --strategy` names it (a kind on its
+//! defaults, or a preset: [`crate::strategy::catalog::by_name`]), or as
+//! `NAME:key=value,key=value` to set parameters (values in TOML syntax, e.g.
+//! `exponential:growth=1.5` or `kumo_conservative:target=50000`), which
+//! [`strategy_table`] turns into a `[strategy]` table validated like a file's.
 
 use super::ExperimentError;
 use super::plan::{DesignPoint, Plan, SeedMode, content_hash};
 use crate::report::experiment::ChartSpec;
-use crate::scenario::{self, Problem, ScenarioError};
+use crate::scenario::{self, Problem, Scenario, ScenarioError};
+use crate::strategy::{StrategySpec, catalog};
 
-/// Strategy kinds `compare --strategy` knows, with their default parameters (TOML).
-pub const STRATEGY_KINDS: [(&str, &str); 2] = [
-    ("exponential", "kind = \"exponential\"\nstart = 1000.0\ngrowth = 1.3\ntarget = 100000.0\n"),
-    (
-        "schedule",
-        "kind = \"schedule\"\ndaily_volumes = [500, 1000, 2000, 4000, 7000, 10000, 15000, 20000, 30000, 40000, 50000, 65000, 80000, 100000]\nafter = \"hold\"\n",
-    ),
-];
-
-/// The `[strategy]` table for `name` (`KIND` or `KIND:key=value,...`) given
-/// the scenario's own `[strategy]` table `own`; an error message for an
-/// unknown kind or a malformed parameter.
+/// The `[strategy]` table for `NAME:key=value,...`: `NAME` is a kind or a
+/// preset; a kind starts from the scenario's own `[strategy]` table `own` when
+/// it is of that kind, and from the kind's defaults otherwise. An error message
+/// for a malformed parameter.
 pub fn strategy_table(name: &str, own: Option<&toml::Table>) -> Result<toml::Table, String> {
-    let (kind, params) = name.split_once(':').unwrap_or((name, ""));
-    let mut table = match own.filter(|t| t.get("kind").and_then(|k| k.as_str()) == Some(kind)) {
+    let (base, params) = name.split_once(':').unwrap_or((name, ""));
+    let is_preset = matches!(catalog::by_name(base), Ok((_, Some(_))));
+    let mut table = match own.filter(|t| t.get("kind").and_then(|k| k.as_str()) == Some(base)) {
         Some(t) => t.clone(),
         None => {
-            let Some((_, defaults)) = STRATEGY_KINDS.iter().find(|(k, _)| *k == kind) else {
-                let known: Vec<&str> = STRATEGY_KINDS.iter().map(|(k, _)| *k).collect();
-                return Err(crate::scenario::one_of_message("strategy", kind, &known));
-            };
-            let mut t: toml::Table = toml::from_str(defaults).map_err(|e| e.to_string())?;
+            let mut t = toml::Table::new();
+            if is_preset {
+                t.insert("kind".into(), toml::Value::String("preset".into()));
+                t.insert("name".into(), toml::Value::String(base.into()));
+            } else {
+                t.insert("kind".into(), toml::Value::String(base.into()));
+            }
             if let Some(order) = own.and_then(|o| o.get("segment_order")) {
                 t.insert("segment_order".into(), order.clone());
             }
@@ -50,6 +47,14 @@ pub fn strategy_table(name: &str, own: Option<&toml::Table>) -> Result<toml::Tab
         }
     }
     Ok(table)
+}
+
+/// `scenario` with its strategy replaced by the kind or preset `name`, as `ipwarm run --strategy` does.
+fn with_named_strategy(mut scenario: Scenario, name: &str) -> Result<Scenario, String> {
+    let (kind, preset) = catalog::by_name(name).map_err(|e| e.to_string())?;
+    kind.check_ips(&scenario.ips).map_err(|m| format!("--strategy {name}: {m} in scenario `{}`", scenario.name))?;
+    scenario.strategy = StrategySpec { kind, preset: preset.map(str::to_string), ..scenario.strategy };
+    Ok(scenario)
 }
 
 /// What to compare.
@@ -102,7 +107,8 @@ pub fn compare_plan(input: &CompareInput) -> Result<Plan, ExperimentError> {
             if input.scenarios.len() > 1 {
                 values.push(labels[b].clone());
             }
-            if let Some(name) = name {
+            // `NAME:params` becomes a [strategy] table; a plain NAME is applied after validation.
+            if let Some(name) = name.filter(|n| n.contains(':')) {
                 let own = base.get("strategy").and_then(|s| s.as_table());
                 match strategy_table(name, own) {
                     Ok(t) => {
@@ -113,12 +119,18 @@ pub fn compare_plan(input: &CompareInput) -> Result<Plan, ExperimentError> {
                         continue;
                     }
                 }
+            }
+            if let Some(name) = name {
                 values.push(name.clone());
             }
             let text = toml::to_string(&doc).unwrap_or_default();
             let file = format!("{} with --strategy {}", input.scenarios[b].0, name.map_or("(own)", |s| s.as_str()));
+            let named = name.filter(|n| !n.contains(':'));
             match scenario::parse(&text, &file) {
-                Ok(scenario) => points.push(DesignPoint { values, scenario }),
+                Ok(scenario) => match named.map_or(Ok(scenario.clone()), |n| with_named_strategy(scenario, n)) {
+                    Ok(scenario) => points.push(DesignPoint { values, scenario }),
+                    Err(msg) => problems.push(problem("--strategy", &msg)),
+                },
                 Err(ScenarioError::Invalid { problems: p }) => problems.extend(p),
                 Err(e) => problems.push(problem(&file, &e.to_string())),
             }
@@ -162,10 +174,11 @@ mod tests {
         .unwrap();
         let t = strategy_table("exponential:growth=1.5", Some(&own)).unwrap();
         assert_eq!((t["start"].as_float(), t["growth"].as_float()), (Some(500.0), Some(1.5)));
-        let s = strategy_table("schedule", Some(&own)).unwrap();
-        assert_eq!(s["kind"].as_str(), Some("schedule"));
-        assert_eq!(s["segment_order"].as_str(), Some("proportional"));
-        assert!(strategy_table("exponental", None).unwrap_err().contains("did you mean `exponential`"));
+        let l = strategy_table("linear:ramp_days=20", Some(&own)).unwrap();
+        assert_eq!((l["kind"].as_str(), l["ramp_days"].as_integer()), (Some("linear"), Some(20)));
+        assert_eq!(l["segment_order"].as_str(), Some("proportional"));
+        let p = strategy_table("kumo_conservative:target=5000", None).unwrap();
+        assert_eq!((p["kind"].as_str(), p["name"].as_str()), (Some("preset"), Some("kumo_conservative")));
         assert!(strategy_table("exponential:growth", None).is_err());
     }
 
@@ -173,17 +186,19 @@ mod tests {
     fn compares_strategies_on_one_scenario() {
         let input = CompareInput {
             scenarios: vec![("default.toml".into(), scenario::DEFAULT_SCENARIO_TOML.into())],
-            strategies: vec!["exponential".into(), "schedule".into(), "exponential:growth=2".into()],
+            strategies: vec!["exponential".into(), "kumo_conservative".into(), "exponential:growth=2".into()],
             replicates: 3,
             seed: 5,
         };
         let plan = compare_plan(&input).unwrap();
         assert_eq!(plan.axes, ["strategy"]);
         assert_eq!(plan.points.len(), 3);
+        assert_eq!(plan.points[1].scenario.strategy.preset.as_deref(), Some("kumo_conservative"));
         assert_eq!(plan.n_runs(), 9);
         assert_eq!(plan.run_id(1).seed, plan.run_id(4).seed, "common random numbers");
-        let bad = CompareInput { strategies: vec!["exponential:growth=0.5".into()], ..input };
+        let bad = CompareInput { strategies: vec!["exponential:growth=0.5".into(), "adaptiv".into()], ..input };
         let err = compare_plan(&bad).unwrap_err().to_string();
         assert!(err.contains("strategy.growth: must be > 1"), "{err}");
+        assert!(err.contains("unknown strategy `adaptiv`"), "{err}");
     }
 }

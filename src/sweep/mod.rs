@@ -30,7 +30,7 @@ use std::io::Write;
 use crate::report::experiment::RunRows;
 
 pub use axes::{Axis, AxisValues};
-pub use compare::{CompareInput, STRATEGY_KINDS, compare_plan, strategy_table};
+pub use compare::{CompareInput, compare_plan, strategy_table};
 pub use design::Design;
 pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered};
 pub use manifest::{Manifest, ManifestPoint, ManifestRun, RunStatus, RunsScan, merge_sorted, scan_runs, scan_series};

@@ -399,7 +399,7 @@ fn compare_runs_strategies_paired() {
         "--strategy",
         "exponential",
         "--strategy",
-        "schedule",
+        "kumo_conservative",
         "--strategy",
         "exponential:growth=1.8",
         "--replicates",
@@ -413,7 +413,7 @@ fn compare_runs_strategies_paired() {
     assert!(diffs.contains("\n2,exponential:growth=1.8,inbox,2,"), "{diffs}");
     let out = ipwarm(tmp.path(), &["compare", "--strategy", "exponental"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `exponential`"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown strategy `exponental`"), "{out:?}");
 }
 
 #[test]
