@@ -15,8 +15,8 @@ use crate::report::charts::style::{AXIS_DESC_PX, GRID, Key, TICK_PX, chart_err, 
 fn value_label(v: f64) -> String {
     if v.abs() >= 1000.0 {
         fmt_count(v)
-    } else if v == 0.0 {
-        "0".into()
+    } else if v == v.round() {
+        format!("{v:.0}")
     } else {
         let decimals = (2 - v.abs().log10().floor() as i32).clamp(0, 6) as usize;
         format!("{v:.decimals$}")
