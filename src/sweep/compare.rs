@@ -141,6 +141,9 @@ pub fn compare_plan(input: &CompareInput) -> Result<Plan, ExperimentError> {
     }
     let mut hash_parts: Vec<&str> = input.scenarios.iter().map(|(_, t)| t.as_str()).collect();
     hash_parts.extend(input.strategies.iter().map(String::as_str));
+    // Replicates and seed change the runs, so a resumed comparison must have the same.
+    let settings = format!("replicates={} seed={}", input.replicates.max(1), input.seed);
+    hash_parts.push(&settings);
     let n = points.len();
     let name = if bases.len() == 1 { format!("compare-{}", bases[0].0) } else { "compare".to_string() };
     Ok(Plan {
@@ -196,6 +199,8 @@ mod tests {
         assert_eq!(plan.points[1].scenario.strategy.preset.as_deref(), Some("kumo_conservative"));
         assert_eq!(plan.n_runs(), 9);
         assert_eq!(plan.run_id(1).seed, plan.run_id(4).seed, "common random numbers");
+        let more = CompareInput { replicates: 4, ..input.clone() };
+        assert_ne!(compare_plan(&more).unwrap().hash, plan.hash, "a resumed comparison must have the same runs");
         let bad = CompareInput { strategies: vec!["exponential:growth=0.5".into(), "adaptiv".into()], ..input };
         let err = compare_plan(&bad).unwrap_err().to_string();
         assert!(err.contains("strategy.growth: must be > 1"), "{err}");
