@@ -22,6 +22,16 @@ pub struct Cohort {
     pub attempts: u32,
     /// Messages per audience segment.
     pub counts: Vec<u64>,
+    /// Sum of `counts`.
+    pub total: u64,
+}
+
+impl Cohort {
+    /// A cohort of `counts` first attempted at `first_attempt`, not yet failed.
+    pub fn fresh(first_attempt: SimTime, counts: Vec<u64>) -> Self {
+        let total = counts.iter().sum();
+        Self { due: first_attempt, first_attempt, attempts: 0, counts, total }
+    }
 }
 
 /// Deferred mail waiting for retry.
@@ -52,54 +62,80 @@ impl MtaQueue {
         while let Some(entry) = self.by_due.first_entry().filter(|e| *e.key() <= now) {
             out.append(entry.remove().as_mut());
         }
-        self.queued -= out[start..].iter().map(|c| c.counts.iter().sum::<u64>()).sum::<u64>();
+        self.queued -= out[start..].iter().map(|c| c.total).sum::<u64>();
         out[start..].sort_by_key(|c| (c.first_attempt, c.attempts));
     }
 
-    /// Puts `counts` back after a failed attempt at `now`: either re-queued for
-    /// the next attempt under `policy`, or expired when that attempt would come
-    /// after the queue lifetime. Returns which.
-    pub fn defer(
-        &mut self,
-        policy: &RetryPolicy,
-        now: SimTime,
-        first_attempt: SimTime,
-        attempts: u32,
-        counts: Vec<u64>,
-    ) -> Requeue {
-        let due = now.plus_minutes(policy.delay_after(attempts));
-        if due.minutes() - first_attempt.minutes() > policy.queue_lifetime_hours * 60 {
-            return Requeue::Expired;
+    /// Puts `cohort` back after its failed attempt at `now`: either re-queued
+    /// for its next attempt under `policy`, or expired when that attempt would
+    /// come after the queue lifetime.
+    ///
+    /// `exhausted` says that the provider accepts nothing more until the end of
+    /// the current clock hour: attempts due before then fail for certain, so
+    /// they are made here at once (each counted in the returned deferrals)
+    /// instead of waking the simulation for them.
+    pub fn defer(&mut self, policy: &RetryPolicy, now: SimTime, mut cohort: Cohort, exhausted: bool) -> Deferral {
+        let hour_end = now.hour_start().plus_minutes(60);
+        let lifetime = policy.queue_lifetime_hours * 60;
+        let mut deferrals = 0;
+        let mut at = now;
+        loop {
+            cohort.attempts += 1;
+            deferrals += cohort.total;
+            let due = at.plus_minutes(policy.delay_after(cohort.attempts));
+            if due.minutes() - cohort.first_attempt.minutes() > lifetime {
+                return Deferral { deferrals, outcome: Requeue::Expired };
+            }
+            if exhausted && due < hour_end {
+                at = due;
+                continue;
+            }
+            cohort.due = due;
+            if cohort.total > 0 {
+                self.queued += cohort.total;
+                self.by_due.entry(due).or_default().push(cohort);
+            }
+            return Deferral { deferrals, outcome: Requeue::RetryAt(due) };
         }
-        let n: u64 = counts.iter().sum();
-        if n > 0 {
-            self.queued += n;
-            self.by_due.entry(due).or_default().push(Cohort { due, first_attempt, attempts, counts });
-        }
-        Requeue::RetryAt(due)
     }
+}
+
+/// What [`MtaQueue::defer`] did with a cohort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deferral {
+    /// 4xx replies the cohort's messages received (one per message per failed attempt).
+    pub deferrals: u64,
+    /// Whether it waits for a retry or expired.
+    pub outcome: Requeue,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn cohort(first: SimTime, counts: Vec<u64>) -> Cohort {
+        Cohort::fresh(first, counts)
+    }
+
     #[test]
     fn deferred_mail_is_retried_then_expires_after_the_lifetime() {
         let policy = RetryPolicy::default();
         let mut q = MtaQueue::default();
         let start = SimTime::at(0, 8);
+        let mut c = cohort(start, vec![3, 4]);
         let mut now = start;
-        let mut attempts = 1;
         let mut retries = 0;
         let mut due_now = Vec::new();
-        while let Requeue::RetryAt(due) = q.defer(&policy, now, start, attempts, vec![3, 4]) {
+        loop {
+            let d = q.defer(&policy, now, c, false);
+            assert_eq!(d.deferrals, 7);
+            let Requeue::RetryAt(due) = d.outcome else { break };
             assert_eq!(q.queued(), 7);
             due_now.clear();
             q.take_due(due, &mut due_now);
             assert_eq!(due_now.len(), 1);
+            c = due_now.pop().expect("due");
             now = due;
-            attempts += 1;
             retries += 1;
         }
         assert!(now.minutes() - start.minutes() <= 72 * 60);
@@ -110,12 +146,27 @@ mod tests {
     }
 
     #[test]
+    fn attempts_in_an_exhausted_hour_are_made_at_once() {
+        let policy = RetryPolicy::default();
+        let mut q = MtaQueue::default();
+        let start = SimTime::at(0, 8);
+        // Fails at 08:00, then (certain to fail) at 08:15 and 08:45; next due 09:45.
+        let d = q.defer(&policy, start, cohort(start, vec![5]), true);
+        assert_eq!(d, Deferral { deferrals: 15, outcome: Requeue::RetryAt(SimTime::at(0, 9).plus_minutes(45)) });
+        let mut due = Vec::new();
+        q.take_due(SimTime::at(0, 9).plus_minutes(45), &mut due);
+        assert_eq!(due[0].attempts, 3);
+    }
+
+    #[test]
     fn take_due_keeps_later_cohorts_and_returns_oldest_first() {
         let policy = RetryPolicy::default();
         let mut q = MtaQueue::default();
-        q.defer(&policy, SimTime::at(0, 3), SimTime::at(0, 1), 3, vec![1]); // due 04:00
-        q.defer(&policy, SimTime::at(0, 3).plus_minutes(45), SimTime::at(0, 3), 1, vec![2]); // due 04:00
-        q.defer(&policy, SimTime::at(0, 5), SimTime::at(0, 5), 1, vec![4]); // due 05:15
+        let mut a = cohort(SimTime::at(0, 1), vec![1]);
+        a.attempts = 2;
+        q.defer(&policy, SimTime::at(0, 3), a, false); // third failure at 03:00: due 04:00
+        q.defer(&policy, SimTime::at(0, 3).plus_minutes(45), cohort(SimTime::at(0, 3), vec![2]), false); // due 04:00
+        q.defer(&policy, SimTime::at(0, 5), cohort(SimTime::at(0, 5), vec![4]), false); // due 05:15
         let mut due = Vec::new();
         q.take_due(SimTime::at(0, 4), &mut due);
         assert_eq!(due.iter().map(|c| c.counts[0]).collect::<Vec<_>>(), vec![1, 2]);

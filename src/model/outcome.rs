@@ -1,44 +1,47 @@
 //! Outcomes of the messages a provider has agreed to evaluate.
 //!
 //! The cost of sampling does not grow with the number of messages: for each
-//! engagement segment the outcome counts of a whole batch are drawn with a
-//! chain of binomial draws, which is exactly a multinomial draw when messages
-//! within a batch are independent. Placement is drawn per (IP, provider,
-//! hour), so complaints carry the hour they happened in; opens and trap hits,
-//! which need no timing, are drawn once per (IP, provider, day):
+//! engagement segment the outcome counts of a whole day's accepted mail are
+//! drawn with a chain of binomial draws, which is exactly a multinomial draw
+//! when messages are independent:
 //!
 //! ```text
-//! per hour:  bounced ~ Bin(n, invalid)                     (550 5.1.1, whatever the reputation)
-//!            blocked ~ Bin(n - bounced, p_block)           (5xx reputation block)
-//!            inbox   ~ Bin(n - bounced - blocked, p_inbox) (the rest goes to junk)
-//!            complaints ~ Bin(inbox, complaint)
-//! per day:   opens ~ Bin(inbox, open) + Bin(junk, open * junk_factor)
-//!            traps ~ Bin(inbox + junk, trap / (1 - invalid))
+//! bounced    ~ Bin(n, invalid)                     (550 5.1.1, whatever the reputation)
+//! blocked    ~ Bin(n - bounced, p_block)           (5xx reputation block)
+//! inbox      ~ Bin(n - bounced - blocked, p_inbox) (the rest goes to junk)
+//! complaints ~ Bin(inbox, complaint)
+//! opens      ~ Bin(inbox, open) + Bin(junk, open * junk_factor)
+//! traps      ~ Bin(inbox + junk, trap / (1 - invalid))
 //! ```
 //!
-//! Pooling a day's (or an hour's) messages into one draw is exact because the
-//! probabilities depend only on the provider's state, which changes once a day.
+//! Pooling a whole day of one (IP, provider) into one draw per segment is
+//! exact because the probabilities depend only on the provider's state, which
+//! changes once a day.
 
 use super::{ProviderParams, Reputation, Segment};
 use rand::Rng;
 use rand_distr::{Binomial, Distribution};
 
-/// Placement of one batch: per-segment inbox and junk counts, and totals.
+/// Outcome of a day's accepted mail of one (IP, provider).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Placement {
+pub struct DayOutcome {
     /// Inbox-placed messages per segment.
     pub inbox: Vec<u64>,
     /// Junk-placed messages per segment.
     pub junk: Vec<u64>,
+    /// Complaints per segment (from inbox-placed messages).
+    pub complaints: Vec<u64>,
     /// Hard bounces.
     pub bounced: u64,
     /// 5xx reputation blocks.
     pub blocked: u64,
-    /// Complaints from inbox-placed messages.
-    pub complaints: u64,
+    /// Opens (inbox and junk).
+    pub opens: u64,
+    /// Delivered messages that hit a spam trap.
+    pub trap_hits: u64,
 }
 
-impl Placement {
+impl DayOutcome {
     /// Total inbox-placed messages.
     pub fn inbox_total(&self) -> u64 {
         self.inbox.iter().sum()
@@ -48,15 +51,11 @@ impl Placement {
     pub fn junk_total(&self) -> u64 {
         self.junk.iter().sum()
     }
-}
 
-/// Opens and trap hits of a day's delivered mail.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Engagement {
-    /// Opens (inbox and junk).
-    pub opens: u64,
-    /// Delivered messages that hit a spam trap.
-    pub trap_hits: u64,
+    /// Total complaints.
+    pub fn complaints_total(&self) -> u64 {
+        self.complaints.iter().sum()
+    }
 }
 
 /// Draws `Bin(n, p)`; exact, and free when `n == 0` or `p` is 0 or 1.
@@ -73,17 +72,23 @@ pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     }
 }
 
-/// Samples bounces, blocks, placement and complaints of `accepted[s]` messages
-/// of each segment `s`, evaluated by provider `p` for an IP in state `rep`.
-pub fn sample_placement<R: Rng + ?Sized>(
+/// Samples the outcome of `accepted[s]` messages of each segment `s`,
+/// evaluated by provider `p` for an IP in state `rep`.
+pub fn sample_day<R: Rng + ?Sized>(
     rng: &mut R,
     p: &ProviderParams,
     rep: &Reputation,
     segments: &[Segment],
     accepted: &[u64],
-) -> Placement {
+) -> DayOutcome {
     let p_block = rep.block_probability(p);
-    let mut out = Placement { inbox: vec![0; segments.len()], junk: vec![0; segments.len()], ..Placement::default() };
+    let n_segments = segments.len();
+    let mut out = DayOutcome {
+        inbox: vec![0; n_segments],
+        junk: vec![0; n_segments],
+        complaints: vec![0; n_segments],
+        ..DayOutcome::default()
+    };
     for (s, (seg, &n)) in segments.iter().zip(accepted).enumerate() {
         if n == 0 {
             continue;
@@ -93,28 +98,16 @@ pub fn sample_placement<R: Rng + ?Sized>(
         let blocked = binomial(rng, valid, p_block);
         let delivered = valid - blocked;
         let inbox = binomial(rng, delivered, rep.inbox_probability(p, seg.open_rate));
-        out.complaints += binomial(rng, inbox, seg.complaint_rate);
+        let junk = delivered - inbox;
+        out.complaints[s] = binomial(rng, inbox, seg.complaint_rate);
+        out.opens +=
+            binomial(rng, inbox, seg.open_rate) + binomial(rng, junk, (seg.open_rate * p.junk_open_factor).min(1.0));
+        let trap_share = if seg.invalid_rate < 1.0 { seg.trap_rate / (1.0 - seg.invalid_rate) } else { 0.0 };
+        out.trap_hits += binomial(rng, delivered, trap_share.min(1.0));
         out.inbox[s] = inbox;
-        out.junk[s] = delivered - inbox;
+        out.junk[s] = junk;
         out.bounced += bounced;
         out.blocked += blocked;
-    }
-    out
-}
-
-/// Samples the opens and trap hits of a day's inbox and junk mail per segment.
-pub fn sample_engagement<R: Rng + ?Sized>(
-    rng: &mut R,
-    p: &ProviderParams,
-    segments: &[Segment],
-    inbox: &[u64],
-    junk: &[u64],
-) -> Engagement {
-    let mut out = Engagement::default();
-    for ((seg, &i), &j) in segments.iter().zip(inbox).zip(junk) {
-        out.opens += binomial(rng, i, seg.open_rate) + binomial(rng, j, (seg.open_rate * p.junk_open_factor).min(1.0));
-        let trap_share = if seg.invalid_rate < 1.0 { seg.trap_rate / (1.0 - seg.invalid_rate) } else { 0.0 };
-        out.trap_hits += binomial(rng, i + j, trap_share.min(1.0));
     }
     out
 }
@@ -142,11 +135,11 @@ mod tests {
         let mut rng = stream_rng(3, "test");
         let segs = [segment(0.05), segment(0.5)];
         for n in [0u64, 1, 7, 1000, 10_000_000] {
-            let o = sample_placement(&mut rng, &p, &rep, &segs, &[n, n / 3]);
-            assert_eq!(o.inbox_total() + o.junk_total() + o.bounced + o.blocked, n + n / 3);
-            assert!(o.complaints <= o.inbox_total());
-            let e = sample_engagement(&mut rng, &p, &segs, &o.inbox, &o.junk);
-            assert!(e.opens <= o.inbox_total() + o.junk_total() && e.trap_hits <= o.inbox_total() + o.junk_total());
+            let o = sample_day(&mut rng, &p, &rep, &segs, &[n, n / 3]);
+            let delivered = o.inbox_total() + o.junk_total();
+            assert_eq!(delivered + o.bounced + o.blocked, n + n / 3);
+            assert!(o.complaints.iter().zip(&o.inbox).all(|(c, i)| c <= i));
+            assert!(o.opens <= delivered && o.trap_hits <= delivered);
         }
     }
 
@@ -156,7 +149,7 @@ mod tests {
         let mut rng = stream_rng(11, "test");
         for trust in [0.0, 0.5, 1.0] {
             let rep = Reputation::with_history(&p, trust, 0.0, 12);
-            let o = sample_placement(&mut rng, &p, &rep, &[segment(0.02)], &[1_000_000]);
+            let o = sample_day(&mut rng, &p, &rep, &[segment(0.02)], &[1_000_000]);
             let share = o.bounced as f64 / 1e6;
             // sd of the share is sqrt(0.02 * 0.98 / 1e6) = 1.4e-4; allow 5 sd.
             assert!((share - 0.02).abs() < 7e-4, "trust {trust}: bounce share {share}");
@@ -169,8 +162,8 @@ mod tests {
         let mut rng = stream_rng(5, "test");
         let low = Reputation::with_history(&p, 0.05, 0.0, 12);
         let high = Reputation::with_history(&p, 0.95, 0.0, 12);
-        let bad = sample_placement(&mut rng, &p, &low, &[segment(0.0)], &[100_000]);
-        let good = sample_placement(&mut rng, &p, &high, &[segment(0.0)], &[100_000]);
+        let bad = sample_day(&mut rng, &p, &low, &[segment(0.0)], &[100_000]);
+        let good = sample_day(&mut rng, &p, &high, &[segment(0.0)], &[100_000]);
         assert!(bad.blocked > 50_000, "blocked {}", bad.blocked);
         assert_eq!(good.blocked, 0);
         assert!(good.inbox_total() > 90_000 && bad.inbox_total() < good.inbox_total() / 4);
@@ -180,8 +173,13 @@ mod tests {
     fn opens_follow_the_segment_open_rate() {
         let p = ProviderParams::preset("gmail").expect("preset");
         let mut rng = stream_rng(8, "test");
-        let e = sample_engagement(&mut rng, &p, &[segment(0.0)], &[1_000_000], &[0]);
-        // sd = sqrt(0.3 * 0.7 / 1e6) = 4.6e-4; allow 5 sd.
-        assert!((e.opens as f64 / 1e6 - 0.3).abs() < 2.3e-3, "open share {}", e.opens as f64 / 1e6);
+        let mut seg = segment(0.0);
+        seg.open_rate = 0.3;
+        let high = Reputation::with_history(&p, 1.0, 0.0, 12);
+        let e = sample_day(&mut rng, &p, &high, &[seg], &[1_000_000]);
+        let (inbox, junk) = (e.inbox_total() as f64, e.junk_total() as f64);
+        let expected = 0.3 * inbox + 0.3 * p.junk_open_factor * junk;
+        // sd <= sqrt(1e6 * 0.3 * 0.7) = 458; allow 5 sd.
+        assert!((e.opens as f64 - expected).abs() < 2300.0, "opens {} expected {expected}", e.opens);
     }
 }

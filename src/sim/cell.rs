@@ -22,12 +22,15 @@ pub struct Cell {
     pub bucket_hour: Option<SimTime>,
     /// Messages the provider still accepts in the current hour.
     pub tokens: u64,
-    /// Messages accepted for evaluation in the current hour, per segment (placed when the hour closes).
-    pub hour_accepted: Vec<u64>,
-    /// Inbox-placed messages today, per segment.
-    pub day_inbox: Vec<u64>,
-    /// Junk-placed messages today, per segment.
-    pub day_junk: Vec<u64>,
+    /// Messages accepted for evaluation in the current hour.
+    pub hour_evaluated: u64,
+    /// Messages accepted for evaluation today, per segment (placed at the end of the day).
+    pub day_accepted: Vec<u64>,
+    /// Of `day_accepted`, those accepted from hour `late_from_hour` on, whose complaints
+    /// reach the sender one day later than the others'.
+    pub late_accepted: Vec<u64>,
+    /// First hour of the day whose complaints are reported a day later (24: none).
+    pub late_from_hour: u32,
     /// Fresh messages per segment planned for today.
     pub fresh_today: Vec<u64>,
     /// Today's counts, as written to `daily.csv`.
@@ -37,8 +40,9 @@ pub struct Cell {
 }
 
 impl Cell {
-    /// A cell with reputation `rep` and `n_segments` audience segments.
-    pub fn new(rep: Reputation, shared: bool, n_segments: usize) -> Self {
+    /// A cell with reputation `rep`, `n_segments` audience segments, and a
+    /// feedback loop whose reports of hours from `late_from_hour` on arrive a day later.
+    pub fn new(rep: Reputation, shared: bool, n_segments: usize, late_from_hour: u32) -> Self {
         Self {
             rep,
             shared,
@@ -46,12 +50,30 @@ impl Cell {
             wakeups: BTreeSet::new(),
             bucket_hour: None,
             tokens: 0,
-            hour_accepted: vec![0; n_segments],
-            day_inbox: vec![0; n_segments],
-            day_junk: vec![0; n_segments],
+            hour_evaluated: 0,
+            day_accepted: vec![0; n_segments],
+            late_accepted: vec![0; n_segments],
+            late_from_hour,
             fresh_today: vec![0; n_segments],
             today: Counts::default(),
             traffic: DayTraffic::default(),
         }
+    }
+
+    /// Records `counts` (per segment) as accepted for evaluation; `late` when
+    /// their complaints would be reported a day later than the day's others.
+    pub fn accept(&mut self, counts: &[u64], late: bool) {
+        for (s, &n) in counts.iter().enumerate() {
+            self.day_accepted[s] += n;
+            if late {
+                self.late_accepted[s] += n;
+            }
+        }
+    }
+
+    /// Closes the current hour's count into the day's peak.
+    pub fn close_hour(&mut self) {
+        self.traffic.peak_hour_accepted = self.traffic.peak_hour_accepted.max(self.hour_evaluated);
+        self.hour_evaluated = 0;
     }
 }

@@ -14,7 +14,7 @@ use super::cell::Cell;
 use super::recipients;
 use super::{Counts, DailyRecord, ReputationLevel, RunResult, SimError, warm};
 use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
-use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, Requeue, sample_engagement, sample_placement};
+use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, Requeue, binomial, sample_day};
 use crate::scenario::Scenario;
 use crate::strategy::{
     DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView, Strategy, slice_of, split_total,
@@ -66,7 +66,7 @@ pub fn run_with(scenario: &Scenario, strategy: &mut dyn Strategy, seed: u64) -> 
             }
             Event::Feedback(cell, n) => run.cells[cell].today.fbl_complaints += n,
             Event::DayEnd(d) => {
-                run.day_end(d, now);
+                run.day_end(d);
                 if d + 1 >= scenario.horizon_days {
                     break;
                 }
@@ -93,7 +93,11 @@ impl<'a> Run<'a> {
                         (Reputation::with_history(p, trust_mean, daily_volume_per_provider, 24), true)
                     }
                 };
-                cells.push(Cell::new(rep, shared, n_segments));
+                let late_from_hour = match p.feedback {
+                    FeedbackLoop::PerMessage { delay_hours } if delay_hours % 24 > 0 => 24 - (delay_hours % 24) as u32,
+                    _ => 24,
+                };
+                cells.push(Cell::new(rep, shared, n_segments, late_from_hour));
             }
         }
         let view = SenderView {
@@ -181,17 +185,16 @@ impl<'a> Run<'a> {
 
     /// Attempts delivery of the cell's due retries (oldest first) and, on an
     /// hourly tick, of this hour's slice of fresh mail, against the provider's
-    /// hourly allowance.
+    /// hourly allowance. Accepted mail is placed at the end of the day.
     fn send(&mut self, cell_idx: usize, now: SimTime, with_fresh: bool) {
         let sc = self.sc;
         let provider = &sc.providers[cell_idx % self.n_providers];
-        if self.cells[cell_idx].bucket_hour != Some(now.hour_start()) {
-            self.close_hour(cell_idx, now);
-            let cell = &mut self.cells[cell_idx];
+        let cell = &mut self.cells[cell_idx];
+        if cell.bucket_hour != Some(now.hour_start()) {
+            cell.close_hour();
             cell.bucket_hour = Some(now.hour_start());
             cell.tokens = cell.rep.hourly_allowance(provider).floor() as u64;
         }
-        let cell = &mut self.cells[cell_idx];
         let mut groups = std::mem::take(&mut self.due_buffer);
         groups.clear();
         cell.queue.take_due(now, &mut groups);
@@ -202,103 +205,102 @@ impl<'a> Run<'a> {
             if n > 0 {
                 cell.today.sent += n;
                 cell.traffic.fresh += n;
-                groups.push(Cohort { due: now, first_attempt: now, attempts: 0, counts: fresh });
+                groups.push(Cohort::fresh(now, fresh));
             }
         }
-        for group in groups.drain(..) {
-            let n: u64 = group.counts.iter().sum();
-            let take = n.min(cell.tokens);
+        let late = now.hour_of_day() >= cell.late_from_hour;
+        let mut last_wakeup = None;
+        for mut group in groups.drain(..) {
+            let take = group.total.min(cell.tokens);
             cell.tokens -= take;
-            if take == n {
-                cell.hour_accepted.iter_mut().zip(&group.counts).for_each(|(a, c)| *a += c);
+            cell.hour_evaluated += take;
+            if take == group.total {
+                cell.accept(&group.counts, late);
                 continue;
             }
-            let mut deferred = group.counts;
             if take > 0 {
-                let weights: Vec<f64> = deferred.iter().map(|&c| c as f64).collect();
+                let weights: Vec<f64> = group.counts.iter().map(|&c| c as f64).collect();
                 let taken = split_total(take, &weights);
-                for ((a, d), t) in cell.hour_accepted.iter_mut().zip(deferred.iter_mut()).zip(taken) {
-                    *a += t;
-                    *d -= t;
-                }
+                group.counts.iter_mut().zip(&taken).for_each(|(c, t)| *c -= t);
+                group.total -= take;
+                cell.accept(&taken, late);
             }
-            cell.today.deferred += n - take;
-            match cell.queue.defer(&sc.retry, now, group.first_attempt, group.attempts + 1, deferred) {
-                Requeue::Expired => cell.today.expired += n - take,
+            // Deferred: the provider accepts nothing more until the end of this hour.
+            let rest = group.total;
+            let d = cell.queue.defer(&sc.retry, now, group, true);
+            cell.today.deferred += d.deferrals;
+            match d.outcome {
+                Requeue::Expired => cell.today.expired += rest,
                 Requeue::RetryAt(due) => {
                     // One wake-up per (cell, time): cohorts due together are retried together.
-                    if cell.wakeups.insert(due) {
+                    if last_wakeup != Some(due) && cell.wakeups.insert(due) {
                         self.sim.schedule(due, Event::Retry(cell_idx));
                     }
+                    last_wakeup = Some(due);
                 }
             }
         }
         self.due_buffer = groups;
     }
 
-    /// Places the mail a cell's provider accepted during the cell's current
-    /// bucket hour: one draw per segment for the whole hour. Complaints are
-    /// reported through the feedback loop `delay_hours` after the hour began.
-    fn close_hour(&mut self, cell_idx: usize, now: SimTime) {
+    /// Places a cell's accepted mail of the day (one draw per segment for the
+    /// whole day) and routes its complaints to the feedback loop.
+    fn place_day(&mut self, cell_idx: usize, d: u32) {
         let sc = self.sc;
         let provider = &sc.providers[cell_idx % self.n_providers];
         let cell = &mut self.cells[cell_idx];
-        let evaluated: u64 = cell.hour_accepted.iter().sum();
-        let Some(hour) = cell.bucket_hour.filter(|_| evaluated > 0) else {
+        cell.close_hour();
+        let evaluated: u64 = cell.day_accepted.iter().sum();
+        if evaluated == 0 {
             return;
-        };
-        let out =
-            sample_placement(&mut self.decisions, provider, &cell.rep, &sc.audience.segments, &cell.hour_accepted);
-        cell.hour_accepted.iter_mut().for_each(|n| *n = 0);
-        for s in 0..out.inbox.len() {
-            cell.day_inbox[s] += out.inbox[s];
-            cell.day_junk[s] += out.junk[s];
         }
-        let (inbox, junk) = (out.inbox_total(), out.junk_total());
+        let out = sample_day(&mut self.decisions, provider, &cell.rep, &sc.audience.segments, &cell.day_accepted);
+        let (inbox, junk, complaints) = (out.inbox_total(), out.junk_total(), out.complaints_total());
         let t = &mut cell.today;
         t.inbox += inbox;
         t.junk += junk;
         t.bounced += out.bounced;
         t.blocked += out.blocked;
-        t.complaints += out.complaints;
+        t.complaints += complaints;
+        t.opens += out.opens;
+        t.trap_hits += out.trap_hits;
         let tr = &mut cell.traffic;
-        tr.peak_hour_accepted = tr.peak_hour_accepted.max(evaluated);
         tr.accepted += inbox + junk;
         tr.inbox += inbox;
         tr.bounced += out.bounced;
         tr.blocked += out.blocked;
         tr.evaluated += evaluated;
-        tr.complaints += out.complaints;
+        tr.complaints += complaints;
+        tr.opens += out.opens;
+        tr.trap_hits += out.trap_hits;
         if let FeedbackLoop::PerMessage { delay_hours } = provider.feedback
-            && out.complaints > 0
+            && complaints > 0
         {
-            let arrival = hour.plus_minutes(delay_hours * 60);
-            if arrival < now {
-                cell.today.fbl_complaints += out.complaints;
-            } else {
-                self.sim.schedule(arrival, Event::Feedback(cell_idx, out.complaints));
+            // Given a segment's complaints, the number from the late hours is
+            // binomial with the late hours' share of its accepted mail.
+            let mut late = 0;
+            for s in 0..out.complaints.len() {
+                let share = cell.late_accepted[s] as f64 / cell.day_accepted[s].max(1) as f64;
+                late += binomial(&mut self.decisions, out.complaints[s], share);
+            }
+            let first_day = d + (delay_hours / 24) as u32;
+            for (day, n) in [(first_day, complaints - late), (first_day + 1, late)] {
+                if n == 0 {
+                    continue;
+                }
+                if day == d {
+                    cell.today.fbl_complaints += n;
+                } else {
+                    self.sim.schedule(SimTime::at(day, 0), Event::Feedback(cell_idx, n));
+                }
             }
         }
+        cell.day_accepted.iter_mut().chain(cell.late_accepted.iter_mut()).for_each(|n| *n = 0);
     }
 
-    /// Draws the day's opens and trap hits of a cell from its placed mail.
-    fn close_day(&mut self, cell_idx: usize) {
-        let sc = self.sc;
-        let provider = &sc.providers[cell_idx % self.n_providers];
-        let cell = &mut self.cells[cell_idx];
-        let e =
-            sample_engagement(&mut self.decisions, provider, &sc.audience.segments, &cell.day_inbox, &cell.day_junk);
-        cell.day_inbox.iter_mut().chain(cell.day_junk.iter_mut()).for_each(|n| *n = 0);
-        cell.today.opens += e.opens;
-        cell.today.trap_hits += e.trap_hits;
-        cell.traffic.opens += e.opens;
-        cell.traffic.trap_hits += e.trap_hits;
-    }
-
-    fn day_end(&mut self, d: u32, now: SimTime) {
+    fn day_end(&mut self, d: u32) {
         for idx in 0..self.cells.len() {
-            self.close_hour(idx, now);
-            self.close_day(idx);
+            self.place_day(idx, d);
         }
         let mut cells_obs = vec![Vec::with_capacity(self.n_providers); self.sc.ips.len()];
         for (idx, cell) in self.cells.iter_mut().enumerate() {

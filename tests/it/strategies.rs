@@ -35,8 +35,10 @@ fn adaptive_cuts_volume_after_a_burst_of_blocks_and_recovers() {
     assert!((b as f64 / a as f64 - 1.1).abs() < 0.01, "recovering at +10% a day: {a} -> {b}");
     assert!(sent(&r, gmail(42)) > 20 * low, "and back to full volume");
     assert!(warm_day(&r, "gmail").is_some_and(|d| d <= 21), "gmail warm: {:?}", r.warm_day);
-    let warm: Vec<&String> = r.provider_names.iter().filter(|p| warm_day(&r, p).is_some()).collect();
-    assert_eq!(warm, ["gmail", "yahoo", "apple", "other"], "all but Microsoft, the slowest, within six weeks");
+    // Every other provider warms within six weeks; Microsoft, the slowest, only at the very end if at all.
+    let others = ["gmail", "yahoo", "apple", "other"].map(|p| warm_day(&r, p).expect("warm within six weeks"));
+    let microsoft = warm_day(&r, "microsoft").unwrap_or(u32::MAX);
+    assert!(microsoft >= 36 && others.iter().all(|&d| d < microsoft), "{:?}", r.warm_day);
     // The same start without adaptation keeps being throttled and blocked.
     let mut blind = sc.clone();
     let StrategyKind::Adaptive(p) = sc.strategy.kind else { panic!("adaptive") };
