@@ -12,7 +12,7 @@ mod provider;
 mod reputation;
 
 pub use config::{Audience, IpKind, IpSpec, RetryPolicy, Segment, SendingWindow};
-pub use mta_queue::{Cohort, Deferral, MtaQueue, Requeue};
+pub use mta_queue::{Cohort, Deferral, MtaQueue};
 pub use outcome::{DayOutcome, binomial, sample_day};
 pub use provider::{FeedbackLoop, PRESET_NAMES, ProviderParams, REFERENCE_OPEN_RATE, SmtpReply};
 pub use reputation::{DayTraffic, Reputation};

@@ -4,8 +4,7 @@
 
 use super::Counts;
 use crate::engine::SimTime;
-use crate::model::{DayTraffic, MtaQueue, Reputation};
-use std::collections::BTreeSet;
+use crate::model::{DayTraffic, MtaQueue, Reputation, RetryPolicy};
 
 /// One (IP, provider) pair.
 #[derive(Debug, Clone)]
@@ -16,8 +15,6 @@ pub struct Cell {
     pub shared: bool,
     /// Sender-side queue of deferred mail.
     pub queue: MtaQueue,
-    /// Times at which a `Retry` event for this cell is already scheduled.
-    pub wakeups: BTreeSet<SimTime>,
     /// Start of the hour the rate-limit bucket belongs to.
     pub bucket_hour: Option<SimTime>,
     /// Messages the provider still accepts in the current hour.
@@ -31,6 +28,11 @@ pub struct Cell {
     pub late_accepted: Vec<u64>,
     /// First hour of the day whose complaints are reported a day later (24: none).
     pub late_from_hour: u32,
+    /// Hours of today whose fresh mail alone uses up the provider's hourly
+    /// allowance: a retry due after the start of such an hour fails for certain.
+    pub saturated_hours: [bool; 24],
+    /// The day `saturated_hours` was computed for.
+    pub saturated_day: Option<u32>,
     /// Fresh messages per segment planned for today.
     pub fresh_today: Vec<u64>,
     /// Today's counts, as written to `daily.csv`.
@@ -40,20 +42,22 @@ pub struct Cell {
 }
 
 impl Cell {
-    /// A cell with reputation `rep`, `n_segments` audience segments, and a
-    /// feedback loop whose reports of hours from `late_from_hour` on arrive a day later.
-    pub fn new(rep: Reputation, shared: bool, n_segments: usize, late_from_hour: u32) -> Self {
+    /// A cell with reputation `rep`, `n_segments` audience segments, a feedback
+    /// loop whose reports of hours from `late_from_hour` on arrive a day later,
+    /// and an MTA queue retrying under `retry`.
+    pub fn new(rep: Reputation, shared: bool, n_segments: usize, late_from_hour: u32, retry: &RetryPolicy) -> Self {
         Self {
             rep,
             shared,
-            queue: MtaQueue::default(),
-            wakeups: BTreeSet::new(),
+            queue: MtaQueue::new(retry),
             bucket_hour: None,
             tokens: 0,
             hour_evaluated: 0,
             day_accepted: vec![0; n_segments],
             late_accepted: vec![0; n_segments],
             late_from_hour,
+            saturated_hours: [false; 24],
+            saturated_day: None,
             fresh_today: vec![0; n_segments],
             today: Counts::default(),
             traffic: DayTraffic::default(),

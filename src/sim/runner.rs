@@ -14,10 +14,10 @@ use super::cell::Cell;
 use super::recipients;
 use super::{Counts, DailyRecord, ReputationLevel, RunResult, SimError, warm};
 use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
-use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, Requeue, binomial, sample_day};
+use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, binomial, sample_day};
 use crate::scenario::Scenario;
 use crate::strategy::{
-    DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView, Strategy, slice_of, split_total,
+    DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView, Strategy, slice_of, split_into,
 };
 use rand_distr::{Distribution, StandardNormal};
 
@@ -50,6 +50,12 @@ struct Run<'a> {
     records: Vec<DailyRecord>,
     /// Reused buffer of cohorts due in one send.
     due_buffer: Vec<Cohort>,
+    /// Reused buffer for the accepted part of a partly deferred cohort.
+    split_buffer: Vec<u64>,
+    /// Reused buffer of cohorts that failed in one send.
+    failed_buffer: Vec<Cohort>,
+    /// Reused buffer of retry slots opened in one send.
+    slot_buffer: Vec<SimTime>,
 }
 
 /// Runs `scenario` with `strategy` and `seed`.
@@ -60,10 +66,7 @@ pub fn run_with(scenario: &Scenario, strategy: &mut dyn Strategy, seed: u64) -> 
         match event {
             Event::DayStart(d) => run.day_start(d, strategy)?,
             Event::Hour => run.hour(now),
-            Event::Retry(cell) => {
-                run.cells[cell].wakeups.remove(&now);
-                run.send(cell, now, false);
-            }
+            Event::Retry(cell) => run.send(cell, now, false),
             Event::Feedback(cell, n) => run.cells[cell].today.fbl_complaints += n,
             Event::DayEnd(d) => {
                 run.day_end(d);
@@ -97,7 +100,7 @@ impl<'a> Run<'a> {
                     FeedbackLoop::PerMessage { delay_hours } if delay_hours % 24 > 0 => 24 - (delay_hours % 24) as u32,
                     _ => 24,
                 };
-                cells.push(Cell::new(rep, shared, n_segments, late_from_hour));
+                cells.push(Cell::new(rep, shared, n_segments, late_from_hour, &sc.retry));
             }
         }
         let view = SenderView {
@@ -122,6 +125,9 @@ impl<'a> Run<'a> {
             observations: Vec::with_capacity(sc.horizon_days as usize),
             records: Vec::with_capacity(sc.horizon_days as usize * sc.ips.len() * sc.providers.len()),
             due_buffer: Vec::new(),
+            split_buffer: Vec::new(),
+            failed_buffer: Vec::new(),
+            slot_buffer: Vec::new(),
         }
     }
 
@@ -135,6 +141,27 @@ impl<'a> Run<'a> {
         }
         self.sim.schedule(SimTime::from_minutes(u64::from(d + 1) * MINUTES_PER_DAY), Event::DayEnd(d));
         Ok(())
+    }
+
+    /// The hours of day `today` whose fresh mail alone uses up the cell's
+    /// hourly allowance (computed once per day, when first needed). The
+    /// allowance depends only on the provider's state, which is fixed until the
+    /// end of the day, and fresh mail is sent at the start of each hour, so any
+    /// retry due later in such an hour fails for certain.
+    fn saturated_hours(&mut self, cell_idx: usize, today: u32) -> [bool; 24] {
+        let window = self.sc.window;
+        let cell = &mut self.cells[cell_idx];
+        if cell.saturated_day != Some(today) {
+            let tokens = cell.rep.hourly_allowance(&self.sc.providers[cell_idx % self.n_providers]).floor() as u64;
+            cell.saturated_hours = [false; 24];
+            for h in window.start_hour..window.end_hour {
+                let index = h - window.start_hour;
+                let fresh: u64 = cell.fresh_today.iter().map(|&n| slice_of(n, index, window.hours())).sum();
+                cell.saturated_hours[h as usize] = fresh >= tokens && fresh > 0;
+            }
+            cell.saturated_day = Some(today);
+        }
+        cell.saturated_hours
     }
 
     /// Shared-pool trust follows an AR(1) process around its mean.
@@ -198,18 +225,18 @@ impl<'a> Run<'a> {
         let mut groups = std::mem::take(&mut self.due_buffer);
         groups.clear();
         cell.queue.take_due(now, &mut groups);
-        if with_fresh {
+        if with_fresh && cell.fresh_today.iter().any(|&n| n > 0) {
             let index = now.hour_of_day() - sc.window.start_hour;
             let fresh: Vec<u64> = cell.fresh_today.iter().map(|&n| slice_of(n, index, sc.window.hours())).collect();
-            let n: u64 = fresh.iter().sum();
-            if n > 0 {
-                cell.today.sent += n;
-                cell.traffic.fresh += n;
-                groups.push(Cohort::fresh(now, fresh));
+            let cohort = Cohort::fresh(now, fresh);
+            if cohort.total > 0 {
+                cell.today.sent += cohort.total;
+                cell.traffic.fresh += cohort.total;
+                groups.push(cohort);
             }
         }
         let late = now.hour_of_day() >= cell.late_from_hour;
-        let mut last_wakeup = None;
+        let mut failed = std::mem::take(&mut self.failed_buffer);
         for mut group in groups.drain(..) {
             let take = group.total.min(cell.tokens);
             cell.tokens -= take;
@@ -219,27 +246,35 @@ impl<'a> Run<'a> {
                 continue;
             }
             if take > 0 {
-                let weights: Vec<f64> = group.counts.iter().map(|&c| c as f64).collect();
-                let taken = split_total(take, &weights);
-                group.counts.iter_mut().zip(&taken).for_each(|(c, t)| *c -= t);
+                let taken = &mut self.split_buffer;
+                taken.resize(group.counts.len(), 0);
+                split_into(take, &group.counts, taken);
+                group.counts.iter_mut().zip(taken.iter()).for_each(|(c, t)| *c -= t);
                 group.total -= take;
-                cell.accept(&taken, late);
+                cell.accept(taken, late);
             }
-            // Deferred: the provider accepts nothing more until the end of this hour.
-            let rest = group.total;
-            let d = cell.queue.defer(&sc.retry, now, group, true);
-            cell.today.deferred += d.deferrals;
-            match d.outcome {
-                Requeue::Expired => cell.today.expired += rest,
-                Requeue::RetryAt(due) => {
-                    // One wake-up per (cell, time): cohorts due together are retried together.
-                    if last_wakeup != Some(due) && cell.wakeups.insert(due) {
-                        self.sim.schedule(due, Event::Retry(cell_idx));
-                    }
-                    last_wakeup = Some(due);
-                }
-            }
+            failed.push(group);
         }
+        if !failed.is_empty() {
+            // Deferred: the provider accepts nothing more until the end of this hour.
+            let mut new_slots = std::mem::take(&mut self.slot_buffer);
+            let today = now.day();
+            let saturated = self.saturated_hours(cell_idx, today);
+            let cell = &mut self.cells[cell_idx];
+            let hour_end = now.hour_start().plus_minutes(60);
+            let certain_failure = |t: SimTime| {
+                t < hour_end || (t.day() == today && t != t.hour_start() && saturated[t.hour_of_day() as usize])
+            };
+            let d = cell.queue.defer_all(now, &mut failed, certain_failure, &mut new_slots);
+            cell.today.deferred += d.deferrals;
+            cell.today.expired += d.expired;
+            // One wake-up per slot: cohorts due together are retried together.
+            for due in new_slots.drain(..) {
+                self.sim.schedule(due, Event::Retry(cell_idx));
+            }
+            self.slot_buffer = new_slots;
+        }
+        self.failed_buffer = failed;
         self.due_buffer = groups;
     }
 

@@ -41,7 +41,7 @@ pub use spec::{
     ExponentialParams, HealthRules, HealthScope, LinearParams, PerProviderParams, ScheduleParams, SegmentOrder,
     SegmentSettings, StrategyKind, StrategySpec, TableUnit,
 };
-pub use split::{slice_of, split_total};
+pub use split::{slice_of, split_into, split_total};
 
 /// A warm-up strategy.
 pub trait Strategy: Send {

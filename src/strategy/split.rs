@@ -19,12 +19,48 @@ pub fn split_total(total: u64, weights: &[f64]) -> Vec<u64> {
     parts
 }
 
+/// Splits `total` into `out` in proportion to the integer `weights`, exactly
+/// (largest remainder in integer arithmetic, ties to the lower index), without
+/// allocating. Requires `total <= weights.sum()`; then `out[i] <= weights[i]`
+/// and the parts sum to `total`.
+pub fn split_into(total: u64, weights: &[u64], out: &mut [u64]) {
+    let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
+    out.iter_mut().for_each(|o| *o = 0);
+    if sum == 0 || total == 0 {
+        return;
+    }
+    let mut assigned = 0;
+    for (o, &w) in out.iter_mut().zip(weights) {
+        *o = (u128::from(total) * u128::from(w) / sum) as u64;
+        assigned += *o;
+    }
+    let remainder = |i: usize| (u128::from(total) * u128::from(weights[i])) % sum;
+    for _ in assigned..total {
+        let mut best: Option<usize> = None;
+        for i in 0..weights.len() {
+            if out[i] < weights[i] && best.is_none_or(|b| remainder(i) > remainder(b)) {
+                best = Some(i);
+            }
+        }
+        match best {
+            Some(i) => out[i] += 1,
+            None => break,
+        }
+    }
+}
+
 /// The `index`-th of `n` near-equal integer slices of `total` (cumulative
 /// floors, so the slices sum exactly to `total`).
 pub fn slice_of(total: u64, index: u32, n: u32) -> u64 {
-    let n = u128::from(n.max(1));
-    let at = |i: u128| (u128::from(total) * i / n) as u64;
-    at(u128::from(index) + 1) - at(u128::from(index))
+    let n = u64::from(n.max(1));
+    let index = u64::from(index);
+    match total.checked_mul(index + 1) {
+        Some(hi) => hi / n - total * index / n,
+        None => {
+            let at = |i: u64| (u128::from(total) * u128::from(i) / u128::from(n)) as u64;
+            at(index + 1) - at(index)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -40,8 +76,26 @@ mod tests {
     }
 
     #[test]
+    fn split_into_is_exact_and_bounded_by_the_weights() {
+        let mut out = [0u64; 3];
+        split_into(10, &[5, 5, 5], &mut out);
+        assert_eq!(out, [4, 3, 3]);
+        split_into(7, &[0, 3, 4], &mut out);
+        assert_eq!(out, [0, 3, 4]);
+        split_into(1, &[1, 1, 2], &mut out);
+        assert_eq!(out, [0, 0, 1]);
+        for total in 0..=20u64 {
+            let w = [3u64, 0, 9, 8];
+            let mut o = [0u64; 4];
+            split_into(total, &w, &mut o);
+            assert_eq!(o.iter().sum::<u64>(), total);
+            assert!(o.iter().zip(&w).all(|(a, b)| a <= b));
+        }
+    }
+
+    #[test]
     fn slices_sum_to_total() {
-        for total in [0u64, 1, 11, 1000, 12_345_678] {
+        for total in [0u64, 1, 11, 1000, 12_345_678, u64::MAX / 3, u64::MAX] {
             let s: u64 = (0..12).map(|i| slice_of(total, i, 12)).sum();
             assert_eq!(s, total);
         }
