@@ -7,6 +7,8 @@
 //! - `strategies`: each strategy's behaviour in runs, `ipwarm strategies` and `run --strategy`.
 //! - `gallery`: every shipped scenario's expected outcome.
 //! - `sweep`: experiments: determinism across threads and shards, resume, failures, statistics, located errors.
+//! - `slurm`: a sharded sweep as a real Slurm job array through `examples/slurm/submit.sh`, merged; failed tasks
+//!   (skipped without a Slurm cluster: `scripts/slurm/start.sh` starts one).
 //! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
 
 mod architecture;
@@ -15,6 +17,7 @@ mod cli;
 mod conservation;
 mod gallery;
 mod model;
+mod slurm;
 mod strategies;
 mod support;
 mod sweep;

@@ -2,7 +2,7 @@
 //! Determinism across threads and shards, resume after an interruption,
 //! failures, statistics, and located errors in experiment files.
 
-use crate::support::{ipwarm, root};
+use crate::support::{assert_same_files, files, ipwarm, ok, root};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -66,35 +66,6 @@ horizon_days = {{ values = [10] }}
     let path = dir.join("small.toml");
     fs::write(&path, text).expect("write experiment");
     path
-}
-
-fn ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// Every file of an output folder, by name.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-        .expect("output folder")
-        .map(|e| e.expect("entry").path())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(&p).expect("read")))
-        .collect();
-    v.sort();
-    v
-}
-
-fn assert_same_files(a: &Path, b: &Path) {
-    let (fa, fb) = (files(a), files(b));
-    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&fa), names(&fb), "same file names");
-    for ((name, x), (_, y)) in fa.iter().zip(&fb) {
-        assert!(x == y, "{name} differs between {} and {}", a.display(), b.display());
-    }
 }
 
 fn sweep(dir: &Path, exp: &Path, out: &str, extra: &[&str]) -> Output {
