@@ -19,22 +19,31 @@ for arg in "$@"; do
 done
 log() { printf '[slurm stop %s] %s\n' "$(date +%T)" "$*"; }
 
-# stop_pidfile PIDFILE EXE: stops the pid in PIDFILE if it is alive and runs EXE.
-stop_pidfile() {
-  local f=$1 exe=$2 pid
-  [ -s "$f" ] || return 0
-  pid=$(cat "$f" 2>/dev/null)
-  [[ $pid =~ ^[0-9]+$ ]] || { rm -f "$f"; return 0; }
-  if kill -0 "$pid" 2>/dev/null && [ "$(readlink -f /proc/"$pid"/exe 2>/dev/null)" = "$(readlink -f "$exe")" ]; then
-    log "stopping $(basename "$exe") (pid $pid)"
-    kill -TERM "$pid"
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "pid $pid still alive after 10 s: SIGKILL"
-      kill -KILL "$pid"
+# stop PIDFILE:EXE...: sends SIGTERM to each pid in a PIDFILE that is alive and runs its EXE, waits
+# up to 10 s for them all to end (SIGKILL after that), and removes the pid files.
+stop() {
+  local item f exe pid pids=()
+  for item in "$@"; do
+    f=${item%%:*} exe=${item#*:}
+    [ -s "$f" ] || continue
+    pid=$(cat "$f" 2>/dev/null)
+    if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
+      && [ "$(readlink -f /proc/"$pid"/exe 2>/dev/null)" = "$(readlink -f "$exe")" ]; then
+      log "stopping $(basename "$exe") (pid $pid)"
+      kill -TERM "$pid"
+      pids+=("$pid")
     fi
-  fi
-  rm -f "$f"
+    rm -f "$f"
+  done
+  for _ in $(seq 100); do
+    local alive=()
+    for pid in "${pids[@]}"; do if kill -0 "$pid" 2>/dev/null; then alive+=("$pid"); fi; done
+    pids=("${alive[@]}")
+    [ ${#pids[@]} -gt 0 ] || return 0
+    sleep 0.1
+  done
+  log "still alive after 10 s: ${pids[*]}: SIGKILL"
+  kill -KILL "${pids[@]}" 2>/dev/null || true
 }
 
 if command -v squeue >/dev/null && [ -s "$BASE/run/slurmctld.pid" ]; then
@@ -47,14 +56,16 @@ if command -v squeue >/dev/null && [ -s "$BASE/run/slurmctld.pid" ]; then
   fi
 fi
 
+# All at once (each takes about 2 s to end); munged only if start.sh started it.
+daemons=("$BASE/run/slurmctld.pid:$(command -v slurmctld || echo /usr/sbin/slurmctld)")
 for f in "$BASE"/run/slurmd-*.pid; do
-  [ -e "$f" ] && stop_pidfile "$f" "$(command -v slurmd || echo /usr/sbin/slurmd)"
+  [ -e "$f" ] && daemons+=("$f:$(command -v slurmd || echo /usr/sbin/slurmd)")
 done
-stop_pidfile "$BASE/run/slurmctld.pid" "$(command -v slurmctld || echo /usr/sbin/slurmctld)"
 if [ -s "$BASE/run/munged.pid" ]; then
-  stop_pidfile "$BASE/run/munged.pid" "$(command -v munged || echo /usr/sbin/munged)"
+  daemons+=("$BASE/run/munged.pid:$(command -v munged || echo /usr/sbin/munged)")
   rm -f /run/munge/munged.pid
 fi
+stop "${daemons[@]}"
 
 if [ "$PURGE" = 1 ]; then
   if [ -e "$BASE/slurm.conf.orig" ]; then
