@@ -49,7 +49,7 @@ stop() {
 if command -v squeue >/dev/null && [ -s "$BASE/run/slurmctld.pid" ]; then
   jobs=$(timeout 10 squeue -h -o '%A' 2>/dev/null | sort -u || true)
   if [ -n "$jobs" ]; then
-    log "cancelling jobs: $(echo $jobs)"
+    log "cancelling jobs: ${jobs//$'\n'/ }"
     # shellcheck disable=SC2086 # one argument per job id
     timeout 10 scancel $jobs 2>/dev/null || true
     for _ in $(seq 25); do [ -z "$(timeout 5 squeue -h 2>/dev/null)" ] && break; sleep 0.2; done
