@@ -10,9 +10,11 @@ mod mta_queue;
 mod outcome;
 mod provider;
 mod reputation;
+mod split;
 
 pub use config::{Audience, IpKind, IpSpec, RetryPolicy, Segment, SendingWindow};
 pub use mta_queue::{Cohort, Deferral, MtaQueue};
 pub use outcome::{DayOutcome, binomial, sample_day};
 pub use provider::{FeedbackLoop, PRESET_NAMES, ProviderParams, REFERENCE_OPEN_RATE, SmtpReply};
 pub use reputation::{DayTraffic, Reputation};
+pub use split::{slice_of, split_into, split_total};

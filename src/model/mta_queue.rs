@@ -1,24 +1,27 @@
 //! The sender's MTA queue of deferred mail for one (IP, provider) pair.
 //!
-//! Deferred messages are kept in cohorts: messages first sent at the same
-//! time that have failed the same number of attempts share a retry time, so
-//! the queue's size grows with the number of distinct retry times, not with
-//! the number of messages. Cohorts wait in slots, one per due time; once
-//! retries reach the backoff cap, cohorts first sent hours apart fall due
-//! together, and a whole slot is retried and put back in one step.
+//! Deferred messages are kept in cohorts: messages first sent at the same time
+//! that have failed the same number of attempts share a retry time, so the
+//! queue's size grows with the number of distinct retry times, not with the
+//! number of messages. Cohorts wait in slots, one per due time.
+//!
+//! Once a cohort's retry delay has reached its cap, every later delay is the
+//! cap, so all capped cohorts in a slot keep the same schedule for the rest of
+//! their lives: a slot keeps them together, oldest first, and a failed attempt
+//! moves the whole group to its next slot at once. Only acceptance and expiry
+//! touch a capped cohort individually, once each. The outcome is the same as
+//! retrying every cohort on its own.
 
-use super::RetryPolicy;
+use super::{RetryPolicy, split_into};
 use crate::engine::SimTime;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque, btree_map};
 
 /// Messages that share a first-attempt time and a retry schedule.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cohort {
-    /// When the next attempt is due.
-    pub due: SimTime,
     /// When these messages were first attempted.
     pub first_attempt: SimTime,
-    /// Failed attempts so far.
+    /// Failed attempts so far (counted up to the attempt after which the delay is capped).
     pub attempts: u32,
     /// Messages per audience segment.
     pub counts: Vec<u64>,
@@ -30,44 +33,96 @@ impl Cohort {
     /// A cohort of `counts` first attempted at `first_attempt`, not yet failed.
     pub fn fresh(first_attempt: SimTime, counts: Vec<u64>) -> Self {
         let total = counts.iter().sum();
-        Self { due: first_attempt, first_attempt, attempts: 0, counts, total }
+        Self { first_attempt, attempts: 0, counts, total }
     }
+}
+
+/// Cohorts due at one time.
+#[derive(Debug, Clone, Default)]
+struct Slot {
+    /// Cohorts whose delay has reached the cap, oldest first.
+    capped: VecDeque<Cohort>,
+    /// Sum of the totals of `capped`.
+    capped_total: u64,
+    /// Younger cohorts, in no particular order.
+    young: Vec<Cohort>,
+}
+
+impl Slot {
+    fn total(&self) -> u64 {
+        self.capped_total + self.young.iter().map(|c| c.total).sum::<u64>()
+    }
+
+    /// Adds `other`'s cohorts, keeping `capped` oldest first.
+    fn merge(&mut self, mut other: Slot) {
+        let ordered = match (self.capped.back(), other.capped.front()) {
+            (Some(last), Some(first)) => last.first_attempt <= first.first_attempt,
+            _ => true,
+        };
+        self.capped.append(&mut other.capped);
+        if !ordered {
+            self.capped.make_contiguous().sort_by_key(|c| c.first_attempt);
+        }
+        self.capped_total += other.capped_total;
+        self.young.append(&mut other.young);
+    }
+}
+
+/// What one attempt of the queue did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Deferral {
+    /// 4xx replies received (one per message per failed attempt).
+    pub deferrals: u64,
+    /// Messages given up because their next attempt would come after the queue lifetime.
+    pub expired: u64,
 }
 
 /// Deferred mail waiting for retry.
 #[derive(Debug, Clone)]
 pub struct MtaQueue {
-    slots: BTreeMap<SimTime, Vec<Cohort>>,
-    /// Emptied slot vectors, kept for reuse.
-    spare: Vec<Vec<Cohort>>,
+    slots: BTreeMap<SimTime, Slot>,
     queued: u64,
     /// `delays[k - 1]`: minutes before the next attempt after `k` failed ones, up to
-    /// the cap (which then repeats) or 64 entries (beyond which `policy` is asked).
+    /// the cap or 64 entries (beyond which `policy` is asked).
     delays: Vec<u64>,
-    capped: bool,
+    /// Failed attempts from which the delay is the cap for good (`u32::MAX`: never).
+    capped_from: u32,
     policy: RetryPolicy,
+    /// Scratch space for a partial acceptance.
+    split: Vec<u64>,
+    /// Scratch slot for the cohorts of one attempt.
+    scratch: Slot,
 }
 
 impl MtaQueue {
     /// An empty queue that retries under `policy`.
     pub fn new(policy: &RetryPolicy) -> Self {
-        let cap = (policy.max_retry_interval_minutes.max(1) as f64).round() as u64;
+        let cap = policy.max_retry_interval_minutes.max(1);
         let mut delays = Vec::new();
-        let mut capped = false;
-        while delays.len() < 64 && !capped {
+        let mut capped_from = u32::MAX;
+        while delays.len() < 64 && capped_from == u32::MAX {
             let next = policy.delay_after(delays.len() as u32 + 1);
-            capped = next >= cap;
             delays.push(next);
+            if next >= cap {
+                capped_from = delays.len() as u32;
+            }
         }
-        Self { slots: BTreeMap::new(), spare: Vec::new(), queued: 0, delays, capped, policy: *policy }
+        Self {
+            slots: BTreeMap::new(),
+            queued: 0,
+            delays,
+            capped_from,
+            policy: *policy,
+            split: Vec::new(),
+            scratch: Slot::default(),
+        }
     }
 
     /// Minutes before the next attempt after `attempts` failed ones (as [`RetryPolicy::delay_after`]).
     fn delay(&self, attempts: u32) -> u64 {
-        let i = attempts.max(1) as usize - 1;
-        match self.delays.get(i) {
+        match self.delays.get(attempts.max(1) as usize - 1) {
             Some(&d) => d,
-            None if self.capped => self.delays[self.delays.len() - 1],
+            None if attempts >= self.capped_from => self.delays[self.delays.len() - 1],
             None => self.policy.delay_after(attempts),
         }
     }
@@ -77,140 +132,245 @@ impl MtaQueue {
         self.queued
     }
 
-    /// Moves the cohorts due at or before `now` into `out`, oldest first attempt first.
-    pub fn take_due(&mut self, now: SimTime, out: &mut Vec<Cohort>) {
-        let start = out.len();
-        while let Some(slot) = self.slots.first_entry().filter(|e| *e.key() <= now) {
-            let mut cohorts = slot.remove();
-            out.append(&mut cohorts);
-            if self.spare.len() < 8 {
-                self.spare.push(cohorts);
-            }
-        }
-        self.queued -= out[start..].iter().map(|c| c.total).sum::<u64>();
-        if !out[start..].is_sorted_by_key(|c| (c.first_attempt, c.attempts)) {
-            out[start..].sort_by_key(|c| (c.first_attempt, c.attempts));
-        }
-    }
-
-    /// Puts every cohort of `failed` (emptied) back after its failed attempt at
-    /// `now`: each is re-queued for its next attempt, or expires when that
-    /// attempt would come after the queue lifetime.
+    /// Attempts delivery at `now` of every cohort due by then, oldest first,
+    /// followed by `fresh` mail: while `tokens` last (the provider's remaining
+    /// allowance, decremented here), messages are accepted and passed to
+    /// `accept` (counts per segment); the rest fail and are re-queued for their
+    /// next attempt, or expire when it would come after the queue lifetime.
     ///
     /// `certain_failure(t)` says that an attempt at time `t` is known to fail
     /// (the provider's allowance is used up then): such attempts are made here
     /// at once, each counted as a deferral, instead of waking the simulation
-    /// for them. The due times of slots this call opened are appended to
+    /// for them. The due times of slots this call opens are appended to
     /// `new_slots`: each needs one wake-up.
-    pub fn defer_all(
+    pub fn attempt(
         &mut self,
         now: SimTime,
-        failed: &mut Vec<Cohort>,
+        tokens: &mut u64,
+        fresh: Option<Cohort>,
+        mut accept: impl FnMut(&[u64]),
         certain_failure: impl Fn(SimTime) -> bool,
         new_slots: &mut Vec<SimTime>,
     ) -> Deferral {
-        let lifetime = self.policy.queue_lifetime_hours * 60;
         let mut result = Deferral::default();
-        let mut pending: Vec<Cohort> = self.spare.pop().unwrap_or_default();
-        let mut pending_due = None;
-        for mut cohort in failed.drain(..) {
-            let mut at = now;
-            let due = loop {
-                cohort.attempts += 1;
-                result.deferrals += cohort.total;
-                let due = at.plus_minutes(self.delay(cohort.attempts));
-                if due.minutes() - cohort.first_attempt.minutes() > lifetime {
-                    break None;
+        if self.slots.first_key_value().is_none_or(|(t, _)| *t > now) {
+            // Nothing due: only fresh mail (the common case of an hourly send).
+            if let Some(mut cohort) = fresh {
+                self.take(&mut cohort, tokens, &mut accept);
+                if cohort.total > 0 {
+                    self.defer_young(now, cohort, &certain_failure, new_slots, &mut result);
                 }
-                if !certain_failure(due) {
-                    break Some(due);
-                }
-                at = due;
-            };
-            let Some(due) = due else {
-                result.expired += cohort.total;
-                continue;
-            };
-            if pending_due != Some(due) {
-                if let Some(d) = pending_due {
-                    self.put(d, &mut pending, new_slots);
-                }
-                pending_due = Some(due);
             }
-            cohort.due = due;
-            self.queued += cohort.total;
-            pending.push(cohort);
+            return result;
         }
-        if let Some(d) = pending_due {
-            self.put(d, &mut pending, new_slots);
+        let mut due = std::mem::take(&mut self.scratch);
+        while let Some(entry) = self.slots.first_entry().filter(|e| *e.key() <= now) {
+            due.merge(entry.remove());
         }
-        if self.spare.len() < 8 {
-            self.spare.push(pending);
+        self.queued -= due.total();
+        due.young.sort_by_key(|c| (c.first_attempt, c.attempts));
+        due.young.extend(fresh);
+
+        // Oldest first: capped cohorts are older than young ones, which are older than fresh mail.
+        while *tokens > 0 {
+            let Some(front) = due.capped.front_mut() else { break };
+            let taken = self.take(front, tokens, &mut accept);
+            due.capped_total -= taken;
+            if front.total == 0 {
+                due.capped.pop_front();
+            }
         }
+        let mut young_failed = due.young.len();
+        for (i, cohort) in due.young.iter_mut().enumerate() {
+            if *tokens == 0 {
+                young_failed = i;
+                break;
+            }
+            self.take(cohort, tokens, &mut accept);
+            if cohort.total > 0 {
+                young_failed = i;
+                break;
+            }
+        }
+
+        let capped = std::mem::take(&mut due.capped);
+        self.defer_capped(now, capped, due.capped_total, &certain_failure, new_slots, &mut result);
+        for cohort in due.young.drain(young_failed..) {
+            self.defer_young(now, cohort, &certain_failure, new_slots, &mut result);
+        }
+        due.young.clear();
+        due.capped_total = 0;
+        self.scratch = due;
         result
     }
 
-    /// Moves `cohorts` into the slot due at `due`, opening it if needed.
-    fn put(&mut self, due: SimTime, cohorts: &mut Vec<Cohort>, new_slots: &mut Vec<SimTime>) {
-        match self.slots.entry(due) {
-            std::collections::btree_map::Entry::Vacant(e) => {
-                let spare = self.spare.pop().unwrap_or_default();
-                e.insert(std::mem::replace(cohorts, spare));
-                new_slots.push(due);
+    /// Accepts as much of `cohort` as `tokens` allow; returns how many messages.
+    fn take(&mut self, cohort: &mut Cohort, tokens: &mut u64, accept: &mut impl FnMut(&[u64])) -> u64 {
+        let take = cohort.total.min(*tokens);
+        *tokens -= take;
+        if take == cohort.total {
+            accept(&cohort.counts);
+            cohort.counts.iter_mut().for_each(|n| *n = 0);
+        } else if take > 0 {
+            self.split.resize(cohort.counts.len(), 0);
+            split_into(take, &cohort.counts, &mut self.split);
+            cohort.counts.iter_mut().zip(&self.split).for_each(|(n, t)| *n -= t);
+            accept(&self.split);
+        }
+        cohort.total -= take;
+        take
+    }
+
+    /// Fails a group of capped cohorts at `now` and moves them together to
+    /// their next attempt, dropping (as expired) those too old for it.
+    fn defer_capped(
+        &mut self,
+        now: SimTime,
+        mut capped: VecDeque<Cohort>,
+        mut total: u64,
+        certain_failure: &impl Fn(SimTime) -> bool,
+        new_slots: &mut Vec<SimTime>,
+        result: &mut Deferral,
+    ) {
+        let cap = self.delay(self.capped_from);
+        let lifetime = self.policy.queue_lifetime_hours * 60;
+        let mut at = now;
+        let due = loop {
+            if capped.is_empty() {
+                return;
             }
-            std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().append(cohorts),
+            result.deferrals += total;
+            let due = at.plus_minutes(cap);
+            while let Some(oldest) = capped.front().filter(|c| due.minutes() - c.first_attempt.minutes() > lifetime) {
+                result.expired += oldest.total;
+                total -= oldest.total;
+                capped.pop_front();
+            }
+            if capped.is_empty() || !certain_failure(due) {
+                break due;
+            }
+            at = due;
+        };
+        if capped.is_empty() {
+            return;
+        }
+        self.queued += total;
+        self.put_capped(due, capped, total, new_slots);
+    }
+
+    /// Fails one young cohort at `now` and re-queues it for its next attempt
+    /// (among the capped ones if its delay has now reached the cap), or expires it.
+    fn defer_young(
+        &mut self,
+        now: SimTime,
+        mut cohort: Cohort,
+        certain_failure: &impl Fn(SimTime) -> bool,
+        new_slots: &mut Vec<SimTime>,
+        result: &mut Deferral,
+    ) {
+        let lifetime = self.policy.queue_lifetime_hours * 60;
+        let mut at = now;
+        let due = loop {
+            cohort.attempts += 1;
+            result.deferrals += cohort.total;
+            let due = at.plus_minutes(self.delay(cohort.attempts));
+            if due.minutes() - cohort.first_attempt.minutes() > lifetime {
+                result.expired += cohort.total;
+                return;
+            }
+            if cohort.attempts >= self.capped_from || !certain_failure(due) {
+                break due;
+            }
+            at = due;
+        };
+        if cohort.attempts < self.capped_from {
+            self.queued += cohort.total;
+            self.slot(due, new_slots).young.push(cohort);
+            return;
+        }
+        // From now on it moves with the capped cohorts of its slot.
+        let total = cohort.total;
+        if certain_failure(due) {
+            // Its attempt at `due` fails too: continue as a capped group from there.
+            self.defer_capped(due, VecDeque::from([cohort]), total, certain_failure, new_slots, result);
+        } else {
+            // Having just reached the cap, it is the youngest capped cohort: it goes last.
+            self.queued += total;
+            let slot = self.slot(due, new_slots);
+            slot.capped.push_back(cohort);
+            slot.capped_total += total;
         }
     }
-}
 
-/// What [`MtaQueue::defer_all`] did with the cohorts it was given.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Deferral {
-    /// 4xx replies received (one per message per failed attempt).
-    pub deferrals: u64,
-    /// Messages given up because their next attempt would come after the queue lifetime.
-    pub expired: u64,
+    /// Adds a capped group to the slot due at `due`, opening it if needed.
+    fn put_capped(&mut self, due: SimTime, capped: VecDeque<Cohort>, total: u64, new_slots: &mut Vec<SimTime>) {
+        let group = Slot { capped, capped_total: total, young: Vec::new() };
+        match self.slots.entry(due) {
+            btree_map::Entry::Vacant(e) => {
+                new_slots.push(due);
+                e.insert(group);
+            }
+            btree_map::Entry::Occupied(mut e) => e.get_mut().merge(group),
+        }
+    }
+
+    /// The slot due at `due`, opened (and reported in `new_slots`) if needed.
+    fn slot(&mut self, due: SimTime, new_slots: &mut Vec<SimTime>) -> &mut Slot {
+        match self.slots.entry(due) {
+            btree_map::Entry::Vacant(e) => {
+                new_slots.push(due);
+                e.insert(Slot::default())
+            }
+            btree_map::Entry::Occupied(e) => e.into_mut(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn cohort(first: SimTime, counts: Vec<u64>) -> Cohort {
-        Cohort::fresh(first, counts)
-    }
-
-    /// Defers one cohort at `now`; returns what happened and the slots opened.
-    /// `exhausted`: attempts before the end of the current hour fail for certain.
-    fn defer(q: &mut MtaQueue, now: SimTime, c: Cohort, exhausted: bool) -> (Deferral, Vec<SimTime>) {
+    /// Attempts the queue at `now` with `tokens` and optional fresh mail;
+    /// returns (accepted, deferral, slots opened).
+    fn attempt(
+        q: &mut MtaQueue,
+        now: SimTime,
+        tokens: u64,
+        fresh: Option<Cohort>,
+        exhausted_until: Option<SimTime>,
+    ) -> (u64, Deferral, Vec<SimTime>) {
+        let mut tokens = tokens;
+        let mut accepted = 0;
         let mut slots = Vec::new();
-        let hour_end = now.hour_start().plus_minutes(60);
-        let d = q.defer_all(now, &mut vec![c], |t| exhausted && t < hour_end, &mut slots);
-        (d, slots)
+        let d = q.attempt(
+            now,
+            &mut tokens,
+            fresh,
+            |c| accepted += c.iter().sum::<u64>(),
+            |t| exhausted_until.is_some_and(|e| t < e),
+            &mut slots,
+        );
+        (accepted, d, slots)
     }
 
     #[test]
     fn deferred_mail_is_retried_then_expires_after_the_lifetime() {
         let mut q = MtaQueue::new(&RetryPolicy::default());
         let start = SimTime::at(0, 8);
-        let mut c = cohort(start, vec![3, 4]);
+        let (accepted, d, mut slots) = attempt(&mut q, start, 0, Some(Cohort::fresh(start, vec![3, 4])), None);
+        assert_eq!((accepted, d.deferrals), (0, 7));
         let mut now = start;
         let mut retries = 0;
-        let mut due_now = Vec::new();
-        loop {
-            let (d, slots) = defer(&mut q, now, c, false);
-            assert_eq!(d.deferrals, 7);
-            let Some(&due) = slots.first() else {
-                assert_eq!(d.expired, 7);
-                break;
-            };
+        while let Some(due) = slots.pop() {
             assert_eq!(q.queued(), 7);
-            due_now.clear();
-            q.take_due(due, &mut due_now);
-            assert_eq!(due_now.len(), 1);
-            c = due_now.pop().expect("due");
             now = due;
             retries += 1;
+            let (_, d, s) = attempt(&mut q, now, 0, None, None);
+            assert_eq!(d.deferrals, 7);
+            if s.is_empty() {
+                assert_eq!(d.expired, 7);
+            }
+            slots = s;
         }
         assert!(now.minutes() - start.minutes() <= 72 * 60);
         assert!(now.minutes() - start.minutes() > 68 * 60, "gave up too early at {now:?}");
@@ -254,27 +414,41 @@ mod tests {
         let mut q = MtaQueue::new(&RetryPolicy::default());
         let start = SimTime::at(0, 8);
         // Fails at 08:00, then (certain to fail) at 08:15 and 08:45; next due 09:45.
-        let (d, slots) = defer(&mut q, start, cohort(start, vec![5]), true);
+        let (_, d, slots) = attempt(&mut q, start, 0, Some(Cohort::fresh(start, vec![5])), Some(SimTime::at(0, 9)));
         assert_eq!(d, Deferral { deferrals: 15, expired: 0 });
         assert_eq!(slots, vec![SimTime::at(0, 9).plus_minutes(45)]);
-        let mut due = Vec::new();
-        q.take_due(SimTime::at(0, 9).plus_minutes(45), &mut due);
-        assert_eq!(due[0].attempts, 3);
     }
 
     #[test]
-    fn cohorts_due_together_share_a_slot_and_come_back_oldest_first() {
+    fn oldest_mail_is_accepted_first_and_capped_cohorts_move_together() {
         let mut q = MtaQueue::new(&RetryPolicy::default());
-        let mut a = cohort(SimTime::at(0, 1), vec![1]);
-        a.attempts = 2;
-        let (_, opened) = defer(&mut q, SimTime::at(0, 3), a, false); // third failure at 03:00: due 04:00
-        assert_eq!(opened, vec![SimTime::at(0, 4)]);
-        let (_, opened) = defer(&mut q, SimTime::at(0, 3).plus_minutes(45), cohort(SimTime::at(0, 3), vec![2]), false);
-        assert!(opened.is_empty(), "04:00 already has a slot and a wake-up");
-        defer(&mut q, SimTime::at(0, 5), cohort(SimTime::at(0, 5), vec![4]), false); // due 05:15
-        let mut due = Vec::new();
-        q.take_due(SimTime::at(0, 4), &mut due);
-        assert_eq!(due.iter().map(|c| c.counts[0]).collect::<Vec<_>>(), vec![1, 2]);
-        assert_eq!(q.queued(), 4);
+        // Three cohorts first sent at 00:00, 04:00 and 09:00; every attempt fails until 20:00.
+        let mut fresh_at = vec![SimTime::at(0, 9), SimTime::at(0, 4), SimTime::at(0, 0)];
+        let mut now = SimTime::ZERO;
+        loop {
+            let next_slot = q.slots.keys().next().copied().filter(|t| *t < SimTime::at(0, 20));
+            let next_fresh = fresh_at.last().copied();
+            now = match (next_slot, next_fresh) {
+                (Some(s), Some(f)) if f <= s => f,
+                (_, Some(f)) if next_slot.is_none() => f,
+                (Some(s), _) => s,
+                (None, None) => break,
+                (None, Some(f)) => f,
+            };
+            let fresh = (next_fresh == Some(now)).then(|| {
+                fresh_at.pop();
+                Cohort::fresh(now, vec![10])
+            });
+            attempt(&mut q, now, 0, fresh, None);
+        }
+        // All three are capped now; the 00:00 and 04:00 ones share a slot (4 h, the cap, apart).
+        assert!(q.slots.values().any(|s| s.capped.len() == 2), "{:?}", q.slots);
+        let (&due, _) = q.slots.iter().find(|(_, s)| s.capped.len() == 2).expect("shared slot");
+        let (accepted, d, _) = attempt(&mut q, due, 15, None, None);
+        assert_eq!(accepted, 15, "the 00:00 cohort (10) then 5 of the 04:00 one");
+        assert_eq!(d.deferrals, 15, "the rest of the 04:00 cohort and the 09:00 one, due since 20:45");
+        assert_eq!(q.queued(), 15);
+        assert_eq!(q.slots.len(), 1, "all three now move together");
+        assert!(now < due);
     }
 }

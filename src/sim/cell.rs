@@ -64,17 +64,6 @@ impl Cell {
         }
     }
 
-    /// Records `counts` (per segment) as accepted for evaluation; `late` when
-    /// their complaints would be reported a day later than the day's others.
-    pub fn accept(&mut self, counts: &[u64], late: bool) {
-        for (s, &n) in counts.iter().enumerate() {
-            self.day_accepted[s] += n;
-            if late {
-                self.late_accepted[s] += n;
-            }
-        }
-    }
-
     /// Closes the current hour's count into the day's peak.
     pub fn close_hour(&mut self) {
         self.traffic.peak_hour_accepted = self.traffic.peak_hour_accepted.max(self.hour_evaluated);

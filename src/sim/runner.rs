@@ -17,7 +17,7 @@ use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
 use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, binomial, sample_day};
 use crate::scenario::Scenario;
 use crate::strategy::{
-    DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView, Strategy, slice_of, split_into,
+    DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView, Strategy, slice_of,
 };
 use rand_distr::{Distribution, StandardNormal};
 
@@ -48,12 +48,6 @@ struct Run<'a> {
     draw_order: Vec<usize>,
     observations: Vec<DayObservation>,
     records: Vec<DailyRecord>,
-    /// Reused buffer of cohorts due in one send.
-    due_buffer: Vec<Cohort>,
-    /// Reused buffer for the accepted part of a partly deferred cohort.
-    split_buffer: Vec<u64>,
-    /// Reused buffer of cohorts that failed in one send.
-    failed_buffer: Vec<Cohort>,
     /// Reused buffer of retry slots opened in one send.
     slot_buffer: Vec<SimTime>,
 }
@@ -124,9 +118,6 @@ impl<'a> Run<'a> {
             draw_order: recipients::draw_order(&sc.ips),
             observations: Vec::with_capacity(sc.horizon_days as usize),
             records: Vec::with_capacity(sc.horizon_days as usize * sc.ips.len() * sc.providers.len()),
-            due_buffer: Vec::new(),
-            split_buffer: Vec::new(),
-            failed_buffer: Vec::new(),
             slot_buffer: Vec::new(),
         }
     }
@@ -222,60 +213,51 @@ impl<'a> Run<'a> {
             cell.bucket_hour = Some(now.hour_start());
             cell.tokens = cell.rep.hourly_allowance(provider).floor() as u64;
         }
-        let mut groups = std::mem::take(&mut self.due_buffer);
-        groups.clear();
-        cell.queue.take_due(now, &mut groups);
+        let mut fresh = None;
         if with_fresh && cell.fresh_today.iter().any(|&n| n > 0) {
             let index = now.hour_of_day() - sc.window.start_hour;
-            let fresh: Vec<u64> = cell.fresh_today.iter().map(|&n| slice_of(n, index, sc.window.hours())).collect();
-            let cohort = Cohort::fresh(now, fresh);
+            let counts: Vec<u64> = cell.fresh_today.iter().map(|&n| slice_of(n, index, sc.window.hours())).collect();
+            let cohort = Cohort::fresh(now, counts);
             if cohort.total > 0 {
                 cell.today.sent += cohort.total;
                 cell.traffic.fresh += cohort.total;
-                groups.push(cohort);
+                fresh = Some(cohort);
             }
         }
-        let late = now.hour_of_day() >= cell.late_from_hour;
-        let mut failed = std::mem::take(&mut self.failed_buffer);
-        for mut group in groups.drain(..) {
-            let take = group.total.min(cell.tokens);
-            cell.tokens -= take;
-            cell.hour_evaluated += take;
-            if take == group.total {
-                cell.accept(&group.counts, late);
-                continue;
-            }
-            if take > 0 {
-                let taken = &mut self.split_buffer;
-                taken.resize(group.counts.len(), 0);
-                split_into(take, &group.counts, taken);
-                group.counts.iter_mut().zip(taken.iter()).for_each(|(c, t)| *c -= t);
-                group.total -= take;
-                cell.accept(taken, late);
-            }
-            failed.push(group);
+        let demand = cell.queue.queued() + fresh.as_ref().map_or(0, |c| c.total);
+        if demand == 0 {
+            return;
         }
-        if !failed.is_empty() {
-            // Deferred: the provider accepts nothing more until the end of this hour.
-            let mut new_slots = std::mem::take(&mut self.slot_buffer);
-            let today = now.day();
-            let saturated = self.saturated_hours(cell_idx, today);
-            let cell = &mut self.cells[cell_idx];
-            let hour_end = now.hour_start().plus_minutes(60);
-            let certain_failure = |t: SimTime| {
-                t < hour_end || (t.day() == today && t != t.hour_start() && saturated[t.hour_of_day() as usize])
-            };
-            let d = cell.queue.defer_all(now, &mut failed, certain_failure, &mut new_slots);
-            cell.today.deferred += d.deferrals;
-            cell.today.expired += d.expired;
-            // One wake-up per slot: cohorts due together are retried together.
-            for due in new_slots.drain(..) {
-                self.sim.schedule(due, Event::Retry(cell_idx));
+        // Attempts known to fail: later in this hour once the allowance is used
+        // up, and after the start of any later hour of today that its own fresh
+        // mail saturates.
+        let saturated = if demand > cell.tokens { self.saturated_hours(cell_idx, now.day()) } else { [false; 24] };
+        let (hour_end, today) = (now.hour_start().plus_minutes(60), now.day());
+        let certain_failure = |t: SimTime| {
+            t < hour_end || (t.day() == today && t != t.hour_start() && saturated[t.hour_of_day() as usize])
+        };
+        let late = now.hour_of_day() >= self.cells[cell_idx].late_from_hour;
+        let mut new_slots = std::mem::take(&mut self.slot_buffer);
+        let Cell { queue, tokens, hour_evaluated, day_accepted, late_accepted, today: counts, .. } =
+            &mut self.cells[cell_idx];
+        let before = *tokens;
+        let accept = |taken: &[u64]| {
+            for (s, &n) in taken.iter().enumerate() {
+                day_accepted[s] += n;
+                if late {
+                    late_accepted[s] += n;
+                }
             }
-            self.slot_buffer = new_slots;
+        };
+        let d = queue.attempt(now, tokens, fresh, accept, certain_failure, &mut new_slots);
+        *hour_evaluated += before - *tokens;
+        counts.deferred += d.deferrals;
+        counts.expired += d.expired;
+        // One wake-up per slot: cohorts due together are retried together.
+        for due in new_slots.drain(..) {
+            self.sim.schedule(due, Event::Retry(cell_idx));
         }
-        self.failed_buffer = failed;
-        self.due_buffer = groups;
+        self.slot_buffer = new_slots;
     }
 
     /// Places a cell's accepted mail of the day (one draw per segment for the

@@ -24,8 +24,8 @@ mod route;
 mod schedule;
 mod signals;
 mod spec;
-mod split;
 
+pub use crate::model::{slice_of, split_into, split_total};
 pub use adaptive::Adaptive;
 pub use auto_blend::AutoBlend;
 pub use exponential::Exponential;
@@ -41,7 +41,6 @@ pub use spec::{
     ExponentialParams, HealthRules, HealthScope, LinearParams, PerProviderParams, ScheduleParams, SegmentOrder,
     SegmentSettings, StrategyKind, StrategySpec, TableUnit,
 };
-pub use split::{slice_of, split_into, split_total};
 
 /// A warm-up strategy.
 pub trait Strategy: Send {

@@ -1,4 +1,4 @@
-//! Integer splitting helpers shared by strategies and the simulator.
+//! Exact integer splits shared by the model, the simulator and strategies.
 
 /// Splits `total` into integer parts proportional to `weights` (largest
 /// remainder, ties to the lower index). Parts sum to `total` whenever some
