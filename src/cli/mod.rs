@@ -1,6 +1,8 @@
 //! Command-line interface: clap definitions, commands, and the mapping of
 //! errors to exit codes. This is the only module that prints or touches files.
 
+#[macro_use]
+mod stdout;
 mod compare;
 mod merge;
 mod output_dir;

@@ -23,9 +23,9 @@ pub fn plot(args: PlotArgs) -> Result<(), Failure> {
         return Err(Failure::input(anyhow::anyhow!("{} holds one shard: merge the shards first", args.dir.display())));
     }
     let paths = draw_charts(&args.dir, &manifest).map_err(Failure::runtime)?;
-    println!("wrote {}:", args.dir.display());
+    outln!("wrote {}:", args.dir.display());
     for p in paths {
-        println!("  {}", p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        outln!("  {}", p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     }
     Ok(())
 }

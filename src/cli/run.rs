@@ -45,11 +45,11 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let dest = args.out.unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     let file_name = args.scenario.as_ref().map(|p| p.display().to_string());
     let written = write_outputs(&result, file_name.as_deref(), &dest).map_err(Failure::runtime)?;
-    print!("{}", report::summary_table(&result));
-    println!("strategy: {}", scenario.strategy.label());
-    println!("\nwrote {}:", written.display());
+    out!("{}", report::summary_table(&result));
+    outln!("strategy: {}", scenario.strategy.label());
+    outln!("\nwrote {}:", written.display());
     for name in ["daily.csv", "summary.json", "outcomes.png", "reputation.png", "rates.png"] {
-        println!("  {name}");
+        outln!("  {name}");
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ pub struct StrategiesArgs {}
 
 /// Prints the catalogue.
 pub fn strategies(_args: StrategiesArgs) -> Result<(), Failure> {
-    print!("{}", listing());
+    out!("{}", listing());
     Ok(())
 }
 

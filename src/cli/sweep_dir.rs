@@ -118,8 +118,8 @@ pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &R
 pub fn report_end(dir: &Path, manifest: &Manifest) -> Result<(), Failure> {
     let (ok, failed, pending) = manifest.counts();
     let total = manifest.runs.len();
-    println!("wrote {}", dir.display());
-    println!(
+    outln!("wrote {}", dir.display());
+    outln!(
         "runs: total {total}, ok {ok}, failed {failed}{}",
         if pending > 0 { format!(", pending {pending}") } else { String::new() }
     );

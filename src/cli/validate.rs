@@ -18,7 +18,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let mut invalid = 0;
     for file in &args.files {
         match scenario::parse_file(file) {
-            Ok(s) => println!("{}: ok (scenario `{}`, {} days)", file.display(), s.name, s.horizon_days),
+            Ok(s) => outln!("{}: ok (scenario `{}`, {} days)", file.display(), s.name, s.horizon_days),
             Err(e) => {
                 invalid += 1;
                 eprintln!("{e}");

@@ -111,3 +111,20 @@ fn help_shows_examples_and_usage_errors_exit_2() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-file.toml"));
 }
+
+#[test]
+fn a_closed_stdout_pipe_ends_quietly() {
+    // `ipwarm strategies | head -0`: the reader is gone before ipwarm writes.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ipwarm"))
+        .arg("strategies")
+        .current_dir(tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !stderr.contains("panicked"), "{:?}: {stderr}", out.status);
+}

@@ -1,0 +1,28 @@
+//! Writing to standard output without panicking when the reader goes away
+//! (`ipwarm run | head`): a closed pipe ends the process quietly, with success,
+//! since everything the command writes to files is complete by then.
+
+use std::fmt;
+use std::io::{ErrorKind, Write};
+
+/// Writes `args` to standard output; exits with status 0 if the pipe is closed.
+pub fn write(args: fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if e.kind() == ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        // Other errors (a full disk behind a redirection) are not worth failing a finished command for.
+    }
+}
+
+/// `print!` that tolerates a closed pipe.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::stdout::write(format_args!($($arg)*)) };
+}
+
+/// `println!` that tolerates a closed pipe.
+macro_rules! outln {
+    () => { $crate::cli::stdout::write(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::stdout::write(format_args!("{}\n", format_args!($($arg)*))) };
+}
