@@ -8,11 +8,11 @@ use std::io::{ErrorKind, Write};
 /// Writes `args` to standard output; exits with status 0 if the pipe is closed.
 pub fn write(args: fmt::Arguments<'_>) {
     let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
-        if e.kind() == ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        // Other errors (a full disk behind a redirection) are not worth failing a finished command for.
+    // Other errors (a full disk behind a redirection) are not worth failing a finished command for.
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush())
+        && e.kind() == ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
     }
 }
 
