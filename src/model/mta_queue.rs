@@ -259,7 +259,7 @@ impl MtaQueue {
     }
 
     /// Fails one young cohort at `now` and re-queues it for its next attempt
-    /// (among the capped ones if its delay has now reached the cap), or expires it.
+    /// (among the capped ones if its delay has reached the cap), or expires it.
     fn defer_young(
         &mut self,
         now: SimTime,
@@ -278,27 +278,20 @@ impl MtaQueue {
                 result.expired += cohort.total;
                 return;
             }
-            if cohort.attempts >= self.capped_from || !certain_failure(due) {
+            if !certain_failure(due) {
                 break due;
             }
             at = due;
         };
-        if cohort.attempts < self.capped_from {
-            self.queued += cohort.total;
-            self.slot(due, new_slots).young.push(cohort);
-            return;
-        }
-        // From now on it moves with the capped cohorts of its slot.
-        let total = cohort.total;
-        if certain_failure(due) {
-            // Its attempt at `due` fails too: continue as a capped group from there.
-            self.defer_capped(due, VecDeque::from([cohort]), total, certain_failure, new_slots, result);
-        } else {
+        self.queued += cohort.total;
+        let capped = cohort.attempts >= self.capped_from;
+        let slot = self.slot(due, new_slots);
+        if capped {
             // Having just reached the cap, it is the youngest capped cohort: it goes last.
-            self.queued += total;
-            let slot = self.slot(due, new_slots);
+            slot.capped_total += cohort.total;
             slot.capped.push_back(cohort);
-            slot.capped_total += total;
+        } else {
+            slot.young.push(cohort);
         }
     }
 
