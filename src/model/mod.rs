@@ -6,6 +6,7 @@
 //! mechanism is stated with its equations in docs/MODEL.md.
 
 mod config;
+mod counts;
 mod mta_queue;
 mod outcome;
 mod provider;
@@ -13,6 +14,7 @@ mod reputation;
 mod split;
 
 pub use config::{Audience, IpKind, IpSpec, RetryPolicy, Segment, SendingWindow};
+pub use counts::SegmentCounts;
 pub use mta_queue::{Cohort, Deferral, MtaQueue};
 pub use outcome::{DayOutcome, binomial, sample_day};
 pub use provider::{FeedbackLoop, PRESET_NAMES, ProviderParams, REFERENCE_OPEN_RATE, SmtpReply};

@@ -12,7 +12,7 @@
 //! touch a capped cohort individually, once each. The outcome is the same as
 //! retrying every cohort on its own.
 
-use super::{RetryPolicy, split_into};
+use super::{RetryPolicy, SegmentCounts, split_into};
 use crate::engine::SimTime;
 use std::collections::{BTreeMap, VecDeque, btree_map};
 
@@ -24,14 +24,14 @@ pub struct Cohort {
     /// Failed attempts so far (counted up to the attempt after which the delay is capped).
     pub attempts: u32,
     /// Messages per audience segment.
-    pub counts: Vec<u64>,
+    pub counts: SegmentCounts,
     /// Sum of `counts`.
     pub total: u64,
 }
 
 impl Cohort {
     /// A cohort of `counts` first attempted at `first_attempt`, not yet failed.
-    pub fn fresh(first_attempt: SimTime, counts: Vec<u64>) -> Self {
+    pub fn fresh(first_attempt: SimTime, counts: SegmentCounts) -> Self {
         let total = counts.iter().sum();
         Self { first_attempt, attempts: 0, counts, total }
     }
@@ -53,18 +53,28 @@ impl Slot {
         self.capped_total + self.young.iter().map(|c| c.total).sum::<u64>()
     }
 
-    /// Adds `other`'s cohorts, keeping `capped` oldest first.
-    fn merge(&mut self, mut other: Slot) {
+    /// Moves `other`'s cohorts here, keeping `capped` oldest first; `other`
+    /// is left empty, with its capacity, for reuse.
+    fn absorb(&mut self, other: &mut Slot) {
         let ordered = match (self.capped.back(), other.capped.front()) {
             (Some(last), Some(first)) => last.first_attempt <= first.first_attempt,
             _ => true,
         };
-        self.capped.append(&mut other.capped);
+        // Swapping with an empty container moves everything at once and keeps both allocations.
+        if self.capped.is_empty() {
+            std::mem::swap(&mut self.capped, &mut other.capped);
+        } else {
+            self.capped.append(&mut other.capped);
+        }
         if !ordered {
             self.capped.make_contiguous().sort_by_key(|c| c.first_attempt);
         }
-        self.capped_total += other.capped_total;
-        self.young.append(&mut other.young);
+        self.capped_total += std::mem::take(&mut other.capped_total);
+        if self.young.is_empty() {
+            std::mem::swap(&mut self.young, &mut other.young);
+        } else {
+            self.young.append(&mut other.young);
+        }
     }
 }
 
@@ -92,6 +102,8 @@ pub struct MtaQueue {
     split: Vec<u64>,
     /// Scratch slot for the cohorts of one attempt.
     scratch: Slot,
+    /// Emptied slots, kept for reuse.
+    spare: Vec<Slot>,
 }
 
 impl MtaQueue {
@@ -115,6 +127,7 @@ impl MtaQueue {
             policy: *policy,
             split: Vec::new(),
             scratch: Slot::default(),
+            spare: Vec::new(),
         }
     }
 
@@ -165,7 +178,11 @@ impl MtaQueue {
         }
         let mut due = std::mem::take(&mut self.scratch);
         while let Some(entry) = self.slots.first_entry().filter(|e| *e.key() <= now) {
-            due.merge(entry.remove());
+            let mut slot = entry.remove();
+            due.absorb(&mut slot);
+            if self.spare.len() < SPARE_SLOTS {
+                self.spare.push(slot);
+            }
         }
         self.queued -= due.total();
         due.young.sort_by_key(|c| (c.first_attempt, c.attempts));
@@ -193,8 +210,7 @@ impl MtaQueue {
             }
         }
 
-        let capped = std::mem::take(&mut due.capped);
-        self.defer_capped(now, capped, due.capped_total, &certain_failure, new_slots, &mut result);
+        self.defer_capped(now, &mut due.capped, due.capped_total, &certain_failure, new_slots, &mut result);
         for cohort in due.young.drain(young_failed..) {
             self.defer_young(now, cohort, &certain_failure, new_slots, &mut result);
         }
@@ -209,8 +225,8 @@ impl MtaQueue {
         let take = cohort.total.min(*tokens);
         *tokens -= take;
         if take == cohort.total {
+            // Fully taken: left with total 0, to be discarded.
             accept(&cohort.counts);
-            cohort.counts.iter_mut().for_each(|n| *n = 0);
         } else if take > 0 {
             self.split.resize(cohort.counts.len(), 0);
             split_into(take, &cohort.counts, &mut self.split);
@@ -222,11 +238,12 @@ impl MtaQueue {
     }
 
     /// Fails a group of capped cohorts at `now` and moves them together to
-    /// their next attempt, dropping (as expired) those too old for it.
+    /// their next attempt, dropping (as expired) those too old for it;
+    /// `capped` is left empty.
     fn defer_capped(
         &mut self,
         now: SimTime,
-        mut capped: VecDeque<Cohort>,
+        capped: &mut VecDeque<Cohort>,
         mut total: u64,
         certain_failure: &impl Fn(SimTime) -> bool,
         new_slots: &mut Vec<SimTime>,
@@ -295,16 +312,12 @@ impl MtaQueue {
         }
     }
 
-    /// Adds a capped group to the slot due at `due`, opening it if needed.
-    fn put_capped(&mut self, due: SimTime, capped: VecDeque<Cohort>, total: u64, new_slots: &mut Vec<SimTime>) {
-        let group = Slot { capped, capped_total: total, young: Vec::new() };
-        match self.slots.entry(due) {
-            btree_map::Entry::Vacant(e) => {
-                new_slots.push(due);
-                e.insert(group);
-            }
-            btree_map::Entry::Occupied(mut e) => e.get_mut().merge(group),
-        }
+    /// Moves a capped group (emptied) to the slot due at `due`, opening it if needed.
+    fn put_capped(&mut self, due: SimTime, capped: &mut VecDeque<Cohort>, total: u64, new_slots: &mut Vec<SimTime>) {
+        let slot = self.slot(due, new_slots);
+        let mut group = Slot { capped: std::mem::take(capped), capped_total: total, young: Vec::new() };
+        slot.absorb(&mut group);
+        *capped = group.capped;
     }
 
     /// The slot due at `due`, opened (and reported in `new_slots`) if needed.
@@ -312,16 +325,23 @@ impl MtaQueue {
         match self.slots.entry(due) {
             btree_map::Entry::Vacant(e) => {
                 new_slots.push(due);
-                e.insert(Slot::default())
+                e.insert(self.spare.pop().unwrap_or_default())
             }
             btree_map::Entry::Occupied(e) => e.into_mut(),
         }
     }
 }
 
+/// Emptied slots kept for reuse by one queue.
+const SPARE_SLOTS: usize = 16;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn counts(values: &[u64]) -> SegmentCounts {
+        SegmentCounts::from_fn(values.len(), |s| values[s])
+    }
 
     /// Attempts the queue at `now` with `tokens` and optional fresh mail;
     /// returns (accepted, deferral, slots opened).
@@ -350,7 +370,7 @@ mod tests {
     fn deferred_mail_is_retried_then_expires_after_the_lifetime() {
         let mut q = MtaQueue::new(&RetryPolicy::default());
         let start = SimTime::at(0, 8);
-        let (accepted, d, mut slots) = attempt(&mut q, start, 0, Some(Cohort::fresh(start, vec![3, 4])), None);
+        let (accepted, d, mut slots) = attempt(&mut q, start, 0, Some(Cohort::fresh(start, counts(&[3, 4]))), None);
         assert_eq!((accepted, d.deferrals), (0, 7));
         let mut now = start;
         let mut retries = 0;
@@ -407,7 +427,8 @@ mod tests {
         let mut q = MtaQueue::new(&RetryPolicy::default());
         let start = SimTime::at(0, 8);
         // Fails at 08:00, then (certain to fail) at 08:15 and 08:45; next due 09:45.
-        let (_, d, slots) = attempt(&mut q, start, 0, Some(Cohort::fresh(start, vec![5])), Some(SimTime::at(0, 9)));
+        let (_, d, slots) =
+            attempt(&mut q, start, 0, Some(Cohort::fresh(start, counts(&[5]))), Some(SimTime::at(0, 9)));
         assert_eq!(d, Deferral { deferrals: 15, expired: 0 });
         assert_eq!(slots, vec![SimTime::at(0, 9).plus_minutes(45)]);
     }
@@ -430,7 +451,7 @@ mod tests {
             };
             let fresh = (next_fresh == Some(now)).then(|| {
                 fresh_at.pop();
-                Cohort::fresh(now, vec![10])
+                Cohort::fresh(now, counts(&[10]))
             });
             attempt(&mut q, now, 0, fresh, None);
         }

@@ -9,10 +9,12 @@ pub fn split_total(total: u64, weights: &[f64]) -> Vec<u64> {
         return vec![0; weights.len()];
     }
     let exact: Vec<f64> = weights.iter().map(|&w| total as f64 * w.max(0.0) / sum).collect();
-    let mut parts: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
+    // `exact` is non-negative, so truncation is the floor.
+    let mut parts: Vec<u64> = exact.iter().map(|&x| x as u64).collect();
+    let fraction: Vec<f64> = exact.iter().zip(&parts).map(|(&x, &p)| x - p as f64).collect();
     let assigned: u64 = parts.iter().sum();
     let mut order: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0.0).collect();
-    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| fraction[b].total_cmp(&fraction[a]).then(a.cmp(&b)));
     for &i in order.iter().cycle().take(total.saturating_sub(assigned) as usize) {
         parts[i] += 1;
     }
@@ -29,12 +31,22 @@ pub fn split_into(total: u64, weights: &[u64], out: &mut [u64]) {
     if sum == 0 || total == 0 {
         return;
     }
+    // Exact products: in u64 when they cannot overflow (the common case), else in u128.
+    let product = |i: usize| match total.checked_mul(weights[i]) {
+        Some(p) => u128::from(p),
+        None => u128::from(total) * u128::from(weights[i]),
+    };
+    let sum64 = u64::try_from(sum).ok();
+    let divide = |p: u128| match (u64::try_from(p), sum64) {
+        (Ok(p), Some(s)) => (u128::from(p / s), u128::from(p % s)),
+        _ => (p / sum, p % sum),
+    };
     let mut assigned = 0;
-    for (o, &w) in out.iter_mut().zip(weights) {
-        *o = (u128::from(total) * u128::from(w) / sum) as u64;
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = divide(product(i)).0 as u64;
         assigned += *o;
     }
-    let remainder = |i: usize| (u128::from(total) * u128::from(weights[i])) % sum;
+    let remainder = |i: usize| divide(product(i)).1;
     for _ in assigned..total {
         let mut best: Option<usize> = None;
         for i in 0..weights.len() {

@@ -14,7 +14,7 @@ use super::cell::Cell;
 use super::recipients;
 use super::{Counts, DailyRecord, ReputationLevel, RunResult, SimError, warm};
 use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
-use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, binomial, sample_day};
+use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, SegmentCounts, binomial, sample_day};
 use crate::scenario::Scenario;
 use crate::strategy::{
     DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView, Strategy, slice_of,
@@ -143,12 +143,22 @@ impl<'a> Run<'a> {
         let window = self.sc.window;
         let cell = &mut self.cells[cell_idx];
         if cell.saturated_day != Some(today) {
-            let tokens = cell.rep.hourly_allowance(&self.sc.providers[cell_idx % self.n_providers]).floor() as u64;
+            let tokens = allowance_tokens(cell.rep.hourly_allowance(&self.sc.providers[cell_idx % self.n_providers]));
             cell.saturated_hours = [false; 24];
-            for h in window.start_hour..window.end_hour {
-                let index = h - window.start_hour;
-                let fresh: u64 = cell.fresh_today.iter().map(|&n| slice_of(n, index, window.hours())).sum();
-                cell.saturated_hours[h as usize] = fresh >= tokens && fresh > 0;
+            // Each hour's slice of a segment is its share rounded down or up: bound the hour's
+            // fresh mail first, and look at each hour only when the bounds straddle the allowance.
+            let hours = u64::from(window.hours());
+            let low: u64 = cell.fresh_today.iter().map(|&n| n / hours).sum();
+            let high: u64 = cell.fresh_today.iter().map(|&n| n.div_ceil(hours)).sum();
+            if high >= tokens && high > 0 {
+                for h in window.start_hour..window.end_hour {
+                    let fresh = if low >= tokens {
+                        low
+                    } else {
+                        cell.fresh_today.iter().map(|&n| slice_of(n, h - window.start_hour, window.hours())).sum()
+                    };
+                    cell.saturated_hours[h as usize] = fresh >= tokens && fresh > 0;
+                }
             }
             cell.saturated_day = Some(today);
         }
@@ -211,12 +221,14 @@ impl<'a> Run<'a> {
         if cell.bucket_hour != Some(now.hour_start()) {
             cell.close_hour();
             cell.bucket_hour = Some(now.hour_start());
-            cell.tokens = cell.rep.hourly_allowance(provider).floor() as u64;
+            cell.tokens = allowance_tokens(cell.rep.hourly_allowance(provider));
         }
         let mut fresh = None;
         if with_fresh && cell.fresh_today.iter().any(|&n| n > 0) {
             let index = now.hour_of_day() - sc.window.start_hour;
-            let counts: Vec<u64> = cell.fresh_today.iter().map(|&n| slice_of(n, index, sc.window.hours())).collect();
+            let counts = SegmentCounts::from_fn(cell.fresh_today.len(), |s| {
+                slice_of(cell.fresh_today[s], index, sc.window.hours())
+            });
             let cohort = Cohort::fresh(now, counts);
             if cohort.total > 0 {
                 cell.today.sent += cohort.total;
@@ -368,6 +380,12 @@ impl<'a> Run<'a> {
             warm_day,
         })
     }
+}
+
+/// Whole messages of an hourly allowance: its floor (the allowance is positive,
+/// so truncation is the floor, without a call to `floor`).
+fn allowance_tokens(allowance: f64) -> u64 {
+    allowance as u64
 }
 
 /// What the sender sees of a day's counts at one provider.
