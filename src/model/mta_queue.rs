@@ -145,6 +145,11 @@ impl MtaQueue {
         self.queued
     }
 
+    /// When the earliest deferred mail is due for its next attempt.
+    pub fn next_due(&self) -> Option<SimTime> {
+        self.slots.first_key_value().map(|(t, _)| *t)
+    }
+
     /// Attempts delivery at `now` of every cohort due by then, oldest first,
     /// followed by `fresh` mail: while `tokens` last (the provider's remaining
     /// allowance, decremented here), messages are accepted and passed to
@@ -153,9 +158,8 @@ impl MtaQueue {
     ///
     /// `certain_failure(t)` says that an attempt at time `t` is known to fail
     /// (the provider's allowance is used up then): such attempts are made here
-    /// at once, each counted as a deferral, instead of waking the simulation
-    /// for them. The due times of slots this call opens are appended to
-    /// `new_slots`: each needs one wake-up.
+    /// at once, each counted as a deferral, instead of being left for a later
+    /// call. The next time anything is due is [`MtaQueue::next_due`].
     pub fn attempt(
         &mut self,
         now: SimTime,
@@ -163,7 +167,6 @@ impl MtaQueue {
         fresh: Option<Cohort>,
         mut accept: impl FnMut(&[u64]),
         certain_failure: impl Fn(SimTime) -> bool,
-        new_slots: &mut Vec<SimTime>,
     ) -> Deferral {
         let mut result = Deferral::default();
         if self.slots.first_key_value().is_none_or(|(t, _)| *t > now) {
@@ -171,7 +174,7 @@ impl MtaQueue {
             if let Some(mut cohort) = fresh {
                 self.take(&mut cohort, tokens, &mut accept);
                 if cohort.total > 0 {
-                    self.defer_young(now, cohort, &certain_failure, new_slots, &mut result);
+                    self.defer_young(now, cohort, &certain_failure, &mut result);
                 }
             }
             return result;
@@ -210,9 +213,9 @@ impl MtaQueue {
             }
         }
 
-        self.defer_capped(now, &mut due.capped, due.capped_total, &certain_failure, new_slots, &mut result);
+        self.defer_capped(now, &mut due.capped, due.capped_total, &certain_failure, &mut result);
         for cohort in due.young.drain(young_failed..) {
-            self.defer_young(now, cohort, &certain_failure, new_slots, &mut result);
+            self.defer_young(now, cohort, &certain_failure, &mut result);
         }
         due.young.clear();
         due.capped_total = 0;
@@ -246,7 +249,6 @@ impl MtaQueue {
         capped: &mut VecDeque<Cohort>,
         mut total: u64,
         certain_failure: &impl Fn(SimTime) -> bool,
-        new_slots: &mut Vec<SimTime>,
         result: &mut Deferral,
     ) {
         let cap = self.delay(self.capped_from);
@@ -272,7 +274,7 @@ impl MtaQueue {
             return;
         }
         self.queued += total;
-        self.put_capped(due, capped, total, new_slots);
+        self.put_capped(due, capped, total);
     }
 
     /// Fails one young cohort at `now` and re-queues it for its next attempt
@@ -282,7 +284,6 @@ impl MtaQueue {
         now: SimTime,
         mut cohort: Cohort,
         certain_failure: &impl Fn(SimTime) -> bool,
-        new_slots: &mut Vec<SimTime>,
         result: &mut Deferral,
     ) {
         let lifetime = self.policy.queue_lifetime_hours * 60;
@@ -302,7 +303,7 @@ impl MtaQueue {
         };
         self.queued += cohort.total;
         let capped = cohort.attempts >= self.capped_from;
-        let slot = self.slot(due, new_slots);
+        let slot = self.slot(due);
         if capped {
             // Having just reached the cap, it is the youngest capped cohort: it goes last.
             slot.capped_total += cohort.total;
@@ -313,20 +314,17 @@ impl MtaQueue {
     }
 
     /// Moves a capped group (emptied) to the slot due at `due`, opening it if needed.
-    fn put_capped(&mut self, due: SimTime, capped: &mut VecDeque<Cohort>, total: u64, new_slots: &mut Vec<SimTime>) {
-        let slot = self.slot(due, new_slots);
+    fn put_capped(&mut self, due: SimTime, capped: &mut VecDeque<Cohort>, total: u64) {
+        let slot = self.slot(due);
         let mut group = Slot { capped: std::mem::take(capped), capped_total: total, young: Vec::new() };
         slot.absorb(&mut group);
         *capped = group.capped;
     }
 
-    /// The slot due at `due`, opened (and reported in `new_slots`) if needed.
-    fn slot(&mut self, due: SimTime, new_slots: &mut Vec<SimTime>) -> &mut Slot {
+    /// The slot due at `due`, opened if needed.
+    fn slot(&mut self, due: SimTime) -> &mut Slot {
         match self.slots.entry(due) {
-            btree_map::Entry::Vacant(e) => {
-                new_slots.push(due);
-                e.insert(self.spare.pop().unwrap_or_default())
-            }
+            btree_map::Entry::Vacant(e) => e.insert(self.spare.pop().unwrap_or_default()),
             btree_map::Entry::Occupied(e) => e.into_mut(),
         }
     }
@@ -344,46 +342,42 @@ mod tests {
     }
 
     /// Attempts the queue at `now` with `tokens` and optional fresh mail;
-    /// returns (accepted, deferral, slots opened).
+    /// returns (accepted, deferral).
     fn attempt(
         q: &mut MtaQueue,
         now: SimTime,
         tokens: u64,
         fresh: Option<Cohort>,
         exhausted_until: Option<SimTime>,
-    ) -> (u64, Deferral, Vec<SimTime>) {
+    ) -> (u64, Deferral) {
         let mut tokens = tokens;
         let mut accepted = 0;
-        let mut slots = Vec::new();
         let d = q.attempt(
             now,
             &mut tokens,
             fresh,
             |c| accepted += c.iter().sum::<u64>(),
             |t| exhausted_until.is_some_and(|e| t < e),
-            &mut slots,
         );
-        (accepted, d, slots)
+        (accepted, d)
     }
 
     #[test]
     fn deferred_mail_is_retried_then_expires_after_the_lifetime() {
         let mut q = MtaQueue::new(&RetryPolicy::default());
         let start = SimTime::at(0, 8);
-        let (accepted, d, mut slots) = attempt(&mut q, start, 0, Some(Cohort::fresh(start, counts(&[3, 4]))), None);
+        let (accepted, d) = attempt(&mut q, start, 0, Some(Cohort::fresh(start, counts(&[3, 4]))), None);
         assert_eq!((accepted, d.deferrals), (0, 7));
         let mut now = start;
         let mut retries = 0;
-        while let Some(due) = slots.pop() {
+        while let Some(due) = q.next_due() {
+            assert!(due > now);
             assert_eq!(q.queued(), 7);
             now = due;
             retries += 1;
-            let (_, d, s) = attempt(&mut q, now, 0, None, None);
+            let (_, d) = attempt(&mut q, now, 0, None, None);
             assert_eq!(d.deferrals, 7);
-            if s.is_empty() {
-                assert_eq!(d.expired, 7);
-            }
-            slots = s;
+            assert_eq!(d.expired, if q.next_due().is_none() { 7 } else { 0 });
         }
         assert!(now.minutes() - start.minutes() <= 72 * 60);
         assert!(now.minutes() - start.minutes() > 68 * 60, "gave up too early at {now:?}");
@@ -427,10 +421,10 @@ mod tests {
         let mut q = MtaQueue::new(&RetryPolicy::default());
         let start = SimTime::at(0, 8);
         // Fails at 08:00, then (certain to fail) at 08:15 and 08:45; next due 09:45.
-        let (_, d, slots) =
-            attempt(&mut q, start, 0, Some(Cohort::fresh(start, counts(&[5]))), Some(SimTime::at(0, 9)));
+        let (_, d) = attempt(&mut q, start, 0, Some(Cohort::fresh(start, counts(&[5]))), Some(SimTime::at(0, 9)));
         assert_eq!(d, Deferral { deferrals: 15, expired: 0 });
-        assert_eq!(slots, vec![SimTime::at(0, 9).plus_minutes(45)]);
+        assert_eq!(q.next_due(), Some(SimTime::at(0, 9).plus_minutes(45)));
+        assert_eq!(q.slots.len(), 1);
     }
 
     #[test]
@@ -458,7 +452,7 @@ mod tests {
         // All three are capped now; the 00:00 and 04:00 ones share a slot (4 h, the cap, apart).
         assert!(q.slots.values().any(|s| s.capped.len() == 2), "{:?}", q.slots);
         let (&due, _) = q.slots.iter().find(|(_, s)| s.capped.len() == 2).expect("shared slot");
-        let (accepted, d, _) = attempt(&mut q, due, 15, None, None);
+        let (accepted, d) = attempt(&mut q, due, 15, None, None);
         assert_eq!(accepted, 15, "the 00:00 cohort (10) then 5 of the 04:00 one");
         assert_eq!(d.deferrals, 15, "the rest of the 04:00 cohort and the 09:00 one, due since 20:45");
         assert_eq!(q.queued(), 15);

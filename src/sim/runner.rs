@@ -6,9 +6,16 @@
 //!   [`recipients`]) and hourly sends are scheduled over the active hours.
 //! - `Hour`: each (IP, provider) sends its slice of the day's mail,
 //!   together with any retries due.
-//! - `Retry(cell)`: deferred mail of one (IP, provider) is due again.
 //! - `Feedback(cell, n)`: a feedback-loop report of `n` complaints arrives.
 //! - `DayEnd(d)`: providers update reputation; the day is recorded and observed.
+//!
+//! Retries of deferred mail need no events of their own. Between two of the
+//! events above, an (IP, provider) pair's retries touch only its own queue,
+//! rate-limit bucket and counters, and nothing else reads them: so each pair's
+//! due retries are attempted, each at its own due time and in time order, just
+//! before its next hourly send and before the day's end (see [`Run::catch_up`]).
+//! The outcome is the one a wake-up per retry would give, without the event
+//! traffic.
 
 use super::cell::Cell;
 use super::recipients;
@@ -28,7 +35,6 @@ pub const SHARED_POOL_AUTOCORRELATION: f64 = 0.8;
 enum Event {
     DayStart(u32),
     Hour,
-    Retry(usize),
     Feedback(usize, u64),
     DayEnd(u32),
 }
@@ -48,8 +54,6 @@ struct Run<'a> {
     draw_order: Vec<usize>,
     observations: Vec<DayObservation>,
     records: Vec<DailyRecord>,
-    /// Reused buffer of retry slots opened in one send.
-    slot_buffer: Vec<SimTime>,
 }
 
 /// Runs `scenario` with `strategy` and `seed`.
@@ -60,7 +64,6 @@ pub fn run_with(scenario: &Scenario, strategy: &mut dyn Strategy, seed: u64) -> 
         match event {
             Event::DayStart(d) => run.day_start(d, strategy)?,
             Event::Hour => run.hour(now),
-            Event::Retry(cell) => run.send(cell, now, false),
             Event::Feedback(cell, n) => run.cells[cell].today.fbl_complaints += n,
             Event::DayEnd(d) => {
                 run.day_end(d);
@@ -118,7 +121,6 @@ impl<'a> Run<'a> {
             draw_order: recipients::draw_order(&sc.ips),
             observations: Vec::with_capacity(sc.horizon_days as usize),
             records: Vec::with_capacity(sc.horizon_days as usize * sc.ips.len() * sc.providers.len()),
-            slot_buffer: Vec::new(),
         }
     }
 
@@ -207,7 +209,19 @@ impl<'a> Run<'a> {
 
     fn hour(&mut self, now: SimTime) {
         for cell in 0..self.cells.len() {
+            self.catch_up(cell, now);
             self.send(cell, now, true);
+        }
+    }
+
+    /// Attempts, in time order and each at its due time, the cell's retries due
+    /// before `until`. Called before anything reads or changes the cell at
+    /// `until` (an hourly send or the day's end): until then, retries touch
+    /// only the cell itself, so this gives the same outcome as waking the
+    /// simulation for each of them.
+    fn catch_up(&mut self, cell_idx: usize, until: SimTime) {
+        while let Some(due) = self.cells[cell_idx].queue.next_due().filter(|&t| t < until) {
+            self.send(cell_idx, due, false);
         }
     }
 
@@ -249,7 +263,6 @@ impl<'a> Run<'a> {
             t < hour_end || (t.day() == today && t != t.hour_start() && saturated[t.hour_of_day() as usize])
         };
         let late = now.hour_of_day() >= self.cells[cell_idx].late_from_hour;
-        let mut new_slots = std::mem::take(&mut self.slot_buffer);
         let Cell { queue, tokens, hour_evaluated, day_accepted, late_accepted, today: counts, .. } =
             &mut self.cells[cell_idx];
         let before = *tokens;
@@ -261,15 +274,10 @@ impl<'a> Run<'a> {
                 }
             }
         };
-        let d = queue.attempt(now, tokens, fresh, accept, certain_failure, &mut new_slots);
+        let d = queue.attempt(now, tokens, fresh, accept, certain_failure);
         *hour_evaluated += before - *tokens;
         counts.deferred += d.deferrals;
         counts.expired += d.expired;
-        // One wake-up per slot: cohorts due together are retried together.
-        for due in new_slots.drain(..) {
-            self.sim.schedule(due, Event::Retry(cell_idx));
-        }
-        self.slot_buffer = new_slots;
     }
 
     /// Places a cell's accepted mail of the day (one draw per segment for the
@@ -328,7 +336,9 @@ impl<'a> Run<'a> {
     }
 
     fn day_end(&mut self, d: u32) {
+        let midnight = SimTime::from_minutes(u64::from(d + 1) * MINUTES_PER_DAY);
         for idx in 0..self.cells.len() {
+            self.catch_up(idx, midnight);
             self.place_day(idx, d);
         }
         let mut cells_obs = vec![Vec::with_capacity(self.n_providers); self.sc.ips.len()];
