@@ -14,7 +14,7 @@
 
 use super::{RetryPolicy, SegmentCounts, split_into};
 use crate::engine::SimTime;
-use std::collections::{BTreeMap, VecDeque, btree_map};
+use std::collections::VecDeque;
 
 /// Messages that share a first-attempt time and a retry schedule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +90,8 @@ pub struct Deferral {
 /// Deferred mail waiting for retry.
 #[derive(Debug, Clone)]
 pub struct MtaQueue {
-    slots: BTreeMap<SimTime, Slot>,
+    /// Slots by due time, earliest first (few: about one per distinct retry phase).
+    slots: VecDeque<(SimTime, Slot)>,
     queued: u64,
     /// `delays[k - 1]`: minutes before the next attempt after `k` failed ones, up to
     /// the cap or 64 entries (beyond which `policy` is asked).
@@ -120,7 +121,7 @@ impl MtaQueue {
             }
         }
         Self {
-            slots: BTreeMap::new(),
+            slots: VecDeque::new(),
             queued: 0,
             delays,
             capped_from,
@@ -147,7 +148,7 @@ impl MtaQueue {
 
     /// When the earliest deferred mail is due for its next attempt.
     pub fn next_due(&self) -> Option<SimTime> {
-        self.slots.first_key_value().map(|(t, _)| *t)
+        self.slots.front().map(|(t, _)| *t)
     }
 
     /// Attempts delivery at `now` of every cohort due by then, oldest first,
@@ -169,7 +170,7 @@ impl MtaQueue {
         certain_failure: impl Fn(SimTime) -> bool,
     ) -> Deferral {
         let mut result = Deferral::default();
-        if self.slots.first_key_value().is_none_or(|(t, _)| *t > now) {
+        if self.slots.front().is_none_or(|(t, _)| *t > now) {
             // Nothing due: only fresh mail (the common case of an hourly send).
             if let Some(mut cohort) = fresh {
                 self.take(&mut cohort, tokens, &mut accept);
@@ -180,8 +181,8 @@ impl MtaQueue {
             return result;
         }
         let mut due = std::mem::take(&mut self.scratch);
-        while let Some(entry) = self.slots.first_entry().filter(|e| *e.key() <= now) {
-            let mut slot = entry.remove();
+        while self.slots.front().is_some_and(|(t, _)| *t <= now) {
+            let Some((_, mut slot)) = self.slots.pop_front() else { break };
             due.absorb(&mut slot);
             if self.spare.len() < SPARE_SLOTS {
                 self.spare.push(slot);
@@ -323,10 +324,11 @@ impl MtaQueue {
 
     /// The slot due at `due`, opened if needed.
     fn slot(&mut self, due: SimTime) -> &mut Slot {
-        match self.slots.entry(due) {
-            btree_map::Entry::Vacant(e) => e.insert(self.spare.pop().unwrap_or_default()),
-            btree_map::Entry::Occupied(e) => e.into_mut(),
+        let at = self.slots.partition_point(|(t, _)| *t < due);
+        if self.slots.get(at).is_none_or(|(t, _)| *t != due) {
+            self.slots.insert(at, (due, self.spare.pop().unwrap_or_default()));
         }
+        &mut self.slots[at].1
     }
 }
 
@@ -434,7 +436,7 @@ mod tests {
         let mut fresh_at = vec![SimTime::at(0, 9), SimTime::at(0, 4), SimTime::at(0, 0)];
         let mut now = SimTime::ZERO;
         loop {
-            let next_slot = q.slots.keys().next().copied().filter(|t| *t < SimTime::at(0, 20));
+            let next_slot = q.next_due().filter(|t| *t < SimTime::at(0, 20));
             let next_fresh = fresh_at.last().copied();
             now = match (next_slot, next_fresh) {
                 (Some(s), Some(f)) if f <= s => f,
@@ -450,8 +452,8 @@ mod tests {
             attempt(&mut q, now, 0, fresh, None);
         }
         // All three are capped now; the 00:00 and 04:00 ones share a slot (4 h, the cap, apart).
-        assert!(q.slots.values().any(|s| s.capped.len() == 2), "{:?}", q.slots);
-        let (&due, _) = q.slots.iter().find(|(_, s)| s.capped.len() == 2).expect("shared slot");
+        assert!(q.slots.iter().any(|(_, s)| s.capped.len() == 2), "{:?}", q.slots);
+        let &(due, _) = q.slots.iter().find(|(_, s)| s.capped.len() == 2).expect("shared slot");
         let (accepted, d) = attempt(&mut q, due, 15, None, None);
         assert_eq!(accepted, 15, "the 00:00 cohort (10) then 5 of the 04:00 one");
         assert_eq!(d.deferrals, 15, "the rest of the 04:00 cohort and the 09:00 one, due since 20:45");
