@@ -61,6 +61,8 @@ fn bench_runs(c: &mut Criterion) {
     let (warm_x1, warm_x100) = (warm(sc.clone()), warm(x100.clone()));
     let blast = parse(include_str!("../scenarios/blast.toml"), "blast.toml").expect("valid");
     let default = default_scenario().expect("embedded default scenario is valid");
+    let default_42 = Scenario { horizon_days: 42, ..default.clone() };
+    let default_42_x100 = scaled(default_42.clone(), 100.0);
     let mut group = c.benchmark_group("run");
     group.bench_function("ramp_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&sc), 42).expect("run")));
     group.bench_function("ramp_42d_x100", |b| b.iter(|| ipwarm::sim::run(black_box(&x100), 42).expect("run")));
@@ -68,6 +70,10 @@ fn bench_runs(c: &mut Criterion) {
     group.bench_function("warm_42d_x100", |b| b.iter(|| ipwarm::sim::run(black_box(&warm_x100), 42).expect("run")));
     group.bench_function("blast_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&blast), 42).expect("run")));
     group.bench_function("default_56d", |b| b.iter(|| ipwarm::sim::run(black_box(&default), 42).expect("run")));
+    group.bench_function("default_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&default_42), 42).expect("run")));
+    group.bench_function("default_42d_x100", |b| {
+        b.iter(|| ipwarm::sim::run(black_box(&default_42_x100), 42).expect("run"))
+    });
     group.finish();
 }
 

@@ -23,8 +23,9 @@ pub fn split_total(total: u64, weights: &[f64]) -> Vec<u64> {
 
 /// Splits `total` into `out` in proportion to the integer `weights`, exactly
 /// (largest remainder in integer arithmetic, ties to the lower index), without
-/// allocating. Requires `total <= weights.sum()`; then `out[i] <= weights[i]`
-/// and the parts sum to `total`.
+/// allocating for up to [`SPLIT_STACK`] weights. Requires `total <= weights.sum()`;
+/// then every part is within one of its exact share, `out[i] <= weights[i]`, and
+/// the parts sum to `total`.
 pub fn split_into(total: u64, weights: &[u64], out: &mut [u64]) {
     let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
     out.iter_mut().for_each(|o| *o = 0);
@@ -41,29 +42,48 @@ pub fn split_into(total: u64, weights: &[u64], out: &mut [u64]) {
         (Ok(p), Some(s)) => (u128::from(p / s), u128::from(p % s)),
         _ => (p / sum, p % sum),
     };
+    let mut stack = [0u128; SPLIT_STACK];
+    let mut heap = Vec::new();
+    let remainders: &mut [u128] = if weights.len() <= SPLIT_STACK {
+        &mut stack[..weights.len()]
+    } else {
+        heap.resize(weights.len(), 0);
+        &mut heap
+    };
     let mut assigned = 0;
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = divide(product(i)).0 as u64;
+    for ((o, r), i) in out.iter_mut().zip(remainders.iter_mut()).zip(0..) {
+        if weights[i] == 0 {
+            continue; // part and remainder 0, as initialised
+        }
+        let (quotient, remainder) = divide(product(i));
+        *o = quotient as u64;
+        *r = remainder;
         assigned += *o;
     }
-    let remainder = |i: usize| divide(product(i)).1;
+    // The fractional parts sum to `total - assigned`, each below one: so at least that
+    // many remainders are positive, and one more message for each of the largest keeps
+    // it within its weight. A part that got its message has its remainder cleared.
     for _ in assigned..total {
-        let mut best: Option<usize> = None;
-        for i in 0..weights.len() {
-            if out[i] < weights[i] && best.is_none_or(|b| remainder(i) > remainder(b)) {
-                best = Some(i);
+        let mut best = 0;
+        for (i, &r) in remainders.iter().enumerate() {
+            if r > remainders[best] {
+                best = i;
             }
         }
-        match best {
-            Some(i) => out[i] += 1,
-            None => break,
-        }
+        out[best] += 1;
+        remainders[best] = 0;
     }
 }
+
+/// Number of weights [`split_into`] handles without allocating.
+pub const SPLIT_STACK: usize = 8;
 
 /// The `index`-th of `n` near-equal integer slices of `total` (cumulative
 /// floors, so the slices sum exactly to `total`).
 pub fn slice_of(total: u64, index: u32, n: u32) -> u64 {
+    if total == 0 {
+        return 0;
+    }
     let n = u64::from(n.max(1));
     let index = u64::from(index);
     match total.checked_mul(index + 1) {
@@ -96,12 +116,40 @@ mod tests {
         assert_eq!(out, [0, 3, 4]);
         split_into(1, &[1, 1, 2], &mut out);
         assert_eq!(out, [0, 0, 1]);
+        // Two left over after the floors go to two parts, not both to the first.
+        split_into(2, &[10, 10, 10], &mut out);
+        assert_eq!(out, [1, 1, 0]);
+        split_into(5, &[3, 2, 2], &mut out);
+        assert_eq!(out, [2, 2, 1]);
         for total in 0..=20u64 {
             let w = [3u64, 0, 9, 8];
             let mut o = [0u64; 4];
             split_into(total, &w, &mut o);
             assert_eq!(o.iter().sum::<u64>(), total);
             assert!(o.iter().zip(&w).all(|(a, b)| a <= b));
+        }
+    }
+
+    #[test]
+    fn split_into_parts_are_within_one_of_their_exact_share() {
+        let weight_sets: [&[u64]; 5] = [&[1, 2, 3, 4], &[7, 7, 7], &[1000, 1, 1, 1, 1], &[5; 20], &[u64::MAX / 4, 3, 1]];
+        for w in weight_sets {
+            let sum: u128 = w.iter().map(|&x| u128::from(x)).sum();
+            let mut out = vec![0u64; w.len()];
+            for total in (0..=60u64).chain([sum.min(u128::from(u64::MAX)) as u64 / 3]) {
+                if u128::from(total) > sum {
+                    continue;
+                }
+                split_into(total, w, &mut out);
+                assert_eq!(out.iter().sum::<u64>(), total, "{w:?} {total}");
+                for (i, (&o, &wi)) in out.iter().zip(w).enumerate() {
+                    // |o - total * wi / sum| < 1, in exact integer arithmetic.
+                    let exact = u128::from(total) * u128::from(wi);
+                    let scaled = u128::from(o) * sum;
+                    assert!(scaled.abs_diff(exact) < sum, "{w:?} {total}: part {i} is {o}");
+                    assert!(o <= wi);
+                }
+            }
         }
     }
 
