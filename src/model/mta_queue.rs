@@ -101,8 +101,6 @@ pub struct MtaQueue {
     policy: RetryPolicy,
     /// Scratch space for a partial acceptance.
     split: Vec<u64>,
-    /// Scratch slot for the cohorts of one attempt.
-    scratch: Slot,
     /// Emptied slots, kept for reuse.
     spare: Vec<Slot>,
 }
@@ -127,7 +125,6 @@ impl MtaQueue {
             capped_from,
             policy: *policy,
             split: Vec::new(),
-            scratch: Slot::default(),
             spare: Vec::new(),
         }
     }
@@ -180,13 +177,12 @@ impl MtaQueue {
             }
             return result;
         }
-        let mut due = std::mem::take(&mut self.scratch);
+        // The earliest due slot becomes the working set; later due ones join it.
+        let Some((_, mut due)) = self.slots.pop_front() else { return result };
         while self.slots.front().is_some_and(|(t, _)| *t <= now) {
             let Some((_, mut slot)) = self.slots.pop_front() else { break };
             due.absorb(&mut slot);
-            if self.spare.len() < SPARE_SLOTS {
-                self.spare.push(slot);
-            }
+            self.recycle(slot);
         }
         self.queued -= due.total();
         due.young.sort_by_key(|c| (c.first_attempt, c.attempts));
@@ -220,8 +216,15 @@ impl MtaQueue {
         }
         due.young.clear();
         due.capped_total = 0;
-        self.scratch = due;
+        self.recycle(due);
         result
+    }
+
+    /// Keeps an emptied slot's containers for reuse.
+    fn recycle(&mut self, slot: Slot) {
+        if self.spare.len() < SPARE_SLOTS {
+            self.spare.push(slot);
+        }
     }
 
     /// Accepts as much of `cohort` as `tokens` allow; returns how many messages.

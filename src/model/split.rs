@@ -132,7 +132,8 @@ mod tests {
 
     #[test]
     fn split_into_parts_are_within_one_of_their_exact_share() {
-        let weight_sets: [&[u64]; 5] = [&[1, 2, 3, 4], &[7, 7, 7], &[1000, 1, 1, 1, 1], &[5; 20], &[u64::MAX / 4, 3, 1]];
+        let weight_sets: [&[u64]; 5] =
+            [&[1, 2, 3, 4], &[7, 7, 7], &[1000, 1, 1, 1, 1], &[5; 20], &[u64::MAX / 4, 3, 1]];
         for w in weight_sets {
             let sum: u128 = w.iter().map(|&x| u128::from(x)).sum();
             let mut out = vec![0u64; w.len()];
