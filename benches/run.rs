@@ -11,7 +11,11 @@
 //!   should barely move with volume.
 //! - `blast_42d`: `scenarios/blast.toml`, a heavily throttled run (many deferrals and retries).
 //! - `default_56d`: the embedded default scenario, a new IP blended with a shared pool
-//!   (twice the cells of a one-IP run).
+//!   (twice the cells of a one-IP run), over its own 56 days.
+//! - `default_42d` and `default_42d_x100`: the default scenario over 42 days, and the
+//!   same with the list and the daily volume multiplied by 100. At that volume both the
+//!   new IP and the shared pool (whose history is unchanged) are throttled nearly
+//!   every hour, so the extra cost is again the MTA's retries.
 //!
 //! Run with `cargo bench --bench run`.
 
