@@ -170,11 +170,18 @@ impl MtaQueue {
         if self.slots.front().is_none_or(|(t, _)| *t > now) {
             // Nothing due: only fresh mail (the common case of an hourly send).
             if let Some(mut cohort) = fresh {
-                self.take(&mut cohort, tokens, &mut accept);
+                Self::take(&mut self.split, &mut cohort, tokens, &mut accept);
                 if cohort.total > 0 {
                     self.defer_young(now, cohort, &certain_failure, &mut result);
                 }
             }
+            return result;
+        }
+        if fresh.is_none()
+            && self.slots.get(1).is_none_or(|(t, _)| *t > now)
+            && self.slots.front().is_some_and(|(_, slot)| slot.young.is_empty())
+        {
+            self.retry_front_group(now, tokens, &mut accept, &certain_failure, &mut result);
             return result;
         }
         // The earliest due slot becomes the working set; later due ones join it.
@@ -191,7 +198,7 @@ impl MtaQueue {
         // Oldest first: capped cohorts are older than young ones, which are older than fresh mail.
         while *tokens > 0 {
             let Some(front) = due.capped.front_mut() else { break };
-            let taken = self.take(front, tokens, &mut accept);
+            let taken = Self::take(&mut self.split, front, tokens, &mut accept);
             due.capped_total -= taken;
             if front.total == 0 {
                 due.capped.pop_front();
@@ -203,7 +210,7 @@ impl MtaQueue {
                 young_failed = i;
                 break;
             }
-            self.take(cohort, tokens, &mut accept);
+            Self::take(&mut self.split, cohort, tokens, &mut accept);
             if cohort.total > 0 {
                 young_failed = i;
                 break;
@@ -227,18 +234,19 @@ impl MtaQueue {
         }
     }
 
-    /// Accepts as much of `cohort` as `tokens` allow; returns how many messages.
-    fn take(&mut self, cohort: &mut Cohort, tokens: &mut u64, accept: &mut impl FnMut(&[u64])) -> u64 {
+    /// Accepts as much of `cohort` as `tokens` allow (splitting it over segments
+    /// in `split`); returns how many messages.
+    fn take(split: &mut Vec<u64>, cohort: &mut Cohort, tokens: &mut u64, accept: &mut impl FnMut(&[u64])) -> u64 {
         let take = cohort.total.min(*tokens);
         *tokens -= take;
         if take == cohort.total {
             // Fully taken: left with total 0, to be discarded.
             accept(&cohort.counts);
         } else if take > 0 {
-            self.split.resize(cohort.counts.len(), 0);
-            split_into(take, &cohort.counts, &mut self.split);
-            cohort.counts.iter_mut().zip(&self.split).for_each(|(n, t)| *n -= t);
-            accept(&self.split);
+            split.resize(cohort.counts.len(), 0);
+            split_into(take, &cohort.counts, split);
+            cohort.counts.iter_mut().zip(split.iter()).for_each(|(n, t)| *n -= t);
+            accept(split);
         }
         cohort.total -= take;
         take
@@ -251,16 +259,35 @@ impl MtaQueue {
         &mut self,
         now: SimTime,
         capped: &mut VecDeque<Cohort>,
-        mut total: u64,
+        total: u64,
         certain_failure: &impl Fn(SimTime) -> bool,
         result: &mut Deferral,
     ) {
-        let cap = self.delay(self.capped_from);
-        let lifetime = self.policy.queue_lifetime_hours * 60;
+        let (cap, lifetime) = (self.delay(self.capped_from), self.policy.queue_lifetime_hours * 60);
+        if let Some((due, total)) = Self::advance_capped(cap, lifetime, now, capped, total, certain_failure, result) {
+            self.queued += total;
+            self.put_capped(due, capped, total);
+        }
+    }
+
+    /// Fails a group of capped cohorts (`total` messages, oldest first) at
+    /// `now`, and again at each later attempt certain to fail, every `cap`
+    /// minutes; drops (as expired) those whose next attempt would come more than
+    /// `lifetime` minutes after their first. Returns when the survivors are due
+    /// and how many they are, or `None` when none survive.
+    fn advance_capped(
+        cap: u64,
+        lifetime: u64,
+        now: SimTime,
+        capped: &mut VecDeque<Cohort>,
+        mut total: u64,
+        certain_failure: &impl Fn(SimTime) -> bool,
+        result: &mut Deferral,
+    ) -> Option<(SimTime, u64)> {
         let mut at = now;
-        let due = loop {
+        loop {
             if capped.is_empty() {
-                return;
+                return None;
             }
             result.deferrals += total;
             let due = at.plus_minutes(cap);
@@ -269,16 +296,63 @@ impl MtaQueue {
                 total -= oldest.total;
                 capped.pop_front();
             }
-            if capped.is_empty() || !certain_failure(due) {
-                break due;
+            if capped.is_empty() {
+                return None;
+            }
+            if !certain_failure(due) {
+                return Some((due, total));
             }
             at = due;
-        };
-        if capped.is_empty() {
-            return;
         }
-        self.queued += total;
-        self.put_capped(due, capped, total);
+    }
+
+    /// The common night-time case of [`MtaQueue::attempt`]: the only cohorts
+    /// due are one slot's capped group (the front slot). It is attempted and
+    /// moved to its next due time in place.
+    fn retry_front_group(
+        &mut self,
+        now: SimTime,
+        tokens: &mut u64,
+        accept: &mut impl FnMut(&[u64]),
+        certain_failure: &impl Fn(SimTime) -> bool,
+        result: &mut Deferral,
+    ) {
+        let (cap, lifetime) = (self.delay(self.capped_from), self.policy.queue_lifetime_hours * 60);
+        let Self { slots, split, queued, spare, .. } = self;
+        let Some((_, slot)) = slots.front_mut() else { return };
+        *queued -= slot.capped_total;
+        while *tokens > 0 {
+            let Some(front) = slot.capped.front_mut() else { break };
+            slot.capped_total -= Self::take(split, front, tokens, accept);
+            if front.total == 0 {
+                slot.capped.pop_front();
+            }
+        }
+        let next =
+            Self::advance_capped(cap, lifetime, now, &mut slot.capped, slot.capped_total, certain_failure, result);
+        let Some((due, total)) = next else {
+            if let Some((_, mut emptied)) = slots.pop_front() {
+                emptied.capped_total = 0;
+                if spare.len() < SPARE_SLOTS {
+                    spare.push(emptied);
+                }
+            }
+            return;
+        };
+        slot.capped_total = total;
+        *queued += total;
+        // The front slot is due by `now`, before `due`: everything before `pos` is due before `due`.
+        let pos = slots.partition_point(|(t, _)| *t < due);
+        let Some((_, mut group)) = slots.pop_front() else { return };
+        match slots.get_mut(pos - 1) {
+            Some((t, existing)) if *t == due => {
+                existing.absorb(&mut group);
+                if spare.len() < SPARE_SLOTS {
+                    spare.push(group);
+                }
+            }
+            _ => slots.insert(pos - 1, (due, group)),
+        }
     }
 
     /// Fails one young cohort at `now` and re-queues it for its next attempt
@@ -341,6 +415,7 @@ const SPARE_SLOTS: usize = 16;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn counts(values: &[u64]) -> SegmentCounts {
         SegmentCounts::from_fn(values.len(), |s| values[s])
@@ -463,5 +538,130 @@ mod tests {
         assert_eq!(q.queued(), 15);
         assert_eq!(q.slots.len(), 1, "all three now move together");
         assert!(now < due);
+    }
+
+    /// The naive model the queue must reproduce: every cohort on its own schedule,
+    /// every attempt simulated, due cohorts attempted oldest first, then fresh mail.
+    struct Reference {
+        waiting: Vec<(SimTime, Cohort)>,
+        policy: RetryPolicy,
+    }
+
+    impl Reference {
+        fn next_due(&self) -> Option<SimTime> {
+            self.waiting.iter().map(|(t, _)| *t).min()
+        }
+
+        fn queued(&self) -> u64 {
+            self.waiting.iter().map(|(_, c)| c.total).sum()
+        }
+
+        fn attempt(&mut self, now: SimTime, tokens: &mut u64, fresh: Option<Cohort>, accepted: &mut [u64]) -> Deferral {
+            let (mut due, rest): (Vec<_>, Vec<_>) = self.waiting.drain(..).partition(|(t, _)| *t <= now);
+            self.waiting = rest;
+            due.sort_by_key(|(_, c)| c.first_attempt);
+            let mut result = Deferral::default();
+            let mut split = vec![0; accepted.len()];
+            for mut c in due.into_iter().map(|(_, c)| c).chain(fresh) {
+                let take = c.total.min(*tokens);
+                *tokens -= take;
+                split_into(take, &c.counts, &mut split);
+                for (s, &n) in split.iter().enumerate() {
+                    accepted[s] += n;
+                    c.counts[s] -= n;
+                }
+                c.total -= take;
+                if c.total == 0 {
+                    continue;
+                }
+                c.attempts += 1;
+                result.deferrals += c.total;
+                let next = now.plus_minutes(self.policy.delay_after(c.attempts));
+                if next.minutes() - c.first_attempt.minutes() > self.policy.queue_lifetime_hours * 60 {
+                    result.expired += c.total;
+                } else {
+                    self.waiting.push((next, c));
+                }
+            }
+            result
+        }
+    }
+
+    const POLICIES: [RetryPolicy; 3] = [
+        RetryPolicy {
+            first_retry_minutes: 15,
+            backoff_factor: 2.0,
+            max_retry_interval_minutes: 240,
+            queue_lifetime_hours: 72,
+        },
+        RetryPolicy {
+            first_retry_minutes: 5,
+            backoff_factor: 2.0,
+            max_retry_interval_minutes: 40,
+            queue_lifetime_hours: 3,
+        },
+        RetryPolicy {
+            first_retry_minutes: 7,
+            backoff_factor: 1.5,
+            max_retry_interval_minutes: 50,
+            queue_lifetime_hours: 5,
+        },
+    ];
+
+    proptest! {
+        /// Hour by hour, with an allowance per hour and fresh mail at each hour's start,
+        /// the queue (grouped cohorts, attempts known to fail counted at once) accepts,
+        /// defers, expires and keeps exactly what the per-cohort reference does.
+        #[test]
+        fn queue_matches_a_per_cohort_reference(
+            policy in 0..POLICIES.len(),
+            hours in prop::collection::vec((0u64..60, prop::collection::vec(0u64..25, 3)), 1..48),
+        ) {
+            let policy = POLICIES[policy];
+            let mut q = MtaQueue::new(&policy);
+            let mut reference = Reference { waiting: Vec::new(), policy };
+            let (mut got, mut want) = ([0u64; 3], [0u64; 3]);
+            let (mut got_d, mut want_d) = (Deferral::default(), Deferral::default());
+            let add = |sum: &mut Deferral, d: Deferral| {
+                sum.deferrals += d.deferrals;
+                sum.expired += d.expired;
+            };
+            for (h, (allowance, fresh)) in hours.iter().enumerate() {
+                let start = SimTime::from_minutes(h as u64 * 60);
+                let end = start.plus_minutes(60);
+                let cohort = Cohort::fresh(start, counts(fresh));
+                let cohort = (cohort.total > 0).then_some(cohort);
+
+                let mut tokens = *allowance;
+                let mut now = start;
+                let mut fresh_now = cohort.clone();
+                loop {
+                    let d = q.attempt(now, &mut tokens, fresh_now.take(), |c| {
+                        c.iter().zip(got.iter_mut()).for_each(|(n, g)| *g += n)
+                    }, |t| t < end);
+                    add(&mut got_d, d);
+                    match q.next_due().filter(|&t| t < end) {
+                        Some(t) => now = t,
+                        None => break,
+                    }
+                }
+
+                let mut tokens = *allowance;
+                let mut now = start;
+                let mut fresh_now = cohort;
+                loop {
+                    let d = reference.attempt(now, &mut tokens, fresh_now.take(), &mut want);
+                    add(&mut want_d, d);
+                    match reference.next_due().filter(|&t| t < end) {
+                        Some(t) => now = t,
+                        None => break,
+                    }
+                }
+
+                prop_assert_eq!(got, want, "accepted per segment by the end of hour {}", h);
+                prop_assert_eq!(got_d, want_d, "deferrals and expiries by the end of hour {}", h);
+                prop_assert_eq!(q.queued(), reference.queued(), "queued at the end of hour {}", h);
+            }
+        }
     }
 }
