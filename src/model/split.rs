@@ -23,7 +23,7 @@ pub fn split_total(total: u64, weights: &[f64]) -> Vec<u64> {
 
 /// Splits `total` into `out` in proportion to the integer `weights`, exactly
 /// (largest remainder in integer arithmetic, ties to the lower index), without
-/// allocating for up to `SPLIT_STACK` (8) weights. Requires `total <= weights.sum()`;
+/// allocating for up to eight weights. Requires `total <= weights.sum()`;
 /// then every part is within one of its exact share, `out[i] <= weights[i]`, and
 /// the parts sum to `total`.
 pub fn split_into(total: u64, weights: &[u64], out: &mut [u64]) {
