@@ -12,8 +12,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::style::{
-    AXIS_DESC_PX, GRID, GRID_BOLD, Key, LegendEntry, SIZE, TICK_PX, chart_err, day_range, draw_legend, draw_title,
-    fmt_count, fmt_day, text,
+    AXIS_DESC_PX, Key, LegendEntry, SIZE, TICK_PX, chart_err, day_axes, day_range, draw_legend, draw_title, fmt_count,
+    pale_grid, text,
 };
 use crate::report::ReportError;
 use crate::report::aggregate::{Aggregates, name_of};
@@ -91,19 +91,10 @@ fn draw_totals<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, agg: &Aggregat
         .y_label_area_size(92)
         .build_cartesian_2d(day_range(agg.n_days), 0.0..y_max)
         .map_err(chart_err)?;
-    chart
-        .configure_mesh()
-        .x_desc("day")
-        .y_desc("messages/day")
-        .x_label_formatter(&fmt_day)
-        .y_label_formatter(&|v| fmt_count(*v))
-        .label_style(text(TICK_PX))
-        .axis_desc_style(text(AXIS_DESC_PX))
-        .max_light_lines(1)
-        .light_line_style(GRID)
-        .bold_line_style(GRID_BOLD)
-        .draw()
-        .map_err(chart_err)?;
+    let y_fmt = |v: &f64| fmt_count(*v);
+    let mut mesh = chart.configure_mesh();
+    pale_grid(day_axes(&mut mesh, TICK_PX, AXIS_DESC_PX)).y_desc("messages/day").y_label_formatter(&y_fmt);
+    mesh.draw().map_err(chart_err)?;
     draw_stack(&mut chart, stack(agg.n_days, |d, o| (o.get)(&days[d]) as f64))?;
     let sent = days.iter().enumerate().map(|(d, c)| ((d + 1) as f64, c.sent as f64));
     chart.draw_series(LineSeries::new(sent, BLACK.stroke_width(3))).map_err(chart_err)?;
@@ -136,17 +127,12 @@ fn draw_shares<DB: DrawingBackend>(
             .y_label_area_size(if first_in_row { 80 } else { 44 })
             .build_cartesian_2d(day_range(agg.n_days), 0.0..100.0)
             .map_err(chart_err)?;
+        let y_fmt = |v: &f64| format!("{v:.0}");
         let mut mesh = chart.configure_mesh();
-        mesh.x_desc("day")
+        pale_grid(day_axes(&mut mesh, TICK_PX - 2.0, AXIS_DESC_PX - 2.0))
             .x_labels(5)
             .y_labels(6)
-            .x_label_formatter(&fmt_day)
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(text(TICK_PX - 2.0))
-            .axis_desc_style(text(AXIS_DESC_PX - 2.0))
-            .max_light_lines(1)
-            .light_line_style(GRID)
-            .bold_line_style(GRID_BOLD);
+            .y_label_formatter(&y_fmt);
         if first_in_row {
             // Short enough for two rows of panels (more than five providers).
             mesh.y_desc(if rows == 1 { "% of finished messages" } else { "% of finished" });

@@ -20,8 +20,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    AXIS_DESC_PX, GRID, GRID_BOLD, Key, LEGEND_PX, LegendEntry, SIZE, TICK_PX, chart_err, day_range, draw_legend,
-    draw_title, fmt_day, fmt_pct, provider_color, text,
+    AXIS_DESC_PX, Key, LEGEND_PX, LegendEntry, SIZE, TICK_PX, chart_err, day_axes, day_range, draw_legend, draw_title,
+    fmt_pct, pale_grid, provider_color, text,
 };
 use crate::report::ReportError;
 use crate::report::aggregate::{Aggregates, complaint_rate, deferral_rate, name_of};
@@ -174,19 +174,9 @@ impl<'a, DB: DrawingBackend> Panel<'a, DB> {
             .y_label_area_size(80)
             .build_cartesian_2d(day_range(self.n_days), y)
             .map_err(chart_err)?;
-        chart
-            .configure_mesh()
-            .x_desc("day")
-            .y_desc(self.y_desc)
-            .x_label_formatter(&fmt_day)
-            .y_label_formatter(y_fmt)
-            .label_style(text(TICK_PX))
-            .axis_desc_style(text(AXIS_DESC_PX))
-            .max_light_lines(1)
-            .light_line_style(GRID)
-            .bold_line_style(GRID_BOLD)
-            .draw()
-            .map_err(chart_err)?;
+        let mut mesh = chart.configure_mesh();
+        pale_grid(day_axes(&mut mesh, TICK_PX, AXIS_DESC_PX)).y_desc(self.y_desc).y_label_formatter(y_fmt);
+        mesh.draw().map_err(chart_err)?;
         Ok(chart)
     }
 }

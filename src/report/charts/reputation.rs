@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
-    AXIS_DESC_PX, GRID, GRID_BOLD, Key, LEGEND_PX, LegendEntry, SIZE, TICK_PX, chart_err, day_range, draw_legend,
-    draw_title, fmt_day, provider_color, text,
+    AXIS_DESC_PX, GRID, GRID_BOLD, Key, LEGEND_PX, LegendEntry, SIZE, TICK_PX, chart_err, day_axes, day_range,
+    draw_legend, draw_title, provider_color, text,
 };
 use crate::report::ReportError;
 use crate::report::aggregate::{Aggregates, name_of};
@@ -60,19 +60,15 @@ pub(super) fn draw(result: &RunResult, agg: &Aggregates, path: &Path) -> Result<
             .draw_series(std::iter::once(Rectangle::new([(x_range.start, lo), (x_range.end, hi)], color.filled())))
             .map_err(chart_err)?;
     }
-    chart
-        .configure_mesh()
-        .x_desc("day")
+    let y_fmt = |v: &f64| format!("{v:.1}");
+    let mut mesh = chart.configure_mesh();
+    day_axes(&mut mesh, TICK_PX, AXIS_DESC_PX)
         .y_desc("reputation score (0-1)")
-        .x_label_formatter(&fmt_day)
         .y_labels(11)
-        .y_label_formatter(&|v| format!("{v:.1}"))
-        .label_style(text(TICK_PX))
-        .axis_desc_style(text(AXIS_DESC_PX))
+        .y_label_formatter(&y_fmt)
         .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID.mix(0.8))
-        .draw()
-        .map_err(chart_err)?;
+        .bold_line_style(GRID.mix(0.8));
+    mesh.draw().map_err(chart_err)?;
     // Band boundaries and level names in the right margin.
     for (level, lo, hi, _) in bands() {
         if lo > 0.0 {

@@ -6,7 +6,9 @@
 use std::fmt::Display;
 use std::sync::OnceLock;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::Ranged;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
@@ -231,6 +233,31 @@ pub fn day_range(n_days: usize) -> std::ops::Range<f64> {
 /// Formats a day tick, dropping fractional ticks (plotters may pick them on short runs).
 pub fn fmt_day(v: &f64) -> String {
     if (v - v.round()).abs() < 1e-9 { format!("{v:.0}") } else { String::new() }
+}
+
+/// Sets what the mesh of every chart over days shares: "day" on the x axis with
+/// whole-day ticks, tick labels of `tick_px` and axis descriptions of `desc_px` pixels.
+pub fn day_axes<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    tick_px: f64,
+    desc_px: f64,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged,
+    DB: DrawingBackend,
+{
+    mesh.x_desc("day").x_label_formatter(&fmt_day).label_style(text(tick_px)).axis_desc_style(text(desc_px))
+}
+
+/// A pale grid: bold lines at the ticks and one light line between them.
+pub fn pale_grid<'m, 'a, 'b, X, Y, DB>(mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged,
+    Y: Ranged,
+    DB: DrawingBackend,
+{
+    mesh.max_light_lines(1).light_line_style(GRID).bold_line_style(GRID_BOLD)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use super::chart_data::ChartData;
 use crate::report::ReportError;
 use crate::report::charts::style::{
-    AXIS_DESC_PX, GRID, Key, LegendEntry, TICK_PX, chart_err, day_range, draw_legend, draw_title, fmt_count, fmt_day,
+    AXIS_DESC_PX, GRID, Key, LegendEntry, TICK_PX, chart_err, day_axes, day_range, draw_legend, draw_title, fmt_count,
     provider_color, text,
 };
 
@@ -108,21 +108,17 @@ pub fn draw(data: &ChartData, metric: SeriesMetric, path: &Path) -> Result<(), R
             .y_label_area_size(72)
             .build_cartesian_2d(day_range(n_days), 0.0..y_max)
             .map_err(chart_err)?;
-        chart
-            .configure_mesh()
-            .x_desc("day")
+        let y_fmt = |v: &f64| match metric {
+            SeriesMetric::Inbox => fmt_count(*v),
+            SeriesMetric::Reputation => format!("{v:.1}"),
+        };
+        let mut mesh = chart.configure_mesh();
+        day_axes(&mut mesh, TICK_PX, AXIS_DESC_PX - 2.0)
             .y_desc(y_desc)
-            .x_label_formatter(&fmt_day)
-            .y_label_formatter(&|v| match metric {
-                SeriesMetric::Inbox => fmt_count(*v),
-                SeriesMetric::Reputation => format!("{v:.1}"),
-            })
-            .label_style(text(TICK_PX))
-            .axis_desc_style(text(AXIS_DESC_PX - 2.0))
+            .y_label_formatter(&y_fmt)
             .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .draw()
-            .map_err(chart_err)?;
+            .bold_line_style(GRID);
+        mesh.draw().map_err(chart_err)?;
         for (p, line) in all.iter().enumerate() {
             let color = provider_color(p);
             let band: Vec<(f64, f64)> = line
