@@ -50,10 +50,11 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     };
     let input = CompareInput { scenarios, strategies: args.strategies, replicates: args.replicates, seed: args.seed };
     let plan = sweep::compare_plan(&input).map_err(Failure::input)?;
+    let shard = args.run.shard()?;
     if args.dry_run {
-        print_runs(&plan, None);
+        print_runs(&plan, shard);
         return Ok(());
     }
-    let (opts, dir) = args.run.options(&plan, None);
+    let (opts, dir) = args.run.options(&plan, shard);
     run_plan(&plan, None, &dir, &opts)
 }

@@ -21,9 +21,6 @@ pub struct SweepArgs {
     /// Print the expanded runs (run, point, replicate, seed, axis values) and exit.
     #[arg(long)]
     dry_run: bool,
-    /// Run only shard K of N (runs i with i mod N = K-1); combine shards with `ipwarm merge`.
-    #[arg(long, value_name = "K/N")]
-    shard: Option<String>,
 }
 
 /// Flags shared by `sweep` and `compare`.
@@ -44,9 +41,17 @@ pub struct RunFlags {
     /// Stop at the first failed run instead of recording it and going on.
     #[arg(long)]
     pub fail_fast: bool,
+    /// Run only shard K of N (runs i with i mod N = K-1); combine shards with `ipwarm merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
 }
 
 impl RunFlags {
+    /// The shard asked for with `--shard`, if any.
+    pub fn shard(&self) -> Result<Option<Shard>, Failure> {
+        self.shard.as_deref().map(Shard::parse).transpose().map_err(|e| Failure::input(anyhow!(e)))
+    }
+
     /// The options of a run, and its folder.
     pub fn options(&self, plan: &Plan, shard: Option<Shard>) -> (RunOptions, PathBuf) {
         let dir = self.out.clone().unwrap_or_else(|| {
@@ -80,7 +85,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             .map_err(|e| format!("cannot read scenario file {}: {e}", full.display()))
     };
     let plan = sweep::parse_experiment(&text, &path.display().to_string(), &mut read_base).map_err(Failure::input)?;
-    let shard = args.shard.as_deref().map(Shard::parse).transpose().map_err(|e| Failure::input(anyhow!(e)))?;
+    let shard = args.run.shard()?;
     if args.dry_run {
         print_runs(&plan, shard);
         return Ok(());

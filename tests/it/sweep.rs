@@ -388,6 +388,25 @@ fn compare_runs_strategies_paired() {
 }
 
 #[test]
+fn compare_shards_merge_to_the_unsharded_comparison() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/calibration.toml");
+    let compare = |out: &str, extra: &[&str]| {
+        let mut args = vec!["compare", scenario.to_str().unwrap(), "--strategy", "exponential", "--strategy"];
+        args.extend(["linear", "--replicates", "3", "--out", out]);
+        args.extend(extra);
+        ipwarm(tmp.path(), &args)
+    };
+    ok(&compare("all", &[]));
+    ok(&compare("c2", &["--shard", "2/2", "--threads", "1"]));
+    ok(&compare("c1", &["--shard", "1/2"]));
+    ok(&ipwarm(tmp.path(), &["merge", "c2", "c1", "--out", "merged"]));
+    assert_same_files(&tmp.path().join("all"), &tmp.path().join("merged"));
+    let out = compare("bad", &["--shard", "3/2"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
+#[test]
 fn the_slurm_scripts_shard_and_merge_like_one_sweep() {
     let tmp = tempfile::tempdir().unwrap();
     let exp = small_experiment(tmp.path(), 2);
