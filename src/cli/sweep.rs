@@ -32,7 +32,7 @@ pub struct RunFlags {
     /// Worker threads [default: the number of cores]; outputs do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub threads: Option<u32>,
-    /// Continue an interrupted sweep in its folder, skipping the runs already finished.
+    /// Continue a sweep in its folder, skipping the runs already finished: an interrupted one, or a finished one given more replicates.
     #[arg(long, conflicts_with = "overwrite")]
     pub resume: bool,
     /// Replace the results already in the output folder.

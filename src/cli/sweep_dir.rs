@@ -150,6 +150,15 @@ fn prepare(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<(), Failure> {
                     plan.hash
                 )));
             }
+            if old.replicates > plan.replicates {
+                return Err(Failure::input(anyhow!(
+                    "{} holds {} replicates per design point, more than the {} asked for: ask for at least {} to resume, or use --overwrite to start again",
+                    dir.display(),
+                    old.replicates,
+                    plan.replicates,
+                    old.replicates
+                )));
+            }
             if old.shard != opts.shard {
                 let show = |s: Option<Shard>| s.map_or("all runs".to_string(), |s| format!("shard {s}"));
                 return Err(Failure::input(anyhow!(

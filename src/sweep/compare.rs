@@ -141,8 +141,9 @@ pub fn compare_plan(input: &CompareInput) -> Result<Plan, ExperimentError> {
     }
     let mut hash_parts: Vec<&str> = input.scenarios.iter().map(|(_, t)| t.as_str()).collect();
     hash_parts.extend(input.strategies.iter().map(String::as_str));
-    // Replicates and seed change the runs, so a resumed comparison must have the same.
-    let settings = format!("replicates={} seed={}", input.replicates.max(1), input.seed);
+    // The seed changes the runs, so a resumed comparison must have the same; more
+    // replicates only add runs (see `Plan::run_id`), so they are not part of the hash.
+    let settings = format!("seed={}", input.seed);
     hash_parts.push(&settings);
     let n = points.len();
     let name = if bases.len() == 1 { format!("compare-{}", bases[0].0) } else { "compare".to_string() };
@@ -198,9 +199,12 @@ mod tests {
         assert_eq!(plan.points.len(), 3);
         assert_eq!(plan.points[1].scenario.strategy.preset.as_deref(), Some("kumo_conservative"));
         assert_eq!(plan.n_runs(), 9);
-        assert_eq!(plan.run_id(1).seed, plan.run_id(4).seed, "common random numbers");
+        assert_eq!(plan.run_id(1).seed, plan.run_id(2).seed, "common random numbers");
+        assert_eq!((plan.run_id(4).point, plan.run_id(4).replicate), (1, 1), "replicate-major");
         let more = CompareInput { replicates: 4, ..input.clone() };
-        assert_ne!(compare_plan(&more).unwrap().hash, plan.hash, "a resumed comparison must have the same runs");
+        assert_eq!(compare_plan(&more).unwrap().hash, plan.hash, "replicates can be added");
+        let other_seed = CompareInput { seed: 2, ..input.clone() };
+        assert_ne!(compare_plan(&other_seed).unwrap().hash, plan.hash, "a resumed comparison must have the same runs");
         let bad = CompareInput { strategies: vec!["exponential:growth=0.5".into(), "adaptiv".into()], ..input };
         let err = compare_plan(&bad).unwrap_err().to_string();
         assert!(err.contains("strategy.growth: must be > 1"), "{err}");

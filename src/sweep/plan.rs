@@ -1,8 +1,12 @@
 //! The plan of an experiment: its design points (each a validated scenario),
 //! replicates, seeds, and the identity of every run.
 //!
-//! Runs are numbered point-major: run `i` is replicate `i % replicates` of
-//! design point `i / replicates`. Its seed is derived from the root seed with
+//! Runs are numbered replicate-major: run `i` is replicate `i / points` of
+//! design point `i % points`. So the runs of the first `r` replicates are the
+//! first `r * points` runs whatever the number of replicates, and replicates
+//! can be added to a finished sweep by running only the new ones; an
+//! interrupted sweep also has as many replicates of every point finished, give
+//! or take one. A run's seed is derived from the root seed with
 //! a hash ([`derive_seed`]): from `(root, replicate)` with common random numbers
 //! (the default: replicate r of every point shares its seed, so comparisons are
 //! paired), from `(root, replicate, point)` with independent seeds. Inside the
@@ -56,7 +60,8 @@ pub struct Plan {
     pub series: bool,
     /// Which charts to draw.
     pub charts: ChartSpec,
-    /// Hash of everything the results depend on (experiment and scenario texts), hex.
+    /// Hash of everything the runs depend on (experiment and scenario), except the
+    /// number of replicates, which only adds runs; hex.
     pub hash: String,
 }
 
@@ -82,8 +87,8 @@ impl Plan {
 
     /// The identity of run `run` (`run < n_runs()`).
     pub fn run_id(&self, run: usize) -> RunId {
-        let replicates = self.replicates.max(1) as usize;
-        let (point, replicate) = (run / replicates, (run % replicates) as u32);
+        let points = self.points.len().max(1);
+        let (point, replicate) = (run % points, (run / points) as u32);
         RunId { run, point, replicate, seed: self.seed(point, replicate) }
     }
 

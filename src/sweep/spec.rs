@@ -126,7 +126,7 @@ pub fn parse_experiment(text: &str, file: &str, read_base: &mut ReadBase<'_>) ->
             return Err(ExperimentError::invalid(ck.problems));
         }
     };
-    let plan = build(&mut ck, &table, text, read_base);
+    let plan = build(&mut ck, &table, read_base);
     match plan {
         Some(p) if ck.problems.is_empty() => Ok(p),
         _ => {
@@ -138,7 +138,7 @@ pub fn parse_experiment(text: &str, file: &str, read_base: &mut ReadBase<'_>) ->
     }
 }
 
-fn build(ck: &mut Checker<'_>, t: &toml::Table, text: &str, read_base: &mut ReadBase<'_>) -> Option<Plan> {
+fn build(ck: &mut Checker<'_>, t: &toml::Table, read_base: &mut ReadBase<'_>) -> Option<Plan> {
     let root = KeyPath::root();
     ck.unknown_keys(t, &root, &TOP_KEYS);
     let name = match ck.string(t, &root, "name") {
@@ -232,13 +232,23 @@ fn build(ck: &mut Checker<'_>, t: &toml::Table, text: &str, read_base: &mut Read
         points,
         series,
         charts: ChartSpec::default_for(0, false),
-        hash: content_hash(&[text, &base_text]),
+        hash: plan_hash(t, &base_text),
     };
     if plan.points.len() != levels.len() {
         return None;
     }
     plan.charts = charts(ck, t.get("charts"), &plan)?;
     Some(plan)
+}
+
+/// The hash of what an experiment's runs depend on: its table (as TOML, so that
+/// comments and layout do not count) without `replicates`, and the base
+/// scenario's text. The replicate count is left out so that replicates can be
+/// added to finished results (run `i` does not depend on it, see [`Plan::run_id`]).
+fn plan_hash(t: &toml::Table, base_text: &str) -> String {
+    let mut hashed = t.clone();
+    hashed.remove("replicates");
+    content_hash(&[&hashed.to_string(), base_text])
 }
 
 /// The base scenario: its TOML table and its text (for the hash), validated on its own.
@@ -566,4 +576,24 @@ fn charts(ck: &mut Checker<'_>, v: Option<&toml::Value>, plan: &Plan) -> Option<
         spec.heatmaps = h;
     }
     Some(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: &str) -> Plan {
+        let mut read = |_: &str| Ok(("default.toml".to_string(), crate::scenario::DEFAULT_SCENARIO_TOML.to_string()));
+        parse_experiment(text, "exp.toml", &mut read).expect("valid experiment")
+    }
+
+    #[test]
+    fn the_hash_ignores_the_replicate_count_comments_and_layout_but_not_what_runs_depend_on() {
+        let text = "name = \"h\"\nscenario = \"default.toml\"\nreplicates = 2\nseed = 3\n\n[axes]\nhorizon_days = { values = [10, 12] }\n";
+        let hash = plan(text).hash;
+        assert_eq!(plan(&text.replace("replicates = 2", "replicates = 5")).hash, hash);
+        assert_eq!(plan(&text.replace("seed = 3\n", "seed   = 3 # root seed\n")).hash, hash);
+        assert_ne!(plan(&text.replace("seed = 3", "seed = 4")).hash, hash);
+        assert_ne!(plan(&text.replace("[10, 12]", "[10, 13]")).hash, hash);
+    }
 }

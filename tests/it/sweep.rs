@@ -222,7 +222,7 @@ fn failed_runs_are_recorded_and_the_sweep_goes_on() {
     let runs = fs::read_to_string(tmp.path().join("goes-on/runs.csv")).unwrap();
     let failed: Vec<&str> = runs.lines().filter(|l| l.contains(",failed,")).collect();
     assert_eq!(failed.len(), 2);
-    assert!(failed[0].starts_with("2,1,0,") && failed[0].contains("IPWARM_TEST_FAIL_RUNS"), "{}", failed[0]);
+    assert!(failed[0].starts_with("2,2,0,") && failed[0].contains("IPWARM_TEST_FAIL_RUNS"), "{}", failed[0]);
     assert!(tmp.path().join("goes-on/summary.csv").exists(), "statistics over the runs that succeeded");
     let fast = run("fast", &["--fail-fast", "--threads", "1"]);
     assert_eq!(fast.status.code(), Some(1));
@@ -385,6 +385,53 @@ fn compare_runs_strategies_paired() {
     let out = ipwarm(tmp.path(), &["compare", "--strategy", "exponental"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown strategy `exponental`"), "{out:?}");
+}
+
+#[test]
+fn replicates_added_later_give_the_files_of_a_sweep_run_with_them_from_the_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = small_experiment(tmp.path(), 4);
+    ok(&sweep(tmp.path(), &exp, "fresh", &[]));
+    // Two replicates, then (the experiment file edited) four, resumed in the same folder.
+    let exp = small_experiment(tmp.path(), 2);
+    ok(&sweep(tmp.path(), &exp, "grown", &["--threads", "1"]));
+    let before = fs::read_to_string(tmp.path().join("grown/runs.csv")).unwrap();
+    let exp = small_experiment(tmp.path(), 4);
+    let out = sweep(tmp.path(), &exp, "grown", &["--resume"]);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("runs: total 16, ok 16, failed 0"), "{out:?}");
+    let after = fs::read_to_string(tmp.path().join("grown/runs.csv")).unwrap();
+    assert!(after.starts_with(&before), "the finished runs are kept as they were");
+    assert_same_files(&tmp.path().join("fresh"), &tmp.path().join("grown"));
+    // Fewer replicates than the folder holds: refused, results untouched.
+    let exp = small_experiment(tmp.path(), 3);
+    let out = sweep(tmp.path(), &exp, "grown", &["--resume"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds 4 replicates per design point"), "{out:?}");
+    assert_same_files(&tmp.path().join("fresh"), &tmp.path().join("grown"));
+    // Another change to the experiment is still refused.
+    let other =
+        fs::read_to_string(&exp).unwrap().replace("seed = 7", "seed = 8").replace("replicates = 3", "replicates = 4");
+    fs::write(&exp, other).unwrap();
+    let out = sweep(tmp.path(), &exp, "grown", &["--resume"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another version of this experiment"), "{out:?}");
+}
+
+#[test]
+fn compare_replicates_added_later_match_a_fresh_comparison() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/calibration.toml");
+    let compare = |out: &str, replicates: &str, extra: &[&str]| {
+        let mut args = vec!["compare", scenario.to_str().unwrap(), "--strategy", "exponential", "--strategy"];
+        args.extend(["linear", "--replicates", replicates, "--out", out]);
+        args.extend(extra);
+        ipwarm(tmp.path(), &args)
+    };
+    ok(&compare("fresh", "3", &[]));
+    ok(&compare("grown", "1", &[]));
+    ok(&compare("grown", "3", &["--resume"]));
+    assert_same_files(&tmp.path().join("fresh"), &tmp.path().join("grown"));
 }
 
 #[test]

@@ -54,7 +54,7 @@ pub fn series_header() -> Vec<String> {
 /// Identity of a run, written at the start of its row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunId {
-    /// Index of the run in the experiment (point-major, then replicate).
+    /// Index of the run in the experiment (replicate-major: every point of replicate 0, then of replicate 1, ...).
     pub run: usize,
     /// Index of the design point.
     pub point: usize,
