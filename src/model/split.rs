@@ -28,6 +28,7 @@ pub fn split_total(total: u64, weights: &[f64]) -> Vec<u64> {
 /// the parts sum to `total`.
 pub fn split_into(total: u64, weights: &[u64], out: &mut [u64]) {
     let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
+    debug_assert!(u128::from(total) <= sum || sum == 0, "split_into: {total} is more than the weights' sum {sum}");
     out.iter_mut().for_each(|o| *o = 0);
     if sum == 0 || total == 0 {
         return;
