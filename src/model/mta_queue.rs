@@ -101,6 +101,8 @@ pub struct MtaQueue {
     policy: RetryPolicy,
     /// Scratch space for a partial acceptance.
     split: Vec<u64>,
+    /// Scratch space for the young cohorts of one attempt.
+    young: Vec<Cohort>,
     /// Emptied slots, kept for reuse.
     spare: Vec<Slot>,
 }
@@ -125,6 +127,7 @@ impl MtaQueue {
             capped_from,
             policy: *policy,
             split: Vec::new(),
+            young: Vec::new(),
             spare: Vec::new(),
         }
     }
@@ -177,14 +180,9 @@ impl MtaQueue {
             }
             return result;
         }
-        if fresh.is_none()
-            && self.slots.get(1).is_none_or(|(t, _)| *t > now)
-            && self.slots.front().is_some_and(|(_, slot)| slot.young.is_empty())
-        {
-            self.retry_front_group(now, tokens, &mut accept, &certain_failure, &mut result);
-            return result;
-        }
-        // The earliest due slot becomes the working set; later due ones join it.
+        // The earliest due slot becomes the working set; later due ones join it. Its
+        // young cohorts are moved out (they are re-filed one by one), so that what
+        // stays is the capped group, which moves on as a whole.
         let Some((_, mut due)) = self.slots.pop_front() else { return result };
         while self.slots.front().is_some_and(|(t, _)| *t <= now) {
             let Some((_, mut slot)) = self.slots.pop_front() else { break };
@@ -192,8 +190,10 @@ impl MtaQueue {
             self.recycle(slot);
         }
         self.queued -= due.total();
-        due.young.sort_by_key(|c| (c.first_attempt, c.attempts));
-        due.young.extend(fresh);
+        let mut young = std::mem::take(&mut self.young);
+        std::mem::swap(&mut young, &mut due.young);
+        young.sort_by_key(|c| (c.first_attempt, c.attempts));
+        young.extend(fresh);
 
         // Oldest first: capped cohorts are older than young ones, which are older than fresh mail.
         while *tokens > 0 {
@@ -204,8 +204,8 @@ impl MtaQueue {
                 due.capped.pop_front();
             }
         }
-        let mut young_failed = due.young.len();
-        for (i, cohort) in due.young.iter_mut().enumerate() {
+        let mut young_failed = young.len();
+        for (i, cohort) in young.iter_mut().enumerate() {
             if *tokens == 0 {
                 young_failed = i;
                 break;
@@ -217,13 +217,24 @@ impl MtaQueue {
             }
         }
 
-        self.defer_capped(now, &mut due.capped, due.capped_total, &certain_failure, &mut result);
-        for cohort in due.young.drain(young_failed..) {
+        let (cap, lifetime) = (self.delay(self.capped_from), self.policy.queue_lifetime_hours * 60);
+        match Self::advance_capped(cap, lifetime, now, &mut due.capped, due.capped_total, &certain_failure, &mut result)
+        {
+            Some((next, total)) => {
+                due.capped_total = total;
+                self.queued += total;
+                self.put_group(next, due);
+            }
+            None => {
+                due.capped_total = 0;
+                self.recycle(due);
+            }
+        }
+        for cohort in young.drain(young_failed..) {
             self.defer_young(now, cohort, &certain_failure, &mut result);
         }
-        due.young.clear();
-        due.capped_total = 0;
-        self.recycle(due);
+        young.clear();
+        self.young = young;
         result
     }
 
@@ -250,24 +261,6 @@ impl MtaQueue {
         }
         cohort.total -= take;
         take
-    }
-
-    /// Fails a group of capped cohorts at `now` and moves them together to
-    /// their next attempt, dropping (as expired) those too old for it;
-    /// `capped` is left empty.
-    fn defer_capped(
-        &mut self,
-        now: SimTime,
-        capped: &mut VecDeque<Cohort>,
-        total: u64,
-        certain_failure: &impl Fn(SimTime) -> bool,
-        result: &mut Deferral,
-    ) {
-        let (cap, lifetime) = (self.delay(self.capped_from), self.policy.queue_lifetime_hours * 60);
-        if let Some((due, total)) = Self::advance_capped(cap, lifetime, now, capped, total, certain_failure, result) {
-            self.queued += total;
-            self.put_capped(due, capped, total);
-        }
     }
 
     /// Fails a group of capped cohorts (`total` messages, oldest first) at
@@ -303,55 +296,6 @@ impl MtaQueue {
                 return Some((due, total));
             }
             at = due;
-        }
-    }
-
-    /// The common night-time case of [`MtaQueue::attempt`]: the only cohorts
-    /// due are one slot's capped group (the front slot). It is attempted and
-    /// moved to its next due time in place.
-    fn retry_front_group(
-        &mut self,
-        now: SimTime,
-        tokens: &mut u64,
-        accept: &mut impl FnMut(&[u64]),
-        certain_failure: &impl Fn(SimTime) -> bool,
-        result: &mut Deferral,
-    ) {
-        let (cap, lifetime) = (self.delay(self.capped_from), self.policy.queue_lifetime_hours * 60);
-        let Self { slots, split, queued, spare, .. } = self;
-        let Some((_, slot)) = slots.front_mut() else { return };
-        *queued -= slot.capped_total;
-        while *tokens > 0 {
-            let Some(front) = slot.capped.front_mut() else { break };
-            slot.capped_total -= Self::take(split, front, tokens, accept);
-            if front.total == 0 {
-                slot.capped.pop_front();
-            }
-        }
-        let next =
-            Self::advance_capped(cap, lifetime, now, &mut slot.capped, slot.capped_total, certain_failure, result);
-        let Some((due, total)) = next else {
-            if let Some((_, mut emptied)) = slots.pop_front() {
-                emptied.capped_total = 0;
-                if spare.len() < SPARE_SLOTS {
-                    spare.push(emptied);
-                }
-            }
-            return;
-        };
-        slot.capped_total = total;
-        *queued += total;
-        // The front slot is due by `now`, before `due`: everything before `pos` is due before `due`.
-        let pos = slots.partition_point(|(t, _)| *t < due);
-        let Some((_, mut group)) = slots.pop_front() else { return };
-        match slots.get_mut(pos - 1) {
-            Some((t, existing)) if *t == due => {
-                existing.absorb(&mut group);
-                if spare.len() < SPARE_SLOTS {
-                    spare.push(group);
-                }
-            }
-            _ => slots.insert(pos - 1, (due, group)),
         }
     }
 
@@ -391,12 +335,17 @@ impl MtaQueue {
         }
     }
 
-    /// Moves a capped group (emptied) to the slot due at `due`, opening it if needed.
-    fn put_capped(&mut self, due: SimTime, capped: &mut VecDeque<Cohort>, total: u64) {
-        let slot = self.slot(due);
-        let mut group = Slot { capped: std::mem::take(capped), capped_total: total, young: Vec::new() };
-        slot.absorb(&mut group);
-        *capped = group.capped;
+    /// Files a slot holding a capped group (and nothing else) at `due`: in place,
+    /// or joining the slot already due then.
+    fn put_group(&mut self, due: SimTime, mut group: Slot) {
+        let at = self.slots.partition_point(|(t, _)| *t < due);
+        match self.slots.get_mut(at) {
+            Some((t, existing)) if *t == due => {
+                existing.absorb(&mut group);
+                self.recycle(group);
+            }
+            _ => self.slots.insert(at, (due, group)),
+        }
     }
 
     /// The slot due at `due`, opened if needed.
