@@ -240,10 +240,15 @@ impl<'a> Run<'a> {
         let mut fresh = None;
         if with_fresh && cell.fresh_today.iter().any(|&n| n > 0) {
             let index = now.hour_of_day() - sc.window.start_hour;
+            // The total is summed as the slices are made (reading the counts back right
+            // after writing them would stall on the stores).
+            let mut total = 0;
             let counts = SegmentCounts::from_fn(cell.fresh_today.len(), |s| {
-                slice_of(cell.fresh_today[s], index, sc.window.hours())
+                let n = slice_of(cell.fresh_today[s], index, sc.window.hours());
+                total += n;
+                n
             });
-            let cohort = Cohort::fresh(now, counts);
+            let cohort = Cohort { first_attempt: now, attempts: 0, counts, total };
             if cohort.total > 0 {
                 cell.today.sent += cohort.total;
                 cell.traffic.fresh += cohort.total;
