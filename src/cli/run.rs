@@ -51,6 +51,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     for name in ["daily.csv", "summary.json", "outcomes.png", "reputation.png", "rates.png"] {
         outln!("  {name}");
     }
+    for warning in report::warnings(&result) {
+        eprintln!("warning: {warning}");
+    }
     Ok(())
 }
 

@@ -19,6 +19,20 @@ struct Summary<'a> {
     totals: Totals,
     providers: Vec<ProviderSummary>,
     ips: Vec<IpSummary<'a>>,
+    warnings: Vec<WarningSummary>,
+}
+
+/// One warning: a shared pool that carried more of the sender's mail than its own volume.
+#[derive(Debug, Serialize)]
+struct WarningSummary {
+    kind: &'static str,
+    ip: String,
+    provider: String,
+    first_day: u32,
+    days: u32,
+    peak_sent_per_day: u64,
+    pool_daily_volume: f64,
+    message: String,
 }
 
 /// All [`Counts`] fields, the queue left at the end and the three rates.
@@ -111,6 +125,21 @@ fn build<'a>(result: &'a RunResult, scenario_file: Option<&'a str>) -> Summary<'
         totals: Totals::new(&result.totals, result.queued_at_end),
         providers,
         ips,
+        warnings: result
+            .pool_overloads
+            .iter()
+            .zip(super::warnings(result))
+            .map(|(o, message)| WarningSummary {
+                kind: "shared_pool_overload",
+                ip: name_of(&result.ip_names, o.ip).into_owned(),
+                provider: name_of(&result.provider_names, o.provider).into_owned(),
+                first_day: o.first_day,
+                days: o.days,
+                peak_sent_per_day: o.peak_sent_per_day,
+                pool_daily_volume: o.pool_daily_volume,
+                message,
+            })
+            .collect(),
     }
 }
 
@@ -118,7 +147,7 @@ fn build<'a>(result: &'a RunResult, scenario_file: Option<&'a str>) -> Summary<'
 /// it came from, if any (written as `null` otherwise).
 ///
 /// Fields: `ipwarm_version`, `scenario` (name), `scenario_file`, `seed`,
-/// `horizon_days`, `totals`, `providers` and `ips`.
+/// `horizon_days`, `totals`, `providers`, `ips` and `warnings`.
 ///
 /// `totals` has every [`Counts`] field, `queued_at_end` and three rates, each
 /// `null` when its denominator is zero:
@@ -132,7 +161,12 @@ fn build<'a>(result: &'a RunResult, scenario_file: Option<&'a str>) -> Summary<'
 /// fields, `queued_at_end` being the provider's queue at the end of the last
 /// day), and `final_reputation` / `final_level`: the reputation on the last day,
 /// averaged over the dedicated IPs (over all IPs if none is dedicated), or `null`
-/// without records. `ips` lists `{ name, dedicated }` in IP order.
+/// without records. `ips` lists `{ name, dedicated }` in IP order. `warnings` is
+/// usually empty; it lists each shared pool and provider where the sender's mail
+/// exceeded the pool's own volume, a run outside the model's domain (see
+/// [`crate::sim::domain`]): `{ kind: "shared_pool_overload", ip, provider,
+/// first_day, days, peak_sent_per_day, pool_daily_volume, message }`, the message
+/// being the sentence [`super::warnings`] gives.
 ///
 /// Object keys of the returned [`serde_json::Value`] are ordered as
 /// `serde_json`'s map orders them; [`write_summary_json`] writes them in the
@@ -197,6 +231,28 @@ mod tests {
         assert_eq!(v["ips"][0]["name"], "ip-a");
         assert_eq!(v["ips"][0]["dedicated"], true);
         assert_eq!(v["ips"][1]["dedicated"], false);
+    }
+
+    #[test]
+    fn warnings_empty_unless_a_pool_is_overloaded_then_each_with_its_figures_and_message() {
+        let mut result = testdata::small();
+        assert_eq!(summary_json(&result, None)["warnings"], serde_json::json!([]));
+        result.pool_overloads.push(crate::sim::PoolOverload {
+            ip: 1,
+            provider: 0,
+            first_day: 2,
+            days: 5,
+            peak_sent_per_day: 9000,
+            pool_daily_volume: 800.0,
+        });
+        let w = &summary_json(&result, None)["warnings"];
+        assert_eq!(w.as_array().map(Vec::len), Some(1));
+        assert_eq!(w[0]["kind"], "shared_pool_overload");
+        assert_eq!(w[0]["ip"], result.ip_names[1].as_str());
+        assert_eq!(w[0]["provider"], result.provider_names[0].as_str());
+        assert_eq!((w[0]["first_day"].as_u64(), w[0]["days"].as_u64()), (Some(2), Some(5)));
+        assert_eq!((w[0]["peak_sent_per_day"].as_u64(), w[0]["pool_daily_volume"].as_f64()), (Some(9000), Some(800.0)));
+        assert_eq!(w[0]["message"], crate::report::warnings(&result)[0].as_str());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! - [`summary_json`] / [`write_summary_json`]: totals, rates, per-provider results.
 //! - [`write_charts`]: `outcomes.png`, `reputation.png`, `rates.png`.
 //! - [`summary_table`]: a fixed-width text table for the terminal.
+//! - [`warnings`]: what the user should know about a run (e.g. a run outside the model's domain).
 //! - [`experiment`]: rows, statistics and charts of an experiment (many runs).
 //!
 //! The rates (inbox, complaint and deferral rate) are defined once, in
@@ -21,12 +22,14 @@ mod json;
 mod table;
 #[cfg(test)]
 mod testdata;
+mod warnings;
 
 pub use aggregate::{attempts, complaint_rate, deferral_rate, inbox_rate};
 pub use charts::write_charts;
 pub use csv::write_daily_csv;
 pub use json::{summary_json, write_summary_json};
 pub use table::summary_table;
+pub use warnings::warnings;
 
 /// Errors while writing a report.
 #[derive(Debug, thiserror::Error)]

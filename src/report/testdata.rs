@@ -69,6 +69,7 @@ pub fn small() -> RunResult {
         totals: Counts::default(),
         queued_at_end: 0,
         warm_day: vec![Some(6), None, Some(9)],
+        pool_overloads: Vec::new(),
     })
 }
 
@@ -137,5 +138,6 @@ pub fn realistic() -> RunResult {
         totals: Counts::default(),
         queued_at_end: 0,
         warm_day,
+        pool_overloads: Vec::new(),
     })
 }

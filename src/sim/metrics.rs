@@ -132,4 +132,7 @@ pub struct RunResult {
     pub queued_at_end: u64,
     /// Per provider, the 1-based day it became warm, or `None`.
     pub warm_day: Vec<Option<u32>>,
+    /// Shared pools that carried more of the sender's mail than their own
+    /// volume, outside the model's domain (see [`super::domain`]); usually empty.
+    pub pool_overloads: Vec<super::PoolOverload>,
 }

@@ -5,11 +5,13 @@
 //! one of inbox, junk, hard-bounced, blocked, expired, or still queued.
 
 mod cell;
+pub mod domain;
 mod metrics;
 mod recipients;
 mod runner;
 pub mod warm;
 
+pub use domain::PoolOverload;
 pub use metrics::{Counts, DailyRecord, ReputationLevel, RunResult};
 pub use runner::{SHARED_POOL_AUTOCORRELATION, run_with};
 

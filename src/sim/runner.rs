@@ -19,7 +19,7 @@
 
 use super::cell::Cell;
 use super::recipients;
-use super::{Counts, DailyRecord, ReputationLevel, RunResult, SimError, warm};
+use super::{Counts, DailyRecord, ReputationLevel, RunResult, SimError, domain, warm};
 use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
 use crate::model::{Cohort, FeedbackLoop, IpKind, Reputation, SegmentCounts, binomial, sample_day};
 use crate::scenario::Scenario;
@@ -382,6 +382,7 @@ impl<'a> Run<'a> {
         }
         let ip_dedicated: Vec<bool> = self.sc.ips.iter().map(|ip| ip.is_dedicated()).collect();
         let warm_day = warm::warm_days(&self.records, &ip_dedicated, self.n_providers);
+        let pool_overloads = domain::pool_overloads(&self.records, &self.sc.ips, self.n_providers);
         Ok(RunResult {
             scenario: self.sc.name.clone(),
             seed,
@@ -393,6 +394,7 @@ impl<'a> Run<'a> {
             totals,
             queued_at_end,
             warm_day,
+            pool_overloads,
         })
     }
 }

@@ -48,8 +48,37 @@ fn run_without_arguments_runs_the_embedded_default_into_output() {
     for (name, bytes) in &files[2..] {
         assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 20_000, "{name} is not a real chart");
     }
+    assert_eq!(json["warnings"], serde_json::json!([]), "the default scenario is inside the model");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("gmail") && stdout.contains("warm"), "summary table on the terminal: {stdout}");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+}
+
+#[test]
+fn a_run_outside_the_model_warns_on_stderr_and_in_the_summary_but_succeeds() {
+    // The default scenario at 100 times the volume: the sender would be most of its shared pool's traffic.
+    let default = fs::read_to_string(root().join("scenarios/default.toml")).expect("default.toml");
+    let big = default
+        .replace("size = 200000", "size = 20000000")
+        .replace("daily_volume = 100000", "daily_volume = 10000000")
+        .replace("horizon_days = 56", "horizon_days = 10");
+    assert_ne!(big, default);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    fs::write(tmp.path().join("big.toml"), big).expect("write");
+    let out = ipwarm(tmp.path(), &["run", "big.toml", "--out", "big"]);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings: Vec<&str> =
+        stderr.lines().filter(|l| l.starts_with("warning: shared pool `shared-pool` at ")).collect();
+    assert_eq!(warnings.len(), 5, "one warning per provider: {stderr}");
+    assert!(warnings[0].contains("at gmail") && warnings[0].contains("(500000 messages/day)"), "{}", warnings[0]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(tmp.path().join("big/summary.json")).expect("summary")).expect("json");
+    let listed = json["warnings"].as_array().expect("warnings");
+    assert_eq!(listed.len(), 5);
+    assert_eq!(listed[0]["kind"], "shared_pool_overload");
+    assert_eq!(listed[0]["provider"], "gmail");
+    assert_eq!(format!("warning: {}", listed[0]["message"].as_str().expect("message")), warnings[0]);
 }
 
 #[test]

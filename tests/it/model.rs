@@ -211,3 +211,40 @@ fn shared_pool_reputation_is_established_and_noisy() {
     assert!(sd > 0.01 && sd < 0.1, "sd {sd}");
     assert_eq!(r.totals.deferred, 0, "the pool's history carries the volume from day 1");
 }
+
+/// The default scenario with the list and the sender's daily volume multiplied by
+/// `sender`, and the shared pool's own volume by `pool`.
+fn default_scaled(sender: f64, pool: f64) -> sim::RunResult {
+    let mut sc = ipwarm::scenario::default_scenario().expect("default");
+    sc.horizon_days = 14;
+    sc.audience.size = (sc.audience.size as f64 * sender) as u64;
+    match &mut sc.strategy.kind {
+        StrategyKind::AutoBlend(p) => p.daily_volume = p.daily_volume.map(|v| v * sender),
+        other => panic!("the default scenario is an auto_blend, not {other:?}"),
+    }
+    for ip in &mut sc.ips {
+        if let IpKind::SharedPool { daily_volume_per_provider, .. } = &mut ip.kind {
+            *daily_volume_per_provider *= pool;
+        }
+    }
+    sim::run(&sc, 3).expect("run")
+}
+
+#[test]
+fn a_shared_pool_carrying_more_than_its_own_volume_is_reported_as_outside_the_model() {
+    // As shipped, the sender is a minority tenant of its pool: nothing to report.
+    assert_eq!(default_scaled(1.0, 1.0).pool_overloads, vec![]);
+    // At 100 times the volume the sender's mail through the pool is about nine times the
+    // pool's own 500,000/day at Gmail: the pool at every provider is reported, from day 1.
+    let r = default_scaled(100.0, 1.0);
+    let pool = r.ip_names.iter().position(|n| n == "shared-pool").expect("pool");
+    let reported: Vec<(usize, usize, u32)> = r.pool_overloads.iter().map(|o| (o.ip, o.provider, o.first_day)).collect();
+    assert_eq!(reported, (0..5).map(|p| (pool, p, 1)).collect::<Vec<_>>());
+    let gmail = &r.pool_overloads[0];
+    let sent_day_1 = r.records.iter().find(|x| x.day == 1 && x.ip == pool && x.provider == 0).expect("record");
+    assert_eq!(gmail.pool_daily_volume, 500_000.0);
+    assert!(gmail.peak_sent_per_day >= sent_day_1.counts.sent && sent_day_1.counts.sent > 4_000_000);
+    assert_eq!(gmail.days, 14);
+    // The same business on a pool a hundred times larger is inside the model again.
+    assert_eq!(default_scaled(100.0, 100.0).pool_overloads, vec![]);
+}
