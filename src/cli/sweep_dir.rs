@@ -114,7 +114,8 @@ pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &R
     report_end(dir, &manifest)
 }
 
-/// Prints the total/ok/failed line; an error if any run failed.
+/// Prints the total/ok/failed line and a warning for runs outside the model's
+/// domain; an error if any run failed.
 pub fn report_end(dir: &Path, manifest: &Manifest) -> Result<(), Failure> {
     let (ok, failed, pending) = manifest.counts();
     let total = manifest.runs.len();
@@ -123,6 +124,18 @@ pub fn report_end(dir: &Path, manifest: &Manifest) -> Result<(), Failure> {
         "runs: total {total}, ok {ok}, failed {failed}{}",
         if pending > 0 { format!(", pending {pending}") } else { String::new() }
     );
+    let runs = File::open(dir.join(RUNS)).context("cannot open runs.csv").map_err(Failure::runtime)?;
+    let overloaded = rx::count_pool_overloaded(&mut BufReader::new(runs))
+        .context("cannot read runs.csv")
+        .map_err(Failure::runtime)?;
+    if overloaded > 0 {
+        eprintln!(
+            "warning: in {overloaded} of {total} runs a shared pool carried more of the sender's mail than its own \
+             volume (runs.csv column {}): the model assumes a pool dominated by other tenants, so their results \
+             for that pool are out of scope",
+            rx::POOL_OVERLOAD_DAYS
+        );
+    }
     if failed > 0 {
         return Err(Failure::runtime(anyhow!(
             "{failed} of {total} runs failed (their seeds and messages are in runs.csv)"

@@ -521,3 +521,45 @@ seeds = "independent"
     assert!(err.contains("lhs.toml:4:1: samples: only used with design = \"lhs\""), "{err}");
     assert!(err.contains("lhs.toml:8:21: axes.\"strategy.growth\": a range needs `steps = n`"), "{err}");
 }
+
+#[test]
+fn runs_that_overload_a_shared_pool_are_counted_in_runs_csv_and_warned_about() {
+    let tmp = tempfile::tempdir().unwrap();
+    // BASE with a small shared pool (2,000 messages/day per provider) blended with the new IP.
+    let base = BASE.replace(
+        "[strategy]\nkind = \"exponential\"\nstart = 1000.0\ngrowth = 1.3\ntarget = 50000.0\n",
+        "[[ips]]\nname = \"pool\"\nkind = \"shared_pool\"\ndaily_volume_per_provider = 2000\n\
+         [strategy]\nkind = \"auto_blend\"\ndaily_volume = 1000\n",
+    );
+    assert_ne!(base, BASE);
+    fs::write(tmp.path().join("pool.toml"), base).unwrap();
+    // 3,000 a day stays under the pool's volume at every provider (Gmail's 45% is 1,350); 40,000 does not.
+    let exp = tmp.path().join("pool-exp.toml");
+    fs::write(
+        &exp,
+        "name = \"pool\"\nscenario = \"pool.toml\"\nreplicates = 2\n[axes]\n\"strategy.daily_volume\" = { values = [3000, 40000] }\n",
+    )
+    .unwrap();
+    let out = sweep(tmp.path(), &exp, "out", &[]);
+    ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: in 2 of 4 runs a shared pool carried more of the sender's mail than its own volume"),
+        "{stderr}"
+    );
+    let mut r = csv::Reader::from_path(tmp.path().join("out/runs.csv")).unwrap();
+    let header = r.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    let (point, days) = (col("point"), col("pool_overload_days"));
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let d: u64 = rec[days].parse().unwrap();
+        // At 40,000 a day the pool carries about 18,000 at Gmail on each of the 10 days.
+        if &rec[point] == "0" { assert_eq!(d, 0) } else { assert!(d >= 10, "{d} overload days") }
+    }
+    // Inside the model, nothing is said.
+    let small = small_experiment(tmp.path(), 1);
+    let quiet = sweep(tmp.path(), &small, "quiet", &[]);
+    ok(&quiet);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("warning"));
+}

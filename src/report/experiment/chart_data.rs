@@ -52,6 +52,9 @@ pub fn metric_display(metric: &str) -> (String, f64) {
         "blocked_share" => pct("blocked, share of messages sent"),
         "peak_complaint_rate" => pct("peak daily complaint rate"),
         "peak_deferral_rate" => pct("peak daily deferral rate"),
+        "pool_overload_days" => {
+            ("days a shared pool carried more than its own volume (pool-provider-days)".into(), 1.0)
+        }
         "sent" | "inbox" | "junk" | "bounced" | "blocked" | "expired" | "deferred" | "complaints" => {
             (format!("{metric} (messages, whole run)"), 1.0)
         }

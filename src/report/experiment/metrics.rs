@@ -10,7 +10,7 @@ use crate::report::aggregate::{Aggregates, complaint_rate, deferral_rate};
 use crate::sim::{Counts, RunResult};
 
 /// Metric columns of `runs.csv` after the per-provider `days_to_warm_<provider>` columns, in order.
-pub const RUN_METRICS: [&str; 14] = [
+pub const RUN_METRICS: [&str; 15] = [
     "days_to_warm_all",
     "providers_warm",
     "sent",
@@ -25,7 +25,13 @@ pub const RUN_METRICS: [&str; 14] = [
     "blocked_share",
     "peak_complaint_rate",
     "peak_deferral_rate",
+    POOL_OVERLOAD_DAYS,
 ];
+
+/// The `runs.csv` column counting, over shared pools and providers, the days the
+/// sender's mail through a pool exceeded the pool's own volume (0 inside the
+/// model's domain; see [`crate::sim::domain`]).
+pub const POOL_OVERLOAD_DAYS: &str = "pool_overload_days";
 
 /// Metric columns of `series.csv` after `run,day,provider`, in order.
 pub const SERIES_METRICS: [&str; 9] =
@@ -125,6 +131,7 @@ pub fn run_rows(id: RunId, labels: &[String], providers: &[String], result: &Run
     ];
     let mut bad: Option<&str> = floats.iter().find(|(_, v)| !v.is_finite()).map(|(k, _)| *k);
     values.extend(floats.iter().map(|(_, v)| fmt_float(*v)));
+    values.push(result.pool_overloads.iter().map(|o| u64::from(o.days)).sum::<u64>().to_string());
     let mut series_rows = String::new();
     if series {
         for d in 0..agg.n_days {
@@ -216,6 +223,21 @@ mod tests {
         assert_eq!(&fields[5], "a,b");
         assert_eq!(rows.series_rows.lines().count(), 10 * 3);
         assert!(rows.series_rows.lines().all(|l| l.split(',').count() == series_header().len()));
+        let last = |rows: &RunRows| rows.run_row.trim_end().rsplit(',').next().map(str::to_string);
+        assert_eq!(header.last().map(String::as_str), Some(POOL_OVERLOAD_DAYS));
+        assert_eq!(last(&rows).as_deref(), Some("0"), "no pool overloaded");
+        let mut overloaded = result.clone();
+        for (provider, days) in [(0, 4), (2, 2)] {
+            overloaded.pool_overloads.push(crate::sim::PoolOverload {
+                ip: 1,
+                provider,
+                first_day: 1,
+                days,
+                peak_sent_per_day: 10,
+                pool_daily_volume: 1.0,
+            });
+        }
+        assert_eq!(last(&run_rows(id, &labels, &providers, &overloaded, false)).as_deref(), Some("6"));
         let failed = failed_rows(id, &labels, providers.len(), "boom");
         assert!(!failed.ok && failed.series_rows.is_empty());
         assert_eq!(failed.run_row.split(',').count(), header.len() + 1, "the quoted `a,b` holds a comma");

@@ -23,11 +23,11 @@ use std::path::{Path, PathBuf};
 pub use chart_data::{ChartData, ChartSpec, DEFAULT_HEATMAPS, DEFAULT_OUTCOMES, MAX_DEFAULT_POINTS, short_key};
 pub use heatmap::is_grid2;
 pub use metrics::{
-    DAYS_TO_WARM_PREFIX, RUN_METRICS, RunId, RunRows, SERIES_METRICS, csv_field, failed_rows, fmt_float, run_rows,
-    runs_header, series_header,
+    DAYS_TO_WARM_PREFIX, POOL_OVERLOAD_DAYS, RUN_METRICS, RunId, RunRows, SERIES_METRICS, csv_field, failed_rows,
+    fmt_float, run_rows, runs_header, series_header,
 };
 pub use stats::{Accumulator, CONFIDENCE, Summary, t_quantile};
-pub use summary::{RunsLayout, STAT_COLUMNS, StatRow, SummaryOutputs, read_stats, summarize};
+pub use summary::{RunsLayout, STAT_COLUMNS, StatRow, SummaryOutputs, count_pool_overloaded, read_stats, summarize};
 
 use super::ReportError;
 use super::charts::style::ensure_font;

@@ -228,6 +228,23 @@ pub struct StatRow {
     pub stats: Summary,
 }
 
+/// The number of runs in `runs` (a `runs.csv`) that left the model's domain:
+/// those whose `pool_overload_days` is above 0 (a shared pool carried more of
+/// the sender's mail than its own volume; see [`crate::sim::domain`]).
+pub fn count_pool_overloaded(runs: &mut dyn Read) -> Result<usize, ReportError> {
+    let mut r = ::csv::Reader::from_reader(runs);
+    let col = r
+        .headers()?
+        .iter()
+        .position(|h| h == super::POOL_OVERLOAD_DAYS)
+        .ok_or_else(|| ReportError::Format(format!("runs.csv: no {} column", super::POOL_OVERLOAD_DAYS)))?;
+    let mut n = 0;
+    for rec in r.records() {
+        n += usize::from(rec?.get(col).and_then(|v| v.parse::<u64>().ok()).is_some_and(|d| d > 0));
+    }
+    Ok(n)
+}
+
 /// Reads `summary.csv` or `differences.csv` (with `series = false`) or
 /// `series_summary.csv` (with `series = true`).
 pub fn read_stats(input: &mut dyn Read, series: bool) -> Result<Vec<StatRow>, ReportError> {
