@@ -18,18 +18,39 @@ fn pool_overload(result: &RunResult, o: &PoolOverload) -> String {
          daily_volume_per_provider or send this traffic from dedicated IPs.",
         ip = name_of(&result.ip_names, o.ip),
         provider = name_of(&result.provider_names, o.provider),
-        peak = o.peak_sent_per_day,
+        peak = grouped(o.peak_sent_per_day),
         days = o.days,
         horizon = result.horizon_days,
         first = o.first_day,
-        pool = o.pool_daily_volume,
+        pool = grouped(o.pool_daily_volume.round() as u64),
     )
+}
+
+/// `4400000` -> `"4,400,000"`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::report::testdata;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let cases = [(0, "0"), (999, "999"), (1000, "1,000"), (500_000, "500,000"), (4_400_000, "4,400,000")];
+        for (n, text) in cases {
+            assert_eq!(grouped(n), text);
+        }
+    }
 
     #[test]
     fn one_line_per_overload_naming_the_pool_the_provider_and_the_figures() {
@@ -50,9 +71,9 @@ mod tests {
         let provider = &result.provider_names[2];
         for part in [
             &format!("`{ip}` at {provider}"),
-            "12345 messages/day",
+            "12,345 messages/day",
             "on 4 of 10 days from day 3",
-            "(5000 messages/day)",
+            "(5,000 messages/day)",
         ] {
             assert!(line.contains(part), "{part:?} not in {line}");
         }

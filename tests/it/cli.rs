@@ -71,7 +71,7 @@ fn a_run_outside_the_model_warns_on_stderr_and_in_the_summary_but_succeeds() {
     let warnings: Vec<&str> =
         stderr.lines().filter(|l| l.starts_with("warning: shared pool `shared-pool` at ")).collect();
     assert_eq!(warnings.len(), 5, "one warning per provider: {stderr}");
-    assert!(warnings[0].contains("at gmail") && warnings[0].contains("(500000 messages/day)"), "{}", warnings[0]);
+    assert!(warnings[0].contains("at gmail") && warnings[0].contains("(500,000 messages/day)"), "{}", warnings[0]);
     let json: serde_json::Value =
         serde_json::from_slice(&fs::read(tmp.path().join("big/summary.json")).expect("summary")).expect("json");
     let listed = json["warnings"].as_array().expect("warnings");
