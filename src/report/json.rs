@@ -128,8 +128,7 @@ fn build<'a>(result: &'a RunResult, scenario_file: Option<&'a str>) -> Summary<'
         warnings: result
             .pool_overloads
             .iter()
-            .zip(super::warnings(result))
-            .map(|(o, message)| WarningSummary {
+            .map(|o| WarningSummary {
                 kind: "shared_pool_overload",
                 ip: name_of(&result.ip_names, o.ip).into_owned(),
                 provider: name_of(&result.provider_names, o.provider).into_owned(),
@@ -137,7 +136,7 @@ fn build<'a>(result: &'a RunResult, scenario_file: Option<&'a str>) -> Summary<'
                 days: o.days,
                 peak_sent_per_day: o.peak_sent_per_day,
                 pool_daily_volume: o.pool_daily_volume,
-                message,
+                message: super::warnings::pool_overload(result, o),
             })
             .collect(),
     }

@@ -10,7 +10,8 @@ pub fn warnings(result: &RunResult) -> Vec<String> {
     result.pool_overloads.iter().map(|o| pool_overload(result, o)).collect()
 }
 
-fn pool_overload(result: &RunResult, o: &PoolOverload) -> String {
+/// The warning about one overloaded pool of `result`.
+pub(super) fn pool_overload(result: &RunResult, o: &PoolOverload) -> String {
     format!(
         "shared pool `{ip}` at {provider}: the sender's mail (up to {peak} messages/day, on {days} of {horizon} days \
          from day {first}) exceeded the pool's own volume there ({pool} messages/day). The model assumes a pool \

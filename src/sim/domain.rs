@@ -34,7 +34,7 @@ pub struct PoolOverload {
 
 /// The (IP, provider) pairs where a shared pool carried more of the sender's
 /// mail than its own volume. `records` are ordered by (day, ip, provider).
-pub fn pool_overloads(records: &[DailyRecord], ips: &[IpSpec], n_providers: usize) -> Vec<PoolOverload> {
+pub fn pool_overloads(records: &[DailyRecord], ips: &[IpSpec]) -> Vec<PoolOverload> {
     let mut found: Vec<PoolOverload> = Vec::new();
     for r in records {
         let IpKind::SharedPool { daily_volume_per_provider, .. } = ips[r.ip].kind else { continue };
@@ -56,7 +56,7 @@ pub fn pool_overloads(records: &[DailyRecord], ips: &[IpSpec], n_providers: usiz
             }),
         }
     }
-    found.sort_by_key(|o| o.ip * n_providers + o.provider);
+    found.sort_by_key(|o| (o.ip, o.provider));
     found
 }
 
@@ -94,7 +94,7 @@ mod tests {
             records.push(record(day, 1, 0, sent));
             records.push(record(day, 1, 1, 999));
         }
-        let found = pool_overloads(&records, &ips, 2);
+        let found = pool_overloads(&records, &ips);
         assert_eq!(
             found,
             vec![PoolOverload {

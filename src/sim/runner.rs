@@ -382,7 +382,7 @@ impl<'a> Run<'a> {
         }
         let ip_dedicated: Vec<bool> = self.sc.ips.iter().map(|ip| ip.is_dedicated()).collect();
         let warm_day = warm::warm_days(&self.records, &ip_dedicated, self.n_providers);
-        let pool_overloads = domain::pool_overloads(&self.records, &self.sc.ips, self.n_providers);
+        let pool_overloads = domain::pool_overloads(&self.records, &self.sc.ips);
         Ok(RunResult {
             scenario: self.sc.name.clone(),
             seed,
