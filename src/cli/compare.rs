@@ -55,6 +55,6 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         print_runs(&plan, shard);
         return Ok(());
     }
-    let (opts, dir) = args.run.options(&plan, shard);
+    let (opts, dir) = args.run.options(&plan, shard, "compare", args.scenarios.clone());
     run_plan(&plan, None, &dir, &opts)
 }

@@ -1,16 +1,16 @@
 //! `ipwarm merge DIR... --out DIR`: combine the folders of the shards of one
 //! sweep into exactly the files the unsharded sweep writes.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use clap::Args;
-use ipwarm::sweep::{self, RunStatus};
+use ipwarm::sweep::{self, FileDigest, Manifest, RunStatus};
 
 use super::Failure;
-use super::sweep_dir::{finish, read_manifest, report_end};
+use super::owned::{self, Intent, OwnedDir, open_regular};
+use super::sweep_dir::{finish, read_manifest, report_end, runs_header};
 
 /// Arguments of `ipwarm merge`.
 #[derive(Debug, Args)]
@@ -28,6 +28,14 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     let manifests: Vec<_> =
         args.shards.iter().map(|d| read_manifest(d)).collect::<Result<_, _>>().map_err(Failure::input)?;
     let first = &manifests[0];
+    if let Some((m, dir)) = manifests.iter().zip(&args.shards).find(|(m, _)| m.shard.is_none()) {
+        return Err(Failure::input(anyhow!(
+            "{} holds all {} runs of experiment `{}`, not a shard: there is nothing to merge",
+            dir.display(),
+            m.n_runs,
+            m.experiment
+        )));
+    }
     let count = first.shard.map_or(1, |s| s.count);
     let mut seen = vec![false; count];
     for (m, dir) in manifests.iter().zip(&args.shards) {
@@ -45,16 +53,20 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         if m.runs.iter().any(|r| r.status == RunStatus::Pending) {
             return Err(Failure::input(anyhow!("{} (shard {shard}) is not finished: resume it first", dir.display())));
         }
+        verify_shard(dir, m).map_err(|e| Failure::input(e.context(format!("{} (shard {shard})", dir.display()))))?;
     }
     if let Some(missing) = seen.iter().position(|s| !s) {
         return Err(Failure::input(anyhow!("shard {}/{count} is missing", missing + 1)));
     }
     let out = &args.out;
-    if std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(false) {
-        return Err(Failure::input(anyhow!("{} is not empty", out.display())));
-    }
+    owned::check_dir(out, Intent::Fresh, false, &[], ": merge into a new or empty folder")?;
     let rt = Failure::runtime;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display())).map_err(rt)?;
+    // The merged folder is the folder the unsharded command would have written, marker included.
+    let command = match OwnedDir::command_of(&args.shards[0]).as_deref() {
+        Some("compare") => "compare",
+        _ => "sweep",
+    };
+    let mut owned = OwnedDir::claim(out, command, false, false).map_err(rt)?;
     let mut files = vec!["runs.csv"];
     if first.series {
         files.push("series.csv");
@@ -62,24 +74,58 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     for name in files {
         let mut inputs: Vec<Box<dyn BufRead>> = Vec::new();
         for dir in &args.shards {
-            let f = File::open(dir.join(name))
-                .with_context(|| format!("cannot open {}", dir.join(name).display()))
-                .map_err(rt)?;
+            let f = open_regular(dir, name).map_err(rt)?;
             inputs.push(Box::new(BufReader::new(f)));
         }
-        let mut w =
-            BufWriter::new(File::create(out.join(name)).with_context(|| format!("cannot create {name}")).map_err(rt)?);
+        let mut w = BufWriter::new(owned.create(name).map_err(rt)?);
         sweep::merge_sorted(&mut inputs, &mut w).with_context(|| format!("cannot merge {name}")).map_err(rt)?;
         w.flush().with_context(|| format!("cannot write {name}")).map_err(rt)?;
     }
-    let experiment = args.shards[0].join("experiment.toml");
-    if experiment.exists() {
-        std::fs::copy(&experiment, out.join("experiment.toml")).context("cannot copy experiment.toml").map_err(rt)?;
+    if args.shards[0].join("experiment.toml").exists() {
+        let mut text = Vec::new();
+        open_regular(&args.shards[0], "experiment.toml")
+            .and_then(|mut f| f.read_to_end(&mut text).context("cannot read experiment.toml"))
+            .map_err(rt)?;
+        owned.write("experiment.toml", &text).map_err(rt)?;
     }
     let mut merged = first.clone();
     merged.shard = None;
     merged.runs = manifests.iter().flat_map(|m| m.runs.iter().cloned()).collect();
     merged.runs.sort_by_key(|r| r.run);
-    let merged = finish(out, merged, true).map_err(rt)?;
+    let merged = finish(&mut owned, merged, true).map_err(rt)?;
     report_end(out, &merged)
+}
+
+/// Checks a finished shard's files against its manifest: `runs.csv` holds
+/// exactly its runs, in order, and both files match the digests recorded.
+fn verify_shard(dir: &Path, m: &Manifest) -> anyhow::Result<()> {
+    let planned: Vec<usize> = m.runs.iter().map(|r| r.run).collect();
+    let header = runs_header(m);
+    let scan =
+        sweep::scan_runs(&mut BufReader::new(open_regular(dir, "runs.csv")?), &header, &planned, 4 + m.axes.len())?;
+    if scan.ok.len() != planned.len() {
+        anyhow::bail!(
+            "runs.csv holds {} of the {} runs its manifest says are finished: was it cut short or edited?",
+            scan.ok.len(),
+            planned.len()
+        );
+    }
+    let files = [("runs.csv", m.runs_digest.as_ref()), ("series.csv", m.series_digest.as_ref())];
+    for (name, recorded) in files {
+        let Some(recorded) = recorded else { continue };
+        let now = FileDigest::of(&mut BufReader::new(open_regular(dir, name)?))?;
+        if &now != recorded {
+            anyhow::bail!(
+                "{name} changed since the shard finished ({} lines, {} bytes, checksum {} now; {} lines, {} bytes, \
+                 checksum {} recorded in manifest.json)",
+                now.lines,
+                now.bytes,
+                now.fnv1a64,
+                recorded.lines,
+                recorded.bytes,
+                recorded.fnv1a64
+            );
+        }
+    }
+    Ok(())
 }

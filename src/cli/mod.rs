@@ -5,7 +5,7 @@
 mod stdout;
 mod compare;
 mod merge;
-mod output_dir;
+mod owned;
 mod plot;
 mod progress;
 mod run;

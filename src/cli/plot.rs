@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Failure;
-use super::sweep_dir::{draw_charts, read_manifest, require_dir};
+use super::sweep_dir::{draw_charts, existing_dir};
 
 /// Arguments of `ipwarm plot`.
 #[derive(Debug, Args)]
@@ -17,12 +17,11 @@ pub struct PlotArgs {
 
 /// Redraws the charts.
 pub fn plot(args: PlotArgs) -> Result<(), Failure> {
-    require_dir(&args.dir).map_err(Failure::input)?;
-    let manifest = read_manifest(&args.dir).map_err(Failure::input)?;
+    let (mut out, manifest) = existing_dir(&args.dir, "plot")?;
     if manifest.shard.is_some() {
         return Err(Failure::input(anyhow::anyhow!("{} holds one shard: merge the shards first", args.dir.display())));
     }
-    let paths = draw_charts(&args.dir, &manifest).map_err(Failure::runtime)?;
+    let paths = draw_charts(&mut out, &manifest).map_err(Failure::runtime)?;
     outln!("wrote {}:", args.dir.display());
     for p in paths {
         outln!("  {}", p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());

@@ -1,11 +1,10 @@
 //! `ipwarm run [SCENARIO]`: one run, written to daily.csv, summary.json and charts.
 
 use super::Failure;
-use super::output_dir::Staging;
+use super::owned::{self, DELETE_UNOWNED_HELP, Intent, Staging};
 use anyhow::Context;
 use clap::Args;
 use ipwarm::{report, scenario, sim, strategy};
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -15,9 +14,12 @@ pub struct RunArgs {
     /// Scenario file (TOML). Without it, the embedded default scenario runs.
     #[arg(value_name = "SCENARIO")]
     scenario: Option<PathBuf>,
-    /// Output folder [default: output/<scenario name>]. Replaced as a whole when the run succeeds.
+    /// Output folder [default: output/<scenario name>]. Replaced as a whole when the run succeeds,
+    /// if it is empty or holds only files ipwarm wrote.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    #[arg(long, help = DELETE_UNOWNED_HELP)]
+    delete_unowned: bool,
     /// Seed of the run [default: the scenario's `seed`].
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
@@ -39,12 +41,17 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         None => scenario,
     };
     let seed = args.seed.unwrap_or(scenario.seed);
+    let dest = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    let inputs: Vec<PathBuf> = args.scenario.iter().cloned().collect();
+    owned::check_dir(&dest, Intent::Replace, args.delete_unowned, &inputs, "")?;
+    if dest.read_dir().is_ok_and(|mut d| d.next().is_some()) {
+        owned::check_removable(&dest, &inputs)?;
+    }
     let result = sim::run(&scenario, seed)
         .with_context(|| format!("scenario `{}` failed", scenario.name))
         .map_err(Failure::runtime)?;
-    let dest = args.out.unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     let file_name = args.scenario.as_ref().map(|p| p.display().to_string());
-    let written = write_outputs(&result, file_name.as_deref(), &dest).map_err(Failure::runtime)?;
+    let written = write_outputs(&result, file_name.as_deref(), &dest, args.delete_unowned).map_err(Failure::runtime)?;
     out!("{}", report::summary_table(&result));
     outln!("strategy: {}", scenario.strategy.label());
     outln!("\nwrote {}:", written.display());
@@ -67,15 +74,20 @@ fn with_strategy(mut scenario: scenario::Scenario, name: &str) -> Result<scenari
     Ok(scenario)
 }
 
-fn write_outputs(result: &sim::RunResult, file: Option<&str>, dest: &std::path::Path) -> anyhow::Result<PathBuf> {
-    let staging = Staging::new(dest)?;
-    let dir = staging.path();
-    let mut csv = BufWriter::new(File::create(dir.join("daily.csv")).context("cannot create daily.csv")?);
+fn write_outputs(
+    result: &sim::RunResult,
+    file: Option<&str>,
+    dest: &std::path::Path,
+    delete_unowned: bool,
+) -> anyhow::Result<PathBuf> {
+    let mut staging = Staging::new(dest, "run", delete_unowned)?;
+    let mut csv = BufWriter::new(staging.create("daily.csv")?);
     report::write_daily_csv(result, &mut csv).context("cannot write daily.csv")?;
     csv.flush().context("cannot write daily.csv")?;
-    let mut json = BufWriter::new(File::create(dir.join("summary.json")).context("cannot create summary.json")?);
+    let mut json = BufWriter::new(staging.create("summary.json")?);
     report::write_summary_json(result, file, &mut json).context("cannot write summary.json")?;
     json.flush().context("cannot write summary.json")?;
-    report::write_charts(result, dir).context("cannot draw charts")?;
+    let charts = report::write_charts(result, staging.path()).context("cannot draw charts")?;
+    staging.adopt(&charts)?;
     staging.commit()
 }

@@ -35,9 +35,12 @@ pub struct RunFlags {
     /// Continue a sweep in its folder, skipping the runs already finished: an interrupted one, or a finished one given more replicates.
     #[arg(long, conflicts_with = "overwrite")]
     pub resume: bool,
-    /// Replace the results already in the output folder.
+    /// Replace the results already in the output folder: deletes the files ipwarm wrote there
+    /// (listed in its .ipwarm-output.json) and nothing else.
     #[arg(long)]
     pub overwrite: bool,
+    #[arg(long, requires = "overwrite", help = super::owned::DELETE_UNOWNED_HELP)]
+    pub delete_unowned: bool,
     /// Stop at the first failed run instead of recording it and going on.
     #[arg(long)]
     pub fail_fast: bool,
@@ -53,7 +56,13 @@ impl RunFlags {
     }
 
     /// The options of a run, and its folder.
-    pub fn options(&self, plan: &Plan, shard: Option<Shard>) -> (RunOptions, PathBuf) {
+    pub fn options(
+        &self,
+        plan: &Plan,
+        shard: Option<Shard>,
+        command: &'static str,
+        inputs: Vec<PathBuf>,
+    ) -> (RunOptions, PathBuf) {
         let dir = self.out.clone().unwrap_or_else(|| {
             let name = match shard {
                 Some(s) => format!("{}-shard-{}-of-{}", plan.name, s.index, s.count),
@@ -67,6 +76,9 @@ impl RunFlags {
             overwrite: self.overwrite,
             shard,
             fail_fast: self.fail_fast,
+            delete_unowned: self.delete_unowned,
+            inputs,
+            command,
         };
         (opts, dir)
     }
@@ -90,7 +102,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         print_runs(&plan, shard);
         return Ok(());
     }
-    let (opts, dir) = args.run.options(&plan, shard);
+    let (opts, dir) = args.run.options(&plan, shard, "sweep", vec![path.clone()]);
     run_plan(&plan, Some(&text), &dir, &opts)
 }
 

@@ -5,15 +5,16 @@
 //! Unlike `run`, a sweep streams its rows to disk as runs finish, so that an
 //! interrupted sweep can `--resume`; its folder is therefore written in place.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use ipwarm::report::experiment::{self as rx, ChartData, SummaryOutputs};
-use ipwarm::sweep::{self, Flow, Manifest, Plan, RunStatus, SeedMode, Shard, Sinks};
+use ipwarm::sweep::{self, FileDigest, Flow, Manifest, Plan, RunStatus, SeedMode, Shard, Sinks};
 
 use super::Failure;
+use super::owned::{self, Intent, OwnedDir, open_regular};
 use super::progress::Bar;
 
 /// Options shared by `sweep` and `compare`.
@@ -28,6 +29,12 @@ pub struct RunOptions {
     pub shard: Option<Shard>,
     /// Stop at the first failed run.
     pub fail_fast: bool,
+    /// With `overwrite`: also delete files ipwarm did not write.
+    pub delete_unowned: bool,
+    /// The input files (their folders are never deleted).
+    pub inputs: Vec<PathBuf>,
+    /// The command writing the folder (recorded in its marker).
+    pub command: &'static str,
 }
 
 /// The default number of threads: the machine's parallelism.
@@ -39,30 +46,33 @@ pub fn default_threads() -> usize {
 const MANIFEST: &str = "manifest.json";
 const RUNS: &str = "runs.csv";
 const SERIES: &str = "series.csv";
+/// Every file name an experiment folder may hold besides its charts (`*.png`).
+const EXPERIMENT_FILES: [&str; 7] =
+    [MANIFEST, RUNS, SERIES, "experiment.toml", "summary.csv", "series_summary.csv", "differences.csv"];
 
 /// Runs `plan` into `dir` (its experiment file `experiment_text` is copied there) and finishes the folder.
 pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &RunOptions) -> Result<(), Failure> {
-    prepare(plan, dir, opts)?;
+    let mut out = prepare(plan, dir, opts)?;
     let rt = |e: anyhow::Error| Failure::runtime(e);
     if let Some(text) = experiment_text {
-        fs::write(dir.join("experiment.toml"), text).context("cannot write experiment.toml").map_err(rt)?;
+        out.write("experiment.toml", text.as_bytes()).map_err(rt)?;
     }
     let manifest = Manifest::new(plan, opts.shard, |_| RunStatus::Pending);
-    write_manifest(dir, &manifest).map_err(rt)?;
+    write_manifest(&mut out, &manifest).map_err(rt)?;
     let planned: Vec<usize> = sweep::shard_runs(plan.n_runs(), opts.shard);
     let axes = plan.axes.clone();
     let runs_header =
         rx::runs_header(&axes, &plan.providers()).iter().map(|h| rx::csv_field(h)).collect::<Vec<_>>().join(",");
     let series_header = rx::series_header().join(",");
     let status_col = 4 + axes.len();
-    let mut runs = open_resumable(&dir.join(RUNS), &runs_header, |f| {
+    let mut runs = open_resumable(&mut out, RUNS, &runs_header, |f| {
         sweep::scan_runs(f, &runs_header, &planned, status_col).map(|s| (s.keep_bytes, s.ok.len()))
     })
     .map_err(rt)?;
     let done = runs.1;
     let last = done.checked_sub(1).map(|i| planned[i]);
     let mut series = if plan.series {
-        let s = open_resumable(&dir.join(SERIES), &series_header, |f| {
+        let s = open_resumable(&mut out, SERIES, &series_header, |f| {
             sweep::scan_series(f, &series_header, last).map(|k| (k, 0))
         })
         .map_err(rt)?;
@@ -102,15 +112,15 @@ pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &R
         Ok(t) => t,
         Err(e) => {
             // Record what finished, then fail.
-            let _ = finish(dir, manifest, false);
+            let _ = finish(&mut out, manifest, false);
             return Err(Failure::runtime(anyhow!(e).context("sweep stopped")));
         }
     };
     if tally.stopped {
-        let _ = finish(dir, manifest, false);
+        let _ = finish(&mut out, manifest, false);
         return Err(Failure::runtime(anyhow!("stopped after {} runs (IPWARM_TEST_STOP_AFTER)", tally.done)));
     }
-    let manifest = finish(dir, manifest, opts.shard.is_none()).map_err(rt)?;
+    let manifest = finish(&mut out, manifest, opts.shard.is_none()).map_err(rt)?;
     report_end(dir, &manifest)
 }
 
@@ -124,7 +134,7 @@ pub fn report_end(dir: &Path, manifest: &Manifest) -> Result<(), Failure> {
         "runs: total {total}, ok {ok}, failed {failed}{}",
         if pending > 0 { format!(", pending {pending}") } else { String::new() }
     );
-    let runs = File::open(dir.join(RUNS)).context("cannot open runs.csv").map_err(Failure::runtime)?;
+    let runs = open_regular(dir, RUNS).map_err(Failure::runtime)?;
     let overloaded = rx::count_pool_overloaded(&mut BufReader::new(runs))
         .context("cannot read runs.csv")
         .map_err(Failure::runtime)?;
@@ -149,66 +159,73 @@ fn test_hook(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-/// Checks the folder: fresh, resumable (same experiment and shard) or to be replaced.
-fn prepare(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<(), Failure> {
-    let occupied = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
-    if occupied {
-        if opts.resume {
-            let old = read_manifest(dir).map_err(Failure::input)?;
-            if old.experiment_hash != plan.hash {
-                return Err(Failure::input(anyhow!(
-                    "{} holds results of another version of this experiment (hash {} instead of {}): use --overwrite to start again",
-                    dir.display(),
-                    old.experiment_hash,
-                    plan.hash
-                )));
-            }
-            if old.replicates > plan.replicates {
-                return Err(Failure::input(anyhow!(
-                    "{} holds {} replicates per design point, more than the {} asked for: ask for at least {} to resume, or use --overwrite to start again",
-                    dir.display(),
-                    old.replicates,
-                    plan.replicates,
-                    old.replicates
-                )));
-            }
-            if old.shard != opts.shard {
-                let show = |s: Option<Shard>| s.map_or("all runs".to_string(), |s| format!("shard {s}"));
-                return Err(Failure::input(anyhow!(
-                    "{} holds {}, not {}",
-                    dir.display(),
-                    show(old.shard),
-                    show(opts.shard)
-                )));
-            }
-        } else if opts.overwrite {
-            fs::remove_dir_all(dir)
-                .with_context(|| format!("cannot remove {}", dir.display()))
-                .map_err(Failure::runtime)?;
+/// Checks the folder and takes it: fresh, resumable (same experiment and shard)
+/// or to be replaced (only what ipwarm wrote, see `owned`).
+fn prepare(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<OwnedDir, Failure> {
+    let intent = if opts.resume {
+        Intent::Continue
+    } else if opts.overwrite {
+        Intent::Replace
+    } else {
+        Intent::Fresh
+    };
+    let hint = ": use --resume to continue the sweep in it, or --overwrite to replace it";
+    owned::check_dir(dir, intent, opts.delete_unowned, &opts.inputs, hint)?;
+    let occupied = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    let rt = Failure::runtime;
+    let mut replace = occupied && opts.overwrite;
+    if occupied && opts.resume {
+        let marked = OwnedDir::has_marker(dir);
+        if marked && !dir.join(MANIFEST).exists() {
+            // Killed before its first manifest was in place: no run can have finished.
+            replace = true;
         } else {
-            return Err(Failure::input(anyhow!(
-                "{} is not empty: use --resume to continue the sweep in it, or --overwrite to replace it",
-                dir.display()
-            )));
+            let old = read_manifest(dir).map_err(Failure::input)?;
+            check_resumable(plan, dir, opts, &old)?;
+            if !marked {
+                return OwnedDir::adopt_legacy(dir, opts.command, &EXPERIMENT_FILES).map_err(rt);
+            }
         }
     }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display())).map_err(Failure::runtime)
+    OwnedDir::claim(dir, opts.command, replace, opts.delete_unowned && opts.overwrite).map_err(rt)
+}
+
+/// Refuses to resume results of another experiment, with more replicates, or of another shard.
+fn check_resumable(plan: &Plan, dir: &Path, opts: &RunOptions, old: &Manifest) -> Result<(), Failure> {
+    if old.experiment_hash != plan.hash {
+        return Err(Failure::input(anyhow!(
+            "{} holds results of another version of this experiment (hash {} instead of {}): use --overwrite to start again",
+            dir.display(),
+            old.experiment_hash,
+            plan.hash
+        )));
+    }
+    if old.replicates > plan.replicates {
+        return Err(Failure::input(anyhow!(
+            "{} holds {} replicates per design point, more than the {} asked for: ask for at least {} to resume, or use --overwrite to start again",
+            dir.display(),
+            old.replicates,
+            plan.replicates,
+            old.replicates
+        )));
+    }
+    if old.shard != opts.shard {
+        let show = |s: Option<Shard>| s.map_or("all runs".to_string(), |s| format!("shard {s}"));
+        return Err(Failure::input(anyhow!("{} holds {}, not {}", dir.display(), show(old.shard), show(opts.shard))));
+    }
+    Ok(())
 }
 
 /// Opens `path` for appending after the part `scan` says to keep (truncating the
 /// rest), writing `header` if nothing is kept. Returns the writer and the count `scan` gave.
 fn open_resumable(
-    path: &Path,
+    out: &mut OwnedDir,
+    name: &str,
     header: &str,
     scan: impl FnOnce(&mut dyn std::io::BufRead) -> Result<(u64, usize), sweep::SweepError>,
 ) -> Result<(BufWriter<File>, usize)> {
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+    let path = out.path().join(name);
+    let mut file = out.open_append(name)?;
     let (keep, count) =
         scan(&mut BufReader::new(&mut file)).with_context(|| format!("cannot read {}", path.display()))?;
     file.set_len(keep).with_context(|| format!("cannot truncate {}", path.display()))?;
@@ -221,30 +238,30 @@ fn open_resumable(
     Ok((w, count))
 }
 
-fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
-    let mut w = BufWriter::new(File::create(dir.join(MANIFEST)).context("cannot create manifest.json")?);
-    manifest.write(&mut w).context("cannot write manifest.json")?;
-    w.flush().context("cannot write manifest.json")
+fn write_manifest(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
+    let mut bytes = Vec::new();
+    manifest.write(&mut bytes).context("cannot write manifest.json")?;
+    out.write(MANIFEST, &bytes)
+}
+
+/// The header line of `runs.csv` (without newline) for `manifest`.
+pub fn runs_header(manifest: &Manifest) -> String {
+    rx::runs_header(&manifest.axes, &manifest.providers).iter().map(|h| rx::csv_field(h)).collect::<Vec<_>>().join(",")
 }
 
 /// Reads `dir/manifest.json`.
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join(MANIFEST);
-    let mut f =
-        File::open(&path).with_context(|| format!("cannot open {}: is it an experiment folder?", path.display()))?;
-    Manifest::read(&mut f).with_context(|| format!("cannot read {}", path.display()))
+    let f = open_regular(dir, MANIFEST).context("is it an experiment folder?")?;
+    Manifest::read(&mut f.take(MANIFEST_MAX_BYTES)).with_context(|| format!("cannot read {}", path.display()))
 }
 
 /// Sets the statuses of `manifest` from `runs.csv`, writes it, and with
 /// `summarize` writes the summaries and the charts. Returns the manifest written.
-pub fn finish(dir: &Path, mut manifest: Manifest, summarize: bool) -> Result<Manifest> {
+pub fn finish(out: &mut OwnedDir, mut manifest: Manifest, summarize: bool) -> Result<Manifest> {
     let planned: Vec<usize> = manifest.runs.iter().map(|r| r.run).collect();
-    let header = rx::runs_header(&manifest.axes, &manifest.providers)
-        .iter()
-        .map(|h| rx::csv_field(h))
-        .collect::<Vec<_>>()
-        .join(",");
-    let file = File::open(dir.join(RUNS)).context("cannot open runs.csv")?;
+    let header = runs_header(&manifest);
+    let file = out.open_read(RUNS)?;
     let scan = sweep::scan_runs(&mut BufReader::new(file), &header, &planned, 4 + manifest.axes.len())?;
     for (i, r) in manifest.runs.iter_mut().enumerate() {
         r.status = match scan.ok.get(i) {
@@ -253,45 +270,51 @@ pub fn finish(dir: &Path, mut manifest: Manifest, summarize: bool) -> Result<Man
             None => RunStatus::Pending,
         };
     }
-    write_manifest(dir, &manifest)?;
+    manifest.runs_digest = Some(FileDigest::of(&mut BufReader::new(out.open_read(RUNS)?))?);
+    manifest.series_digest =
+        if manifest.series { Some(FileDigest::of(&mut BufReader::new(out.open_read(SERIES)?))?) } else { None };
+    write_manifest(out, &manifest)?;
     if summarize {
-        write_summaries(dir, &manifest)?;
-        draw_charts(dir, &manifest)?;
+        write_summaries(out, &manifest)?;
+        draw_charts(out, &manifest)?;
     }
     Ok(manifest)
 }
 
-fn write_summaries(dir: &Path, manifest: &Manifest) -> Result<()> {
-    let create = |name: &str| -> Result<BufWriter<File>> {
-        Ok(BufWriter::new(File::create(dir.join(name)).with_context(|| format!("cannot create {name}"))?))
-    };
-    let mut runs = BufReader::new(File::open(dir.join(RUNS)).context("cannot open runs.csv")?);
-    let mut series = if manifest.series {
-        Some(BufReader::new(File::open(dir.join(SERIES)).context("cannot open series.csv")?))
-    } else {
-        None
-    };
-    let mut summary = create("summary.csv")?;
-    let mut series_summary = if manifest.series { Some(create("series_summary.csv")?) } else { None };
+fn write_summaries(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
+    let mut runs = BufReader::new(out.open_read(RUNS)?);
+    let mut series = if manifest.series { Some(BufReader::new(out.open_read(SERIES)?)) } else { None };
     let paired = manifest.seeds == SeedMode::Common && manifest.points.len() > 1;
-    let mut differences = if paired { Some(create("differences.csv")?) } else { None };
-    let outputs = SummaryOutputs {
-        summary: &mut summary,
-        series_summary: series_summary.as_mut().map(|w| w as &mut dyn Write),
-        differences: differences.as_mut().map(|w| w as &mut dyn Write),
-    };
-    rx::summarize(&mut runs, series.as_mut().map(|r| r as &mut dyn std::io::Read), outputs)
-        .context("cannot summarise")?;
-    for w in [Some(&mut summary), series_summary.as_mut(), differences.as_mut()].into_iter().flatten() {
-        w.flush().context("cannot write a summary")?;
-    }
+    out.write_via(|tmp| {
+        let create = |name: &str| -> Result<(PathBuf, BufWriter<File>)> {
+            let path = tmp.join(name);
+            let file = File::create(&path).with_context(|| format!("cannot create {name}"))?;
+            Ok((path, BufWriter::new(file)))
+        };
+        let mut summary = create("summary.csv")?;
+        let mut series_summary = if manifest.series { Some(create("series_summary.csv")?) } else { None };
+        let mut differences = if paired { Some(create("differences.csv")?) } else { None };
+        let outputs = SummaryOutputs {
+            summary: &mut summary.1,
+            series_summary: series_summary.as_mut().map(|w| &mut w.1 as &mut dyn Write),
+            differences: differences.as_mut().map(|w| &mut w.1 as &mut dyn Write),
+        };
+        rx::summarize(&mut runs, series.as_mut().map(|r| r as &mut dyn std::io::Read), outputs)
+            .context("cannot summarise")?;
+        let mut paths = Vec::new();
+        for (path, mut w) in [Some(summary), series_summary, differences].into_iter().flatten() {
+            w.flush().context("cannot write a summary")?;
+            paths.push(path);
+        }
+        Ok(paths)
+    })?;
     Ok(())
 }
 
 /// Draws the experiment's charts from `summary.csv` and `series_summary.csv`; returns their paths.
-pub fn draw_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<PathBuf>> {
+pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest) -> Result<Vec<PathBuf>> {
     let read = |name: &str, series: bool| -> Result<Vec<rx::StatRow>> {
-        let mut f = BufReader::new(File::open(dir.join(name)).with_context(|| format!("cannot open {name}"))?);
+        let mut f = BufReader::new(out.open_read(name)?);
         rx::read_stats(&mut f, series).with_context(|| format!("cannot read {name}"))
     };
     let data = ChartData {
@@ -302,13 +325,23 @@ pub fn draw_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<PathBuf>> {
         summary: read("summary.csv", false)?,
         series: if manifest.series { read("series_summary.csv", true)? } else { Vec::new() },
     };
-    rx::write_experiment_charts(&data, &manifest.charts, dir).context("cannot draw the charts")
+    out.write_via(|tmp| rx::write_experiment_charts(&data, &manifest.charts, tmp).context("cannot draw the charts"))
 }
 
-/// Checks that `dir` looks finished enough to merge or plot.
-pub fn require_dir(dir: &Path) -> Result<()> {
+/// Checks that `dir` is an experiment folder and takes it to update its files
+/// (a folder from before markers existed is adopted on its manifest).
+pub fn existing_dir(dir: &Path, command: &str) -> Result<(OwnedDir, Manifest), Failure> {
     if !dir.is_dir() {
-        bail!("{} is not a folder", dir.display());
+        return Err(Failure::input(anyhow!("{} is not a folder", dir.display())));
     }
-    Ok(())
+    let manifest = read_manifest(dir).map_err(Failure::input)?;
+    let out = if OwnedDir::has_marker(dir) {
+        OwnedDir::claim(dir, command, false, false)
+    } else {
+        OwnedDir::adopt_legacy(dir, command, &EXPERIMENT_FILES)
+    };
+    Ok((out.map_err(Failure::runtime)?, manifest))
 }
+
+/// Largest `manifest.json` read (a million runs take about 150 MB).
+const MANIFEST_MAX_BYTES: u64 = 1 << 30;

@@ -89,6 +89,46 @@ pub struct Manifest {
     pub shard: Option<Shard>,
     /// The runs these files hold, in order, with their status.
     pub runs: Vec<ManifestRun>,
+    /// Size and checksum of `runs.csv` when the manifest was last written
+    /// (absent in folders of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs_digest: Option<FileDigest>,
+    /// Size and checksum of `series.csv` likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_digest: Option<FileDigest>,
+}
+
+/// Lines, bytes and a 64-bit FNV-1a checksum of a file: enough to tell a file
+/// cut short or edited since it was recorded (not a defence against tampering).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileDigest {
+    /// Newline-terminated lines.
+    pub lines: u64,
+    /// Bytes.
+    pub bytes: u64,
+    /// FNV-1a 64 of the bytes, as 16 hex digits.
+    pub fnv1a64: String,
+}
+
+impl FileDigest {
+    /// The digest of everything `r` yields.
+    pub fn of(r: &mut dyn BufRead) -> Result<Self, SweepError> {
+        let (mut lines, mut bytes, mut hash) = (0u64, 0u64, 0xcbf2_9ce4_8422_2325_u64);
+        loop {
+            let buf = r.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            for &b in buf {
+                hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+                lines += u64::from(b == b'\n');
+            }
+            let n = buf.len();
+            bytes += n as u64;
+            r.consume(n);
+        }
+        Ok(Self { lines, bytes, fnv1a64: format!("{hash:016x}") })
+    }
 }
 
 impl Manifest {
@@ -123,6 +163,8 @@ impl Manifest {
             n_runs: plan.n_runs(),
             shard,
             runs,
+            runs_digest: None,
+            series_digest: None,
         }
     }
 
@@ -279,6 +321,15 @@ mod tests {
         assert_eq!(scan_series(&mut series.as_bytes(), "run,day", Some(0)).unwrap(), 16);
         assert_eq!(scan_series(&mut series.as_bytes(), "run,day", None).unwrap(), 8);
         assert_eq!(scan_series(&mut series.as_bytes(), "run,day", Some(2)).unwrap(), 20);
+    }
+
+    #[test]
+    fn digests_tell_a_file_cut_short() {
+        let full = FileDigest::of(&mut "h\n0,a\n1,b\n".as_bytes()).unwrap();
+        assert_eq!((full.lines, full.bytes), (3, 10));
+        assert_eq!(FileDigest::of(&mut "".as_bytes()).unwrap().fnv1a64, "cbf29ce484222325");
+        assert_ne!(FileDigest::of(&mut "h\n0,a\n".as_bytes()).unwrap(), full);
+        assert_ne!(FileDigest::of(&mut "h\n0,a\n1,c\n".as_bytes()).unwrap(), full);
     }
 
     #[test]
