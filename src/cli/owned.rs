@@ -106,7 +106,7 @@ fn read_marker(dir: &Path) -> Option<Marker> {
     serde_json::from_str::<Marker>(&text).ok().filter(|m| m.tool == "ipwarm")
 }
 
-/// Looks at `dir` without changing it; temporary files of ours are not counted.
+/// Looks at `dir` without changing it; temporary files of ours (`.ipwarm-tmp-*`) are not counted.
 fn inspect(dir: &Path) -> Result<State> {
     let meta = match fs::metadata(dir) {
         Ok(m) => m,
@@ -119,7 +119,9 @@ fn inspect(dir: &Path) -> Result<State> {
     let mut names = Vec::new();
     for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
         let name = entry?.file_name().to_string_lossy().into_owned();
-        names.push(name);
+        if !name.starts_with(TMP_PREFIX) {
+            names.push(name);
+        }
     }
     names.sort();
     if names.is_empty() {
@@ -130,7 +132,6 @@ fn inspect(dir: &Path) -> Result<State> {
             let mut foreign = Vec::new();
             for name in names {
                 let ours = name == MARKER
-                    || name.starts_with(TMP_PREFIX)
                     || (marker.files.contains(&name)
                         && fs::symlink_metadata(dir.join(&name)).is_ok_and(|m| m.is_file()));
                 if !ours {
@@ -256,10 +257,15 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// Aborts the process at a named point when `IPWARM_TEST_ABORT_AT` names it
-/// (the kill-and-resume tests); a no-op otherwise.
+/// Aborts the process at the `k`-th time it reaches a named point when
+/// `IPWARM_TEST_ABORT_AT` is `point` or `point#k` (the kill-and-resume tests);
+/// a no-op otherwise.
 pub fn test_abort(point: &str) {
-    if std::env::var("IPWARM_TEST_ABORT_AT").is_ok_and(|v| v == point) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static HITS: AtomicUsize = AtomicUsize::new(0);
+    let Ok(wanted) = std::env::var("IPWARM_TEST_ABORT_AT") else { return };
+    let (name, k) = wanted.split_once('#').map_or((wanted.as_str(), 1), |(n, k)| (n, k.parse().unwrap_or(1)));
+    if name == point && HITS.fetch_add(1, Ordering::SeqCst) + 1 == k {
         std::process::abort();
     }
 }
@@ -317,6 +323,11 @@ impl OwnedDir {
     /// The command that wrote `dir`, if it has a marker.
     pub fn command_of(dir: &Path) -> Option<String> {
         read_marker(dir).map(|m| m.command)
+    }
+
+    /// Whether `dir` holds anything but temporary files of ours.
+    pub fn occupied(dir: &Path) -> bool {
+        !matches!(inspect(dir), Ok(State::Missing | State::Empty))
     }
 
     /// Whether `dir` has a marker.
@@ -396,6 +407,7 @@ impl OwnedDir {
                 let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 let dest = self.record(&name)?;
                 File::open(&p).and_then(|f| f.sync_all()).with_context(|| format!("cannot sync {}", p.display()))?;
+                test_abort(&format!("before-rename:{name}"));
                 fs::rename(&p, &dest).with_context(|| format!("cannot replace {}", dest.display()))?;
                 out.push(dest);
             }

@@ -108,6 +108,7 @@ pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &R
     bar.finish();
     drop(runs);
     drop(series);
+    owned::test_abort("sweep-before-finish");
     let tally = match result {
         Ok(t) => t,
         Err(e) => {
@@ -171,7 +172,7 @@ fn prepare(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<OwnedDir, Failu
     };
     let hint = ": use --resume to continue the sweep in it, or --overwrite to replace it";
     owned::check_dir(dir, intent, opts.delete_unowned, &opts.inputs, hint)?;
-    let occupied = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    let occupied = OwnedDir::occupied(dir);
     let rt = Failure::runtime;
     let mut replace = occupied && opts.overwrite;
     if occupied && opts.resume {

@@ -2,6 +2,7 @@
 //!
 //! - `cli`: the real binary in a temp dir (run, validate, exit codes, atomic outputs, determinism).
 //! - `bad_input`: every kind of bad scenario input gives exit 2 and names its location.
+//! - `file_safety`: the ownership rule of output folders, crash-safe state, kill-and-resume at many points.
 //! - `model`: calibration, the blast, spikes, maintenance, retries, feedback loops.
 //! - `conservation`: every shipped scenario and randomised valid scenarios (proptest).
 //! - `strategies`: each strategy's behaviour in runs, `ipwarm strategies` and `run --strategy`.
@@ -15,6 +16,7 @@ mod architecture;
 mod bad_input;
 mod cli;
 mod conservation;
+mod file_safety;
 mod gallery;
 mod model;
 mod slurm;

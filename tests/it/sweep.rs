@@ -48,7 +48,7 @@ fn base_scenario(dir: &Path) -> PathBuf {
 }
 
 /// A small experiment on [`BASE`]: 2 growth factors x 2 starts, `replicates` each.
-fn small_experiment(dir: &Path, replicates: u32) -> PathBuf {
+pub(crate) fn small_experiment(dir: &Path, replicates: u32) -> PathBuf {
     let base = base_scenario(dir);
     let text = format!(
         r#"name = "small"
@@ -68,7 +68,7 @@ horizon_days = {{ values = [10] }}
     path
 }
 
-fn sweep(dir: &Path, exp: &Path, out: &str, extra: &[&str]) -> Output {
+pub(crate) fn sweep(dir: &Path, exp: &Path, out: &str, extra: &[&str]) -> Output {
     let mut args = vec!["sweep", exp.to_str().unwrap(), "--out", out];
     args.extend_from_slice(extra);
     ipwarm(dir, &args)
