@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::anyhow;
 use clap::Args;
 use ipwarm::scenario;
 use ipwarm::sweep::{self, CompareInput};
@@ -41,11 +40,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     } else {
         args.scenarios
             .iter()
-            .map(|p| {
-                std::fs::read_to_string(p)
-                    .map(|t| (p.display().to_string(), t))
-                    .map_err(|e| Failure::input(anyhow!("cannot read scenario file {}: {e}", p.display())))
-            })
+            .map(|p| scenario::read_input(p).map(|t| (p.display().to_string(), t)).map_err(Failure::input))
             .collect::<Result<_, _>>()?
     };
     let input = CompareInput { scenarios, strategies: args.strategies, replicates: args.replicates, seed: args.seed };

@@ -87,14 +87,13 @@ impl RunFlags {
 /// Loads, validates and runs the experiment.
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let path = &args.experiment;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(anyhow!("cannot read experiment file {}: {e}", path.display())))?;
+    let text = ipwarm::scenario::read_input(path).map_err(Failure::input)?;
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut inputs = vec![path.clone()];
     let mut read_base = |file: &str| -> Result<(String, String), String> {
         let full = base_dir.join(file);
-        std::fs::read_to_string(&full)
-            .map(|t| (full.display().to_string(), t))
-            .map_err(|e| format!("cannot read scenario file {}: {e}", full.display()))
+        inputs.push(full.clone());
+        ipwarm::scenario::read_input(&full).map(|t| (full.display().to_string(), t)).map_err(|e| e.to_string())
     };
     let plan = sweep::parse_experiment(&text, &path.display().to_string(), &mut read_base).map_err(Failure::input)?;
     let shard = args.run.shard()?;
@@ -102,7 +101,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         print_runs(&plan, shard);
         return Ok(());
     }
-    let (opts, dir) = args.run.options(&plan, shard, "sweep", vec![path.clone()]);
+    let (opts, dir) = args.run.options(&plan, shard, "sweep", inputs);
     run_plan(&plan, Some(&text), &dir, &opts)
 }
 

@@ -3,8 +3,8 @@
 
 use super::error::Problem;
 use super::locate::{Locator, Pos};
-use super::path::KeyPath;
-use super::raw::{Field, Opt};
+use super::path::{KeyPath, Seg};
+use super::raw::{Field, Opt, Section};
 
 /// Allowed range of a float value (all must also be finite).
 #[derive(Debug, Clone, Copy)]
@@ -129,6 +129,19 @@ impl<'a> Ctx<'a> {
         self.get(field, path)
     }
 
+    /// An optional table: `Some(None)` if absent, `Some(Some(table))` if it is
+    /// one, `None` (reported) if the value is not a table.
+    pub(crate) fn table<'t, T>(&mut self, section: Option<&'t Section<T>>, path: &KeyPath) -> Option<Option<&'t T>> {
+        match section {
+            None => Some(None),
+            Some(Section::Ok(t)) => Some(Some(t)),
+            Some(Section::NotTable(kind)) => {
+                self.report(path, not_table_message(path, kind));
+                None
+            }
+        }
+    }
+
     /// Checks float `v` at `path` against `bound`; `Some(v)` if it passes.
     pub(crate) fn check_f64(&mut self, v: f64, path: &KeyPath, bound: Bound) -> Option<f64> {
         match bound.violation(v) {
@@ -202,6 +215,21 @@ impl<'a> Ctx<'a> {
             if present {
                 self.report_key(&table.key(key), format!("not a parameter of kind `{kind}`"));
             }
+        }
+    }
+}
+
+/// The message for a value of kind `kind` where the table `path` was expected,
+/// with the two ways to write it.
+fn not_table_message(path: &KeyPath, kind: &str) -> String {
+    let parent = path.parent().unwrap_or_default();
+    match path.segs().last() {
+        Some(Seg::Index(_)) => {
+            format!("expected a table, got {kind}: write `{{ key = value, ... }}` or a [[{parent}]] section")
+        }
+        _ => {
+            let key = KeyPath::root().key(path.last_key().unwrap_or_default());
+            format!("expected a table, got {kind}: write `{key} = {{ key = value, ... }}` or a [{path}] section")
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Errors of scenario loading: located [`Problem`]s and [`ScenarioError`].
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -23,13 +24,26 @@ pub struct Problem {
 }
 
 impl fmt::Display for Problem {
+    /// One line; control characters of the key path and message (from names or
+    /// values quoted in them) are escaped (`\u{1b}`), so that they never reach a
+    /// terminal as such.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}: ", self.file, self.line, self.col)?;
         if !self.key_path.is_empty() {
-            write!(f, "{}: ", self.key_path)?;
+            write!(f, "{}: ", escape_controls(&self.key_path))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&escape_controls(&self.message))
     }
+}
+
+/// `text` with each control character escaped as Rust does (`\n`, `\u{1b}`).
+fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect(),
+    )
 }
 
 /// Why a scenario could not be loaded.
@@ -43,6 +57,12 @@ pub enum ScenarioError {
         /// The underlying error.
         #[source]
         source: std::io::Error,
+    },
+    /// The file is larger than [`super::MAX_INPUT_BYTES`] (or never ends).
+    #[error("{}", super::InputError::TooLarge { path: path.clone() })]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
     },
     /// The file was read but is not a valid scenario: every problem found,
     /// sorted by position; displayed one per line.
@@ -76,6 +96,21 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "scenario.toml:1:1: must be > 0, got -5\nscenario.toml:12:9: audience.size: must be > 0, got -5"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let p = Problem {
+            file: "s.toml".into(),
+            line: 3,
+            col: 1,
+            key_path: "audience.providers.\"\u{1b}[31mx\"".into(),
+            message: "unknown provider `\u{1b}[31mx`\nnext".into(),
+        };
+        assert_eq!(
+            p.to_string(),
+            "s.toml:3:1: audience.providers.\"\\u{1b}[31mx\": unknown provider `\\u{1b}[31mx`\\nnext"
         );
     }
 }

@@ -74,6 +74,9 @@ pub(crate) fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c s
     let limit = (len / 3).max(1);
     candidates
         .into_iter()
+        // The distance is at least the difference in length: skip the table for hopeless candidates
+        // (a pasted megabyte-long key would otherwise cost a megabyte-wide table per candidate).
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(word, c), c))
         .filter(|&(d, _)| d <= limit && d < len)
         .min_by_key(|&(d, _)| d)

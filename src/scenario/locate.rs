@@ -214,6 +214,22 @@ daily_volumes = [50,
     }
 
     #[test]
+    fn deep_headers_locate_their_tables_and_implicit_parents() {
+        // `[providers.gmail.retry]` alone creates `providers` and `providers.gmail`
+        // implicitly: each is located at its key in the header, never at 1:1.
+        let text = "x = 1\n\n[providers.gmail.retry]\nfoo = 1\n[a]\n[providers.gmail]\nz = 2\n";
+        assert_eq!(at(text, "providers"), ((3, 2), (3, 2)));
+        assert_eq!(at(text, "providers.gmail.retry"), ((3, 18), (3, 1)));
+        assert_eq!(at(text, "providers.gmail.retry.foo"), ((4, 1), (4, 7)));
+        assert_eq!(at(text, "providers.gmail.retry.missing"), ((3, 1), (3, 1)));
+        assert_eq!(at(text, "providers.gmail").1, (6, 1), "defined later by its own header");
+        assert_eq!(at(text, "providers.gmail.missing").1, (6, 1));
+        let doc = DeTable::parse(text).expect("valid toml");
+        let loc = Locator::new(text, &doc);
+        assert_eq!(loc.path_at(text.find("foo").expect("foo")).to_string(), "providers.gmail.retry.foo");
+    }
+
+    #[test]
     fn inline_tables() {
         assert_eq!(at(DOC, "providers.gmail.feedback"), ((18, 1), (18, 12)));
         assert_eq!(at(DOC, "providers.gmail.feedback.delay_hours"), ((18, 29), (18, 43)));

@@ -7,8 +7,10 @@
 
 mod check;
 mod error;
+mod input;
 mod keys;
 mod locate;
+mod names;
 mod overrides;
 mod path;
 mod providers;
@@ -19,13 +21,17 @@ mod validate;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_limits;
 
 use std::path::Path;
 
 use toml::de::DeTable;
 
 pub use error::{Problem, ScenarioError};
-pub use types::{DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS, SHARE_SUM_TOLERANCE, Scenario};
+pub use input::{InputError, MAX_INPUT_BYTES, read_input};
+pub use names::{MAX_NAME_CHARS, RESERVED_PROVIDER_NAMES};
+pub use types::{DEFAULT_HORIZON_DAYS, MAX_AUDIENCE_SIZE, MAX_HORIZON_DAYS, SHARE_SUM_TOLERANCE, Scenario};
 
 use check::Ctx;
 use raw::RawScenario;
@@ -33,10 +39,14 @@ use raw::RawScenario;
 // Shared with `sweep`, whose experiment files reuse the locator, key paths and messages.
 pub(crate) use keys::{one_of_message, unknown_key_message};
 pub(crate) use locate::{Locator, Pos};
+pub(crate) use names::{derived_label_problem, folder_name_problem, label_problem, text_problem};
 pub(crate) use path::{KeyPath, Seg};
 
 /// The default scenario (a first new dedicated IP), embedded in the binary.
 pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/default.toml");
+
+/// The key under which toml passes a date-time to a deserializer that asked for any value.
+const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
 
 /// File name shown in problems of the embedded default scenario.
 const DEFAULT_SCENARIO_NAME: &str = "scenarios/default.toml (embedded)";
@@ -67,11 +77,22 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     }
 }
 
-/// Reads and parses the scenario file at `path`.
+/// Reads (with [`read_input`]: at most [`MAX_INPUT_BYTES`], UTF-8) and parses
+/// the scenario file at `path`. Invalid UTF-8 is a problem located at its first
+/// bad byte.
 pub fn parse_file(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
-    parse(&text, &path.display().to_string())
+    let file = path.display().to_string();
+    match read_input(path) {
+        Ok(text) => parse(&text, &file),
+        Err(InputError::Io { path, source }) => Err(ScenarioError::Io { path, source }),
+        Err(InputError::TooLarge { path }) => Err(ScenarioError::TooLarge { path }),
+        Err(InputError::NotUtf8 { line, col, byte, .. }) => {
+            let message = input::utf8_message(byte);
+            Err(ScenarioError::Invalid {
+                problems: vec![Problem { file, line, col, key_path: String::new(), message }],
+            })
+        }
+    }
 }
 
 /// The embedded default scenario ([`DEFAULT_SCENARIO_TOML`]), parsed.
@@ -84,6 +105,13 @@ fn deserialize_and_validate(ctx: &mut Ctx<'_>, text: &str, de: toml::Deserialize
     let mut unknown = Vec::new();
     let raw: Result<RawScenario, _> = serde_ignored::deserialize(de, |p| unknown.push(key_path(&p)));
     for path in &unknown {
+        // toml passes a date-time as a table of one private key: where a table was expected, say what it is.
+        if path.last_key() == Some(TOML_DATETIME_KEY)
+            && let Some(table) = path.parent()
+        {
+            ctx.report(&table, "expected a table, got a date-time");
+            continue;
+        }
         let known = path.parent().map_or(&[][..], |parent| keys::known_keys(&parent));
         let message = keys::unknown_key_message(path.last_key().unwrap_or_default(), known);
         ctx.report_key(path, message);

@@ -3,6 +3,7 @@
 
 use super::check::{Bound, Ctx, num};
 use super::keys::one_of_message;
+use super::names::derived_label_problem;
 use super::path::KeyPath;
 use super::raw::{RawFeedback, RawProvider, RawReply};
 use crate::model::{FeedbackLoop, ProviderParams, SmtpReply};
@@ -11,6 +12,8 @@ use crate::model::{FeedbackLoop, ProviderParams, SmtpReply};
 const FEEDBACK_KINDS: [&str; 3] = ["per_message", "daily_aggregate", "none"];
 /// Delay of a per-message feedback loop when `delay_hours` is not given.
 const DEFAULT_FEEDBACK_DELAY_HOURS: i64 = 24;
+/// Longest feedback delay accepted (hours): the longest horizon, 365 days.
+const MAX_FEEDBACK_DELAY_HOURS: i64 = 365 * 24;
 
 /// `params` with the overrides of `raw` (the table at `path`) applied; `None`
 /// if any override is invalid.
@@ -68,11 +71,13 @@ pub(crate) fn apply_overrides(
     for pair in [Ordered::Allowance, Ordered::Complaint] {
         ok &= ordered(ctx, path, &params, raw, pair, &invalid);
     }
-    if let Some(f) = &raw.feedback {
-        match feedback(ctx, f, &path.key("feedback")) {
+    match ctx.table(raw.feedback.as_ref(), &path.key("feedback")) {
+        Some(Some(f)) => match feedback(ctx, f, &path.key("feedback")) {
             Some(fb) => params.feedback = fb,
             None => ok = false,
-        }
+        },
+        Some(None) => {}
+        None => ok = false,
     }
     let replies = [
         ("defer_reply", &raw.defer_reply, &mut params.defer_reply, '4'),
@@ -80,8 +85,10 @@ pub(crate) fn apply_overrides(
         ("bounce_reply", &raw.bounce_reply, &mut params.bounce_reply, '5'),
     ];
     for (key, raw_reply, reply, class) in replies {
-        if let Some(r) = raw_reply {
-            ok &= self::reply(ctx, r, &path.key(key), reply, class);
+        match ctx.table(raw_reply.as_ref(), &path.key(key)) {
+            Some(Some(r)) => ok &= self::reply(ctx, r, &path.key(key), reply, class),
+            Some(None) => {}
+            None => ok = false,
         }
     }
     ok.then_some(params)
@@ -143,7 +150,8 @@ fn feedback(ctx: &mut Ctx<'_>, raw: &RawFeedback, path: &KeyPath) -> Option<Feed
     let delay_path = path.key("delay_hours");
     let fb = match kind.as_str() {
         "per_message" => {
-            let delay = ctx.int_or(&raw.delay_hours, &delay_path, (0, i64::MAX), DEFAULT_FEEDBACK_DELAY_HOURS)?;
+            let range = (0, MAX_FEEDBACK_DELAY_HOURS);
+            let delay = ctx.int_or(&raw.delay_hours, &delay_path, range, DEFAULT_FEEDBACK_DELAY_HOURS)?;
             FeedbackLoop::PerMessage { delay_hours: u64::try_from(delay).ok()? }
         }
         "daily_aggregate" | "none" => {
@@ -165,7 +173,19 @@ fn feedback(ctx: &mut Ctx<'_>, raw: &RawFeedback, path: &KeyPath) -> Option<Feed
 fn reply(ctx: &mut Ctx<'_>, raw: &RawReply, path: &KeyPath, reply: &mut SmtpReply, class: char) -> bool {
     let mut ok = true;
     let code_path = path.key("code");
-    match ctx.get(&raw.code, &code_path) {
+    let shown = |ctx: &mut Ctx<'_>, v: Option<String>, p: &KeyPath| match v.as_deref().map(derived_label_problem) {
+        Some(Some(msg)) => {
+            ctx.report(p, msg);
+            None
+        }
+        _ => v,
+    };
+    let code = ctx.get(&raw.code, &code_path);
+    let code = shown(ctx, code, &code_path);
+    let text_path = path.key("text");
+    let text = ctx.get(&raw.text, &text_path);
+    let text = shown(ctx, text, &text_path);
+    match code {
         Some(code) if code.starts_with(class) => reply.code = code,
         Some(code) => {
             ctx.report(&code_path, format!("must be a {class}xx reply code, got {code:?}"));
@@ -173,7 +193,7 @@ fn reply(ctx: &mut Ctx<'_>, raw: &RawReply, path: &KeyPath, reply: &mut SmtpRepl
         }
         None => ok &= raw.code.is_none(),
     }
-    match ctx.get(&raw.text, &path.key("text")) {
+    match text {
         Some(text) => reply.text = text,
         None => ok &= raw.text.is_none(),
     }

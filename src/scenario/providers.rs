@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use super::check::{Bound, Ctx};
 use super::keys::{closest, list, one_of_message};
+use super::names::provider_name_problem;
 use super::overrides::apply_overrides;
 use super::path::KeyPath;
-use super::raw::{Field, RawProvider};
+use super::raw::{Field, RawProvider, Section};
 use super::validate::check_sum;
 use crate::model::{PRESET_NAMES, ProviderParams};
 
@@ -17,14 +18,24 @@ use crate::model::{PRESET_NAMES, ProviderParams};
 pub(crate) fn providers(
     ctx: &mut Ctx<'_>,
     shares: Option<BTreeMap<String, Field<f64>>>,
-    tables: Option<&BTreeMap<String, RawProvider>>,
+    tables: Option<&BTreeMap<String, Section<RawProvider>>>,
 ) -> Option<(Vec<f64>, Vec<ProviderParams>)> {
     let shares_path = KeyPath::root().key("audience").key("providers");
     let tables_path = KeyPath::root().key("providers");
-    let empty = BTreeMap::new();
-    let tables = tables.unwrap_or(&empty);
+    // The tables that are tables; the others are reported here and fail their provider.
+    let mut not_tables: Vec<&String> = Vec::new();
+    let mut valid_tables: BTreeMap<&String, &RawProvider> = BTreeMap::new();
+    for (name, section) in tables.into_iter().flatten() {
+        match ctx.table(Some(section), &tables_path.key(name)) {
+            Some(Some(t)) => {
+                valid_tables.insert(name, t);
+            }
+            _ => not_tables.push(name),
+        }
+    }
+    let tables = valid_tables;
     let names = shares.as_ref().map(|s| in_file_order(ctx, s, &shares_path)).unwrap_or_default();
-    for (table, raw) in tables.iter().filter(|(t, _)| !names.contains(t)) {
+    for (&table, &raw) in tables.iter().filter(|(t, _)| !names.contains(t)) {
         let mut msg = format!("provider `{table}` has no share in audience.providers");
         if let Some(near) = closest(table, names.iter().map(String::as_str)) {
             msg.push_str(&format!(", did you mean `{near}`?"));
@@ -41,6 +52,7 @@ pub(crate) fn providers(
     let mut out_params = Vec::new();
     for name in &names {
         let path = shares_path.key(name);
+        let name_ok = check_provider_name(ctx, name, &path);
         let share = match shares.get(name) {
             Some(Field::Ok(v)) => ctx.check_f64(*v, &path, Bound::Prob),
             Some(Field::Invalid(msg)) => {
@@ -49,7 +61,8 @@ pub(crate) fn providers(
             }
             None => None,
         };
-        let params = resolve(ctx, name, tables.get(name));
+        let skip = !name_ok || not_tables.contains(&name);
+        let params = if skip { None } else { resolve(ctx, name, tables.get(name).copied()) };
         out_shares.push(share);
         out_params.push(params);
     }
@@ -57,6 +70,12 @@ pub(crate) fn providers(
     check_sum(ctx, out_shares.iter().copied(), &shares_path, "provider");
     let out_params: Vec<ProviderParams> = out_params.into_iter().collect::<Option<_>>()?;
     Some((out_shares, out_params))
+}
+
+/// Checks provider name `name` (the key at `path`, [`provider_name_problem`]).
+fn check_provider_name(ctx: &mut Ctx<'_>, name: &str, path: &KeyPath) -> bool {
+    let problem = provider_name_problem(name);
+    problem.map(|msg| ctx.report_key(path, msg)).is_none()
 }
 
 /// Checks the overrides of a `[providers.NAME]` table that has no share, so

@@ -4,12 +4,16 @@
 //! keys; every leaf value is a [`Field`], which keeps a value of the wrong type
 //! as a message instead of aborting, so that all problems are reported at once.
 //! Keys whose meaning depends on a `kind` are flattened into one struct and
-//! checked against the kind during validation.
+//! checked against the kind during validation. Every table below the root is a
+//! [`Section`], which refuses a value that is not a table (serde's derive would
+//! read an array positionally: `sending = [8, 20]` as the two hours).
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
 
 /// A leaf value: either of the expected type or the reason it is not.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,8 +36,73 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Field<T> {
 
 /// serde's Rust type names in `message` replaced by the words a user knows.
 fn plain_types(message: &str) -> String {
-    message.replace("expected i64", "expected an integer").replace("expected f64", "expected a number")
+    message
+        .replace("expected i64", "expected an integer")
+        .replace("expected f64", "expected a number")
+        .replace("expected a map", "expected a table")
 }
+
+/// A table: its raw struct, or, when the value is not a table, what it is
+/// (`"an array"`, `"a string"`...), reported during validation like a
+/// [`Field`] of the wrong type, with every other problem.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Section<T> {
+    /// The table.
+    Ok(T),
+    /// Not a table: the kind of value found.
+    NotTable(&'static str),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Section<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SectionVisitor(PhantomData))
+    }
+}
+
+/// Reads a table through the deserializer's own map access (so that
+/// `serde_ignored` still sees its unknown keys); anything else is noted.
+struct SectionVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for SectionVisitor<T> {
+    type Value = Section<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a table")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Section::Ok)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        // Read as values (not ignored) so that the elements are not reported as unknown keys.
+        while seq.next_element::<toml::Value>()?.is_some() {}
+        Ok(Section::NotTable("an array"))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Section::NotTable("a boolean"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Section::NotTable("an integer"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Section::NotTable("an integer"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Section::NotTable("a float"))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Section::NotTable("a string"))
+    }
+}
+
+/// An optional table.
+pub(crate) type OptSection<T> = Option<Section<T>>;
 
 /// An optional leaf value.
 pub(crate) type Opt<T> = Option<Field<T>>;
@@ -46,12 +115,12 @@ pub(crate) struct RawScenario {
     pub description: Opt<String>,
     pub seed: Opt<i64>,
     pub horizon_days: Opt<i64>,
-    pub sending: Option<RawSending>,
-    pub retry: Option<RawRetry>,
-    pub audience: Option<RawAudience>,
-    pub providers: Option<BTreeMap<String, RawProvider>>,
-    pub ips: Option<Vec<RawIp>>,
-    pub strategy: Option<RawStrategy>,
+    pub sending: OptSection<RawSending>,
+    pub retry: OptSection<RawRetry>,
+    pub audience: OptSection<RawAudience>,
+    pub providers: OptSection<BTreeMap<String, Section<RawProvider>>>,
+    pub ips: Option<Vec<Section<RawIp>>>,
+    pub strategy: OptSection<RawStrategy>,
 }
 
 /// `[sending]`.
@@ -79,7 +148,7 @@ pub(crate) struct RawAudience {
     pub size: Opt<i64>,
     /// Provider name to share; the order comes from the locator.
     pub providers: Opt<BTreeMap<String, Field<f64>>>,
-    pub segments: Option<Vec<RawSegment>>,
+    pub segments: Option<Vec<Section<RawSegment>>>,
 }
 
 /// One `[[audience.segments]]`.
@@ -192,8 +261,8 @@ pub(crate) struct RawProvider {
     pub block_max_rate: Opt<f64>,
     pub complaint_block_rate: Opt<f64>,
     pub junk_open_factor: Opt<f64>,
-    pub feedback: Option<RawFeedback>,
-    pub defer_reply: Option<RawReply>,
-    pub block_reply: Option<RawReply>,
-    pub bounce_reply: Option<RawReply>,
+    pub feedback: OptSection<RawFeedback>,
+    pub defer_reply: OptSection<RawReply>,
+    pub block_reply: OptSection<RawReply>,
+    pub bounce_reply: OptSection<RawReply>,
 }

@@ -142,7 +142,13 @@ fn wrong_types() {
         &edit(&[("size = 1000", "size = 1000.5")]),
         "3:8: audience.size: invalid type: floating point `1000.5`, expected an integer",
     );
-    check("name = \"t\"\naudience = 5\n", "2:12: audience: invalid type: integer `5`, expected a table");
+    // A table of the wrong type no longer stops validation: the other problems come too.
+    check(
+        "name = \"t\"\naudience = 5\n",
+        "1:1: ips: missing required key
+         1:1: strategy: missing required key
+         2:12: audience: expected a table, got an integer: write `audience = { key = value, ... }` or a [audience] section",
+    );
 }
 
 #[test]
@@ -196,7 +202,10 @@ fn horizon_range() {
 
 #[test]
 fn scenario_name_pattern() {
-    check(&edit(&[("name = \"t\"", "name = \"my run\"")]), r#"1:8: name: must match [A-Za-z0-9_-]+, got "my run""#);
+    check(
+        &edit(&[("name = \"t\"", "name = \"my run\"")]),
+        r#"1:8: name: must match [A-Za-z0-9_-]+ (it names the output folder), got "my run""#,
+    );
 }
 
 #[test]
@@ -388,7 +397,7 @@ fn schedule_strategy() {
     check(
         &edit(&bad),
         r#"16:17: strategy.segment_order: unknown segment order `randomly`, did you mean `random`?
-           17:23: strategy.daily_volumes[1]: must be >= 0, got -5
+           17:23: strategy.daily_volumes[1]: must be in 0..=10000000000, got -5
            17:27: strategy.daily_volumes[2]: invalid type: string "x", expected an integer
            18:1: strategy.after_growth: only used when after = "grow""#,
     );
@@ -403,7 +412,7 @@ fn sending_window_and_retry() {
         "3:14: sending.start_hour: must be < end_hour (8), got 20
          6:18: retry.backoff_factor: must be >= 1, got 0.5
          7:23: retry.first_retry_minutes: must be <= max_retry_interval_minutes (240), got 300
-         8:24: retry.queue_lifetime_hours: must be > 0, got 0",
+         8:24: retry.queue_lifetime_hours: must be in 1..=8760, got 0",
     );
     check(
         &edit(&[("[audience]", "[sending]\nend_hour = 25\n[audience]")]),

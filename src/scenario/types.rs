@@ -10,13 +10,19 @@ use serde::Serialize;
 pub const DEFAULT_HORIZON_DAYS: u32 = 42;
 /// Longest horizon accepted (days).
 pub const MAX_HORIZON_DAYS: u32 = 365;
+/// Largest list accepted (`audience.size`): 10^10 recipients. There are about
+/// 4.5 billion email users in the world with some 10^10 mailboxes between them,
+/// so no real list is larger; the bound also keeps every count of a run far
+/// from integer overflow and the random segment order's draws fast.
+pub const MAX_AUDIENCE_SIZE: u64 = 10_000_000_000;
 /// Tolerance on shares that must sum to 1.
 pub const SHARE_SUM_TOLERANCE: f64 = 1e-6;
 
 /// A complete, validated scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scenario {
-    /// Short name, used for the default output folder (`[A-Za-z0-9_-]+`).
+    /// Short name, used for the default output folder (`[A-Za-z0-9_-]+`, at
+    /// most [`super::MAX_NAME_CHARS`] characters).
     pub name: String,
     /// Free text shown in summaries.
     pub description: String,

@@ -6,17 +6,22 @@ use std::collections::HashMap;
 
 use super::check::{Bound, Ctx, num};
 use super::keys::one_of_message;
+use super::names::{folder_name_problem, label_problem, text_problem};
 use super::path::KeyPath;
 use super::providers::providers;
-use super::raw::{Opt, RawAudience, RawIp, RawRetry, RawScenario, RawSegment, RawSending};
+use super::raw::{Opt, RawAudience, RawIp, RawRetry, RawScenario, RawSegment, RawSending, Section};
 use super::strategy::strategy;
-use super::types::{DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS, SHARE_SUM_TOLERANCE, Scenario};
+use super::types::{DEFAULT_HORIZON_DAYS, MAX_AUDIENCE_SIZE, MAX_HORIZON_DAYS, SHARE_SUM_TOLERANCE, Scenario};
 use crate::model::{Audience, IpKind, IpSpec, ProviderParams, RetryPolicy, Segment, SendingWindow};
 
 /// Seed used when the file gives none.
 const DEFAULT_SEED: u64 = 1;
 /// Default sending window: 08:00 to 20:00.
 const DEFAULT_HOURS: (i64, i64) = (8, 20);
+/// Longest retry delay accepted (minutes): the longest horizon, 365 days.
+const MAX_RETRY_MINUTES: i64 = 365 * 24 * 60;
+/// Longest queue lifetime accepted (hours): the longest horizon, 365 days.
+const MAX_QUEUE_LIFETIME_HOURS: i64 = 365 * 24;
 /// Defaults of a `shared_pool` IP: trust mean, trust sd, other tenants' daily volume per provider.
 const SHARED_POOL_DEFAULTS: (f64, f64, f64) = (0.85, 0.05, 500_000.0);
 
@@ -25,22 +30,26 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario>
     let root = KeyPath::root();
     let name = ctx.require(&raw.name, &root.key("name"));
     let name = name.filter(|n| check_name(ctx, n, &root.key("name")));
-    let description = ctx.get(&raw.description, &root.key("description")).unwrap_or_default();
+    let description = ctx.get(&raw.description, &root.key("description"));
+    let description = description.filter(|d| check_text(ctx, d, &root.key("description")));
     let seed = ctx.int(&raw.seed, &root.key("seed"), 0, i64::MAX);
     let seed = seed.and_then(|s| u64::try_from(s).ok()).unwrap_or(DEFAULT_SEED);
     let horizon = ctx.int(&raw.horizon_days, &root.key("horizon_days"), 1, i64::from(MAX_HORIZON_DAYS));
     let horizon_days = horizon.and_then(|h| u32::try_from(h).ok()).unwrap_or(DEFAULT_HORIZON_DAYS);
-    let window = sending(ctx, raw.sending.as_ref().unwrap_or(&RawSending::default()));
-    let retry = retry(ctx, raw.retry.as_ref().unwrap_or(&RawRetry::default()));
+    let window = ctx.table(raw.sending.as_ref(), &root.key("sending"));
+    let window = window.and_then(|s| sending(ctx, s.unwrap_or(&RawSending::default())));
+    let retry = ctx.table(raw.retry.as_ref(), &root.key("retry"));
+    let retry = retry.and_then(|r| self::retry(ctx, r.unwrap_or(&RawRetry::default())));
     let (audience, providers) = audience_and_providers(ctx, raw);
     let ips = ips(ctx, raw.ips.as_ref());
-    let strategy = strategy(ctx, raw.strategy.as_ref(), ips.as_deref());
+    let strategy = ctx.table(raw.strategy.as_ref(), &root.key("strategy"));
+    let strategy = strategy.and_then(|s| self::strategy(ctx, s, ips.as_deref()));
     if ctx.has_problems() {
         return None;
     }
     Some(Scenario {
         name: name?,
-        description,
+        description: description.unwrap_or_default(),
         seed,
         horizon_days,
         window: window?,
@@ -52,16 +61,19 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario>
     })
 }
 
-/// Checks the scenario name against `[A-Za-z0-9_-]+`.
+/// Checks the scenario name, which names its output folder ([`folder_name_problem`]).
 fn check_name(ctx: &mut Ctx<'_>, name: &str, path: &KeyPath) -> bool {
-    let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if !ok {
-        ctx.report(path, format!("must match [A-Za-z0-9_-]+, got {name:?}"));
-    }
-    ok
+    let problem = folder_name_problem(name);
+    problem.map(|msg| ctx.report(path, msg)).is_none()
 }
 
-/// A non-empty name, unique among `seen` (which records where each was first used).
+/// Checks free text such as the description ([`text_problem`]).
+fn check_text(ctx: &mut Ctx<'_>, text: &str, path: &KeyPath) -> bool {
+    let problem = text_problem(text);
+    problem.map(|msg| ctx.report(path, msg)).is_none()
+}
+
+/// A name ([`label_problem`]), unique among `seen` (which records where each was first used).
 fn unique_name(
     ctx: &mut Ctx<'_>,
     name: Option<String>,
@@ -70,8 +82,8 @@ fn unique_name(
     seen: &mut HashMap<String, KeyPath>,
 ) -> Option<String> {
     let name = name?;
-    if name.is_empty() {
-        ctx.report(path, "must not be empty");
+    if let Some(msg) = label_problem(&name) {
+        ctx.report(path, msg);
         return None;
     }
     if let Some(first) = seen.get(&name) {
@@ -104,13 +116,19 @@ fn sending(ctx: &mut Ctx<'_>, raw: &RawSending) -> Option<SendingWindow> {
 fn retry(ctx: &mut Ctx<'_>, raw: &RawRetry) -> Option<RetryPolicy> {
     let path = KeyPath::root().key("retry");
     let d = RetryPolicy::default();
-    let mut minutes = |f: &Opt<i64>, key: &str, default: u64| {
+    let mut duration = |f: &Opt<i64>, key: &str, max: i64, default: u64| {
         let default = i64::try_from(default).unwrap_or(i64::MAX);
-        ctx.int_or(f, &path.key(key), (1, i64::MAX), default).and_then(|v| u64::try_from(v).ok())
+        ctx.int_or(f, &path.key(key), (1, max), default).and_then(|v| u64::try_from(v).ok())
     };
-    let first = minutes(&raw.first_retry_minutes, "first_retry_minutes", d.first_retry_minutes);
-    let max = minutes(&raw.max_retry_interval_minutes, "max_retry_interval_minutes", d.max_retry_interval_minutes);
-    let lifetime = minutes(&raw.queue_lifetime_hours, "queue_lifetime_hours", d.queue_lifetime_hours);
+    let first = duration(&raw.first_retry_minutes, "first_retry_minutes", MAX_RETRY_MINUTES, d.first_retry_minutes);
+    let max = duration(
+        &raw.max_retry_interval_minutes,
+        "max_retry_interval_minutes",
+        MAX_RETRY_MINUTES,
+        d.max_retry_interval_minutes,
+    );
+    let lifetime =
+        duration(&raw.queue_lifetime_hours, "queue_lifetime_hours", MAX_QUEUE_LIFETIME_HOURS, d.queue_lifetime_hours);
     let backoff = ctx.f64_or(&raw.backoff_factor, &path.key("backoff_factor"), Bound::AtLeast(1.0), d.backoff_factor);
     let (first, max) = (first?, max?);
     if max < first {
@@ -134,18 +152,26 @@ fn retry(ctx: &mut Ctx<'_>, raw: &RawRetry) -> Option<RetryPolicy> {
 /// `[audience]` and the providers it names.
 fn audience_and_providers(ctx: &mut Ctx<'_>, raw: &RawScenario) -> (Option<Audience>, Option<Vec<ProviderParams>>) {
     let path = KeyPath::root().key("audience");
-    let tables = raw.providers.as_ref();
-    let Some(a) = raw.audience.as_ref() else {
-        ctx.missing(&path);
-        let _ = providers(ctx, None, tables);
+    let tables = ctx.table(raw.providers.as_ref(), &KeyPath::root().key("providers"));
+    let audience = ctx.table(raw.audience.as_ref(), &path);
+    let Some(Some(a)) = audience else {
+        if audience.is_some() {
+            ctx.missing(&path);
+        }
+        if let Some(tables) = tables {
+            let _ = providers(ctx, None, tables);
+        }
         return (None, None);
     };
     let RawAudience { size, providers: shares, segments: segs } = a;
-    let size = ctx.req_int(size, &path.key("size"), 1, i64::MAX);
+    let size = audience_size(ctx, size, &path.key("size"));
     let shares = ctx.require(shares, &path.key("providers"));
-    let resolved = providers(ctx, shares, tables);
+    let resolved = match tables {
+        Some(tables) => providers(ctx, shares, tables),
+        None => None,
+    };
     let segments = segments(ctx, segs.as_deref(), &path.key("segments"));
-    match (size.and_then(|s| u64::try_from(s).ok()), resolved, segments) {
+    match (size, resolved, segments) {
         (Some(size), Some((provider_shares, params)), Some(segments)) => {
             let audience = Audience { size, provider_shares, segments };
             (Some(audience), Some(params))
@@ -154,8 +180,23 @@ fn audience_and_providers(ctx: &mut Ctx<'_>, raw: &RawScenario) -> (Option<Audie
     }
 }
 
+/// `audience.size`: from 1 to [`MAX_AUDIENCE_SIZE`].
+fn audience_size(ctx: &mut Ctx<'_>, size: &Opt<i64>, path: &KeyPath) -> Option<u64> {
+    let size = ctx.req_int(size, path, 1, i64::MAX)?;
+    let size = u64::try_from(size).ok()?;
+    if size > MAX_AUDIENCE_SIZE {
+        let msg = format!(
+            "must be at most {MAX_AUDIENCE_SIZE} (~10^10, about every mailbox in the world, held by ~4.5 billion \
+             email users: no real list is larger), got {size}"
+        );
+        ctx.report(path, msg);
+        return None;
+    }
+    Some(size)
+}
+
 /// `[[audience.segments]]`: at least one, unique names, shares summing to 1.
-fn segments(ctx: &mut Ctx<'_>, raw: Option<&[RawSegment]>, path: &KeyPath) -> Option<Vec<Segment>> {
+fn segments(ctx: &mut Ctx<'_>, raw: Option<&[Section<RawSegment>]>, path: &KeyPath) -> Option<Vec<Segment>> {
     let Some(raw) = raw else {
         ctx.missing(path);
         return None;
@@ -165,8 +206,14 @@ fn segments(ctx: &mut Ctx<'_>, raw: Option<&[RawSegment]>, path: &KeyPath) -> Op
         return None;
     }
     let mut seen = HashMap::new();
-    let segments: Vec<Option<Segment>> =
-        raw.iter().enumerate().map(|(i, s)| segment(ctx, s, &path.index(i), &mut seen)).collect();
+    let segments: Vec<Option<Segment>> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, s)| match ctx.table(Some(s), &path.index(i)) {
+            Some(Some(s)) => segment(ctx, s, &path.index(i), &mut seen),
+            _ => None,
+        })
+        .collect();
     let segments: Vec<Segment> = segments.into_iter().collect::<Option<_>>()?;
     check_sum(ctx, segments.iter().map(|s| s.share), path, "segment");
     Some(segments)
@@ -211,7 +258,7 @@ fn segment(
 }
 
 /// `[[ips]]`: at least one, unique names.
-fn ips(ctx: &mut Ctx<'_>, raw: Option<&Vec<RawIp>>) -> Option<Vec<IpSpec>> {
+fn ips(ctx: &mut Ctx<'_>, raw: Option<&Vec<Section<RawIp>>>) -> Option<Vec<IpSpec>> {
     let path = KeyPath::root().key("ips");
     let Some(raw) = raw else {
         ctx.missing(&path);
@@ -222,8 +269,14 @@ fn ips(ctx: &mut Ctx<'_>, raw: Option<&Vec<RawIp>>) -> Option<Vec<IpSpec>> {
         return None;
     }
     let mut seen = HashMap::new();
-    let ips: Vec<Option<IpSpec>> =
-        raw.iter().enumerate().map(|(i, ip)| self::ip(ctx, ip, &path.index(i), &mut seen)).collect();
+    let ips: Vec<Option<IpSpec>> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, ip)| match ctx.table(Some(ip), &path.index(i)) {
+            Some(Some(ip)) => self::ip(ctx, ip, &path.index(i), &mut seen),
+            _ => None,
+        })
+        .collect();
     ips.into_iter().collect()
 }
 

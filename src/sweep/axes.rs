@@ -109,10 +109,25 @@ impl Axis {
                 let mut labels: Vec<&str> = levels.iter().map(|l| l.label.as_str()).collect();
                 labels.dedup();
                 if labels.len() != levels.len() {
-                    return Err(format!("{steps} integer steps do not fit in [{lo}, {hi}]: values repeat"));
+                    return Err(if *integer {
+                        format!("{steps} integer steps do not fit in [{lo}, {hi}]: values repeat")
+                    } else {
+                        format!(
+                            "{steps} steps over [{lo}, {hi}] repeat values (rounded to 10 decimals): use fewer steps"
+                        )
+                    });
                 }
                 Ok(levels)
             }
+        }
+    }
+
+    /// The number of values of a `values` axis or of a range with `steps`
+    /// (`None` for a range without, as in a Latin hypercube).
+    pub fn n_values(&self) -> Option<usize> {
+        match &self.values {
+            AxisValues::List { values, .. } => Some(values.len()),
+            AxisValues::Range { steps, .. } => *steps,
         }
     }
 
@@ -247,7 +262,10 @@ mod tests {
         let labels = |a: Axis| a.grid_levels().unwrap().into_iter().map(|l| l.label).collect::<Vec<_>>();
         assert_eq!(labels(axis(1.1, 2.0, Some(5), false)), ["1.1", "1.325", "1.55", "1.775", "2"]);
         assert_eq!(labels(axis(10.0, 40.0, Some(4), true)), ["10", "20", "30", "40"]);
-        assert!(axis(1.0, 2.0, Some(5), true).grid_levels().is_err());
+        let e = axis(1.0, 2.0, Some(5), true).grid_levels().unwrap_err();
+        assert_eq!(e, "5 integer steps do not fit in [1, 2]: values repeat");
+        let e = axis(0.1, 0.100000000001, Some(3), false).grid_levels().unwrap_err();
+        assert_eq!(e, "3 steps over [0.1, 0.100000000001] repeat values (rounded to 10 decimals): use fewer steps");
         assert!(axis(1.0, 2.0, None, false).grid_levels().is_err());
     }
 }

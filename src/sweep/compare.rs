@@ -9,6 +9,7 @@
 
 use super::ExperimentError;
 use super::plan::{DesignPoint, Plan, SeedMode, content_hash};
+use super::spec::MAX_RUNS;
 use crate::report::experiment::ChartSpec;
 use crate::scenario::{self, Problem, Scenario, ScenarioError};
 use crate::strategy::{StrategySpec, catalog};
@@ -136,6 +137,16 @@ pub fn compare_plan(input: &CompareInput) -> Result<Plan, ExperimentError> {
             }
         }
     }
+    let replicates = input.replicates.max(1);
+    let n_runs = points.len().checked_mul(replicates as usize);
+    if problems.is_empty() && n_runs.is_none_or(|n| n > MAX_RUNS) {
+        let runs = n_runs.map_or_else(|| "more than 2^64".to_string(), |n| n.to_string());
+        let msg = format!(
+            "{} design points x {replicates} replicates = {runs} runs, more than the limit of {MAX_RUNS}",
+            points.len()
+        );
+        problems.push(problem("--replicates", &msg));
+    }
     if !problems.is_empty() {
         return Err(ExperimentError::invalid(problems));
     }
@@ -151,7 +162,7 @@ pub fn compare_plan(input: &CompareInput) -> Result<Plan, ExperimentError> {
         name,
         description: String::new(),
         design: "compare".into(),
-        replicates: input.replicates.max(1),
+        replicates,
         root_seed: input.seed,
         seeds: SeedMode::Common,
         axes,
@@ -203,6 +214,12 @@ mod tests {
         assert_eq!((plan.run_id(4).point, plan.run_id(4).replicate), (1, 1), "replicate-major");
         let more = CompareInput { replicates: 4, ..input.clone() };
         assert_eq!(compare_plan(&more).unwrap().hash, plan.hash, "replicates can be added");
+        let too_many = CompareInput { replicates: u32::MAX, ..input.clone() };
+        let err = compare_plan(&too_many).unwrap_err().to_string();
+        assert!(
+            err.contains("3 design points x 4294967295 replicates = 12884901885 runs, more than the limit"),
+            "{err}"
+        );
         let other_seed = CompareInput { seed: 2, ..input.clone() };
         assert_ne!(compare_plan(&other_seed).unwrap().hash, plan.hash, "a resumed comparison must have the same runs");
         let bad = CompareInput { strategies: vec!["exponential:growth=0.5".into(), "adaptiv".into()], ..input };

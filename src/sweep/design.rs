@@ -55,18 +55,40 @@ pub fn expand(design: Design, axes: &[Axis], root_seed: u64) -> Result<Vec<Vec<L
             let levels = grid_levels(axes)?;
             let n = levels.first().map_or(1, Vec::len);
             if let Some(bad) = levels.iter().position(|l| l.len() != n) {
-                return Err((
-                    bad,
-                    format!(
-                        "has {} values but the first axis has {n}: zipped axes need the same length",
-                        levels[bad].len()
-                    ),
-                ));
+                return Err((bad, zip_mismatch(levels[bad].len(), n)));
             }
             Ok((0..n).map(|i| levels.iter().map(|l| l[i].clone()).collect()).collect())
         }
         Design::Lhs { samples } => Ok(latin_hypercube(axes, samples, root_seed)),
     }
+}
+
+/// The number of design points of `design` over `axes`, computed from the
+/// axes' lengths without expanding anything (so that a design too large to
+/// hold is refused before it is built): the product of the lengths for a grid,
+/// the common length for a zip, `samples` for a Latin hypercube. `Ok(None)` if
+/// the product overflows `usize`; errors as [`expand`]'s.
+pub fn n_points(design: Design, axes: &[Axis]) -> Result<Option<usize>, (usize, String)> {
+    let lengths = || -> Result<Vec<usize>, (usize, String)> {
+        let missing = "`steps` is required for a range in a grid or zip design";
+        axes.iter().enumerate().map(|(i, a)| a.n_values().ok_or_else(|| (i, missing.to_string()))).collect()
+    };
+    match design {
+        Design::Grid => Ok(lengths()?.into_iter().try_fold(1usize, usize::checked_mul)),
+        Design::Zip => {
+            let lengths = lengths()?;
+            let n = lengths.first().copied().unwrap_or(1);
+            match lengths.iter().position(|&l| l != n) {
+                Some(bad) => Err((bad, zip_mismatch(lengths[bad], n))),
+                None => Ok(Some(n)),
+            }
+        }
+        Design::Lhs { samples } => Ok(Some(samples)),
+    }
+}
+
+fn zip_mismatch(len: usize, first: usize) -> String {
+    format!("has {len} values but the first axis has {first}: zipped axes need the same length")
 }
 
 fn grid_levels(axes: &[Axis]) -> Result<Vec<Vec<Level>>, (usize, String)> {
@@ -121,6 +143,28 @@ mod tests {
         assert_eq!(labels(&z), ["0/0", "1/1", "2/2"]);
         assert_eq!(expand(Design::Zip, &[list("a", 2), list("b", 3)], 1).unwrap_err().0, 1);
         assert_eq!(expand(Design::Grid, &[], 1).unwrap().len(), 1, "no axis: one point");
+    }
+
+    #[test]
+    fn points_are_counted_without_expanding() {
+        let range = |steps| Axis {
+            name: "r".into(),
+            path: KeyPath::parse("r").unwrap(),
+            values: AxisValues::Range { lo: 0.0, hi: 1.0, steps, integer: false },
+        };
+        let axes = [list("a", 2), list("b", 3), range(Some(4))];
+        for design in [Design::Grid, Design::Lhs { samples: 5 }] {
+            let n = n_points(design, &axes).unwrap();
+            assert_eq!(n, Some(expand(design, &axes, 1).unwrap().len()), "{design:?}");
+        }
+        assert_eq!(n_points(Design::Zip, &[list("a", 3), range(Some(3))]), Ok(Some(3)));
+        assert_eq!(n_points(Design::Zip, &[list("a", 3), list("b", 2)]).unwrap_err().0, 1);
+        assert_eq!(n_points(Design::Grid, &[]), Ok(Some(1)));
+        // 8 axes of 10^3 values: 10^24 points, counted (as too many) at once.
+        let huge: Vec<Axis> = (0..8).map(|_| range(Some(1000))).collect();
+        assert_eq!(n_points(Design::Grid, &huge), Ok(None));
+        assert_eq!(n_points(Design::Lhs { samples: usize::MAX }, &huge), Ok(Some(usize::MAX)));
+        assert!(n_points(Design::Grid, &[range(None)]).is_err());
     }
 
     #[test]

@@ -21,6 +21,8 @@ mod axes;
 mod compare;
 mod design;
 mod exec;
+#[cfg(test)]
+mod limits_tests;
 mod manifest;
 mod plan;
 mod spec;
@@ -33,9 +35,11 @@ pub use axes::{Axis, AxisValues};
 pub use compare::{CompareInput, compare_plan, strategy_table};
 pub use design::Design;
 pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered};
-pub use manifest::{FileDigest, Manifest, ManifestPoint, ManifestRun, RunStatus, RunsScan, merge_sorted, scan_runs, scan_series};
+pub use manifest::{
+    FileDigest, Manifest, ManifestPoint, ManifestRun, RunStatus, RunsScan, merge_sorted, scan_runs, scan_series,
+};
 pub use plan::{DesignPoint, Plan, SeedMode, Shard, content_hash, shard_runs};
-pub use spec::{MAX_RUNS, ReadBase, parse_experiment};
+pub use spec::{MAX_DESIGN_POINTS, MAX_RUNS, ReadBase, parse_experiment};
 
 use crate::scenario::Problem;
 

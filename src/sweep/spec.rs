@@ -10,10 +10,13 @@ use toml::de::DeTable;
 
 use super::ExperimentError;
 use super::axes::{Axis, AxisValues, Level, default_label, kind, set_at};
-use super::design::{Design, expand};
+use super::design::{Design, expand, n_points};
 use super::plan::{DesignPoint, Plan, SeedMode, content_hash};
 use crate::report::experiment::{ChartSpec, DAYS_TO_WARM_PREFIX, DEFAULT_OUTCOMES, RUN_METRICS, is_grid2};
-use crate::scenario::{self, KeyPath, Locator, Problem, ScenarioError, one_of_message, unknown_key_message};
+use crate::scenario::{
+    self, KeyPath, Locator, Problem, ScenarioError, Seg, derived_label_problem, folder_name_problem, label_problem,
+    one_of_message, text_problem, unknown_key_message,
+};
 
 /// Keys of an experiment file.
 const TOP_KEYS: [&str; 11] =
@@ -24,8 +27,30 @@ const AXIS_KEYS: [&str; 4] = ["values", "labels", "range", "steps"];
 const CHART_KEYS: [&str; 3] = ["draw", "outcomes", "heatmaps"];
 /// Chart names of `charts.draw`.
 const CHART_NAMES: [&str; 4] = ["inbox", "reputation", "outcomes", "heatmap"];
-/// Largest number of runs an experiment may plan.
+/// Largest number of runs an experiment may plan (design points times
+/// replicates). Results are not held in memory, but the list of a shard's runs
+/// is (8 bytes each: 80 MB at the limit).
 pub const MAX_RUNS: usize = 10_000_000;
+/// Largest number of design points an experiment may have. Unlike runs, every
+/// point is held in memory as a validated scenario: measured on the default
+/// scenario (five providers, four segments), about 7 KB per point, and about
+/// 80 µs to build and validate each in a release build, so 100,000 points are
+/// some 0.7 GB and 8 s before the first run. The count is computed from the
+/// axes before the design is expanded.
+pub const MAX_DESIGN_POINTS: usize = 100_000;
+/// Largest integer end of a range (in absolute value): 2^53, beyond which
+/// integers are not exact as floating-point numbers, which ranges are computed in.
+const MAX_EXACT_INTEGER: i64 = 1 << 53;
+/// Scenario keys an axis may not sweep, as they change nothing in the runs, and why.
+const INERT_KEYS: [(&str, &str); 3] = [
+    (
+        "seed",
+        "runs take their seeds from the experiment's `seed` and their replicate, not from the scenario: use \
+         `replicates = N` for more seeds",
+    ),
+    ("name", "the scenario's name is not used by its runs"),
+    ("description", "the scenario's description is not used by its runs"),
+];
 
 /// Reads a base scenario named in an experiment: given the path as written,
 /// returns its display name and text, or a message.
@@ -73,11 +98,16 @@ impl Checker<'_> {
             }
         }
     }
-    fn int(&mut self, t: &toml::Table, path: &KeyPath, key: &str, min: i64) -> Option<i64> {
+    /// The integer at `key`, from `min` to `max`; beyond `max`, `why` says why it is the limit.
+    fn int(&mut self, t: &toml::Table, path: &KeyPath, key: &str, (min, max): (i64, i64), why: &str) -> Option<i64> {
         match t.get(key)? {
-            toml::Value::Integer(n) if *n >= min => Some(*n),
-            toml::Value::Integer(n) => {
+            toml::Value::Integer(n) if (min..=max).contains(n) => Some(*n),
+            toml::Value::Integer(n) if *n < min => {
                 self.at(&path.key(key), format!("must be >= {min}, got {n}"));
+                None
+            }
+            toml::Value::Integer(n) => {
+                self.at(&path.key(key), format!("must be at most {max} ({why}), got {n}"));
                 None
             }
             v => {
@@ -142,11 +172,13 @@ fn build(ck: &mut Checker<'_>, t: &toml::Table, read_base: &mut ReadBase<'_>) ->
     let root = KeyPath::root();
     ck.unknown_keys(t, &root, &TOP_KEYS);
     let name = match ck.string(t, &root, "name") {
-        Some(n) if !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') => Some(n),
-        Some(n) => {
-            ck.at(&root.key("name"), format!("must be letters, digits, `_` or `-`, got {n:?}"));
-            None
-        }
+        Some(n) => match folder_name_problem(&n) {
+            None => Some(n),
+            Some(msg) => {
+                ck.at(&root.key("name"), msg);
+                None
+            }
+        },
         None => {
             if !t.contains_key("name") {
                 ck.at(&root, "missing key `name`");
@@ -155,8 +187,14 @@ fn build(ck: &mut Checker<'_>, t: &toml::Table, read_base: &mut ReadBase<'_>) ->
         }
     };
     let description = ck.string(t, &root, "description").unwrap_or_default();
-    let replicates = ck.int(t, &root, "replicates", 1).map(|n| n as u32);
-    let seed = ck.int(t, &root, "seed", 0).map_or(1, |n| n as u64);
+    if let Some(msg) = text_problem(&description) {
+        ck.at(&root.key("description"), msg);
+    }
+    let max_runs = i64::try_from(MAX_RUNS).unwrap_or(i64::MAX);
+    let replicates = ck.int(t, &root, "replicates", (1, max_runs), "the most runs an experiment may plan");
+    let replicates = replicates.and_then(|n| u32::try_from(n).ok());
+    let seed = ck.int(t, &root, "seed", (0, i64::MAX), "");
+    let seed = seed.and_then(|n| u64::try_from(n).ok()).unwrap_or(1);
     let seeds = match ck.string(t, &root, "seeds").as_deref() {
         None | Some("common") => SeedMode::Common,
         Some("independent") => SeedMode::Independent,
@@ -165,8 +203,12 @@ fn build(ck: &mut Checker<'_>, t: &toml::Table, read_base: &mut ReadBase<'_>) ->
             SeedMode::Common
         }
     };
-    let samples = ck.int(t, &root, "samples", 1).map(|n| n as usize);
-    let design = match ck.string(t, &root, "design").as_deref() {
+    let samples = ck.int(t, &root, "samples", (1, max_points()), POINTS_WHY);
+    let samples = samples.and_then(|n| usize::try_from(n).ok());
+    let design_name = ck.string(t, &root, "design");
+    // A Latin hypercube, even if its `samples` is invalid (its axes are checked as such).
+    let lhs = design_name.as_deref() == Some("lhs");
+    let design = match design_name.as_deref() {
         None | Some("grid") => Some(Design::Grid),
         Some("zip") => Some(Design::Zip),
         Some("lhs") => match samples {
@@ -194,9 +236,17 @@ fn build(ck: &mut Checker<'_>, t: &toml::Table, read_base: &mut ReadBase<'_>) ->
             true
         }
     };
-    let axes = axes(ck, t.get("axes"), design);
+    let axes = axes(ck, t.get("axes"), lhs);
+    if lhs && axes.as_ref().is_some_and(Vec::is_empty) {
+        let msg = "a Latin hypercube needs at least one axis: without one its samples are identical points \
+                   (use `replicates = N` to repeat runs)";
+        ck.at(&root.key("design"), msg);
+    }
     let base = base_scenario(ck, t, read_base);
     let (design, axes, (base_table, base_text)) = (design?, axes?, base?);
+    if !within_limits(ck, t, design, &axes, replicates.unwrap_or(1)) {
+        return None;
+    }
     let levels = match expand(design, &axes, seed) {
         Ok(l) => l,
         Err((i, msg)) => {
@@ -204,11 +254,6 @@ fn build(ck: &mut Checker<'_>, t: &toml::Table, read_base: &mut ReadBase<'_>) ->
             return None;
         }
     };
-    let n_runs = levels.len().saturating_mul(replicates.unwrap_or(1) as usize);
-    if n_runs > MAX_RUNS {
-        ck.at(&root.key("axes"), format!("{n_runs} runs planned, more than the limit of {MAX_RUNS}"));
-        return None;
-    }
     let mut points = Vec::with_capacity(levels.len());
     for point in &levels {
         if let Some(p) = design_point(ck, &base_table, &axes, point) {
@@ -239,6 +284,52 @@ fn build(ck: &mut Checker<'_>, t: &toml::Table, read_base: &mut ReadBase<'_>) ->
     }
     plan.charts = charts(ck, t.get("charts"), &plan)?;
     Some(plan)
+}
+
+/// Why [`MAX_DESIGN_POINTS`] is the limit, for messages.
+const POINTS_WHY: &str = "the most design points an experiment may hold in memory";
+
+/// [`MAX_DESIGN_POINTS`] as the integer type of TOML.
+fn max_points() -> i64 {
+    i64::try_from(MAX_DESIGN_POINTS).unwrap_or(i64::MAX)
+}
+
+/// Checks the number of design points and of runs against [`MAX_DESIGN_POINTS`]
+/// and [`MAX_RUNS`], computed from the axes (nothing is expanded yet); reports
+/// at `samples`, `axes` or `replicates`.
+fn within_limits(ck: &mut Checker<'_>, t: &toml::Table, design: Design, axes: &[Axis], replicates: u32) -> bool {
+    let root = KeyPath::root();
+    let points = match n_points(design, axes) {
+        Ok(n) => n,
+        Err((i, msg)) => {
+            ck.at(&root.key("axes").key(&axes[i].name), msg);
+            return false;
+        }
+    };
+    let Some(points) = points.filter(|&n| n <= MAX_DESIGN_POINTS) else {
+        let total = points.map_or_else(|| "more than 2^64".to_string(), |n| n.to_string());
+        let (at, count) = match design {
+            Design::Lhs { .. } => (root.key("samples"), format!("{total} samples")),
+            Design::Zip => (root.key("axes"), format!("zipped axes of {total} values")),
+            Design::Grid => {
+                let lengths: Vec<String> = axes.iter().filter_map(Axis::n_values).map(|n| n.to_string()).collect();
+                (root.key("axes"), format!("{} values = {total} design points", lengths.join(" x ")))
+            }
+        };
+        ck.at(&at, format!("{count}, more than the limit of {MAX_DESIGN_POINTS} ({POINTS_WHY})"));
+        return false;
+    };
+    let runs = points.checked_mul(replicates as usize);
+    if runs.is_none_or(|n| n > MAX_RUNS) {
+        let at = if t.contains_key("replicates") { root.key("replicates") } else { root.key("axes") };
+        let runs = runs.map_or_else(|| "more than 2^64".to_string(), |n| n.to_string());
+        let msg = format!(
+            "{points} design points x {replicates} replicates = {runs} runs, more than the limit of {MAX_RUNS}"
+        );
+        ck.at(&at, msg);
+        return false;
+    }
+    true
 }
 
 /// The hash of what an experiment's runs depend on: its table (as TOML, so that
@@ -309,7 +400,7 @@ fn join(a: &KeyPath, b: &KeyPath) -> KeyPath {
 }
 
 /// The `[axes]` table.
-fn axes(ck: &mut Checker<'_>, v: Option<&toml::Value>, design: Option<Design>) -> Option<Vec<Axis>> {
+fn axes(ck: &mut Checker<'_>, v: Option<&toml::Value>, lhs: bool) -> Option<Vec<Axis>> {
     let path = KeyPath::root().key("axes");
     let table = match v {
         None => return Some(Vec::new()),
@@ -319,12 +410,18 @@ fn axes(ck: &mut Checker<'_>, v: Option<&toml::Value>, design: Option<Design>) -
             return None;
         }
     };
-    let lhs = matches!(design, Some(Design::Lhs { .. }));
-    let mut out = Vec::new();
+    let mut out: Vec<Axis> = Vec::new();
     let mut ok = true;
     for (name, spec) in table {
         match axis(ck, &path.key(name), name, spec, lhs) {
-            Some(a) => out.push(a),
+            Some(a) => match out.iter().find(|b| b.path == a.path) {
+                Some(first) => {
+                    let msg = format!("sweeps the same key as axis `{}`: a key takes one axis", first.name);
+                    ck.at_key(&path.key(name), msg);
+                    ok = false;
+                }
+                None => out.push(a),
+            },
             None => ok = false,
         }
     }
@@ -335,6 +432,14 @@ fn axis(ck: &mut Checker<'_>, p: &KeyPath, name: &str, spec: &toml::Value, lhs: 
     let key_path = KeyPath::parse(name).filter(|k| !k.segs().is_empty());
     if key_path.is_none() {
         ck.at_key(p, format!("`{name}` is not a key path like `strategy.growth` or `audience.segments[2].share`"));
+    }
+    let inert = key_path.as_ref().and_then(|k| match k.segs() {
+        [Seg::Key(key)] => INERT_KEYS.iter().find(|(inert, _)| inert == key),
+        _ => None,
+    });
+    if let Some((key, why)) = inert {
+        ck.at_key(p, format!("an axis over `{key}` changes nothing: {why}"));
+        return None;
     }
     let t = match spec {
         toml::Value::Table(t) => t,
@@ -390,16 +495,26 @@ fn list_values(ck: &mut Checker<'_>, p: &KeyPath, t: &toml::Table, v: &toml::Val
         None if t.contains_key("labels") => return None,
         None => values.iter().map(default_label).collect(),
     };
+    let explicit = t.contains_key("labels");
     let mut seen: Vec<&String> = Vec::new();
     for (i, l) in labels.iter().enumerate() {
+        let at = if explicit { p.key("labels").index(i) } else { p.key("values").index(i) };
+        if let Some(msg) = if explicit { label_problem(l) } else { derived_label_problem(l) } {
+            ck.at(&at, msg);
+            return None;
+        }
         if seen.contains(&l) {
-            let at = if t.contains_key("labels") { p.key("labels").index(i) } else { p.key("values").index(i) };
             ck.at(&at, format!("`{l}` appears twice: every value of an axis needs its own label"));
             return None;
         }
         seen.push(l);
     }
     Some(AxisValues::List { values, labels })
+}
+
+/// Whether integer `n` is exact as a float (within ±[`MAX_EXACT_INTEGER`]).
+fn exact(n: i64) -> bool {
+    (-MAX_EXACT_INTEGER..=MAX_EXACT_INTEGER).contains(&n)
 }
 
 fn range_values(ck: &mut Checker<'_>, p: &KeyPath, t: &toml::Table, r: &toml::Value, lhs: bool) -> Option<AxisValues> {
@@ -411,13 +526,19 @@ fn range_values(ck: &mut Checker<'_>, p: &KeyPath, t: &toml::Table, r: &toml::Va
         toml::Value::Array(a) if a.len() == 2 => a
             .iter()
             .filter_map(|v| match v {
-                toml::Value::Integer(n) => Some((*n as f64, true)),
+                toml::Value::Integer(n) if exact(*n) => Some((*n as f64, true)),
                 toml::Value::Float(x) if x.is_finite() => Some((*x, false)),
                 _ => None,
             })
             .collect(),
         _ => Vec::new(),
     };
+    if let toml::Value::Array(a) = r
+        && let Some(n) = a.iter().find_map(|v| v.as_integer().filter(|n| !exact(*n)))
+    {
+        ck.at(&rp, format!("integer ends must be within ±2^53 ({MAX_EXACT_INTEGER}), to be exact, got {n}"));
+        return None;
+    }
     let [(lo, lo_int), (hi, hi_int)] = ends[..] else {
         ck.at(&rp, "expected `[lo, hi]`, two numbers");
         return None;
@@ -426,13 +547,12 @@ fn range_values(ck: &mut Checker<'_>, p: &KeyPath, t: &toml::Table, r: &toml::Va
         ck.at(&rp, format!("lo must be <= hi, got [{lo}, {hi}]"));
         return None;
     }
-    let steps = match ck.int(t, p, "steps", 1) {
-        Some(n) if lhs => {
-            let _ = n;
+    let steps = match ck.int(t, p, "steps", (1, max_points()), POINTS_WHY) {
+        Some(_) if lhs => {
             ck.at_key(&p.key("steps"), "not used with design = \"lhs\": `samples` sets the number of points");
             None
         }
-        Some(n) => Some(n as usize),
+        Some(n) => usize::try_from(n).ok(),
         None if t.contains_key("steps") => return None,
         None if lhs => None,
         None => {

@@ -5,6 +5,7 @@ use super::super::check::{Bound, Ctx, num};
 use super::super::keys::one_of_message;
 use super::super::path::KeyPath;
 use super::super::raw::{Field, Opt, RawStrategy};
+use super::super::types::MAX_AUDIENCE_SIZE;
 use crate::strategy::{
     AdaptiveParams, AfterTable, AutoBlendParams, Blend, DEFAULT_BLEND_DAYS, DEFAULT_START_SHARE, DEFAULT_WARMUP_VOLUME,
     ExponentialParams, HealthRules, HealthScope, LinearParams, PerProviderParams, ScheduleParams, StrategyKind,
@@ -271,7 +272,9 @@ impl Params<'_> {
     }
 }
 
-/// The volumes of a schedule: at least one day, none negative.
+/// The volumes of a schedule: at least one day, each from 0 to
+/// [`MAX_AUDIENCE_SIZE`] (a recipient gets at most one message a day, so no
+/// day or hour sends more than the largest list).
 fn day_volumes(ctx: &mut Ctx<'_>, raw: &[Field<i64>], path: &KeyPath) -> Option<Vec<u64>> {
     if raw.is_empty() {
         ctx.report(path, "must have at least one day");
@@ -283,7 +286,10 @@ fn day_volumes(ctx: &mut Ctx<'_>, raw: &[Field<i64>], path: &KeyPath) -> Option<
         .map(|(i, f)| {
             let day = path.index(i);
             match f {
-                Field::Ok(v) => ctx.check_int(*v, &day, 0, i64::MAX).and_then(|v| u64::try_from(v).ok()),
+                Field::Ok(v) => {
+                    let max = i64::try_from(MAX_AUDIENCE_SIZE).unwrap_or(i64::MAX);
+                    ctx.check_int(*v, &day, 0, max).and_then(|v| u64::try_from(v).ok())
+                }
                 Field::Invalid(msg) => {
                     ctx.report(&day, msg.clone());
                     None
