@@ -21,7 +21,11 @@ pub fn plot(args: PlotArgs) -> Result<(), Failure> {
     if manifest.shard.is_some() {
         return Err(Failure::input(anyhow::anyhow!("{} holds one shard: merge the shards first", args.dir.display())));
     }
-    let paths = draw_charts(&mut out, &manifest).map_err(Failure::runtime)?;
+    let paths = draw_charts(&mut out, &manifest).map_err(|e| {
+        // A summary holding values no chart can show (inf, NaN) is bad input; anything else is a failure.
+        let bad = e.chain().any(|c| c.downcast_ref::<ipwarm::report::ReportError>().is_some_and(|r| r.is_bad_input()));
+        if bad { Failure::input(e) } else { Failure::runtime(e) }
+    })?;
     outln!("wrote {}:", args.dir.display());
     for p in paths {
         outln!("  {}", p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());

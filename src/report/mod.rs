@@ -52,4 +52,26 @@ pub enum ReportError {
     /// The embedded chart font could not be registered (it is not a valid font file).
     #[error("the embedded chart font (DejaVu Sans) could not be loaded")]
     Font,
+    /// A value of an experiment file read back (`summary.csv`, ...) is not a
+    /// finite number: `inf`, `NaN`, a number too large for an `f64`, or text.
+    /// The caller names the file.
+    #[error("line {line}, column `{column}`: {problem}")]
+    BadValue {
+        /// Line of the row in the file (1-based; the header is line 1).
+        line: u64,
+        /// Name of the column, from the header.
+        column: String,
+        /// What is wrong, quoting the value.
+        problem: String,
+    },
+}
+
+impl ReportError {
+    /// Whether the error comes from the content of a file read back (a
+    /// malformed row or value) rather than from writing or drawing: the
+    /// caller's input is at fault, not the system.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, Self::Format(_) | Self::BadValue { .. })
+            || matches!(self, Self::Csv(e) if !matches!(e.kind(), ::csv::ErrorKind::Io(_)))
+    }
 }

@@ -4,8 +4,10 @@ use ipwarm::model::{Audience, IpKind, IpSpec, PRESET_NAMES, ProviderParams, Retr
 use ipwarm::scenario::Scenario;
 use ipwarm::sim::{Counts, RunResult};
 use ipwarm::strategy::{StrategyKind, StrategySpec};
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The project root.
 pub fn root() -> PathBuf {
@@ -15,6 +17,55 @@ pub fn root() -> PathBuf {
 /// Runs the real `ipwarm` binary with `args` in `dir`.
 pub fn ipwarm(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ipwarm")).args(args).current_dir(dir).output().expect("ipwarm runs")
+}
+
+/// What a command run with a deadline did.
+#[derive(Debug)]
+pub enum Timed {
+    /// It ended by itself (with an exit code or a signal).
+    Ended {
+        /// How it ended.
+        status: ExitStatus,
+        /// Its standard output.
+        stdout: Vec<u8>,
+        /// Its standard error.
+        stderr: Vec<u8>,
+    },
+    /// It was still running at the deadline and was killed.
+    TimedOut,
+}
+
+/// Runs `cmd` with stdin closed, killing it if it is still running after
+/// `limit`: polls `try_wait`, so a hung child fails its test instead of
+/// hanging it. Its outputs go to anonymous temporary files, so a child that
+/// writes much never blocks on a full pipe.
+pub fn run_with_deadline(cmd: &mut Command, limit: Duration) -> Timed {
+    let (mut out, mut err) = (tempfile::tempfile().expect("temp file"), tempfile::tempfile().expect("temp file"));
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(out.try_clone().expect("clone file"))
+        .stderr(err.try_clone().expect("clone file"))
+        .spawn()
+        .expect("the command starts");
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Timed::TimedOut;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let read = |f: &mut std::fs::File| {
+        let mut v = Vec::new();
+        f.rewind().expect("rewind");
+        f.read_to_end(&mut v).expect("read output");
+        v
+    };
+    Timed::Ended { status, stdout: read(&mut out), stderr: read(&mut err) }
 }
 
 /// Every shipped scenario file, sorted.

@@ -2,10 +2,11 @@
 //! Determinism across threads and shards, resume after an interruption,
 //! failures, statistics, and located errors in experiment files.
 
-use crate::support::{assert_same_files, files, ipwarm, ok, root};
+use crate::support::{Timed, assert_same_files, files, ipwarm, ok, root, run_with_deadline};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::time::Duration;
 
 /// A small, self-contained base scenario: five providers, two segments, one new IP, an exponential ramp.
 const BASE: &str = r#"name = "base"
@@ -562,4 +563,66 @@ fn runs_that_overload_a_shared_pool_are_counted_in_runs_csv_and_warned_about() {
     let quiet = sweep(tmp.path(), &small, "quiet", &[]);
     ok(&quiet);
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("warning"));
+}
+
+/// Sets column `column` of the row of `metric` at design point 0 in the CSV
+/// file `path`; returns the line of that row.
+fn set_stat(path: &Path, metric: &str, column: &str, value: &str) -> usize {
+    let text = fs::read_to_string(path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let (col, metric_col) =
+        (header.iter().position(|h| *h == column).unwrap(), header.iter().position(|h| *h == "metric").unwrap());
+    let i = lines
+        .iter()
+        .position(|l| l.split(',').next() == Some("0") && l.split(',').nth(metric_col) == Some(metric))
+        .unwrap_or_else(|| panic!("no row of {metric} at point 0 in {}", path.display()));
+    let mut fields: Vec<String> = lines[i].split(',').map(String::from).collect();
+    fields[col] = value.into();
+    lines[i] = fields.join(",");
+    fs::write(path, lines.join("\n") + "\n").unwrap();
+    i + 1
+}
+
+/// `ipwarm plot` with a deadline: it used to hang on such values.
+fn plot_within_a_minute(dir: &Path) -> (Option<i32>, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ipwarm"));
+    cmd.args(["plot", "out"]).current_dir(dir);
+    match run_with_deadline(&mut cmd, Duration::from_secs(60)) {
+        Timed::Ended { status, stderr, .. } => (status.code(), String::from_utf8_lossy(&stderr).into_owned()),
+        Timed::TimedOut => panic!("ipwarm plot still running after 60 s"),
+    }
+}
+
+/// Defect 17: `ipwarm plot` hung on a `summary.csv` holding `inf` or `1e307`
+/// (a share, drawn times 100, overflowed to infinity; plotters never ends
+/// computing the ticks of an infinite axis). Non-finite values are refused
+/// with their file, line and column; huge finite values are drawn.
+#[test]
+fn plot_refuses_non_finite_statistics_and_draws_huge_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = small_experiment(tmp.path(), 2);
+    ok(&sweep(tmp.path(), &exp, "out", &[]));
+    let (summary, series) = (tmp.path().join("out/summary.csv"), tmp.path().join("out/series_summary.csv"));
+    let original = fs::read(&summary).unwrap();
+    for (metric, column, value) in
+        [("inbox_share", "mean", "inf"), ("days_to_warm_all", "ci_high", "-inf"), ("blocked_share", "sd", "NaN")]
+    {
+        fs::write(&summary, &original).unwrap();
+        let line = set_stat(&summary, metric, column, value);
+        let (code, stderr) = plot_within_a_minute(tmp.path());
+        assert_eq!(code, Some(2), "bad input: {stderr}");
+        let expected = format!("summary.csv: line {line}, column `{column}`: `{value}` is not a finite number");
+        assert!(stderr.contains(&expected), "expected `{expected}` in: {stderr}");
+    }
+    fs::write(&summary, &original).unwrap();
+    set_stat(&summary, "inbox_share", "mean", "1e307");
+    set_stat(&summary, "inbox_share", "ci_high", "1.7976931348623157e308");
+    set_stat(&summary, "days_to_warm_all", "mean", "-1e308");
+    set_stat(&series, "inbox", "ci_high", "1e308");
+    let (code, stderr) = plot_within_a_minute(tmp.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    for chart in ["inbox.png", "reputation.png", "outcomes.png"] {
+        assert!(fs::read(tmp.path().join("out").join(chart)).unwrap().starts_with(b"\x89PNG"), "{chart}");
+    }
 }

@@ -202,6 +202,16 @@ fn draw_key<DB: DrawingBackend>(
     Ok(())
 }
 
+/// `v` if it is finite, else the nearest finite `f64` (NaN stays NaN).
+///
+/// Every value an experiment chart puts on an axis goes through this: a huge
+/// value read back from `summary.csv` (1e307 as a share, times 100) overflows
+/// to infinity, and plotters never ends computing the ticks of an axis that
+/// reaches infinity.
+pub fn finite(v: f64) -> f64 {
+    v.clamp(-f64::MAX, f64::MAX)
+}
+
 /// A compact count for axis labels: `950`, `12k`, `1.5M`.
 pub fn fmt_count(v: f64) -> String {
     let a = v.abs();

@@ -9,7 +9,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::chart_data::{ChartData, MAX_DEFAULT_POINTS, metric_display};
 use super::series_chart::{PANELS_SIZE, panel_grid};
 use crate::report::ReportError;
-use crate::report::charts::style::{AXIS_DESC_PX, GRID, Key, TICK_PX, chart_err, fmt_count, provider_color, text};
+use crate::report::charts::style::{
+    AXIS_DESC_PX, GRID, Key, TICK_PX, chart_err, finite, fmt_count, provider_color, text,
+};
 
 /// A value label for a bar: compact counts, 3 significant digits otherwise.
 fn value_label(v: f64) -> String {
@@ -42,16 +44,21 @@ pub fn draw(data: &ChartData, metrics: &[String], path: &Path) -> Result<(), Rep
     let panels = panel_grid(&root, &title, data, Key::Box, metrics.len())?;
     for (metric, panel) in metrics.iter().zip(panels.iter()) {
         let (desc, scale) = metric_display(metric);
-        // (point, mean, lo, hi, n), scaled.
+        // (point, mean, lo, hi, n), scaled, finite.
         let bars: Vec<(usize, f64, f64, f64, u64)> = (0..n_points)
             .filter_map(|p| {
                 let s = data.stat(p, metric)?.stats;
-                let m = s.mean? * scale;
-                Some((p, m, s.ci_low.map_or(m, |v| v * scale), s.ci_high.map_or(m, |v| v * scale), s.n))
+                let m = finite(s.mean? * scale);
+                let lo = finite(s.ci_low.map_or(m, |v| v * scale));
+                let hi = finite(s.ci_high.map_or(m, |v| v * scale));
+                [m, lo, hi].iter().all(|v| v.is_finite()).then_some((p, m, lo, hi, s.n))
             })
             .collect();
         let top = bars.iter().map(|b| b.3.max(b.1)).fold(0.0, f64::max);
-        let y_max = if top > 0.0 { top * 1.18 } else { 1.0 };
+        let y_max = if top > 0.0 { finite(top * 1.18) } else { 1.0 };
+        // Nothing is drawn further than one axis height below the axis, so that
+        // pixel coordinates stay small whatever the values.
+        let y = |v: f64| v.clamp(-y_max, y_max);
         let mut chart = ChartBuilder::on(panel)
             .caption(&desc, text(21.0))
             .margin(14)
@@ -78,7 +85,7 @@ pub fn draw(data: &ChartData, metrics: &[String], path: &Path) -> Result<(), Rep
         }
         let half = 0.36;
         for &(p, m, lo, hi, count) in &bars {
-            let x = p as f64;
+            let (x, m, lo, hi) = (p as f64, y(m), y(lo), y(hi));
             let color = provider_color(p);
             chart
                 .draw_series(std::iter::once(Rectangle::new(

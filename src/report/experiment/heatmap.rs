@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart_data::{ChartData, metric_display};
 use crate::report::ReportError;
-use crate::report::charts::style::{AXIS_DESC_PX, LEGEND_PX, SIZE, TICK_PX, chart_err, draw_title, text};
+use crate::report::charts::style::{AXIS_DESC_PX, LEGEND_PX, SIZE, TICK_PX, chart_err, draw_title, finite, text};
 
 /// The distinct values of axis `a` in order of first appearance.
 fn levels(data: &ChartData, a: usize) -> Vec<String> {
@@ -71,12 +71,13 @@ pub fn draw(data: &ChartData, metric: &str, path: &Path) -> Result<(), ReportErr
             .point_values
             .iter()
             .position(|v| v.first().map(String::as_str) == Some(x) && v.get(1).map(String::as_str) == Some(y))?;
-        data.stat(p, metric)?.stats.mean.map(|m| m * scale)
+        data.stat(p, metric)?.stats.mean.map(|m| finite(m * scale)).filter(|v| v.is_finite())
     };
     let all: Vec<f64> = xs.iter().flat_map(|x| ys.iter().filter_map(|y| value(x, y))).collect();
     let (lo, hi) =
         (all.iter().copied().fold(f64::INFINITY, f64::min), all.iter().copied().fold(f64::NEG_INFINITY, f64::max));
-    let norm = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+    // Halves, so that the differences of huge values do not overflow.
+    let norm = |v: f64| if hi > lo { (v / 2.0 - lo / 2.0) / (hi / 2.0 - lo / 2.0) } else { 0.5 };
     let x0 = ox + left;
     let y0 = oy + top;
     let center = Pos::new(HPos::Center, VPos::Center);
@@ -126,7 +127,7 @@ pub fn draw(data: &ChartData, metric: &str, path: &Path) -> Result<(), ReportErr
     }
     if lo.is_finite() {
         let left_mid = Pos::new(HPos::Left, VPos::Center);
-        for (t, v) in [(0.0, lo), (0.5, (lo + hi) / 2.0), (1.0, hi)] {
+        for (t, v) in [(0.0, lo), (0.5, lo / 2.0 + hi / 2.0), (1.0, hi)] {
             let y = y0 + ph - (t * ph as f64) as i32;
             root.draw_text(&label(v), &text(TICK_PX).pos(left_mid), (bx + bw + 8, y)).map_err(chart_err)?;
         }

@@ -64,3 +64,64 @@ pub fn write_experiment_charts(data: &ChartData, spec: &ChartSpec, dir: &Path) -
     }
     Ok(paths)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    fn row(point: usize, day: u32, provider: &str, metric: &str, mean: f64, lo: f64, hi: f64) -> StatRow {
+        let s = Summary { n: 2, mean: Some(mean), sd: None, ci_low: Some(lo), ci_high: Some(hi), min: None, max: None };
+        StatRow { point, day, provider: provider.into(), labels: Vec::new(), metric: metric.into(), stats: s }
+    }
+
+    /// Huge, infinite and NaN values (a library caller may build [`ChartData`]
+    /// without [`read_stats`], which refuses the last two) draw every chart in
+    /// bounded time: plotters never ends computing the ticks of an infinite axis.
+    #[test]
+    fn extreme_values_draw_in_bounded_time() {
+        let extremes = [1e307, f64::MAX, -f64::MAX, 1e-308, f64::INFINITY, f64::NAN, -1e300, 0.0];
+        let metrics = ["days_to_warm_all", "inbox_share", "blocked_share"];
+        let mut summary = Vec::new();
+        let mut series = Vec::new();
+        for (p, &v) in extremes.iter().take(4).enumerate() {
+            for (k, metric) in metrics.iter().enumerate() {
+                let w = extremes[(p + k + 1) % extremes.len()];
+                summary.push(row(p, 0, "", metric, v, w, extremes[(p + k + 2) % extremes.len()]));
+            }
+            for day in 1..4 {
+                let w = extremes[(p + day as usize) % extremes.len()];
+                series.push(row(p, day, "gmail", "inbox", w, -w, v));
+                series.push(row(p, day, "gmail", "reputation", w, v, w));
+            }
+        }
+        let data = ChartData {
+            name: "extremes".into(),
+            replicates: 2,
+            axes: vec!["a".into(), "b".into()],
+            point_values: vec![
+                vec!["1".into(), "x".into()],
+                vec!["1".into(), "y".into()],
+                vec!["2".into(), "x".into()],
+                vec!["2".into(), "y".into()],
+            ],
+            summary,
+            series,
+        };
+        let spec = ChartSpec {
+            inbox: true,
+            reputation: true,
+            outcomes: metrics.map(String::from).to_vec(),
+            heatmaps: metrics.map(String::from).to_vec(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_path_buf();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(write_experiment_charts(&data, &spec, &path).map(|p| p.len()));
+        });
+        let drawn = rx.recv_timeout(Duration::from_secs(60)).expect("the charts are drawn within 60 s");
+        assert_eq!(drawn.unwrap(), 6, "inbox, reputation, outcomes and three heatmaps");
+    }
+}

@@ -9,8 +9,8 @@ use plotters::prelude::*;
 use super::chart_data::ChartData;
 use crate::report::ReportError;
 use crate::report::charts::style::{
-    AXIS_DESC_PX, GRID, Key, LegendEntry, TICK_PX, chart_err, day_axes, day_range, draw_legend, draw_title, fmt_count,
-    provider_color, text,
+    AXIS_DESC_PX, GRID, Key, LegendEntry, TICK_PX, chart_err, day_axes, day_range, draw_legend, draw_title, finite,
+    fmt_count, provider_color, text,
 };
 
 /// Size of the multi-panel charts in pixels.
@@ -74,7 +74,8 @@ pub fn draw(data: &ChartData, metric: SeriesMetric, path: &Path) -> Result<(), R
             .filter(|r| r.point == point && r.provider == provider && r.metric == metric.column())
             .filter_map(|r| {
                 let m = r.stats.mean?;
-                Some((f64::from(r.day), m, r.stats.ci_low.unwrap_or(m), r.stats.ci_high.unwrap_or(m)))
+                let (lo, hi) = (r.stats.ci_low.unwrap_or(m), r.stats.ci_high.unwrap_or(m));
+                [m, lo, hi].iter().all(|v| v.is_finite()).then_some((f64::from(r.day), m, lo, hi))
             })
             .collect()
     };
@@ -94,9 +95,19 @@ pub fn draw(data: &ChartData, metric: SeriesMetric, path: &Path) -> Result<(), R
             SeriesMetric::Reputation => 1.0,
             SeriesMetric::Inbox => {
                 let top = all.iter().flatten().map(|&(_, _, _, hi)| hi).fold(0.0, f64::max);
-                (top * 1.08).max(10.0)
+                finite(top * 1.08).max(10.0)
             }
         };
+        // Nothing is drawn further than one axis height beyond the axis (a
+        // reputation above 1, say), so that pixel coordinates stay small
+        // whatever the values.
+        let all: Vec<Line> = all
+            .into_iter()
+            .map(|line| {
+                let y = |v: f64| v.clamp(-y_max, 2.0 * y_max);
+                line.into_iter().map(|(x, m, lo, hi)| (x, y(m), y(lo), y(hi))).collect()
+            })
+            .collect();
         let y_desc = match metric {
             SeriesMetric::Inbox => "messages/day in the inbox",
             SeriesMetric::Reputation => "reputation score (0-1)",

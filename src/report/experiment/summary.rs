@@ -246,18 +246,41 @@ pub fn count_pool_overloaded(runs: &mut dyn Read) -> Result<usize, ReportError> 
 }
 
 /// Reads `summary.csv` or `differences.csv` (with `series = false`) or
-/// `series_summary.csv` (with `series = true`).
+/// `series_summary.csv` (with `series = true`). A statistic is absent when its
+/// field is empty; any other field that is not a finite number (`inf`, `NaN`,
+/// `1e400`, text) is refused with [`ReportError::BadValue`], which names its
+/// line and column: charts are drawn from these values, and an infinite one
+/// has no place on an axis.
 pub fn read_stats(input: &mut dyn Read, series: bool) -> Result<Vec<StatRow>, ReportError> {
     let mut r = ::csv::Reader::from_reader(input);
     let header = r.headers()?.clone();
     let metric_col =
         header.iter().position(|h| h == "metric").ok_or_else(|| ReportError::Format("no metric column".into()))?;
+    let s = metric_col + 1;
     let mut rows = Vec::new();
     for rec in r.records() {
         let rec = rec?;
         let get = |i: usize| rec.get(i).unwrap_or_default();
-        let num = |i: usize| get(i).parse::<f64>().ok();
-        let s = metric_col + 1;
+        let bad = |i: usize, problem: String| ReportError::BadValue {
+            line: rec.position().map_or(0, ::csv::Position::line),
+            column: header.get(i).map_or_else(|| format!("#{}", i + 1), str::to_string),
+            problem,
+        };
+        let num = |i: usize| -> Result<Option<f64>, ReportError> {
+            let text = get(i).trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(Some(v)),
+                Ok(_) => Err(bad(i, format!("`{text}` is not a finite number"))),
+                Err(_) => Err(bad(i, format!("`{text}` is not a number"))),
+            }
+        };
+        let n = match get(s).trim() {
+            "" => 0,
+            t => t.parse().map_err(|_| bad(s, format!("`{t}` is not a count")))?,
+        };
         let (day, provider, labels) = if series {
             (get(1).parse().unwrap_or(0), get(2).to_string(), Vec::new())
         } else {
@@ -270,13 +293,13 @@ pub fn read_stats(input: &mut dyn Read, series: bool) -> Result<Vec<StatRow>, Re
             labels,
             metric: get(metric_col).to_string(),
             stats: Summary {
-                n: get(s).parse().unwrap_or(0),
-                mean: num(s + 1),
-                sd: num(s + 2),
-                ci_low: num(s + 3),
-                ci_high: num(s + 4),
-                min: num(s + 5),
-                max: num(s + 6),
+                n,
+                mean: num(s + 1)?,
+                sd: num(s + 2)?,
+                ci_low: num(s + 3)?,
+                ci_high: num(s + 4)?,
+                min: num(s + 5)?,
+                max: num(s + 6)?,
             },
         });
     }
@@ -313,5 +336,30 @@ mod tests {
         assert_eq!(back[0].stats.mean, Some(11.0));
         let back = read_stats(&mut ss.as_bytes(), true).unwrap();
         assert_eq!((back[0].day, back[0].provider.as_str()), (1, "gmail"));
+    }
+
+    #[test]
+    fn read_stats_refuses_values_that_are_not_finite_numbers_naming_line_and_column() {
+        let header = "point,g,metric,n,mean,sd,ci_low,ci_high,min,max\n";
+        let good = "0,1.2,inbox_share,2,0.5,0.1,0.4,0.6,0.4,0.6\n";
+        for (row, column) in [
+            ("0,1.2,inbox_share,2,inf,0.1,0.4,0.6,0.4,0.6", "mean"),
+            ("0,1.2,inbox_share,2,0.5,0.1,0.4,-inf,0.4,0.6", "ci_high"),
+            ("0,1.2,inbox_share,2,0.5,NaN,0.4,0.6,0.4,0.6", "sd"),
+            ("0,1.2,inbox_share,2,0.5,0.1,1e400,0.6,0.4,0.6", "ci_low"),
+            ("0,1.2,inbox_share,2,0.5,0.1,0.4,0.6,0.4,lots", "max"),
+            ("0,1.2,inbox_share,-1,0.5,0.1,0.4,0.6,0.4,0.6", "n"),
+        ] {
+            let text = format!("{header}{good}{row}\n");
+            let err = read_stats(&mut text.as_bytes(), false).unwrap_err();
+            assert!(matches!(&err, ReportError::BadValue { line: 3, column: c, .. } if c == column), "{err}");
+            assert!(err.is_bad_input());
+            let msg = err.to_string();
+            assert!(msg.starts_with(&format!("line 3, column `{column}`: `")), "{msg}");
+        }
+        // Huge finite values and empty fields are read as they are.
+        let text = format!("{header}0,1.2,inbox_share,2,1e307,,-1e308,1.7e308,,\n");
+        let back = read_stats(&mut text.as_bytes(), false).unwrap();
+        assert_eq!((back[0].stats.mean, back[0].stats.sd, back[0].stats.ci_high), (Some(1e307), None, Some(1.7e308)));
     }
 }

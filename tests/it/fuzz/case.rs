@@ -1,0 +1,35 @@
+//! A case from its seed: a generated document (a quarter of the cases) or a
+//! mutated shipped file, with a line saying how it was made.
+
+use ipwarm::engine::{derive_seed, stream_rng};
+use rand::RngExt;
+
+use super::corpus::{Corpus, Kind};
+use super::oracle::Input;
+use super::{generate, mutate};
+
+/// The seed of case `index` of a campaign with root seed `root`.
+pub fn case_seed(root: u64, index: u64) -> u64 {
+    derive_seed(root, &[index])
+}
+
+/// The input of the case with seed `seed`, and how it was made.
+pub fn make_case(corpus: &Corpus, seed: u64) -> (Input, String) {
+    let mut rng = stream_rng(seed, "fuzz case");
+    if rng.random_bool(0.25) {
+        let kind = if rng.random_bool(0.5) { Kind::Scenario } else { Kind::Experiment };
+        let text = generate::draw(corpus, kind, seed);
+        (Input { kind, bytes: text.into_bytes() }, format!("generated {}", kind.name()))
+    } else {
+        let from = &corpus.seeds[rng.random_range(0..corpus.seeds.len())];
+        let mut bytes = from.bytes.clone();
+        let ops = mutate::mutate(&mut rng, &mut bytes, corpus);
+        // Now and then, a file of one kind goes to the other parser.
+        let kind = match (from.kind, rng.random_bool(0.05)) {
+            (k, false) => k,
+            (Kind::Scenario, true) => Kind::Experiment,
+            (Kind::Experiment, true) => Kind::Scenario,
+        };
+        (Input { kind, bytes }, format!("{} ({}) as {}", from.name, ops.join(", "), kind.name()))
+    }
+}
