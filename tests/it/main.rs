@@ -7,17 +7,22 @@
 //! - `conservation`: every shipped scenario and randomised valid scenarios (proptest).
 //! - `strategies`: each strategy's behaviour in runs, `ipwarm strategies` and `run --strategy`.
 //! - `gallery`: every shipped scenario's expected outcome.
+//! - `golden`: every shipped scenario and experiment gives the files recorded in `tests/golden/` (byte for byte).
 //! - `sweep`: experiments: determinism across threads and shards, resume, failures, statistics, located errors.
 //! - `slurm`: a sharded sweep as a real Slurm job array through `examples/slurm/submit.sh`, merged; failed tasks
 //!   (skipped without a Slurm cluster: `scripts/slurm/start.sh` starts one).
 //! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
+//! - `fuzz`: generated and mutated scenario and experiment files through the parsers and the binary
+//!   (a short run here; the long campaign: `IPWARM_FUZZ_SECS=1800 cargo test --release --test it fuzz:: -- --ignored`).
 
 mod architecture;
 mod bad_input;
 mod cli;
 mod conservation;
 mod file_safety;
+mod fuzz;
 mod gallery;
+mod golden;
 mod model;
 mod slurm;
 mod strategies;
