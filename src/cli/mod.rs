@@ -12,6 +12,7 @@ mod run;
 mod strategies;
 mod sweep;
 mod sweep_dir;
+mod test_hooks;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -39,6 +40,9 @@ Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.";
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Fault injection for ipwarm's own tests (see src/cli/test_hooks.rs).
+    #[arg(long = "test-hook", value_name = "NAME=VALUE", global = true, hide = true)]
+    test_hooks: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +94,10 @@ impl Failure {
 /// Parses arguments, runs the command and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(f) = test_hooks::install(&cli.test_hooks) {
+        eprintln!("error: {:#}", f.error);
+        return ExitCode::from(f.code);
+    }
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),

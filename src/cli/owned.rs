@@ -244,7 +244,7 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot create {}", tmp.display()))?;
     f.write_all(bytes).and_then(|()| f.sync_all()).with_context(|| format!("cannot write {}", tmp.display()))?;
     drop(f);
-    test_abort(&format!("before-rename:{name}"));
+    super::test_hooks::abort_point(&format!("before-rename:{name}"));
     fs::rename(&tmp, &dest).with_context(|| format!("cannot replace {}", dest.display()))?;
     sync_dir(dir);
     Ok(())
@@ -254,19 +254,6 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
 fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
-    }
-}
-
-/// Aborts the process at the `k`-th time it reaches a named point when
-/// `IPWARM_TEST_ABORT_AT` is `point` or `point#k` (the kill-and-resume tests);
-/// a no-op otherwise.
-pub fn test_abort(point: &str) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static HITS: AtomicUsize = AtomicUsize::new(0);
-    let Ok(wanted) = std::env::var("IPWARM_TEST_ABORT_AT") else { return };
-    let (name, k) = wanted.split_once('#').map_or((wanted.as_str(), 1), |(n, k)| (n, k.parse().unwrap_or(1)));
-    if name == point && HITS.fetch_add(1, Ordering::SeqCst) + 1 == k {
-        std::process::abort();
     }
 }
 
@@ -407,7 +394,7 @@ impl OwnedDir {
                 let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 let dest = self.record(&name)?;
                 File::open(&p).and_then(|f| f.sync_all()).with_context(|| format!("cannot sync {}", p.display()))?;
-                test_abort(&format!("before-rename:{name}"));
+                super::test_hooks::abort_point(&format!("before-rename:{name}"));
                 fs::rename(&p, &dest).with_context(|| format!("cannot replace {}", dest.display()))?;
                 out.push(dest);
             }
@@ -548,7 +535,7 @@ impl Staging {
         if had_old {
             fs::rename(&self.dest, &old).with_context(|| format!("cannot move aside {}", self.dest.display()))?;
         }
-        test_abort("run-between-renames");
+        super::test_hooks::abort_point("run-between-renames");
         if let Err(e) = fs::rename(&self.owned.dir, &self.dest) {
             if had_old {
                 let _ = fs::rename(&old, &self.dest);

@@ -82,10 +82,8 @@ pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &R
     };
     let todo = &planned[done..];
     let bar = Bar::new(planned.len(), done);
-    let stop_after = test_hook("IPWARM_TEST_STOP_AFTER").and_then(|v| v.parse::<usize>().ok());
-    let fail_runs: Vec<usize> = test_hook("IPWARM_TEST_FAIL_RUNS")
-        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
-        .unwrap_or_default();
+    let hooks = super::test_hooks::hooks();
+    let (stop_after, fail_runs) = (hooks.stop_after, &hooks.fail_runs);
     let real = plan.runner();
     let run = |r: usize| {
         if fail_runs.contains(&r) {
@@ -94,7 +92,7 @@ pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &R
                 id,
                 &plan.points[id.point].values,
                 plan.providers().len(),
-                "failure injected by IPWARM_TEST_FAIL_RUNS",
+                "failure injected by --test-hook fail-runs",
             );
         }
         real(r)
@@ -108,7 +106,7 @@ pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &R
     bar.finish();
     drop(runs);
     drop(series);
-    owned::test_abort("sweep-before-finish");
+    super::test_hooks::abort_point("sweep-before-finish");
     let tally = match result {
         Ok(t) => t,
         Err(e) => {
@@ -119,7 +117,7 @@ pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &R
     };
     if tally.stopped {
         let _ = finish(&mut out, manifest, false);
-        return Err(Failure::runtime(anyhow!("stopped after {} runs (IPWARM_TEST_STOP_AFTER)", tally.done)));
+        return Err(Failure::runtime(anyhow!("stopped after {} runs (--test-hook stop-after)", tally.done)));
     }
     let manifest = finish(&mut out, manifest, opts.shard.is_none()).map_err(rt)?;
     report_end(dir, &manifest)
@@ -153,11 +151,6 @@ pub fn report_end(dir: &Path, manifest: &Manifest) -> Result<(), Failure> {
         )));
     }
     Ok(())
-}
-
-/// A test hook from the environment (used by the integration tests only).
-fn test_hook(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 /// Checks the folder and takes it: fresh, resumable (same experiment and shard)

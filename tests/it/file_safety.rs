@@ -160,9 +160,10 @@ fn merge_refuses_a_shard_whose_runs_were_cut_short_or_an_unsharded_folder() {
 
 /// Runs `ipwarm args` in `dir` with the abort hook set to `point`.
 fn aborted_at(dir: &Path, args: &[&str], point: &str) -> Output {
+    let hook = format!("abort-at={point}");
     Command::new(env!("CARGO_BIN_EXE_ipwarm"))
         .args(args)
-        .env("IPWARM_TEST_ABORT_AT", point)
+        .args(["--test-hook", &hook])
         .current_dir(dir)
         .output()
         .unwrap()

@@ -63,11 +63,11 @@ fn experiment() -> PathBuf {
 
 /// Submits the experiment through `submit.sh --tasks 3 --wait` into `dir/cluster`, with `ipwarm` as
 /// the binary and `env` passed on to the jobs; bounded in time (on a timeout its jobs are cancelled).
-fn submit(dir: &Path, ipwarm: &str, env: &[(&str, &str)]) -> Output {
+fn submit(dir: &Path, ipwarm: &str) -> Output {
     let mut cmd = Command::new("timeout");
     cmd.args([TIMEOUT_S, "bash"]).arg(root().join("examples/slurm/submit.sh")).arg(experiment());
     cmd.args(["cluster", "--tasks", "3", "--ipwarm", ipwarm, "--wait", "--poll", "0.5"]);
-    run_bounded(cmd.current_dir(dir).envs(env.iter().copied()))
+    run_bounded(cmd.current_dir(dir))
 }
 
 /// Runs `cmd`; if `timeout` ended it, cancels the jobs it submitted and fails.
@@ -119,11 +119,11 @@ fn run_printed(dir: &Path, line: &str, env: &[(&str, &str)]) -> Output {
     )
 }
 
-/// A single-machine sweep of the experiment into `dir/out`, with `env`.
-fn single_sweep(dir: &Path, out: &str, env: &[(&str, &str)]) -> Output {
+/// A single-machine sweep of the experiment into `dir/out`, with `extra` arguments.
+fn single_sweep(dir: &Path, out: &str, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ipwarm"))
         .args(["sweep", experiment().to_str().unwrap(), "--out", out])
-        .envs(env.iter().copied())
+        .args(extra)
         .current_dir(dir)
         .output()
         .expect("ipwarm runs")
@@ -134,7 +134,7 @@ fn a_job_array_of_three_shards_merges_to_the_single_machine_sweep() {
     let Some(_cluster) = cluster() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_ipwarm");
-    let out = submit(tmp.path(), bin, &[]);
+    let out = submit(tmp.path(), bin);
     ok(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("shards 1-3 of 3"), "{stdout}");
@@ -161,7 +161,7 @@ fn a_failed_task_cancels_the_merge_and_the_printed_command_resumes_its_shard() {
     let script = r#"#!/bin/bash
 if [ "${SLURM_ARRAY_TASK_ID:-}" = 2 ] && [ ! -e @MARKER@ ]; then
   touch @MARKER@
-  export IPWARM_TEST_STOP_AFTER=3
+  exec @BIN@ "$@" --test-hook stop-after=3
 fi
 exec @BIN@ "$@"
 "#;
@@ -169,7 +169,7 @@ exec @BIN@ "$@"
     std::fs::write(&flaky, script).unwrap();
     std::fs::set_permissions(&flaky, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let wrapper = flaky.to_str().unwrap();
-    let first = submit(tmp.path(), wrapper, &[]);
+    let first = submit(tmp.path(), wrapper);
     assert_eq!(first.status.code(), Some(1), "{}", show(&first));
     assert!(marker.exists(), "task 2 ran and failed");
     let stderr = String::from_utf8_lossy(&first.stderr);
@@ -194,9 +194,12 @@ fn a_shard_with_failed_runs_is_named_and_merges_like_the_single_machine_sweep() 
     let Some(_cluster) = cluster() else { return };
     let tmp = tempfile::tempdir().unwrap();
     // Run 4 fails (4 mod 3 = 1: shard 2): the sweep records it, goes on, and exits 1.
-    let env = [("IPWARM_TEST_FAIL_RUNS", "4")];
-    let bin = env!("CARGO_BIN_EXE_ipwarm");
-    let first = submit(tmp.path(), bin, &env);
+    let hook = ["--test-hook", "fail-runs=4"];
+    let wrapper = tmp.path().join("failing-ipwarm.sh");
+    let script = format!("#!/bin/bash\nexec {} \"$@\" {}\n", env!("CARGO_BIN_EXE_ipwarm"), hook.join(" "));
+    std::fs::write(&wrapper, script).unwrap();
+    std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let first = submit(tmp.path(), wrapper.to_str().unwrap());
     assert_eq!(first.status.code(), Some(1), "{}", show(&first));
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert!(stderr.contains("shard 2/3 failed: FAILED, exit code 1"), "{stderr}");
@@ -208,6 +211,6 @@ fn a_shard_with_failed_runs_is_named_and_merges_like_the_single_machine_sweep() 
     let second = run_printed(tmp.path(), &merge, &[]);
     assert_eq!(second.status.code(), Some(1), "a merge with failed runs exits 1, as a sweep does\n{}", show(&second));
     assert!(String::from_utf8_lossy(&second.stderr).contains("runs: total 24, ok 23, failed 1"), "{}", show(&second));
-    assert_eq!(single_sweep(tmp.path(), "single", &env).status.code(), Some(1));
+    assert_eq!(single_sweep(tmp.path(), "single", &hook).status.code(), Some(1));
     assert_same_files(&tmp.path().join("single"), &tmp.path().join("cluster/merged"));
 }

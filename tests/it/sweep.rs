@@ -124,8 +124,7 @@ fn an_interrupted_sweep_resumes_to_identical_files() {
     let exp = small_experiment(tmp.path(), 3);
     ok(&sweep(tmp.path(), &exp, "whole", &[]));
     let stopped = std::process::Command::new(env!("CARGO_BIN_EXE_ipwarm"))
-        .args(["sweep", exp.to_str().unwrap(), "--out", "cut"])
-        .env("IPWARM_TEST_STOP_AFTER", "5")
+        .args(["sweep", exp.to_str().unwrap(), "--out", "cut", "--test-hook", "stop-after=5"])
         .current_dir(tmp.path())
         .output()
         .unwrap();
@@ -208,14 +207,9 @@ fn failed_runs_are_recorded_and_the_sweep_goes_on() {
     let tmp = tempfile::tempdir().unwrap();
     let exp = small_experiment(tmp.path(), 2);
     let run = |out: &str, extra: &[&str]| {
-        let mut args = vec!["sweep", exp.to_str().unwrap(), "--out", out];
+        let mut args = vec!["sweep", exp.to_str().unwrap(), "--out", out, "--test-hook", "fail-runs=2,5"];
         args.extend_from_slice(extra);
-        std::process::Command::new(env!("CARGO_BIN_EXE_ipwarm"))
-            .args(&args)
-            .env("IPWARM_TEST_FAIL_RUNS", "2,5")
-            .current_dir(tmp.path())
-            .output()
-            .unwrap()
+        std::process::Command::new(env!("CARGO_BIN_EXE_ipwarm")).args(&args).current_dir(tmp.path()).output().unwrap()
     };
     let out = run("goes-on", &[]);
     assert_eq!(out.status.code(), Some(1));
@@ -223,7 +217,7 @@ fn failed_runs_are_recorded_and_the_sweep_goes_on() {
     let runs = fs::read_to_string(tmp.path().join("goes-on/runs.csv")).unwrap();
     let failed: Vec<&str> = runs.lines().filter(|l| l.contains(",failed,")).collect();
     assert_eq!(failed.len(), 2);
-    assert!(failed[0].starts_with("2,2,0,") && failed[0].contains("IPWARM_TEST_FAIL_RUNS"), "{}", failed[0]);
+    assert!(failed[0].starts_with("2,2,0,") && failed[0].contains("--test-hook fail-runs"), "{}", failed[0]);
     assert!(tmp.path().join("goes-on/summary.csv").exists(), "statistics over the runs that succeeded");
     let fast = run("fast", &["--fail-fast", "--threads", "1"]);
     assert_eq!(fast.status.code(), Some(1));
