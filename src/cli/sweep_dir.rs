@@ -246,7 +246,8 @@ pub fn runs_header(manifest: &Manifest) -> String {
 /// Reads `dir/manifest.json`.
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join(MANIFEST);
-    let f = open_regular(dir, MANIFEST).context("is it an experiment folder?")?;
+    let f = open_regular(dir, MANIFEST)
+        .with_context(|| format!("{} is not an experiment folder (it has no manifest.json)", dir.display()))?;
     Manifest::read(&mut f.take(MANIFEST_MAX_BYTES)).with_context(|| format!("cannot read {}", path.display()))
 }
 
