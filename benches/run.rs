@@ -72,6 +72,7 @@ fn sender_scaled(mut sc: Scenario, factor: f64) -> Scenario {
             p.start *= factor;
             scale(&mut p.daily_volume);
         }
+        other => panic!("no volume scaling for kind `{}`", other.name()),
     }
     sc
 }

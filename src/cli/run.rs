@@ -4,7 +4,7 @@ use super::Failure;
 use super::owned::{self, DELETE_UNOWNED_HELP, Intent, Staging};
 use anyhow::Context;
 use clap::Args;
-use ipwarm::{report, scenario, sim, strategy};
+use ipwarm::{report, scenario, sim, strategy, sweep};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -24,7 +24,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
     /// Replace the scenario's strategy by a strategy kind on its defaults or a preset
-    /// (`ipwarm strategies` lists them); the scenario's segment order is kept.
+    /// (`ipwarm strategies` lists them), or `NAME:key=value,...` to set parameters too (a kind
+    /// then starts from the scenario's own parameters if it is of that kind); the scenario's
+    /// segment order is kept.
     #[arg(long, value_name = "NAME")]
     strategy: Option<String>,
 }
@@ -37,6 +39,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     }
     .map_err(Failure::input)?;
     let scenario = match &args.strategy {
+        Some(name) if name.contains(':') => {
+            let (text, file) = match &args.scenario {
+                Some(path) => (scenario::read_input(path).map_err(Failure::input)?, path.display().to_string()),
+                None => (scenario::DEFAULT_SCENARIO_TOML.to_string(), "the default scenario".to_string()),
+            };
+            with_strategy_table(&text, &file, name)?
+        }
         Some(name) => with_strategy(scenario, name)?,
         None => scenario,
     };
@@ -74,6 +83,19 @@ fn with_strategy(mut scenario: scenario::Scenario, name: &str) -> Result<scenari
     Ok(scenario)
 }
 
+/// The scenario `text` (from `file`) with its `[strategy]` table replaced as
+/// `NAME:key=value,...` says, validated like a file's (as `ipwarm compare` does).
+fn with_strategy_table(text: &str, file: &str, name: &str) -> Result<scenario::Scenario, Failure> {
+    let mut doc: toml::Table =
+        toml::from_str(text).with_context(|| format!("cannot read {file}")).map_err(Failure::input)?;
+    let own = doc.get("strategy").and_then(toml::Value::as_table);
+    let table =
+        sweep::strategy_table(name, own).map_err(|m| Failure::input(anyhow::anyhow!("--strategy {name}: {m}")))?;
+    doc.insert("strategy".into(), toml::Value::Table(table));
+    let text = toml::to_string(&doc).context("cannot write the scenario back").map_err(Failure::runtime)?;
+    scenario::parse(&text, &format!("{file} with --strategy {name}")).map_err(Failure::input)
+}
+
 fn write_outputs(
     result: &sim::RunResult,
     file: Option<&str>,
@@ -90,4 +112,25 @@ fn write_outputs(
     let charts = report::write_charts(result, staging.path()).context("cannot draw charts")?;
     staging.adopt(&charts)?;
     staging.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_strategy_with_parameters_is_validated_like_a_file() {
+        let text = scenario::DEFAULT_SCENARIO_TOML;
+        let s = with_strategy_table(text, "default", "exponential:growth=1.5,target=20000").expect("valid");
+        match s.strategy.kind {
+            strategy::StrategyKind::Exponential(p) => assert_eq!((p.growth, p.target), (1.5, Some(20_000.0))),
+            other => panic!("exponential, got {other:?}"),
+        }
+        let s = with_strategy_table(text, "default", "ses_auto:daily_volume=5000").expect("valid");
+        assert_eq!(s.strategy.preset.as_deref(), Some("ses_auto"));
+        let e = with_strategy_table(text, "default", "exponential:growth=0.9").unwrap_err().error.to_string();
+        assert!(e.contains("strategy.growth: must be > 1, got 0.9"), "{e}");
+        let e = with_strategy_table(text, "default", "linear:grwth=2").unwrap_err().error.to_string();
+        assert!(e.contains("strategy.grwth: unknown key, did you mean `growth`?"), "{e}");
+    }
 }

@@ -88,7 +88,7 @@ pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &R
     let run = |r: usize| {
         if fail_runs.contains(&r) {
             let id = plan.run_id(r);
-            return rx::failed_rows(
+            return sweep::failed_rows(
                 id,
                 &plan.points[id.point].values,
                 plan.providers().len(),

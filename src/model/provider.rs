@@ -22,6 +22,20 @@ pub enum FeedbackLoop {
     None,
 }
 
+impl FeedbackLoop {
+    /// The first hour of the day whose complaints are reported one day later than
+    /// those of the hours before it (24: none are). With a per-message loop of
+    /// `delay_hours`, a complaint about mail accepted at hour `h` of day `d`
+    /// reaches the sender on day `d + delay_hours / 24`, or a day later from hour
+    /// `24 - delay_hours % 24` on.
+    pub fn late_from_hour(&self) -> u32 {
+        match *self {
+            Self::PerMessage { delay_hours } if delay_hours % 24 > 0 => 24 - (delay_hours % 24) as u32,
+            _ => 24,
+        }
+    }
+}
+
 /// An SMTP reply as the sender's MTA logs it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SmtpReply {

@@ -6,8 +6,8 @@
 //! about 30 idle days; and a 7-day window of quality counts (complaints,
 //! bounces, opens) smoothed with a prior. docs/MODEL.md states each equation.
 
-use super::ProviderParams;
 use super::provider::REFERENCE_OPEN_RATE;
+use super::{Counts, IpKind, ProviderParams, Replies};
 
 /// Prior weight (messages) of the quality window: rates are shrunk towards
 /// the prior rates until the provider has seen this much mail.
@@ -24,31 +24,6 @@ pub const MAX_DAILY_LOSS: f64 = 0.9;
 pub const ENGAGEMENT_LOGIT_SCALE: f64 = 3.0;
 /// Slope of the complaint term in the inbox-placement logit (per multiple of the warning rate exceeded).
 pub const COMPLAINT_LOGIT_SLOPE: f64 = 1.0;
-
-/// What one IP did at one provider during one day, as the provider saw it.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct DayTraffic {
-    /// New messages the sender tried to deliver today (first attempts).
-    pub fresh: u64,
-    /// Messages accepted (inbox + junk).
-    pub accepted: u64,
-    /// Accepted messages placed in the inbox.
-    pub inbox: u64,
-    /// Hard bounces.
-    pub bounced: u64,
-    /// Messages refused with a 5xx block.
-    pub blocked: u64,
-    /// Messages evaluated (accepted + bounced + blocked).
-    pub evaluated: u64,
-    /// Complaints (on inbox mail).
-    pub complaints: u64,
-    /// Opens.
-    pub opens: u64,
-    /// Spam-trap hits.
-    pub trap_hits: u64,
-    /// Largest number of messages accepted in one clock hour.
-    pub peak_hour_accepted: u64,
-}
 
 /// Per-(IP, provider) reputation state, hidden from the sender.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +51,22 @@ pub struct Reputation {
 }
 
 impl Reputation {
+    /// The state provider `p` starts a run with for an IP of `kind` sending over
+    /// `active_hours` hours a day: a new IP is unknown; a warm IP has its trust and
+    /// a steady history of its daily volume over the active hours; a shared-pool IP
+    /// has the pool's mean trust and its other tenants' volume, spread over 24 hours.
+    pub fn initial(kind: &IpKind, p: &ProviderParams, active_hours: u32) -> Self {
+        match *kind {
+            IpKind::New => Self::new_ip(p),
+            IpKind::Warm { daily_volume_per_provider, trust } => {
+                Self::with_history(p, trust, daily_volume_per_provider, active_hours)
+            }
+            IpKind::SharedPool { trust_mean, daily_volume_per_provider, .. } => {
+                Self::with_history(p, trust_mean, daily_volume_per_provider, 24)
+            }
+        }
+    }
+
     /// State of an IP unknown to the provider.
     pub fn new_ip(p: &ProviderParams) -> Self {
         Self::with_history(p, p.initial_trust, 0.0, 1)
@@ -136,18 +127,21 @@ impl Reputation {
     }
 
     /// Applies the end-of-day update for a dedicated IP: quality window,
-    /// penalties, growth, idle decay and volume memories (docs/MODEL.md).
-    pub fn end_of_day(&mut self, p: &ProviderParams, t: &DayTraffic) {
+    /// penalties, growth, idle decay and volume memories (docs/MODEL.md), from
+    /// the day's counts `t` (all of them known to the provider, complaints
+    /// included) and the most messages it evaluated in one clock hour,
+    /// `peak_hour_evaluated`.
+    pub fn end_of_day(&mut self, p: &ProviderParams, t: &Counts, peak_hour_evaluated: u64) {
         let keep = (-1.0 / QUALITY_MEMORY_DAYS).exp();
         self.window_inbox = keep * self.window_inbox + t.inbox as f64;
         self.window_complaints = keep * self.window_complaints + t.complaints as f64;
-        self.window_evaluated = keep * self.window_evaluated + t.evaluated as f64;
+        self.window_evaluated = keep * self.window_evaluated + t.evaluated() as f64;
         self.window_bounces = keep * self.window_bounces + t.bounced as f64;
         self.window_opens = keep * self.window_opens + t.opens as f64;
 
         let loss = self.daily_loss(p, t);
         self.trust *= 1.0 - loss;
-        let fresh = t.fresh as f64;
+        let fresh = t.sent as f64;
         if fresh < p.notice_volume_per_day && fresh < self.history_daily.max(1.0) {
             // Cooling down: below maintenance level and below its own history,
             // an IP earns nothing and drifts back towards the baseline.
@@ -162,20 +156,20 @@ impl Reputation {
 
         let recent = (-1.0 / p.recent_memory_days).exp();
         let history = (-1.0 / p.history_memory_days).exp();
-        self.recent_peak_hourly = (self.recent_peak_hourly * recent).max(t.peak_hour_accepted as f64);
-        self.recent_peak_daily = (self.recent_peak_daily * recent).max(t.accepted as f64);
-        self.history_daily = (self.history_daily * history).max(t.accepted as f64);
+        self.recent_peak_hourly = (self.recent_peak_hourly * recent).max(peak_hour_evaluated as f64);
+        self.recent_peak_daily = (self.recent_peak_daily * recent).max(t.accepted() as f64);
+        self.history_daily = (self.history_daily * history).max(t.accepted() as f64);
     }
 
     /// Fraction of trust lost today to complaints, bounces, traps, blocks and spikes.
-    fn daily_loss(&self, p: &ProviderParams, t: &DayTraffic) -> f64 {
+    fn daily_loss(&self, p: &ProviderParams, t: &Counts) -> f64 {
         let c = self.complaint_rate();
         let b = self.bounce_rate();
         let complaints = p.complaint_penalty * (c / p.complaint_warn_rate - 1.0).max(0.0)
             + p.severe_complaint_penalty * (c / p.complaint_severe_rate - 1.0).max(0.0);
         let bounces = p.bounce_penalty * (b / p.bounce_warn_rate - 1.0).max(0.0);
         let traps = p.trap_penalty_per_hit * t.trap_hits as f64;
-        let blocks = if t.evaluated > 0 { p.block_penalty * t.blocked as f64 / t.evaluated as f64 } else { 0.0 };
+        let blocks = if t.evaluated() > 0 { p.block_penalty * t.blocked as f64 / t.evaluated() as f64 } else { 0.0 };
         let ratio = self.spike_ratio(p, t);
         let spike = if ratio > 1.0 { p.spike_penalty * ratio.log2() } else { 0.0 };
         (complaints + bounces + traps + blocks + spike).min(MAX_DAILY_LOSS)
@@ -184,22 +178,22 @@ impl Reputation {
     /// Today's fresh volume over `spike_ratio` times the recent daily peak
     /// (or the base allowance over 24 hours for an IP without history);
     /// above 1 the day is a spike.
-    fn spike_ratio(&self, p: &ProviderParams, t: &DayTraffic) -> f64 {
+    fn spike_ratio(&self, p: &ProviderParams, t: &Counts) -> f64 {
         let reference = self.recent_peak_daily.max(p.base_hourly_allowance * 24.0);
-        t.fresh as f64 / (p.spike_ratio * reference)
+        t.sent as f64 / (p.spike_ratio * reference)
     }
 
     /// Credit in [0, 1] earned today: enough accepted volume, clean quality, engagement.
-    fn daily_credit(&self, p: &ProviderParams, t: &DayTraffic) -> f64 {
-        if t.accepted == 0 {
+    fn daily_credit(&self, p: &ProviderParams, t: &Counts) -> f64 {
+        if t.accepted() == 0 {
             return 0.0;
         }
-        let volume = ((1.0 + t.accepted as f64).ln() / (1.0 + p.notice_volume_per_day).ln()).min(1.0);
+        let volume = ((1.0 + t.accepted() as f64).ln() / (1.0 + p.notice_volume_per_day).ln()).min(1.0);
         let complaints = (1.0 - self.complaint_rate() / p.complaint_warn_rate).max(0.0);
         let bounces = (1.0 - self.bounce_rate() / p.bounce_warn_rate).max(0.0);
         let engagement = (1.0 + p.engagement_weight * (self.open_rate() - REFERENCE_OPEN_RATE) / REFERENCE_OPEN_RATE)
             .clamp(0.25, 1.5);
-        let unblocked = if t.evaluated > 0 { 1.0 - t.blocked as f64 / t.evaluated as f64 } else { 1.0 };
+        let unblocked = if t.evaluated() > 0 { 1.0 - t.blocked as f64 / t.evaluated() as f64 } else { 1.0 };
         let consistency = 1.0 / self.spike_ratio(p, t).max(1.0);
         (volume * complaints * bounces * engagement * unblocked * consistency).clamp(0.0, 1.0)
     }
@@ -218,19 +212,19 @@ mod tests {
         ProviderParams::preset("gmail").expect("preset")
     }
 
-    fn clean_day(volume: u64) -> DayTraffic {
-        let inbox = volume * 9 / 10;
-        DayTraffic {
-            fresh: volume,
-            accepted: volume,
+    /// A clean day of `volume` fresh messages, all evaluated, and its peak hour.
+    fn clean_day(volume: u64) -> (Counts, u64) {
+        let (inbox, bounced) = (volume * 9 / 10, volume / 500);
+        let day = Counts {
+            sent: volume,
             inbox,
-            evaluated: volume,
-            bounced: volume / 500,
+            junk: volume - inbox - bounced,
+            bounced,
             complaints: inbox / 10_000,
             opens: inbox * 2 / 5,
-            peak_hour_accepted: volume / 12,
-            ..DayTraffic::default()
-        }
+            ..Counts::default()
+        };
+        (day, volume / 12)
     }
 
     #[test]
@@ -239,7 +233,8 @@ mod tests {
         let mut r = Reputation::new_ip(&p);
         let start = r.trust;
         for _ in 0..20 {
-            r.end_of_day(&p, &clean_day(20_000));
+            let (day, peak) = clean_day(20_000);
+            r.end_of_day(&p, &day, peak);
         }
         assert!(r.trust > start + 0.4, "trust {} after 20 clean days", r.trust);
     }
@@ -249,9 +244,9 @@ mod tests {
         let p = gmail();
         let mut r = Reputation::with_history(&p, 0.9, 20_000.0, 12);
         for _ in 0..5 {
-            let mut day = clean_day(20_000);
+            let (mut day, peak) = clean_day(20_000);
             day.complaints = day.inbox / 100; // 1%
-            r.end_of_day(&p, &day);
+            r.end_of_day(&p, &day, peak);
         }
         assert!(r.trust < 0.3, "trust {} after 5 days at 1% complaints", r.trust);
     }
@@ -261,7 +256,7 @@ mod tests {
         let p = gmail();
         let mut r = Reputation::with_history(&p, 0.9, 20_000.0, 12);
         for _ in 0..30 {
-            r.end_of_day(&p, &DayTraffic::default());
+            r.end_of_day(&p, &Counts::default(), 0);
         }
         assert!((r.trust - r.baseline).abs() < 0.1 * (0.9 - r.baseline), "trust {}", r.trust);
         assert!(r.history_daily < 0.06 * 20_000.0);
@@ -272,10 +267,10 @@ mod tests {
         let p = gmail();
         let mut steady = Reputation::with_history(&p, 0.9, 20_000.0, 12);
         let mut spiked = steady.clone();
-        steady.end_of_day(&p, &clean_day(20_000));
-        let mut day = clean_day(20_000);
-        day.fresh = 100_000;
-        spiked.end_of_day(&p, &day);
+        let (day, peak) = clean_day(20_000);
+        steady.end_of_day(&p, &day, peak);
+        let spike = Counts { sent: 100_000, ..day };
+        spiked.end_of_day(&p, &spike, peak);
         assert!(spiked.trust < steady.trust - 0.1, "spiked {} steady {}", spiked.trust, steady.trust);
     }
 

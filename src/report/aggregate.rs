@@ -2,22 +2,17 @@
 //!
 //! A [`RunResult`] holds one record per (day, IP, provider). Most outputs want
 //! sums over IPs per (day, provider), and the reputation of the sender's
-//! dedicated IPs: [`Aggregates`] computes both once.
+//! reference IPs ([`ReferenceIps`](crate::sim::ReferenceIps): its dedicated IPs,
+//! or all IPs if none is): [`Aggregates`] computes both once.
 
 use std::borrow::Cow;
 
+use crate::model::Replies;
 use crate::sim::{Counts, RunResult};
 
 /// `numerator / denominator`, or `None` when the denominator is zero.
 fn ratio(numerator: u64, denominator: u64) -> Option<f64> {
     (denominator > 0).then(|| numerator as f64 / denominator as f64)
-}
-
-/// Delivery attempts: every attempt gets exactly one reply, so this is
-/// accepted (`inbox + junk`) + `deferred` (4xx replies) + `blocked` + `bounced`.
-/// Expired messages are not attempts (they are given up without a reply).
-pub fn attempts(c: &Counts) -> u64 {
-    c.inbox + c.junk + c.deferred + c.blocked + c.bounced
 }
 
 /// Inbox rate: `inbox / sent`, the fraction of new messages that reached the
@@ -34,10 +29,10 @@ pub fn complaint_rate(c: &Counts) -> Option<f64> {
     ratio(c.complaints, c.inbox)
 }
 
-/// Deferral rate: `deferred / attempts` (see [`attempts`]), the fraction of
-/// delivery attempts answered with a 4xx; `None` when there was no attempt.
+/// Deferral rate: `deferred / attempts` (see [`Counts::attempts`]), the fraction
+/// of delivery attempts answered with a 4xx; `None` when there was no attempt.
 pub fn deferral_rate(c: &Counts) -> Option<f64> {
-    ratio(c.deferred, attempts(c))
+    ratio(c.deferred, c.attempts())
 }
 
 /// The name at `index`, or `#index` when the result has no such name.
@@ -50,19 +45,19 @@ pub(crate) fn name_of(names: &[String], index: usize) -> Cow<'_, str> {
 
 /// Sums over IPs for one (day, provider).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Cell {
+pub(crate) struct ProviderDay {
     /// Counts summed over all IPs.
     pub counts: Counts,
     /// Messages still queued at the end of the day, summed over all IPs.
     pub queued: u64,
-    /// Sum of the reputation of the reputation IPs (dedicated ones, or all if none is).
+    /// Sum of the reputation of the reference IPs.
     rep_sum: f64,
-    /// Number of reputation IPs with a record that day.
+    /// Number of reference IPs with a record that day.
     rep_n: u32,
 }
 
-impl Cell {
-    /// Mean reputation over the reputation IPs, or `None` without any record.
+impl ProviderDay {
+    /// Mean reputation over the reference IPs, or `None` without any record.
     pub fn reputation(&self) -> Option<f64> {
         (self.rep_n > 0).then(|| self.rep_sum / f64::from(self.rep_n))
     }
@@ -75,49 +70,48 @@ pub(crate) struct Aggregates {
     pub n_days: usize,
     /// Number of providers: the named ones, or more if records refer to others.
     pub n_providers: usize,
-    /// `cells[day_index * n_providers + provider]`, `day_index = day - 1`.
-    cells: Vec<Cell>,
+    /// `days[day_index * n_providers + provider]`, `day_index = day - 1`.
+    days: Vec<ProviderDay>,
 }
 
 impl Aggregates {
-    /// Sums the records of `result`. Reputation is averaged over the dedicated
-    /// IPs (`ip_dedicated`), or over all IPs if none is dedicated.
+    /// Sums the records of `result`. Reputation is averaged over its reference
+    /// IPs ([`RunResult::reference_ips`]).
     pub fn new(result: &RunResult) -> Self {
         let max_day = result.records.iter().map(|r| r.day).max().unwrap_or(0);
         let n_days = result.horizon_days.max(max_day) as usize;
         let max_provider = result.records.iter().map(|r| r.provider + 1).max().unwrap_or(0);
         let n_providers = result.provider_names.len().max(max_provider);
-        let any_dedicated = result.ip_dedicated.iter().any(|&d| d);
-        let mut cells = vec![Cell::default(); n_days * n_providers];
+        let reference = result.reference_ips();
+        let mut days = vec![ProviderDay::default(); n_days * n_providers];
         for r in &result.records {
             let day_index = r.day.max(1) as usize - 1;
-            let cell = &mut cells[day_index * n_providers + r.provider];
-            cell.counts.add(&r.counts);
-            cell.queued += r.queued;
-            let counts_for_reputation = !any_dedicated || result.ip_dedicated.get(r.ip).copied().unwrap_or(false);
-            if counts_for_reputation && r.reputation.is_finite() {
-                cell.rep_sum += r.reputation;
-                cell.rep_n += 1;
+            let day = &mut days[day_index * n_providers + r.provider];
+            day.counts.add(&r.counts);
+            day.queued += r.queued;
+            if reference.contains(r.ip) && r.reputation.is_finite() {
+                day.rep_sum += r.reputation;
+                day.rep_n += 1;
             }
         }
-        Self { n_days, n_providers, cells }
+        Self { n_days, n_providers, days }
     }
 
-    /// The cell of 0-based `day_index` and `provider`.
-    pub fn cell(&self, day_index: usize, provider: usize) -> &Cell {
-        &self.cells[day_index * self.n_providers + provider]
+    /// The sums of 0-based `day_index` and `provider`.
+    pub fn day(&self, day_index: usize, provider: usize) -> &ProviderDay {
+        &self.days[day_index * self.n_providers + provider]
     }
 
-    /// The cells of one provider, day by day.
-    pub fn provider_days(&self, provider: usize) -> impl DoubleEndedIterator<Item = &Cell> + '_ {
-        self.cells.iter().skip(provider).step_by(self.n_providers.max(1))
+    /// The sums of one provider, day by day.
+    pub fn provider_days(&self, provider: usize) -> impl DoubleEndedIterator<Item = &ProviderDay> + '_ {
+        self.days.iter().skip(provider).step_by(self.n_providers.max(1))
     }
 
     /// Counts of `provider` summed over the run.
     pub fn provider_totals(&self, provider: usize) -> Counts {
         let mut total = Counts::default();
-        for cell in self.provider_days(provider) {
-            total.add(&cell.counts);
+        for day in self.provider_days(provider) {
+            total.add(&day.counts);
         }
         total
     }
@@ -126,8 +120,8 @@ impl Aggregates {
     pub fn day_totals(&self, day_index: usize) -> Counts {
         let mut total = Counts::default();
         let start = day_index * self.n_providers;
-        for cell in &self.cells[start..start + self.n_providers] {
-            total.add(&cell.counts);
+        for day in &self.days[start..start + self.n_providers] {
+            total.add(&day.counts);
         }
         total
     }
@@ -136,13 +130,13 @@ impl Aggregates {
     pub fn provider_queued_at_end(&self, provider: usize) -> u64 {
         match self.n_days {
             0 => 0,
-            n => self.cell(n - 1, provider).queued,
+            n => self.day(n - 1, provider).queued,
         }
     }
 
     /// Reputation of `provider` on the last day that has a record for it.
     pub fn final_reputation(&self, provider: usize) -> Option<f64> {
-        self.provider_days(provider).rev().find_map(Cell::reputation)
+        self.provider_days(provider).rev().find_map(ProviderDay::reputation)
     }
 
     /// Share of all sent mail that went to `provider`, in [0, 1] (0 if nothing was sent).
@@ -192,7 +186,7 @@ mod tests {
         let reps: Vec<f64> =
             result.records.iter().filter(|r| r.day == 3 && r.provider == 2).map(|r| r.reputation).collect();
         let mean = reps.iter().sum::<f64>() / reps.len() as f64;
-        let got = agg.cell(2, 2).reputation().unwrap_or(f64::NAN);
+        let got = agg.day(2, 2).reputation().unwrap_or(f64::NAN);
         assert!((got - mean).abs() < 1e-12);
     }
 
@@ -205,7 +199,7 @@ mod tests {
         let c = Counts { sent: 10, inbox: 8, junk: 1, deferred: 2, bounced: 1, complaints: 2, ..Counts::default() };
         assert_eq!(inbox_rate(&c), Some(0.8));
         assert_eq!(complaint_rate(&c), Some(0.25));
-        assert_eq!(attempts(&c), 12);
+        assert_eq!(c.attempts(), 12);
         assert_eq!(deferral_rate(&c), Some(2.0 / 12.0));
     }
 }

@@ -6,32 +6,46 @@ use super::ReportError;
 use super::aggregate::name_of;
 use crate::sim::{DailyRecord, RunResult};
 
-/// Column names of `daily.csv`, in order.
-const HEADER: [&str; 17] = [
-    "day",
-    "provider",
-    "ip",
-    "sent",
-    "inbox",
-    "junk",
-    "deferred",
-    "bounced",
-    "blocked",
-    "expired",
-    "queued",
-    "complaints",
-    "fbl_complaints",
-    "opens",
-    "spam_trap_hits",
-    "reputation",
-    "reputation_level",
+/// One column of `daily.csv`: its name and how a record's value is written.
+struct Column {
+    /// Header name (README.md describes each).
+    name: &'static str,
+    /// The field of record `r` of `result`.
+    value: fn(result: &RunResult, r: &DailyRecord) -> String,
+}
+
+/// A column holding a count of the record.
+macro_rules! count {
+    ($name:literal, $field:ident) => {
+        Column { name: $name, value: |_, r| r.counts.$field.to_string() }
+    };
+}
+
+/// The columns of `daily.csv`, in order: the header and every row are written from this table.
+const COLUMNS: [Column; 17] = [
+    Column { name: "day", value: |_, r| r.day.to_string() },
+    Column { name: "provider", value: |result, r| name_of(&result.provider_names, r.provider).into_owned() },
+    Column { name: "ip", value: |result, r| name_of(&result.ip_names, r.ip).into_owned() },
+    count!("sent", sent),
+    count!("inbox", inbox),
+    count!("junk", junk),
+    count!("deferred", deferred),
+    count!("bounced", bounced),
+    count!("blocked", blocked),
+    count!("expired", expired),
+    Column { name: "queued", value: |_, r| r.queued.to_string() },
+    count!("complaints", complaints),
+    count!("fbl_complaints", fbl_complaints),
+    count!("opens", opens),
+    count!("spam_trap_hits", trap_hits),
+    Column { name: "reputation", value: |_, r| format!("{:.4}", r.reputation) },
+    Column { name: "reputation_level", value: |_, r| r.level.as_str().to_string() },
 ];
 
 /// Writes the daily records of `result` as CSV to `w`.
 ///
 /// One row per (day, provider, IP), ordered by day, then provider index, then
-/// IP index, with the columns
-/// `day,provider,ip,sent,inbox,junk,deferred,bounced,blocked,expired,queued,complaints,fbl_complaints,opens,spam_trap_hits,reputation,reputation_level`.
+/// IP index, with the columns of `COLUMNS` (README.md describes each).
 /// Providers and IPs are written by name (`#N` if the result has no name for
 /// index N), the reputation with 4 decimals and its level as
 /// `Bad`/`Low`/`Medium`/`High`. The output is a pure function of `result`:
@@ -40,31 +54,9 @@ pub fn write_daily_csv<W: Write>(result: &RunResult, w: W) -> Result<(), ReportE
     let mut rows: Vec<&DailyRecord> = result.records.iter().collect();
     rows.sort_by_key(|r| (r.day, r.provider, r.ip));
     let mut writer = ::csv::Writer::from_writer(w);
-    writer.write_record(HEADER)?;
+    writer.write_record(COLUMNS.iter().map(|c| c.name))?;
     for r in rows {
-        let c = &r.counts;
-        let numbers = [
-            c.sent,
-            c.inbox,
-            c.junk,
-            c.deferred,
-            c.bounced,
-            c.blocked,
-            c.expired,
-            r.queued,
-            c.complaints,
-            c.fbl_complaints,
-            c.opens,
-            c.trap_hits,
-        ];
-        let mut record: Vec<String> = Vec::with_capacity(HEADER.len());
-        record.push(r.day.to_string());
-        record.push(name_of(&result.provider_names, r.provider).into_owned());
-        record.push(name_of(&result.ip_names, r.ip).into_owned());
-        record.extend(numbers.iter().map(u64::to_string));
-        record.push(format!("{:.4}", r.reputation));
-        record.push(r.level.as_str().to_string());
-        writer.write_record(&record)?;
+        writer.write_record(COLUMNS.iter().map(|c| (c.value)(result, r)))?;
     }
     writer.flush()?;
     Ok(())
@@ -156,6 +148,18 @@ mod tests {
         assert!(write_daily_csv(&result, &mut b).is_ok());
         assert!(!a.is_empty());
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn readme_describes_every_column() {
+        let readme = include_str!("../../README.md");
+        for c in &COLUMNS {
+            assert!(
+                readme.contains(&format!("`{}`", c.name)),
+                "README.md does not describe daily.csv column {}",
+                c.name
+            );
+        }
     }
 
     #[test]

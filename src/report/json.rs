@@ -35,20 +35,12 @@ struct WarningSummary {
     message: String,
 }
 
-/// All [`Counts`] fields, the queue left at the end and the three rates.
+/// Every [`Counts`] field (its own names, in its order), the queue left at the
+/// end and the three rates.
 #[derive(Debug, Serialize)]
 struct Totals {
-    sent: u64,
-    inbox: u64,
-    junk: u64,
-    deferred: u64,
-    bounced: u64,
-    blocked: u64,
-    expired: u64,
-    complaints: u64,
-    fbl_complaints: u64,
-    opens: u64,
-    trap_hits: u64,
+    #[serde(flatten)]
+    counts: Counts,
     queued_at_end: u64,
     inbox_rate: Option<f64>,
     complaint_rate: Option<f64>,
@@ -58,17 +50,7 @@ struct Totals {
 impl Totals {
     fn new(c: &Counts, queued_at_end: u64) -> Self {
         Self {
-            sent: c.sent,
-            inbox: c.inbox,
-            junk: c.junk,
-            deferred: c.deferred,
-            bounced: c.bounced,
-            blocked: c.blocked,
-            expired: c.expired,
-            complaints: c.complaints,
-            fbl_complaints: c.fbl_complaints,
-            opens: c.opens,
-            trap_hits: c.trap_hits,
+            counts: *c,
             queued_at_end,
             inbox_rate: inbox_rate(c),
             complaint_rate: complaint_rate(c),

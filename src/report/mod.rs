@@ -12,7 +12,11 @@
 //! - [`experiment`]: rows, statistics and charts of an experiment (many runs).
 //!
 //! The rates (inbox, complaint and deferral rate) are defined once, in
-//! [`inbox_rate`], [`complaint_rate`] and [`deferral_rate`], and used by all outputs.
+//! [`inbox_rate`], [`complaint_rate`] and [`deferral_rate`], and used by all
+//! outputs. Each output's columns are one table of (name, value): `daily.csv`'s
+//! in `csv.rs`, `summary.json`'s totals are the fields of
+//! [`Counts`](crate::sim::Counts), and an experiment's `runs.csv` and
+//! `series.csv` metrics (with their chart titles) in `experiment/metrics.rs`.
 
 mod aggregate;
 mod charts;
@@ -24,7 +28,7 @@ mod table;
 mod testdata;
 mod warnings;
 
-pub use aggregate::{attempts, complaint_rate, deferral_rate, inbox_rate};
+pub use aggregate::{complaint_rate, deferral_rate, inbox_rate};
 pub use charts::write_charts;
 pub use csv::write_daily_csv;
 pub use json::{summary_json, write_summary_json};

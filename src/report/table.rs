@@ -33,7 +33,7 @@ fn row_cells(c: &Counts, total_sent: u64, level: String, warm: String) -> [Strin
 /// still queued are not shown, and retries of one day's mail land on later
 /// days); the complaint rate in % of inbox (`compl%`, see
 /// [`complaint_rate`]); the final reputation level of
-/// the dedicated IPs (`level`); and the warm day (`-` if never warm; in the
+/// the [reference IPs](crate::sim::ReferenceIps) (`level`); and the warm day (`-` if never warm; in the
 /// total row, how many providers got warm). `-` marks an undefined percentage.
 /// Lines end with `\n`.
 pub fn summary_table(result: &RunResult) -> String {

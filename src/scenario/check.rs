@@ -1,59 +1,21 @@
 //! The validation context: collects located [`Problem`]s and offers typed,
-//! range-checked accessors for raw [`Field`]s.
+//! range-checked accessors for raw [`Field`]s (the rules are in `bounds.rs`).
+//!
+//! One [`Ctx`] serves every input file, scenarios and experiments alike (see
+//! `document.rs` for the raw path that fills it first), so a rule is worded
+//! the same wherever it applies.
+
+use std::collections::BTreeMap;
 
 use super::error::Problem;
 use super::locate::{Locator, Pos};
 use super::path::{KeyPath, Seg};
 use super::raw::{Field, Opt, Section};
+use super::types::SHARE_SUM_TOLERANCE;
 
-/// Allowed range of a float value (all must also be finite).
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Bound {
-    /// Any finite number.
-    Any,
-    /// In [0, 1].
-    Prob,
-    /// Strictly positive.
-    Positive,
-    /// Zero or more.
-    NonNeg,
-    /// At least this value.
-    AtLeast(f64),
-    /// Strictly more than this value.
-    Above(f64),
-}
-
-impl Bound {
-    fn violation(self, v: f64) -> Option<String> {
-        if !v.is_finite() {
-            return Some(format!("must be a finite number, got {}", num(v)));
-        }
-        let (ok, rule) = match self {
-            Bound::Any => (true, String::new()),
-            Bound::Prob => ((0.0..=1.0).contains(&v), "must be in [0, 1]".to_string()),
-            Bound::Positive => (v > 0.0, "must be > 0".to_string()),
-            Bound::NonNeg => (v >= 0.0, "must be >= 0".to_string()),
-            Bound::AtLeast(m) => (v >= m, format!("must be >= {}", num(m))),
-            Bound::Above(m) => (v > m, format!("must be > {}", num(m))),
-        };
-        (!ok).then(|| format!("{rule}, got {}", num(v)))
-    }
-}
-
-/// A number for messages: `nan`, `inf`, or the shortest decimal after rounding
-/// to 9 decimal places (so that sums print as `0.95`, not `0.9500000000000001`);
-/// tiny values are printed exactly.
-pub(crate) fn num(v: f64) -> String {
-    if v.is_nan() {
-        "nan".to_string()
-    } else if v.is_infinite() {
-        if v > 0.0 { "inf" } else { "-inf" }.to_string()
-    } else {
-        let rounded = (v * 1e9).round() / 1e9;
-        let tiny = v.abs() < 1e-4;
-        if rounded.is_finite() && !tiny { rounded } else { v }.to_string()
-    }
-}
+use super::bounds::{Limit, float_violation, int_violation, limit_violation};
+// The numeric rules, where validation code has always found them.
+pub(crate) use super::bounds::{Bounds, num};
 
 /// Validation state: the locator and the problems found so far.
 pub(crate) struct Ctx<'a> {
@@ -71,6 +33,16 @@ impl<'a> Ctx<'a> {
     /// The locator of the document.
     pub(crate) fn loc(&self) -> &'a Locator<'a> {
         self.loc
+    }
+
+    /// The display name of the file, as problems show it.
+    pub(crate) fn file(&self) -> &'a str {
+        self.file
+    }
+
+    /// Adds problems found in another file (such as a scenario an experiment names), as they are.
+    pub(crate) fn adopt(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        self.problems.extend(problems);
     }
 
     /// The problems found, in the order found.
@@ -104,21 +76,59 @@ impl<'a> Ctx<'a> {
         self.report_at(self.loc.key_pos(path), path, message);
     }
 
+    /// Records a problem at the value of `path` unless one is already recorded at
+    /// the same position (the design points that fail on one axis value say so once).
+    pub(crate) fn report_first(&mut self, path: &KeyPath, message: impl Into<String>) {
+        let pos = self.loc.value_pos(path);
+        let located = |p: &Problem| p.file == self.file && (p.line, p.col) == (pos.line, pos.col);
+        if !self.problems.iter().any(located) {
+            self.report_at(pos, path, message);
+        }
+    }
+
+    /// Records `problem`, if any, at the value of `path`; whether there was none.
+    pub(crate) fn check(&mut self, path: &KeyPath, problem: Option<String>) -> bool {
+        problem.map(|msg| self.report(path, msg)).is_none()
+    }
+
     /// Records that the required key at `path` is missing.
     pub(crate) fn missing(&mut self, path: &KeyPath) {
         self.report(path, "missing required key");
     }
 
-    /// The value of an optional field; reports a value of the wrong type.
-    pub(crate) fn get<T: Clone>(&mut self, field: &Opt<T>, path: &KeyPath) -> Option<T> {
+    /// A value read by serde; reports a value of the wrong type.
+    pub(crate) fn value<T: Clone>(&mut self, field: &Field<T>, path: &KeyPath) -> Option<T> {
         match field {
-            None => None,
-            Some(Field::Ok(v)) => Some(v.clone()),
-            Some(Field::Invalid(msg)) => {
+            Field::Ok(v) => Some(v.clone()),
+            Field::Invalid(msg) => {
                 self.report(path, msg.clone());
                 None
             }
         }
+    }
+
+    /// The value of an optional field; reports a value of the wrong type.
+    pub(crate) fn get<T: Clone>(&mut self, field: &Opt<T>, path: &KeyPath) -> Option<T> {
+        self.value(field.as_ref()?, path)
+    }
+
+    /// An optional array whose elements are read one by one: each element of
+    /// the wrong type is reported at its index; `None` if any is.
+    pub(crate) fn list<T: Clone>(&mut self, field: &Opt<Vec<Field<T>>>, path: &KeyPath) -> Option<Vec<T>> {
+        let items = self.get(field, path)?;
+        let values: Vec<Option<T>> = items.iter().enumerate().map(|(i, f)| self.value(f, &path.index(i))).collect();
+        values.into_iter().collect()
+    }
+
+    /// The keys of `map` (the table at `path`) in the order they appear in the file.
+    pub(crate) fn in_file_order<V>(&self, map: &BTreeMap<String, V>, path: &KeyPath) -> Vec<String> {
+        let mut names: Vec<String> = self.loc.keys(path).into_iter().filter(|k| map.contains_key(k)).collect();
+        for name in map.keys() {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        names
     }
 
     /// The value of a required field; reports it missing or of the wrong type.
@@ -143,30 +153,24 @@ impl<'a> Ctx<'a> {
     }
 
     /// Checks float `v` at `path` against `bound`; `Some(v)` if it passes.
-    pub(crate) fn check_f64(&mut self, v: f64, path: &KeyPath, bound: Bound) -> Option<f64> {
-        match bound.violation(v) {
-            Some(msg) => {
-                self.report(path, msg);
-                None
-            }
-            None => Some(v),
-        }
+    pub(crate) fn check_f64(&mut self, v: f64, path: &KeyPath, bound: Bounds) -> Option<f64> {
+        self.check(path, float_violation(bound, v)).then_some(v)
     }
 
     /// An optional float, range-checked.
-    pub(crate) fn f64(&mut self, field: &Opt<f64>, path: &KeyPath, bound: Bound) -> Option<f64> {
+    pub(crate) fn f64(&mut self, field: &Opt<f64>, path: &KeyPath, bound: Bounds) -> Option<f64> {
         let v = self.get(field, path)?;
         self.check_f64(v, path, bound)
     }
 
     /// A required float, range-checked.
-    pub(crate) fn req_f64(&mut self, field: &Opt<f64>, path: &KeyPath, bound: Bound) -> Option<f64> {
+    pub(crate) fn req_f64(&mut self, field: &Opt<f64>, path: &KeyPath, bound: Bounds) -> Option<f64> {
         let v = self.require(field, path)?;
         self.check_f64(v, path, bound)
     }
 
     /// An optional float with a default: `None` only if present and invalid.
-    pub(crate) fn f64_or(&mut self, field: &Opt<f64>, path: &KeyPath, bound: Bound, default: f64) -> Option<f64> {
+    pub(crate) fn f64_or(&mut self, field: &Opt<f64>, path: &KeyPath, bound: Bounds, default: f64) -> Option<f64> {
         match field {
             None => Some(default),
             f => self.f64(f, path, bound),
@@ -175,17 +179,7 @@ impl<'a> Ctx<'a> {
 
     /// Checks integer `v` at `path` against `min..=max`; `Some(v)` if it passes.
     pub(crate) fn check_int(&mut self, v: i64, path: &KeyPath, min: i64, max: i64) -> Option<i64> {
-        if (min..=max).contains(&v) {
-            return Some(v);
-        }
-        let rule = match (min, max) {
-            (0, i64::MAX) => "must be >= 0".to_string(),
-            (1, i64::MAX) => "must be > 0".to_string(),
-            (m, i64::MAX) => format!("must be >= {m}"),
-            (m, n) => format!("must be in {m}..={n}"),
-        };
-        self.report(path, format!("{rule}, got {v}"));
-        None
+        self.check(path, int_violation(v, min, max)).then_some(v)
     }
 
     /// An optional integer in `min..=max`.
@@ -202,10 +196,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A required integer in `min..=max`.
-    pub(crate) fn req_int(&mut self, field: &Opt<i64>, path: &KeyPath, min: i64, max: i64) -> Option<i64> {
-        let v = self.require(field, path)?;
-        self.check_int(v, path, min, max)
+    /// Checks integer `v` at `path`: at least `min`, at most the limit (see [`limit_violation`]).
+    pub(crate) fn check_int_limit(&mut self, v: i64, path: &KeyPath, min: i64, limit: Limit<'_>) -> Option<i64> {
+        self.check(path, limit_violation(v, min, limit)).then_some(v)
+    }
+
+    /// An optional integer, checked as by [`Self::check_int_limit`].
+    pub(crate) fn int_limit(&mut self, field: &Opt<i64>, path: &KeyPath, min: i64, limit: Limit<'_>) -> Option<i64> {
+        let v = self.get(field, path)?;
+        self.check_int_limit(v, path, min, limit)
+    }
+
+    /// Reports shares (at `path`, of `what`) whose sum is not 1 within [`SHARE_SUM_TOLERANCE`].
+    pub(crate) fn check_share_sum(&mut self, shares: impl Iterator<Item = f64>, path: &KeyPath, what: &str) {
+        let sum: f64 = shares.sum();
+        if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
+            let msg = format!("{what} shares must sum to 1 (within {SHARE_SUM_TOLERANCE:e}), got {}", num(sum));
+            self.report(path, msg);
+        }
     }
 
     /// Reports each present key of `keys` (name, present) under `table` as not
@@ -231,24 +239,5 @@ fn not_table_message(path: &KeyPath, kind: &str) -> String {
             let key = KeyPath::root().key(path.last_key().unwrap_or_default());
             format!("expected a table, got {kind}: write `{key} = {{ key = value, ... }}` or a [{path}] section")
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bounds_and_numbers() {
-        assert_eq!(num(0.1 + 0.2), "0.3");
-        assert_eq!(num(f64::NAN), "nan");
-        assert_eq!(num(f64::NEG_INFINITY), "-inf");
-        assert_eq!(num(1e-6), "0.000001");
-        assert_eq!(num(-1e-12), "-0.000000000001");
-        assert_eq!(Bound::Prob.violation(1.5).as_deref(), Some("must be in [0, 1], got 1.5"));
-        assert_eq!(Bound::Any.violation(f64::NAN).as_deref(), Some("must be a finite number, got nan"));
-        assert_eq!(Bound::Above(1.0).violation(1.0).as_deref(), Some("must be > 1, got 1"));
-        assert_eq!(Bound::AtLeast(1.0).violation(1.0), None);
-        assert_eq!(Bound::NonNeg.violation(-0.5).as_deref(), Some("must be >= 0, got -0.5"));
     }
 }

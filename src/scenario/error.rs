@@ -73,6 +73,20 @@ pub enum ScenarioError {
     },
 }
 
+impl ScenarioError {
+    /// The problems of an invalid scenario; any other error as one problem at
+    /// 1:1 of `file` (for callers that gather the problems of several files).
+    pub fn into_problems(self, file: &str) -> Vec<Problem> {
+        match self {
+            ScenarioError::Invalid { problems } => problems,
+            other => {
+                let message = other.to_string();
+                vec![Problem { file: file.to_string(), line: 1, col: 1, key_path: String::new(), message }]
+            }
+        }
+    }
+}
+
 fn lines(problems: &[Problem]) -> String {
     problems.iter().map(Problem::to_string).collect::<Vec<_>>().join("\n")
 }

@@ -6,11 +6,11 @@ use serde::de::{self, Visitor};
 
 use super::path::{KeyPath, Seg};
 use super::raw::{
-    RawAudience, RawFeedback, RawIp, RawProvider, RawReply, RawRetry, RawScenario, RawSegment, RawSending, RawStrategy,
+    RawAudience, RawFeedback, RawIp, RawProvider, RawReply, RawRetry, RawScenario, RawSegment, RawSending,
 };
 
-/// The field names serde's derive passes for struct `T`.
-fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+/// The field names serde's derive passes for struct `T`: the keys of its table.
+pub(crate) fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     let mut fields: &'static [&'static str] = &[];
     // The introspector always fails once it has seen the field list.
     let _ = T::deserialize(Introspect(&mut fields));
@@ -60,7 +60,7 @@ pub(crate) fn known_keys(table: &KeyPath) -> &'static [&'static str] {
         [Some("audience")] => fields_of::<RawAudience>(),
         [Some("audience"), Some("segments"), None] => fields_of::<RawSegment>(),
         [Some("ips"), None] => fields_of::<RawIp>(),
-        [Some("strategy")] => fields_of::<RawStrategy>(),
+        [Some("strategy")] => crate::strategy::registry::all_keys(),
         [Some("providers"), Some(_)] => fields_of::<RawProvider>(),
         [Some("providers"), Some(_), Some("feedback")] => fields_of::<RawFeedback>(),
         [Some("providers"), Some(_), Some("defer_reply" | "block_reply" | "bounce_reply")] => fields_of::<RawReply>(),

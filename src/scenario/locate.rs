@@ -1,5 +1,6 @@
-//! The locator: maps key paths of a parsed scenario document to 1-based
-//! `line:col` positions in its text, and positions back to key paths.
+//! The locator: maps key paths of a parsed TOML document (a scenario or an
+//! experiment) to 1-based `line:col` positions in its text, and positions back
+//! to key paths.
 //!
 //! It is built from toml's spanned document ([`toml::de::DeTable`]), so it sees
 //! dotted keys, inline tables, arrays and arrays of tables exactly as written.
@@ -77,6 +78,11 @@ impl<'a> Locator<'a> {
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let root = Node { key: None, value: 0..0, children: Node::table_children(doc.get_ref()) };
         Self { text, line_starts, root }
+    }
+
+    /// The text of the document between byte offsets `span` (`None` if out of bounds).
+    pub(crate) fn slice(&self, span: Range<usize>) -> Option<&'a str> {
+        self.text.get(span)
     }
 
     /// The 1-based line and column of byte `offset`.

@@ -1,7 +1,7 @@
 //! Overrides of a provider's parameters from its `[providers.NAME]` table,
 //! each checked against its range.
 
-use super::check::{Bound, Ctx, num};
+use super::check::{Bounds, Ctx, num};
 use super::keys::one_of_message;
 use super::names::derived_label_problem;
 use super::path::KeyPath;
@@ -35,32 +35,32 @@ pub(crate) fn apply_overrides(
         )*};
     }
     floats! {
-        initial_trust: Bound::Prob,
-        trust_gain_per_day: Bound::Prob,
-        notice_volume_per_day: Bound::Positive,
-        base_hourly_allowance: Bound::Positive,
-        allowance_growth_untrusted: Bound::AtLeast(1.0),
-        allowance_growth_trusted: Bound::AtLeast(1.0),
-        recent_memory_days: Bound::Positive,
-        history_memory_days: Bound::Positive,
-        idle_decay_days: Bound::Positive,
-        inbox_logit_intercept: Bound::Any,
-        inbox_logit_trust_slope: Bound::NonNeg,
-        engagement_weight: Bound::NonNeg,
-        complaint_warn_rate: Bound::Prob,
-        complaint_severe_rate: Bound::Prob,
-        bounce_warn_rate: Bound::Prob,
-        complaint_penalty: Bound::NonNeg,
-        severe_complaint_penalty: Bound::NonNeg,
-        bounce_penalty: Bound::NonNeg,
-        trap_penalty_per_hit: Bound::NonNeg,
-        block_penalty: Bound::NonNeg,
-        spike_ratio: Bound::Above(1.0),
-        spike_penalty: Bound::NonNeg,
-        block_trust_threshold: Bound::Prob,
-        block_max_rate: Bound::Prob,
-        complaint_block_rate: Bound::Prob,
-        junk_open_factor: Bound::Prob,
+        initial_trust: Bounds::UNIT,
+        trust_gain_per_day: Bounds::UNIT,
+        notice_volume_per_day: Bounds::POSITIVE,
+        base_hourly_allowance: Bounds::POSITIVE,
+        allowance_growth_untrusted: Bounds::at_least(1.0),
+        allowance_growth_trusted: Bounds::at_least(1.0),
+        recent_memory_days: Bounds::POSITIVE,
+        history_memory_days: Bounds::POSITIVE,
+        idle_decay_days: Bounds::POSITIVE,
+        inbox_logit_intercept: Bounds::ANY,
+        inbox_logit_trust_slope: Bounds::NON_NEG,
+        engagement_weight: Bounds::NON_NEG,
+        complaint_warn_rate: Bounds::UNIT,
+        complaint_severe_rate: Bounds::UNIT,
+        bounce_warn_rate: Bounds::UNIT,
+        complaint_penalty: Bounds::NON_NEG,
+        severe_complaint_penalty: Bounds::NON_NEG,
+        bounce_penalty: Bounds::NON_NEG,
+        trap_penalty_per_hit: Bounds::NON_NEG,
+        block_penalty: Bounds::NON_NEG,
+        spike_ratio: Bounds::above(1.0),
+        spike_penalty: Bounds::NON_NEG,
+        block_trust_threshold: Bounds::UNIT,
+        block_max_rate: Bounds::UNIT,
+        complaint_block_rate: Bounds::UNIT,
+        junk_open_factor: Bounds::UNIT,
     }
     let mut ok = invalid.is_empty();
     if raw.name.is_some() {

@@ -3,13 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use super::check::{Bound, Ctx};
+use super::check::{Bounds, Ctx};
 use super::keys::{closest, list, one_of_message};
 use super::names::provider_name_problem;
 use super::overrides::apply_overrides;
 use super::path::KeyPath;
 use super::raw::{Field, RawProvider, Section};
-use super::validate::check_sum;
 use crate::model::{PRESET_NAMES, ProviderParams};
 
 /// Validates the provider shares `shares` (`None` if absent or already
@@ -34,7 +33,7 @@ pub(crate) fn providers(
         }
     }
     let tables = valid_tables;
-    let names = shares.as_ref().map(|s| in_file_order(ctx, s, &shares_path)).unwrap_or_default();
+    let names = shares.as_ref().map(|s| ctx.in_file_order(s, &shares_path)).unwrap_or_default();
     for (&table, &raw) in tables.iter().filter(|(t, _)| !names.contains(t)) {
         let mut msg = format!("provider `{table}` has no share in audience.providers");
         if let Some(near) = closest(table, names.iter().map(String::as_str)) {
@@ -54,7 +53,7 @@ pub(crate) fn providers(
         let path = shares_path.key(name);
         let name_ok = check_provider_name(ctx, name, &path);
         let share = match shares.get(name) {
-            Some(Field::Ok(v)) => ctx.check_f64(*v, &path, Bound::Prob),
+            Some(Field::Ok(v)) => ctx.check_f64(*v, &path, Bounds::UNIT),
             Some(Field::Invalid(msg)) => {
                 ctx.report(&path, msg.clone());
                 None
@@ -67,7 +66,7 @@ pub(crate) fn providers(
         out_params.push(params);
     }
     let out_shares: Vec<f64> = out_shares.into_iter().collect::<Option<_>>()?;
-    check_sum(ctx, out_shares.iter().copied(), &shares_path, "provider");
+    ctx.check_share_sum(out_shares.iter().copied(), &shares_path, "provider");
     let out_params: Vec<ProviderParams> = out_params.into_iter().collect::<Option<_>>()?;
     Some((out_shares, out_params))
 }
@@ -89,17 +88,6 @@ fn check_orphan(ctx: &mut Ctx<'_>, name: &str, table: &RawProvider) {
     if let Some(base) = base {
         let _ = apply_overrides(ctx, table, &KeyPath::root().key("providers").key(name), base);
     }
-}
-
-/// The provider names of `shares`, in the order they appear in the file.
-fn in_file_order(ctx: &Ctx<'_>, shares: &BTreeMap<String, Field<f64>>, path: &KeyPath) -> Vec<String> {
-    let mut names: Vec<String> = ctx.loc().keys(path).into_iter().filter(|k| shares.contains_key(k)).collect();
-    for name in shares.keys() {
-        if !names.contains(name) {
-            names.push(name.clone());
-        }
-    }
-    names
 }
 
 /// The parameters of provider `name`: its preset (named by the table's

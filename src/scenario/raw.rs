@@ -40,6 +40,7 @@ fn plain_types(message: &str) -> String {
         .replace("expected i64", "expected an integer")
         .replace("expected f64", "expected a number")
         .replace("expected a map", "expected a table")
+        .replace("expected a sequence", "expected an array")
 }
 
 /// A table: its raw struct, or, when the value is not a table, what it is
@@ -175,41 +176,42 @@ pub(crate) struct RawIp {
     pub trust_sd: Opt<f64>,
 }
 
-/// `[strategy]`, all kinds (and presets) flattened; see `scenario::strategy` for which kind takes which key.
-#[derive(Debug, Default, Deserialize)]
-#[serde(expecting = "a table")]
-pub(crate) struct RawStrategy {
-    pub kind: Opt<String>,
-    pub name: Opt<String>,
-    pub segment_order: Opt<String>,
-    pub widen_every_days: Opt<i64>,
-    pub start: Opt<f64>,
-    pub growth: Opt<f64>,
-    pub target: Opt<f64>,
-    pub ramp_days: Opt<i64>,
-    pub daily_volumes: Opt<Vec<Field<i64>>>,
-    pub hourly_volumes: Opt<Vec<Field<i64>>>,
-    pub volume_per: Opt<String>,
-    pub after: Opt<String>,
-    pub after_growth: Opt<f64>,
-    pub after_every_days: Opt<i64>,
-    pub scope: Opt<String>,
-    pub min_delivery_rate: Opt<f64>,
-    pub min_open_rate: Opt<f64>,
-    pub max_bounce_rate: Opt<f64>,
-    pub max_complaint_rate: Opt<f64>,
-    pub max_deferral_rate: Opt<f64>,
-    pub backoff_deferral_rate: Opt<f64>,
-    pub backoff_block_rate: Opt<f64>,
-    pub cut_factor: Opt<f64>,
-    pub recovery_growth: Opt<f64>,
-    pub window_days: Opt<i64>,
-    pub daily_volume: Opt<f64>,
-    pub blend: Opt<String>,
-    pub blend_days: Opt<i64>,
-    pub start_share: Opt<f64>,
-    pub warmup_volume: Opt<f64>,
-    pub pool_until_share: Opt<f64>,
+/// `[strategy]`: the raw value of every key some kind takes (or `kind`,
+/// `name` and the audience settings), by key; the strategy registry says which
+/// keys exist, and validation checks each value against its kind's parameter
+/// (`scenario::strategy`). A key no kind takes is skipped, so that
+/// `serde_ignored` reports it as unknown like any other.
+#[derive(Debug, Default)]
+pub(crate) struct RawStrategy(pub BTreeMap<String, toml::Value>);
+
+impl<'de> Deserialize<'de> for RawStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(RawStrategyVisitor)
+    }
+}
+
+/// Reads a `[strategy]` table, skipping the keys no kind takes.
+struct RawStrategyVisitor;
+
+impl<'de> Visitor<'de> for RawStrategyVisitor {
+    type Value = RawStrategy;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a table")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let known = crate::strategy::registry::all_keys();
+        let mut values = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if known.contains(&key.as_str()) {
+                values.insert(key, map.next_value::<toml::Value>()?);
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(RawStrategy(values))
+    }
 }
 
 /// `feedback = { kind = ..., delay_hours = ... }` of a provider.

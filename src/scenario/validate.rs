@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 
-use super::check::{Bound, Ctx, num};
+use super::check::{Bounds, Ctx, num};
 use super::keys::one_of_message;
 use super::names::{folder_name_problem, label_problem, text_problem};
 use super::path::KeyPath;
 use super::providers::providers;
 use super::raw::{Opt, RawAudience, RawIp, RawRetry, RawScenario, RawSegment, RawSending, Section};
 use super::strategy::strategy;
-use super::types::{DEFAULT_HORIZON_DAYS, MAX_AUDIENCE_SIZE, MAX_HORIZON_DAYS, SHARE_SUM_TOLERANCE, Scenario};
+use super::types::{DEFAULT_HORIZON_DAYS, MAX_AUDIENCE_SIZE, MAX_HORIZON_DAYS, Scenario};
 use crate::model::{Audience, IpKind, IpSpec, ProviderParams, RetryPolicy, Segment, SendingWindow};
 
 /// Seed used when the file gives none.
@@ -29,9 +29,9 @@ const SHARED_POOL_DEFAULTS: (f64, f64, f64) = (0.85, 0.05, 500_000.0);
 pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario> {
     let root = KeyPath::root();
     let name = ctx.require(&raw.name, &root.key("name"));
-    let name = name.filter(|n| check_name(ctx, n, &root.key("name")));
+    let name = name.filter(|n| ctx.check(&root.key("name"), folder_name_problem(n)));
     let description = ctx.get(&raw.description, &root.key("description"));
-    let description = description.filter(|d| check_text(ctx, d, &root.key("description")));
+    let description = description.filter(|d| ctx.check(&root.key("description"), text_problem(d)));
     let seed = ctx.int(&raw.seed, &root.key("seed"), 0, i64::MAX);
     let seed = seed.and_then(|s| u64::try_from(s).ok()).unwrap_or(DEFAULT_SEED);
     let horizon = ctx.int(&raw.horizon_days, &root.key("horizon_days"), 1, i64::from(MAX_HORIZON_DAYS));
@@ -61,18 +61,6 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario>
     })
 }
 
-/// Checks the scenario name, which names its output folder ([`folder_name_problem`]).
-fn check_name(ctx: &mut Ctx<'_>, name: &str, path: &KeyPath) -> bool {
-    let problem = folder_name_problem(name);
-    problem.map(|msg| ctx.report(path, msg)).is_none()
-}
-
-/// Checks free text such as the description ([`text_problem`]).
-fn check_text(ctx: &mut Ctx<'_>, text: &str, path: &KeyPath) -> bool {
-    let problem = text_problem(text);
-    problem.map(|msg| ctx.report(path, msg)).is_none()
-}
-
 /// A name ([`label_problem`]), unique among `seen` (which records where each was first used).
 fn unique_name(
     ctx: &mut Ctx<'_>,
@@ -82,8 +70,7 @@ fn unique_name(
     seen: &mut HashMap<String, KeyPath>,
 ) -> Option<String> {
     let name = name?;
-    if let Some(msg) = label_problem(&name) {
-        ctx.report(path, msg);
+    if !ctx.check(path, label_problem(&name)) {
         return None;
     }
     if let Some(first) = seen.get(&name) {
@@ -129,7 +116,7 @@ fn retry(ctx: &mut Ctx<'_>, raw: &RawRetry) -> Option<RetryPolicy> {
     );
     let lifetime =
         duration(&raw.queue_lifetime_hours, "queue_lifetime_hours", MAX_QUEUE_LIFETIME_HOURS, d.queue_lifetime_hours);
-    let backoff = ctx.f64_or(&raw.backoff_factor, &path.key("backoff_factor"), Bound::AtLeast(1.0), d.backoff_factor);
+    let backoff = ctx.f64_or(&raw.backoff_factor, &path.key("backoff_factor"), Bounds::at_least(1.0), d.backoff_factor);
     let (first, max) = (first?, max?);
     if max < first {
         if raw.max_retry_interval_minutes.is_some() {
@@ -182,17 +169,11 @@ fn audience_and_providers(ctx: &mut Ctx<'_>, raw: &RawScenario) -> (Option<Audie
 
 /// `audience.size`: from 1 to [`MAX_AUDIENCE_SIZE`].
 fn audience_size(ctx: &mut Ctx<'_>, size: &Opt<i64>, path: &KeyPath) -> Option<u64> {
-    let size = ctx.req_int(size, path, 1, i64::MAX)?;
-    let size = u64::try_from(size).ok()?;
-    if size > MAX_AUDIENCE_SIZE {
-        let msg = format!(
-            "must be at most {MAX_AUDIENCE_SIZE} (~10^10, about every mailbox in the world, held by ~4.5 billion \
-             email users: no real list is larger), got {size}"
-        );
-        ctx.report(path, msg);
-        return None;
-    }
-    Some(size)
+    let size = ctx.require(size, path)?;
+    let why = "~10^10, about every mailbox in the world, held by ~4.5 billion email users: no real list is larger";
+    let max = i64::try_from(MAX_AUDIENCE_SIZE).unwrap_or(i64::MAX);
+    let size = ctx.check_int_limit(size, path, 1, (max, why))?;
+    u64::try_from(size).ok()
 }
 
 /// `[[audience.segments]]`: at least one, unique names, shares summing to 1.
@@ -215,17 +196,8 @@ fn segments(ctx: &mut Ctx<'_>, raw: Option<&[Section<RawSegment>]>, path: &KeyPa
         })
         .collect();
     let segments: Vec<Segment> = segments.into_iter().collect::<Option<_>>()?;
-    check_sum(ctx, segments.iter().map(|s| s.share), path, "segment");
+    ctx.check_share_sum(segments.iter().map(|s| s.share), path, "segment");
     Some(segments)
-}
-
-/// Reports shares whose sum is not 1 within [`SHARE_SUM_TOLERANCE`].
-pub(crate) fn check_sum(ctx: &mut Ctx<'_>, shares: impl Iterator<Item = f64>, path: &KeyPath, what: &str) {
-    let sum: f64 = shares.sum();
-    if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
-        let msg = format!("{what} shares must sum to 1 (within {SHARE_SUM_TOLERANCE:e}), got {}", num(sum));
-        ctx.report(path, msg);
-    }
 }
 
 fn segment(
@@ -236,11 +208,11 @@ fn segment(
 ) -> Option<Segment> {
     let name = ctx.require(&raw.name, &path.key("name"));
     let name = unique_name(ctx, name, &path.key("name"), "segment", seen);
-    let share = ctx.req_f64(&raw.share, &path.key("share"), Bound::Prob);
-    let open_rate = ctx.req_f64(&raw.open_rate, &path.key("open_rate"), Bound::Prob);
-    let complaint_rate = ctx.req_f64(&raw.complaint_rate, &path.key("complaint_rate"), Bound::Prob);
-    let invalid_rate = ctx.req_f64(&raw.invalid_rate, &path.key("invalid_rate"), Bound::Prob);
-    let trap_rate = ctx.f64_or(&raw.trap_rate, &path.key("trap_rate"), Bound::Prob, 0.0);
+    let share = ctx.req_f64(&raw.share, &path.key("share"), Bounds::UNIT);
+    let open_rate = ctx.req_f64(&raw.open_rate, &path.key("open_rate"), Bounds::UNIT);
+    let complaint_rate = ctx.req_f64(&raw.complaint_rate, &path.key("complaint_rate"), Bounds::UNIT);
+    let invalid_rate = ctx.req_f64(&raw.invalid_rate, &path.key("invalid_rate"), Bounds::UNIT);
+    let trap_rate = ctx.f64_or(&raw.trap_rate, &path.key("trap_rate"), Bounds::UNIT, 0.0);
     let (invalid_rate, trap_rate) = (invalid_rate?, trap_rate?);
     if invalid_rate + trap_rate > 1.0 {
         let msg = format!("invalid_rate + trap_rate must be <= 1, got {}", num(invalid_rate + trap_rate));
@@ -302,16 +274,16 @@ fn ip(ctx: &mut Ctx<'_>, raw: &RawIp, path: &KeyPath, seen: &mut HashMap<String,
         "warm" => {
             let params = [("trust_mean", raw.trust_mean.is_some()), ("trust_sd", raw.trust_sd.is_some())];
             ctx.foreign_keys(path, "warm", &params);
-            let volume = ctx.req_f64(&raw.daily_volume_per_provider, &volume_path, Bound::NonNeg);
-            let trust = ctx.req_f64(&raw.trust, &path.key("trust"), Bound::Prob);
+            let volume = ctx.req_f64(&raw.daily_volume_per_provider, &volume_path, Bounds::NON_NEG);
+            let trust = ctx.req_f64(&raw.trust, &path.key("trust"), Bounds::UNIT);
             IpKind::Warm { daily_volume_per_provider: volume?, trust: trust? }
         }
         "shared_pool" => {
             ctx.foreign_keys(path, "shared_pool", &[("trust", raw.trust.is_some())]);
             let (mean, sd, volume) = SHARED_POOL_DEFAULTS;
-            let mean = ctx.f64_or(&raw.trust_mean, &path.key("trust_mean"), Bound::Prob, mean);
-            let sd = ctx.f64_or(&raw.trust_sd, &path.key("trust_sd"), Bound::NonNeg, sd);
-            let volume = ctx.f64_or(&raw.daily_volume_per_provider, &volume_path, Bound::NonNeg, volume);
+            let mean = ctx.f64_or(&raw.trust_mean, &path.key("trust_mean"), Bounds::UNIT, mean);
+            let sd = ctx.f64_or(&raw.trust_sd, &path.key("trust_sd"), Bounds::NON_NEG, sd);
+            let volume = ctx.f64_or(&raw.daily_volume_per_provider, &volume_path, Bounds::NON_NEG, volume);
             IpKind::SharedPool { trust_mean: mean?, trust_sd: sd?, daily_volume_per_provider: volume? }
         }
         other => {

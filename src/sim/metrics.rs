@@ -1,6 +1,8 @@
-//! Per-day metrics and the result of one run.
+//! Per-day records, the result of one run, and the IPs that stand for the sender.
 
 use serde::Serialize;
+
+use crate::model::Counts;
 
 /// Reputation level in the vocabulary of postmaster dashboards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -37,56 +39,6 @@ impl ReputationLevel {
             Self::Medium => "Medium",
             Self::High => "High",
         }
-    }
-}
-
-/// Message counts of one (day, IP, provider). All counts are messages, except
-/// `deferred`, which counts 4xx replies (one message may be deferred several times).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Counts {
-    /// New messages handed to the MTA (first attempts).
-    pub sent: u64,
-    /// Accepted and placed in the inbox.
-    pub inbox: u64,
-    /// Accepted and placed in the junk folder.
-    pub junk: u64,
-    /// 4xx deferral replies received.
-    pub deferred: u64,
-    /// Hard bounces (invalid address, 5xx).
-    pub bounced: u64,
-    /// Refused with a 5xx reputation block.
-    pub blocked: u64,
-    /// Given up after the queue lifetime (soft bounce).
-    pub expired: u64,
-    /// Complaints by recipients (true count, whether or not the sender hears of them).
-    pub complaints: u64,
-    /// Complaints the sender learned of through a per-message feedback loop.
-    pub fbl_complaints: u64,
-    /// Opens.
-    pub opens: u64,
-    /// Spam-trap hits.
-    pub trap_hits: u64,
-}
-
-impl Counts {
-    /// Adds `other` field by field.
-    pub fn add(&mut self, other: &Counts) {
-        self.sent += other.sent;
-        self.inbox += other.inbox;
-        self.junk += other.junk;
-        self.deferred += other.deferred;
-        self.bounced += other.bounced;
-        self.blocked += other.blocked;
-        self.expired += other.expired;
-        self.complaints += other.complaints;
-        self.fbl_complaints += other.fbl_complaints;
-        self.opens += other.opens;
-        self.trap_hits += other.trap_hits;
-    }
-
-    /// Messages that reached a final state (inbox, junk, bounced, blocked, expired).
-    pub fn finished(&self) -> u64 {
-        self.inbox + self.junk + self.bounced + self.blocked + self.expired
     }
 }
 
@@ -135,4 +87,44 @@ pub struct RunResult {
     /// Shared pools that carried more of the sender's mail than their own
     /// volume, outside the model's domain (see [`super::domain`]); usually empty.
     pub pool_overloads: Vec<super::PoolOverload>,
+}
+
+impl RunResult {
+    /// The IPs whose reputation and warmth stand for the sender's (see [`ReferenceIps`]).
+    pub fn reference_ips(&self) -> ReferenceIps<'_> {
+        ReferenceIps::new(&self.ip_dedicated)
+    }
+}
+
+/// The IPs whose reputation and warmth stand for the sender's: its dedicated
+/// IPs, or every IP if none is dedicated (a sender on shared pools only).
+/// A provider is warm when these IPs are, and outputs show their reputation.
+#[derive(Debug, Clone, Copy)]
+pub struct ReferenceIps<'a> {
+    /// Whether each IP is dedicated.
+    ip_dedicated: &'a [bool],
+    /// Whether any is.
+    any_dedicated: bool,
+}
+
+impl<'a> ReferenceIps<'a> {
+    /// The reference IPs of a sender whose IP `i` is dedicated when `ip_dedicated[i]` is.
+    pub fn new(ip_dedicated: &'a [bool]) -> Self {
+        Self { ip_dedicated, any_dedicated: ip_dedicated.iter().any(|&d| d) }
+    }
+
+    /// Whether IP `ip` is one of them (an IP beyond `ip_dedicated` is one only when none is dedicated).
+    pub fn contains(&self, ip: usize) -> bool {
+        !self.any_dedicated || self.ip_dedicated.get(ip).copied().unwrap_or(false)
+    }
+
+    /// Number of IPs of the sender, reference or not.
+    pub fn n_ips(&self) -> usize {
+        self.ip_dedicated.len()
+    }
+
+    /// Whether they are the dedicated IPs (rather than every IP, none being dedicated).
+    pub fn are_dedicated(&self) -> bool {
+        self.any_dedicated
+    }
 }

@@ -4,16 +4,17 @@
 //! Every run checks conservation at its end: each message sent is in exactly
 //! one of inbox, junk, hard-bounced, blocked, expired, or still queued.
 
-mod cell;
 pub mod domain;
 mod metrics;
+mod pair;
 mod recipients;
 mod runner;
 pub mod warm;
 
+pub use crate::model::Counts;
 pub use domain::PoolOverload;
-pub use metrics::{Counts, DailyRecord, ReputationLevel, RunResult};
-pub use runner::{SHARED_POOL_AUTOCORRELATION, run_with};
+pub use metrics::{DailyRecord, ReferenceIps, ReputationLevel, RunResult};
+pub use runner::run_with;
 
 use crate::scenario::Scenario;
 

@@ -3,10 +3,11 @@
 //! An IP is warm at a provider on day `d` when, on each of the days
 //! `d ..= d + 6` (or up to the end of the run), its reputation level is High,
 //! it sent mail to that provider, and under 1% of its SMTP attempts there were
-//! deferred. A provider is warm from the first day all the sender's dedicated
-//! IPs (all IPs, if none is dedicated) are warm there.
+//! deferred. A provider is warm from the first day all the sender's reference
+//! IPs ([`ReferenceIps`]: its dedicated IPs, or all IPs if none is) are warm there.
 
-use super::{DailyRecord, ReputationLevel};
+use super::{DailyRecord, ReferenceIps, ReputationLevel};
+use crate::model::Replies;
 
 /// Consecutive days an IP must hold the warm condition.
 pub const WARM_HOLD_DAYS: u32 = 7;
@@ -16,21 +17,22 @@ pub const WARM_MAX_DEFERRAL_RATE: f64 = 0.01;
 /// Whether one record meets the warm condition.
 pub fn record_is_warm(r: &DailyRecord) -> bool {
     let c = &r.counts;
-    let attempts = c.inbox + c.junk + c.bounced + c.blocked + c.deferred;
     r.level == ReputationLevel::High
         && c.sent > 0
-        && attempts > 0
-        && (c.deferred as f64) < WARM_MAX_DEFERRAL_RATE * attempts as f64
+        && c.attempts() > 0
+        && (c.deferred as f64) < WARM_MAX_DEFERRAL_RATE * c.attempts() as f64
 }
 
-/// For each provider, the first 1-based day it is warm, or `None`.
+/// For each provider, the first 1-based day it is warm, or `None`: the day its
+/// `reference` IPs (one record each per day and provider) are all warm there.
 /// `records` must be ordered by (day, ip, provider).
-pub fn warm_days(records: &[DailyRecord], ip_dedicated: &[bool], n_providers: usize) -> Vec<Option<u32>> {
-    let n_ips = ip_dedicated.len();
-    let counted: Vec<bool> = if ip_dedicated.iter().any(|&d| d) { ip_dedicated.to_vec() } else { vec![true; n_ips] };
+pub fn warm_days(records: &[DailyRecord], reference: ReferenceIps<'_>, n_providers: usize) -> Vec<Option<u32>> {
+    let n_ips = reference.n_ips();
     let n_days = records.len() / (n_ips * n_providers).max(1);
     let day_ok = |day: usize, p: usize| {
-        (0..n_ips).filter(|&ip| counted[ip]).all(|ip| record_is_warm(&records[(day * n_ips + ip) * n_providers + p]))
+        (0..n_ips)
+            .filter(|&ip| reference.contains(ip))
+            .all(|ip| record_is_warm(&records[(day * n_ips + ip) * n_providers + p]))
     };
     (0..n_providers)
         .map(|p| {
@@ -60,11 +62,11 @@ mod tests {
         use ReputationLevel::*;
         let mut recs: Vec<DailyRecord> = (1..=20).map(|d| rec(d, if d >= 5 { High } else { Medium }, 0)).collect();
         recs[7].counts.deferred = 50; // day 8: 5% deferred, breaks the run
-        assert_eq!(warm_days(&recs, &[true], 1), vec![Some(9)]);
+        assert_eq!(warm_days(&recs, ReferenceIps::new(&[true]), 1), vec![Some(9)]);
         let never: Vec<DailyRecord> = (1..=5).map(|d| rec(d, Medium, 0)).collect();
-        assert_eq!(warm_days(&never, &[true], 1), vec![None]);
+        assert_eq!(warm_days(&never, ReferenceIps::new(&[true]), 1), vec![None]);
         // Near the end of the run, the remaining days suffice.
         let late: Vec<DailyRecord> = (1..=10).map(|d| rec(d, if d >= 9 { High } else { Low }, 0)).collect();
-        assert_eq!(warm_days(&late, &[true], 1), vec![Some(9)]);
+        assert_eq!(warm_days(&late, ReferenceIps::new(&[true]), 1), vec![Some(9)]);
     }
 }

@@ -5,13 +5,103 @@
 //! falls, then resumes slowly. Per provider (one ramp each, on that provider's
 //! signals) or global (one ramp on the signals summed over providers).
 
+use serde::Serialize;
+
+use super::health::{HEALTH, HealthRules};
+use super::param::{Bounds, ParamSpec};
 use super::ramp::Ramp;
+use super::read::ParamReader;
+use super::registry::{KindEntry, KindParams, StrategyKind};
 use super::route::{IpRoles, assign, empty_plan, whole};
 use super::signals::Tally;
-use super::{
-    AdaptiveParams, DayObservation, DayPlan, HealthScope, SegmentSettings, SenderView, Strategy, segment_plan,
-    total_plan,
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan, total_plan};
+
+const START: ParamSpec =
+    ParamSpec::float("start", 1000.0, Bounds::POSITIVE, "total volume on day 1").unit("messages/day");
+const GROWTH: ParamSpec = ParamSpec::float("growth", 1.3, Bounds::above(1.0), "daily growth factor while healthy");
+const TARGET: ParamSpec =
+    ParamSpec::optional_float("target", "the list size", Bounds::POSITIVE, "daily volume at which growth stops")
+        .unit("messages/day");
+const SCOPE: ParamSpec = ParamSpec::choice(
+    "scope",
+    &["per_provider", "global"],
+    "per_provider",
+    "a ramp per provider on its own signals, or one for the total on the summed signals",
+);
+/// The scopes, in the order of [`SCOPE`]'s options.
+const SCOPES: [HealthScope; 2] = [HealthScope::PerProvider, HealthScope::Global];
+
+/// `adaptive` in the registry.
+pub const ENTRY: KindEntry = KindEntry {
+    name: "adaptive",
+    summary: "ramps while delivery, opens, bounces, complaints and 4xx/5xx replies look healthy; holds or backs off",
+    source: "[Braze-auto] (hold rule); [Gmail-guidelines; SES-warm] (back off)",
+    own: &[START, GROWTH, TARGET, SCOPE],
+    shared: &[HEALTH],
+    reader: read,
 };
+
+/// Whether an adaptive ramp judges each provider on its own or the whole sender at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthScope {
+    /// One ramp per provider, each on that provider's signals.
+    PerProvider,
+    /// One ramp for the total, on the signals summed over providers.
+    Global,
+}
+
+/// The parameters of `adaptive`: each field is the parameter of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)]
+pub struct AdaptiveParams {
+    pub start: f64,
+    pub growth: f64,
+    /// `None`: the list size.
+    pub target: Option<f64>,
+    pub scope: HealthScope,
+    /// The health thresholds.
+    pub health: HealthRules,
+}
+
+impl Default for AdaptiveParams {
+    fn default() -> Self {
+        Self {
+            start: const { START.float_default() },
+            growth: const { GROWTH.float_default() },
+            target: None,
+            scope: HealthScope::PerProvider,
+            health: HealthRules::DEFAULT,
+        }
+    }
+}
+
+fn read(r: &mut dyn ParamReader, base: Option<&StrategyKind>) -> Option<StrategyKind> {
+    let b = match base {
+        Some(StrategyKind::Adaptive(b)) => *b,
+        _ => AdaptiveParams::default(),
+    };
+    let start = r.float(&START, b.start);
+    let growth = r.float(&GROWTH, b.growth);
+    let target = r.opt_float(&TARGET, b.target);
+    let scope = r.pick(&SCOPE, &SCOPES, b.scope);
+    let health = HealthRules::read(r, b.health);
+    let (start, target) = (start?, target?);
+    if let Some(target) = target {
+        r.ordered((&START, start), (&TARGET, target))?;
+    }
+    Some(StrategyKind::Adaptive(AdaptiveParams { start, growth: growth?, target, scope: scope?, health: health? }))
+}
+
+impl KindParams for AdaptiveParams {
+    fn entry(&self) -> &'static KindEntry {
+        &ENTRY
+    }
+
+    fn build(&self, segments: SegmentSettings) -> Box<dyn Strategy> {
+        Box::new(Adaptive::new(*self, segments))
+    }
+}
 
 /// A health-driven ramp, per provider or global.
 #[derive(Debug, Clone)]
@@ -65,7 +155,7 @@ impl Adaptive {
 
 impl Strategy for Adaptive {
     fn name(&self) -> &'static str {
-        "adaptive"
+        ENTRY.name
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {

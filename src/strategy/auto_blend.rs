@@ -15,11 +15,143 @@
 //! volume-based:  s = min(1, start_share + A / warmup_volume)  (A: mail the new IPs had accepted so far)
 //! ```
 
-use super::route::{IpRoles, empty_plan, whole};
+use serde::Serialize;
+
+use super::param::{Bounds, ParamSpec};
+use super::read::ParamReader;
+use super::registry::{KindEntry, KindParams, StrategyKind};
+use super::route::{IpRoles, empty_plan, ip_kinds, whole};
 use super::signals::Tally;
-use super::{
-    AutoBlendParams, Blend, DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan, split_total,
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan, split_total};
+use crate::model::{IpKind, IpSpec};
+
+const DAILY_VOLUME: ParamSpec = ParamSpec::optional_float(
+    "daily_volume",
+    "the list size",
+    Bounds::POSITIVE,
+    "what the sender sends each day whatever the warm-up",
+)
+.unit("messages/day");
+const BLEND: ParamSpec = ParamSpec::choice(
+    "blend",
+    &["time", "volume"],
+    "time",
+    "time: share = day / blend_days; volume: the share grows with the mail the new IPs had accepted",
+);
+const BLEND_DAYS: ParamSpec = ParamSpec::int("blend_days", 45, Bounds::DAYS, "days to a full dedicated share")
+    .unit("days")
+    .when("blend", "time")
+    .source("[SES-warm]");
+const START_SHARE: ParamSpec =
+    ParamSpec::float("start_share", 0.02, Bounds::above(0.0).at_most(1.0), "dedicated share on day 1")
+        .when("blend", "volume");
+const WARMUP_VOLUME: ParamSpec = ParamSpec::float(
+    "warmup_volume",
+    1_000_000.0,
+    Bounds::POSITIVE,
+    "mail accepted on the new IPs that completes the warm-up",
+)
+.unit("messages")
+.when("blend", "volume");
+
+/// `auto_blend` in the registry.
+pub const ENTRY: KindEntry = KindEntry {
+    name: "auto_blend",
+    summary: "the whole demand every day, the new IPs' share rising (blended with the shared pool or warm IPs)",
+    source: "[SES-warm; Pinpoint-warm] (time-based); after [Mailgun-warmup] (volume-based)",
+    own: &[DAILY_VOLUME, BLEND, BLEND_DAYS, START_SHARE, WARMUP_VOLUME],
+    shared: &[],
+    reader: read,
 };
+
+/// How an `auto_blend` moves traffic to the new dedicated IPs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "blend", rename_all = "snake_case")]
+pub enum Blend {
+    /// The dedicated share is `day / days`, whatever happens.
+    Time {
+        /// Days to reach a full share (`blend_days`).
+        days: u32,
+    },
+    /// The dedicated share is `start_share + accepted / warmup_volume`, where
+    /// `accepted` is the mail the new IPs have had accepted (2xx) so far.
+    Volume {
+        /// Share on day 1, in (0, 1].
+        start_share: f64,
+        /// Accepted messages that complete the warm-up (> 0).
+        warmup_volume: f64,
+    },
+}
+
+/// The parameters of `auto_blend`: the sender's whole demand, split between new
+/// dedicated IPs and the shared pool (or the sender's warm dedicated IPs).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AutoBlendParams {
+    /// `daily_volume`; `None`: the list size.
+    pub daily_volume: Option<f64>,
+    /// `blend` and its parameters.
+    pub blend: Blend,
+}
+
+impl Default for AutoBlendParams {
+    fn default() -> Self {
+        Self { daily_volume: None, blend: Blend::Time { days: const { BLEND_DAYS.int_default() as u32 } } }
+    }
+}
+
+fn read(r: &mut dyn ParamReader, base: Option<&StrategyKind>) -> Option<StrategyKind> {
+    let b = match base {
+        Some(StrategyKind::AutoBlend(b)) => *b,
+        _ => AutoBlendParams::default(),
+    };
+    let daily_volume = r.opt_float(&DAILY_VOLUME, b.daily_volume);
+    let (mode, days, start_share, warmup_volume) = match b.blend {
+        Blend::Time { days } => {
+            ("time", days, const { START_SHARE.float_default() }, const { WARMUP_VOLUME.float_default() })
+        }
+        Blend::Volume { start_share, warmup_volume } => {
+            ("volume", const { BLEND_DAYS.int_default() as u32 }, start_share, warmup_volume)
+        }
+    };
+    let mode = r.choice(&BLEND, mode)?;
+    for spec in [&BLEND_DAYS, &START_SHARE, &WARMUP_VOLUME] {
+        if spec.when.is_some_and(|c| c.value != mode) {
+            r.unused(spec);
+        }
+    }
+    let blend = if mode == "time" {
+        Blend::Time { days: r.int(&BLEND_DAYS, days)? }
+    } else {
+        let start_share = r.float(&START_SHARE, start_share);
+        let warmup_volume = r.float(&WARMUP_VOLUME, warmup_volume);
+        Blend::Volume { start_share: start_share?, warmup_volume: warmup_volume? }
+    };
+    Some(StrategyKind::AutoBlend(AutoBlendParams { daily_volume: daily_volume?, blend }))
+}
+
+impl KindParams for AutoBlendParams {
+    fn entry(&self) -> &'static KindEntry {
+        &ENTRY
+    }
+
+    fn build(&self, segments: SegmentSettings) -> Box<dyn Strategy> {
+        Box::new(AutoBlend::new(*self, segments))
+    }
+
+    fn check_ips(&self, ips: &[IpSpec]) -> Result<(), String> {
+        let has = |f: fn(&IpKind) -> bool| ips.iter().any(|ip| f(&ip.kind));
+        let new = has(|k| matches!(k, IpKind::New));
+        let partner = has(|k| matches!(k, IpKind::Warm { .. } | IpKind::SharedPool { .. }));
+        if new && partner {
+            return Ok(());
+        }
+        Err(format!(
+            "kind `{}` needs a `new` ip and a `warm` or `shared_pool` ip to blend it with, got {}",
+            ENTRY.name,
+            ip_kinds(ips)
+        ))
+    }
+}
 
 /// Blends new dedicated IPs with the shared pool or warm dedicated IPs.
 #[derive(Debug, Clone)]
@@ -67,7 +199,7 @@ impl AutoBlend {
 
 impl Strategy for AutoBlend {
     fn name(&self) -> &'static str {
-        "auto_blend"
+        ENTRY.name
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
@@ -88,7 +220,6 @@ impl Strategy for AutoBlend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{IpKind, IpSpec};
     use crate::strategy::ProviderObservation;
     use crate::strategy::test_support::view;
 

@@ -1,7 +1,70 @@
 //! `exponential`: `start * growth^(day-1)` messages a day, capped at `target`.
 
+use serde::Serialize;
+
+use super::param::{Bounds, ParamSpec};
+use super::read::ParamReader;
+use super::registry::{KindEntry, KindParams, StrategyKind};
 use super::route::whole;
-use super::{DayObservation, DayPlan, ExponentialParams, SegmentSettings, SenderView, Strategy, total_plan};
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, total_plan};
+
+const START: ParamSpec =
+    ParamSpec::float("start", 1000.0, Bounds::POSITIVE, "total volume on day 1").unit("messages/day");
+const GROWTH: ParamSpec = ParamSpec::float("growth", 1.3, Bounds::above(1.0), "daily growth factor");
+const TARGET: ParamSpec =
+    ParamSpec::optional_float("target", "the list size", Bounds::POSITIVE, "daily volume at which growth stops")
+        .unit("messages/day");
+
+/// `exponential` in the registry.
+pub const ENTRY: KindEntry = KindEntry {
+    name: "exponential",
+    summary: "start x growth^(day-1) messages a day up to a target",
+    source: "",
+    own: &[START, GROWTH, TARGET],
+    shared: &[],
+    reader: read,
+};
+
+/// The parameters of `exponential`: each field is the parameter of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)]
+pub struct ExponentialParams {
+    pub start: f64,
+    pub growth: f64,
+    /// `None`: the list size.
+    pub target: Option<f64>,
+}
+
+impl Default for ExponentialParams {
+    fn default() -> Self {
+        Self { start: const { START.float_default() }, growth: const { GROWTH.float_default() }, target: None }
+    }
+}
+
+fn read(r: &mut dyn ParamReader, base: Option<&StrategyKind>) -> Option<StrategyKind> {
+    let b = match base {
+        Some(StrategyKind::Exponential(b)) => *b,
+        _ => ExponentialParams::default(),
+    };
+    let start = r.float(&START, b.start);
+    let growth = r.float(&GROWTH, b.growth);
+    let target = r.opt_float(&TARGET, b.target);
+    let (start, target) = (start?, target?);
+    if let Some(target) = target {
+        r.ordered((&START, start), (&TARGET, target))?;
+    }
+    Some(StrategyKind::Exponential(ExponentialParams { start, growth: growth?, target }))
+}
+
+impl KindParams for ExponentialParams {
+    fn entry(&self) -> &'static KindEntry {
+        &ENTRY
+    }
+
+    fn build(&self, segments: SegmentSettings) -> Box<dyn Strategy> {
+        Box::new(Exponential::new(*self, segments))
+    }
+}
 
 /// Exponential ramp to a target daily volume.
 #[derive(Debug, Clone)]
@@ -26,7 +89,7 @@ impl Exponential {
 
 impl Strategy for Exponential {
     fn name(&self) -> &'static str {
-        "exponential"
+        ENTRY.name
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, _history: &[DayObservation]) -> DayPlan {

@@ -1,8 +1,76 @@
 //! `linear`: from `start` on day 1 to `target` on day `ramp_days` in equal
 //! daily steps, then `target` every day.
 
+use serde::Serialize;
+
+use super::param::{Bounds, ParamSpec};
+use super::read::ParamReader;
+use super::registry::{KindEntry, KindParams, StrategyKind};
 use super::route::whole;
-use super::{DayObservation, DayPlan, LinearParams, SegmentSettings, SenderView, Strategy, total_plan};
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, total_plan};
+
+const START: ParamSpec =
+    ParamSpec::float("start", 1000.0, Bounds::POSITIVE, "total volume on day 1").unit("messages/day");
+const TARGET: ParamSpec =
+    ParamSpec::optional_float("target", "the list size", Bounds::POSITIVE, "volume reached on day ramp_days and kept")
+        .unit("messages/day");
+const RAMP_DAYS: ParamSpec =
+    ParamSpec::int("ramp_days", 30, Bounds::DAYS, "day on which the target is reached").unit("days");
+
+/// `linear` in the registry.
+pub const ENTRY: KindEntry = KindEntry {
+    name: "linear",
+    summary: "equal daily steps from start to a target",
+    source: "",
+    own: &[START, TARGET, RAMP_DAYS],
+    shared: &[],
+    reader: read,
+};
+
+/// The parameters of `linear`: each field is the parameter of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)]
+pub struct LinearParams {
+    pub start: f64,
+    /// `None`: the list size.
+    pub target: Option<f64>,
+    pub ramp_days: u32,
+}
+
+impl Default for LinearParams {
+    fn default() -> Self {
+        Self {
+            start: const { START.float_default() },
+            target: None,
+            ramp_days: const { RAMP_DAYS.int_default() as u32 },
+        }
+    }
+}
+
+fn read(r: &mut dyn ParamReader, base: Option<&StrategyKind>) -> Option<StrategyKind> {
+    let b = match base {
+        Some(StrategyKind::Linear(b)) => *b,
+        _ => LinearParams::default(),
+    };
+    let start = r.float(&START, b.start);
+    let target = r.opt_float(&TARGET, b.target);
+    let ramp_days = r.int(&RAMP_DAYS, b.ramp_days);
+    let (start, target) = (start?, target?);
+    if let Some(target) = target {
+        r.ordered((&START, start), (&TARGET, target))?;
+    }
+    Some(StrategyKind::Linear(LinearParams { start, target, ramp_days: ramp_days? }))
+}
+
+impl KindParams for LinearParams {
+    fn entry(&self) -> &'static KindEntry {
+        &ENTRY
+    }
+
+    fn build(&self, segments: SegmentSettings) -> Box<dyn Strategy> {
+        Box::new(Linear::new(*self, segments))
+    }
+}
 
 /// Linear ramp to a target daily volume.
 #[derive(Debug, Clone)]
@@ -33,7 +101,7 @@ impl Linear {
 
 impl Strategy for Linear {
     fn name(&self) -> &'static str {
-        "linear"
+        ENTRY.name
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, _history: &[DayObservation]) -> DayPlan {

@@ -6,41 +6,47 @@
 //! Strategies never see reputation, allowances or any other hidden state.
 //!
 //! One file per strategy kind (`schedule`, `exponential`, `linear`, `adaptive`,
-//! `auto_blend`, `per_provider`); [`presets`] names published plans;
-//! [`catalog`] lists kinds and presets with their parameters. Shared pieces:
-//! `route` (volumes to `[ip][provider]`), `signals` (health rates and
-//! verdicts) and `ramp` (a ramp that grows, holds and backs off).
+//! `auto_blend`, `per_provider`), each holding the kind's parameters, their
+//! [`param::ParamSpec`]s and its [`registry::KindEntry`] beside its logic;
+//! [`registry`] lists the kinds, and everything that needs them reads it.
+//! [`presets`] names published plans; [`catalog`] finds a kind or preset by
+//! name. Shared pieces: [`param`] and [`read`] (parameter metadata and how a
+//! kind reads its values), `audience` and `health` (parameter groups several
+//! kinds take), `route` (volumes to `[ip][provider]`), `signals` (health rates
+//! and verdicts) and `ramp` (a ramp that grows, holds and backs off).
 
 mod adaptive;
+mod audience;
 mod auto_blend;
 pub mod catalog;
 mod exponential;
+mod health;
 mod linear;
 mod observe;
+pub mod param;
 mod per_provider;
 pub mod presets;
 mod ramp;
+pub mod read;
+pub mod registry;
 mod route;
 mod schedule;
 mod signals;
-mod spec;
 
 pub use crate::model::{slice_of, split_into, split_total};
-pub use adaptive::Adaptive;
-pub use auto_blend::AutoBlend;
-pub use exponential::Exponential;
-pub use linear::Linear;
+pub use adaptive::{Adaptive, AdaptiveParams, HealthScope};
+pub use audience::{SegmentOrder, SegmentSettings, segment_plan};
+pub use auto_blend::{AutoBlend, AutoBlendParams, Blend};
+pub use exponential::{Exponential, ExponentialParams};
+pub use health::HealthRules;
+pub use linear::{Linear, LinearParams};
 pub use observe::{DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView};
-pub use per_provider::PerProvider;
+pub use per_provider::{PerProvider, PerProviderParams};
 pub use ramp::{Ramp, RampMode};
+pub use registry::{StrategyKind, StrategySpec};
 pub use route::IpRoles;
-pub use schedule::Schedule;
+pub use schedule::{AfterTable, Schedule, ScheduleParams, TableUnit};
 pub use signals::{MIN_SIGNAL_MESSAGES, Tally, Verdict};
-pub use spec::{
-    AdaptiveParams, AfterTable, AutoBlendParams, Blend, DEFAULT_BLEND_DAYS, DEFAULT_START_SHARE, DEFAULT_WARMUP_VOLUME,
-    ExponentialParams, HealthRules, HealthScope, LinearParams, PerProviderParams, ScheduleParams, SegmentOrder,
-    SegmentSettings, StrategyKind, StrategySpec, TableUnit,
-};
 
 /// A warm-up strategy.
 pub trait Strategy: Send {
@@ -54,40 +60,13 @@ pub trait Strategy: Send {
 
 /// Builds the strategy described by `spec`.
 pub fn build(spec: &StrategySpec) -> Box<dyn Strategy> {
-    let seg = spec.segments();
-    match &spec.kind {
-        StrategyKind::Schedule(p) => Box::new(Schedule::new(p.clone(), seg)),
-        StrategyKind::Exponential(p) => Box::new(Exponential::new(*p, seg)),
-        StrategyKind::Linear(p) => Box::new(Linear::new(*p, seg)),
-        StrategyKind::Adaptive(p) => Box::new(Adaptive::new(*p, seg)),
-        StrategyKind::AutoBlend(p) => Box::new(AutoBlend::new(*p, seg)),
-        StrategyKind::PerProvider(p) => Box::new(PerProvider::new(*p, seg)),
-    }
+    spec.kind.build(spec.segments())
 }
 
 /// The plan of a strategy that decides only a total: `total` messages spread
 /// over providers and sending IPs (see `route`), in `settings`' audience order.
 pub fn total_plan(total: u64, view: &SenderView, settings: SegmentSettings, day: u32) -> DayPlan {
     DayPlan { volume: route::spread_total(total, view), segments: segment_plan(settings, view, day) }
-}
-
-/// The segment plan of day `day` (1-based) under `settings`.
-///
-/// Engaged-first lists the segments by decreasing open rate; with
-/// `widen_every_days = n` only the first `1 + (day - 1) / n` of them are allowed.
-pub fn segment_plan(settings: SegmentSettings, view: &SenderView, day: u32) -> SegmentPlan {
-    match settings.order {
-        SegmentOrder::EngagedFirst => {
-            let mut idx: Vec<usize> = (0..view.segments.len()).collect();
-            idx.sort_by(|&a, &b| view.segments[b].open_rate.total_cmp(&view.segments[a].open_rate).then(a.cmp(&b)));
-            if let Some(n) = settings.widen_every_days {
-                idx.truncate(1 + (day.saturating_sub(1) / n.max(1)) as usize);
-            }
-            SegmentPlan::Priority(idx)
-        }
-        SegmentOrder::Random => SegmentPlan::Random,
-        SegmentOrder::Proportional => SegmentPlan::Proportional,
-    }
 }
 
 #[cfg(test)]
@@ -127,23 +106,6 @@ pub(crate) mod test_support {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn engaged_first_orders_by_open_rate_and_widens_by_day_when_asked() {
-        let mut v = test_support::view();
-        let plan = |s, d| segment_plan(s, &v, d);
-        let all = SegmentSettings::default();
-        assert_eq!(plan(all, 1), SegmentPlan::Priority(vec![1, 0]));
-        let weekly = SegmentSettings { widen_every_days: Some(7), ..all };
-        assert_eq!(
-            (plan(weekly, 7), plan(weekly, 8)),
-            (SegmentPlan::Priority(vec![1]), SegmentPlan::Priority(vec![1, 0]))
-        );
-        v.segments.push(v.segments[0].clone());
-        assert_eq!(segment_plan(weekly, &v, 99), SegmentPlan::Priority(vec![1, 0, 2]));
-        let random = SegmentSettings { order: SegmentOrder::Random, widen_every_days: None };
-        assert_eq!(segment_plan(random, &v, 1), SegmentPlan::Random);
-    }
 
     #[test]
     fn build_names_every_kind() {

@@ -4,8 +4,10 @@
 //! allowance, history). A strategy sees only its own send counts, SMTP replies
 //! by class and code, feedback-loop complaints, aggregate complaint rates
 //! where a provider publishes them (Gmail Postmaster Tools), and opens.
+//! [`ProviderObservation::of_day`] is the one place where a day's counts are
+//! turned into what the sender sees of them.
 
-use crate::model::{IpSpec, Segment};
+use crate::model::{Counts, FeedbackLoop, IpSpec, ProviderParams, Segment};
 
 /// Static facts the sender knows about its own setup.
 #[derive(Debug, Clone)]
@@ -61,14 +63,40 @@ pub struct ProviderObservation {
 }
 
 impl ProviderObservation {
-    /// SMTP attempts made today (accepted + deferred + blocked + bounced).
-    pub fn attempts(&self) -> u64 {
-        self.accepted + self.deferred + self.blocked + self.bounced
-    }
-
-    /// Accepted share of attempts (1 when nothing was attempted).
-    pub fn delivery_rate(&self) -> f64 {
-        if self.attempts() == 0 { 1.0 } else { self.accepted as f64 / self.attempts() as f64 }
+    /// What the sender sees of the day's counts `c` at provider `p`: its own
+    /// sends, accepted mail (inbox and junk alike), replies by class and by code
+    /// (`p`'s codes, merged when two classes share one), expired mail, the
+    /// feedback-loop reports that arrived, the complaint rate where `p` publishes
+    /// only an aggregate, and opens. Never where each message was placed (inbox
+    /// or junk), complaints the provider does not report, or trap hits.
+    pub fn of_day(c: &Counts, p: &ProviderParams) -> Self {
+        let mut replies: Vec<ReplyCount> = Vec::new();
+        for (reply, count) in [(&p.defer_reply, c.deferred), (&p.block_reply, c.blocked), (&p.bounce_reply, c.bounced)]
+        {
+            if count == 0 {
+                continue;
+            }
+            match replies.iter_mut().find(|r| r.code == reply.code) {
+                Some(r) => r.count += count,
+                None => replies.push(ReplyCount { code: reply.code.clone(), count }),
+            }
+        }
+        let aggregate_complaint_rate = match p.feedback {
+            FeedbackLoop::DailyAggregate if c.inbox > 0 => Some(c.complaints as f64 / c.inbox as f64),
+            _ => None,
+        };
+        Self {
+            sent: c.sent,
+            accepted: c.accepted(),
+            deferred: c.deferred,
+            blocked: c.blocked,
+            bounced: c.bounced,
+            expired: c.expired,
+            fbl_complaints: c.fbl_complaints,
+            aggregate_complaint_rate,
+            opens: c.opens,
+            replies,
+        }
     }
 }
 

@@ -15,12 +15,109 @@
 //!   dedicated IPs carry the whole `D_p`; what the provider will not take yet is
 //!   deferred, queued by the MTA and retried.
 
+use serde::Serialize;
+
+use super::health::{HEALTH, HealthRules};
+use super::param::{Bounds, ParamSpec};
 use super::ramp::Ramp;
-use super::route::{IpRoles, assign, empty_plan, whole};
+use super::read::{AllValid, ParamReader};
+use super::registry::{KindEntry, KindParams, StrategyKind};
+use super::route::{IpRoles, assign, empty_plan, ip_kinds, whole};
 use super::signals::Tally;
-use super::{
-    DayObservation, DayPlan, PerProviderParams, SegmentSettings, SenderView, Strategy, segment_plan, split_total,
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan, split_total};
+use crate::model::IpSpec;
+
+const DAILY_VOLUME: ParamSpec = ParamSpec::optional_float(
+    "daily_volume",
+    "the list size",
+    Bounds::POSITIVE,
+    "what the sender sends each day whatever the warm-up",
+)
+.unit("messages/day");
+const START: ParamSpec = ParamSpec::float(
+    "start",
+    250.0,
+    Bounds::POSITIVE,
+    "dedicated volume at each provider on day 1, whatever its share (about 20 an hour for 12 hours)",
+)
+.unit("messages/day")
+.source("[SendGrid-warm]");
+const GROWTH: ParamSpec =
+    ParamSpec::float("growth", 1.3, Bounds::above(1.0), "daily growth factor of each provider's ramp while healthy");
+const POOL_UNTIL_SHARE: ParamSpec = ParamSpec::float(
+    "pool_until_share",
+    0.5,
+    Bounds::UNIT,
+    "overflow to the shared pool until a provider's ramp covers this share of its demand, queued after",
+);
+
+/// `per_provider` in the registry.
+pub const ENTRY: KindEntry = KindEntry {
+    name: "per_provider",
+    summary: "a ramp per provider on the dedicated IPs; overflow to the shared pool early, queued later",
+    source: "[SES-managed]",
+    own: &[DAILY_VOLUME, START, GROWTH, POOL_UNTIL_SHARE],
+    shared: &[HEALTH],
+    reader: read,
 };
+
+/// The parameters of `per_provider`: each field is the parameter of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)]
+pub struct PerProviderParams {
+    /// `None`: the list size.
+    pub daily_volume: Option<f64>,
+    pub start: f64,
+    pub growth: f64,
+    pub pool_until_share: f64,
+    /// The health thresholds of each provider's ramp.
+    pub health: HealthRules,
+}
+
+impl Default for PerProviderParams {
+    fn default() -> Self {
+        Self {
+            daily_volume: None,
+            start: const { START.float_default() },
+            growth: const { GROWTH.float_default() },
+            pool_until_share: const { POOL_UNTIL_SHARE.float_default() },
+            health: HealthRules::DEFAULT,
+        }
+    }
+}
+
+fn read(r: &mut dyn ParamReader, base: Option<&StrategyKind>) -> Option<StrategyKind> {
+    let b = match base {
+        Some(StrategyKind::PerProvider(b)) => *b,
+        _ => PerProviderParams::default(),
+    };
+    let mut all = AllValid::default();
+    let params = PerProviderParams {
+        daily_volume: all.take(r.opt_float(&DAILY_VOLUME, b.daily_volume)),
+        start: all.take(r.float(&START, b.start)),
+        growth: all.take(r.float(&GROWTH, b.growth)),
+        pool_until_share: all.take(r.float(&POOL_UNTIL_SHARE, b.pool_until_share)),
+        health: all.take(HealthRules::read(r, b.health)),
+    };
+    all.then(StrategyKind::PerProvider(params))
+}
+
+impl KindParams for PerProviderParams {
+    fn entry(&self) -> &'static KindEntry {
+        &ENTRY
+    }
+
+    fn build(&self, segments: SegmentSettings) -> Box<dyn Strategy> {
+        Box::new(PerProvider::new(*self, segments))
+    }
+
+    fn check_ips(&self, ips: &[IpSpec]) -> Result<(), String> {
+        if ips.iter().any(IpSpec::is_dedicated) {
+            return Ok(());
+        }
+        Err(format!("kind `{}` needs a `new` or `warm` ip to warm up, got {}", ENTRY.name, ip_kinds(ips)))
+    }
+}
 
 /// One ramp per provider on the dedicated IPs, overflow to the shared pool.
 #[derive(Debug, Clone)]
@@ -61,7 +158,7 @@ impl PerProvider {
 
 impl Strategy for PerProvider {
     fn name(&self) -> &'static str {
-        "per_provider"
+        ENTRY.name
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {

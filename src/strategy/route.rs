@@ -5,7 +5,7 @@
 //! always with largest-remainder rounding (parts sum exactly to the whole).
 
 use super::{SenderView, split_total};
-use crate::model::IpKind;
+use crate::model::{IpKind, IpSpec};
 
 /// Which of the sender's IPs play which role, by index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,19 @@ impl IpRoles {
         let dedicated: Vec<bool> = self.new.iter().zip(&self.warm).map(|(n, w)| *n || *w).collect();
         if dedicated.iter().any(|&d| d) { dedicated } else { vec![true; dedicated.len()] }
     }
+}
+
+/// The kinds of `ips`, for messages: `new, shared_pool` (`no ip` if empty).
+pub(crate) fn ip_kinds(ips: &[IpSpec]) -> String {
+    let kinds: Vec<&str> = ips
+        .iter()
+        .map(|ip| match ip.kind {
+            IpKind::New => "new",
+            IpKind::Warm { .. } => "warm",
+            IpKind::SharedPool { .. } => "shared_pool",
+        })
+        .collect();
+    if kinds.is_empty() { "no ip".to_string() } else { kinds.join(", ") }
 }
 
 /// An empty `[ip][provider]` plan for `view`.

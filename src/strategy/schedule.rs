@@ -1,10 +1,158 @@
 //! `schedule`: an explicit table of volumes (per day or per hour, in total or
 //! per IP), then hold the last value or keep growing by a factor.
 
+use serde::Serialize;
+
+use super::param::{Bounds, ParamDefault, ParamSpec};
+use super::read::ParamReader;
+use super::registry::{KindEntry, KindParams, StrategyKind};
 use super::route::{spread_per_ip, spread_total, whole};
-use super::{
-    AfterTable, DayObservation, DayPlan, ScheduleParams, SegmentSettings, SenderView, Strategy, TableUnit, segment_plan,
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan};
+
+/// Largest volume of a day (or hour) of a table: a recipient gets at most one
+/// message a day, so no day sends more than the largest list (the scenario's
+/// `MAX_AUDIENCE_SIZE`, 10^10; a test checks they agree).
+const MAX_TABLE_VOLUME: f64 = 1e10;
+
+const DAILY_VOLUMES: ParamSpec = ParamSpec::per_day(
+    "daily_volumes",
+    ParamDefault::Required,
+    Bounds::between(0.0, MAX_TABLE_VOLUME),
+    "the table: volume of each day, day 1 first (or hourly_volumes)",
+)
+.unit("messages/day")
+.fixed_by_preset();
+const HOURLY_VOLUMES: ParamSpec = ParamSpec::per_day(
+    "hourly_volumes",
+    ParamDefault::Absent("none"),
+    Bounds::between(0.0, MAX_TABLE_VOLUME),
+    "instead of daily_volumes: volume of each active hour, day 1 first",
+)
+.unit("messages/hour")
+.fixed_by_preset();
+const VOLUME_PER: ParamSpec = ParamSpec::choice(
+    "volume_per",
+    &["total", "ip"],
+    "total",
+    "whether each volume is the sender's total (over all IPs) or each dedicated IP's",
+)
+.fixed_by_preset();
+const AFTER: ParamSpec =
+    ParamSpec::choice("after", &["hold", "grow"], "hold", "after the table: keep the last volume, or keep growing");
+const AFTER_GROWTH: ParamSpec =
+    ParamSpec::required_float("after_growth", Bounds::at_least(1.0), "growth factor per step").when("after", "grow");
+const AFTER_EVERY_DAYS: ParamSpec =
+    ParamSpec::int("after_every_days", 1, Bounds::DAYS, "days per step").unit("days").when("after", "grow");
+const TARGET: ParamSpec =
+    ParamSpec::optional_float("target", "no cap", Bounds::POSITIVE, "largest daily volume (in the table's scope)")
+        .unit("messages/day");
+
+/// `schedule` in the registry.
+pub const ENTRY: KindEntry = KindEntry {
+    name: "schedule",
+    summary: "an explicit table of volumes, then hold or keep growing",
+    source: "the presets' tables; hourly volumes as [Kumo-warmup]",
+    own: &[DAILY_VOLUMES, HOURLY_VOLUMES, VOLUME_PER, AFTER, AFTER_GROWTH, AFTER_EVERY_DAYS, TARGET],
+    shared: &[],
+    reader: read,
 };
+
+/// What a `schedule` strategy does after the last day of its table.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AfterTable {
+    /// Keep sending the last day's volume.
+    Hold,
+    /// Keep growing: times `factor` every `every_days` days.
+    Grow {
+        /// Growth factor per step (`after_growth`).
+        factor: f64,
+        /// Days per step (`after_every_days`).
+        every_days: u32,
+    },
+}
+
+/// The unit of a schedule's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableUnit {
+    /// Messages per day (`daily_volumes`).
+    Day,
+    /// Messages per hour of the sending window (`hourly_volumes`: a day is the value times the active hours).
+    Hour,
+}
+
+/// The parameters of `schedule`: an explicit table of volumes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScheduleParams {
+    /// Volumes, day 1 first.
+    pub volumes: Vec<u64>,
+    /// Per day or per hour.
+    pub unit: TableUnit,
+    /// Whether each volume is per dedicated IP (`true`) or the sender's total (`volume_per`).
+    pub per_ip: bool,
+    /// Behaviour after the table ends.
+    pub after: AfterTable,
+    /// `target`; `None`: no cap.
+    pub target: Option<f64>,
+}
+
+/// Reads a schedule; over `base`, a preset's, whose table is fixed.
+fn read(r: &mut dyn ParamReader, base: Option<&StrategyKind>) -> Option<StrategyKind> {
+    let base = match base {
+        Some(StrategyKind::Schedule(b)) => Some(b),
+        _ => None,
+    };
+    let table = match base {
+        Some(b) => Some((b.volumes.clone(), b.unit, b.per_ip)),
+        None => read_table(r),
+    };
+    let after = read_after(r, base.map_or(AfterTable::Hold, |b| b.after));
+    let target = r.opt_float(&TARGET, base.and_then(|b| b.target));
+    let (volumes, unit, per_ip) = table?;
+    Some(StrategyKind::Schedule(ScheduleParams { volumes, unit, per_ip, after: after?, target: target? }))
+}
+
+/// A schedule's own table: `daily_volumes` or `hourly_volumes`, and `volume_per`.
+fn read_table(r: &mut dyn ParamReader) -> Option<(Vec<u64>, TableUnit, bool)> {
+    let per_ip = r.choice(&VOLUME_PER, "total").map(|per| per == "ip");
+    let (spec, unit) = match (r.has(&DAILY_VOLUMES), r.has(&HOURLY_VOLUMES)) {
+        (true, true) => {
+            r.report_key(&HOURLY_VOLUMES, "give daily_volumes or hourly_volumes, not both".to_string());
+            return None;
+        }
+        (false, true) => (&HOURLY_VOLUMES, TableUnit::Hour),
+        _ => (&DAILY_VOLUMES, TableUnit::Day),
+    };
+    let volumes = r.per_day(spec);
+    Some((volumes?, unit, per_ip?))
+}
+
+/// `after`, `after_growth` and `after_every_days` over `base`.
+fn read_after(r: &mut dyn ParamReader, base: AfterTable) -> Option<AfterTable> {
+    let base_name = if base == AfterTable::Hold { "hold" } else { "grow" };
+    if r.choice(&AFTER, base_name)? == "hold" {
+        r.unused(&AFTER_GROWTH);
+        r.unused(&AFTER_EVERY_DAYS);
+        return (!r.has(&AFTER_GROWTH) && !r.has(&AFTER_EVERY_DAYS)).then_some(AfterTable::Hold);
+    }
+    let (factor, every_days) = match base {
+        AfterTable::Grow { factor, every_days } => (r.float(&AFTER_GROWTH, factor), every_days),
+        AfterTable::Hold => (r.required_float(&AFTER_GROWTH), const { AFTER_EVERY_DAYS.int_default() as u32 }),
+    };
+    let every_days = r.int(&AFTER_EVERY_DAYS, every_days);
+    Some(AfterTable::Grow { factor: factor?, every_days: every_days? })
+}
+
+impl KindParams for ScheduleParams {
+    fn entry(&self) -> &'static KindEntry {
+        &ENTRY
+    }
+
+    fn build(&self, segments: SegmentSettings) -> Box<dyn Strategy> {
+        Box::new(Schedule::new(self.clone(), segments))
+    }
+}
 
 /// Follows a [`ScheduleParams`] table.
 #[derive(Debug, Clone)]
@@ -50,7 +198,7 @@ impl Schedule {
 
 impl Strategy for Schedule {
     fn name(&self) -> &'static str {
-        "schedule"
+        ENTRY.name
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, _history: &[DayObservation]) -> DayPlan {

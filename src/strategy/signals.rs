@@ -18,6 +18,7 @@
 //! [`MIN_SIGNAL_MESSAGES`]: a handful of messages says nothing.
 
 use super::{DayObservation, HealthRules, ProviderObservation};
+use crate::model::Replies;
 
 /// Fewest messages in a rate's denominator for the rate to be judged.
 pub const MIN_SIGNAL_MESSAGES: u64 = 100;
@@ -39,6 +40,21 @@ pub struct Tally {
     pub complaints: f64,
     /// Opens.
     pub opens: u64,
+}
+
+impl Replies for Tally {
+    fn accepted_replies(&self) -> u64 {
+        self.accepted
+    }
+    fn blocked_replies(&self) -> u64 {
+        self.blocked
+    }
+    fn bounced_replies(&self) -> u64 {
+        self.bounced
+    }
+    fn deferred_replies(&self) -> u64 {
+        self.deferred
+    }
 }
 
 impl Tally {
@@ -65,16 +81,6 @@ impl Tally {
             }
         }
         t
-    }
-
-    /// Accepted + blocked + bounced.
-    pub fn evaluated(&self) -> u64 {
-        self.accepted + self.blocked + self.bounced
-    }
-
-    /// Every SMTP reply: evaluated + deferred.
-    pub fn attempts(&self) -> u64 {
-        self.evaluated() + self.deferred
     }
 
     fn rate(n: f64, d: u64) -> Option<f64> {

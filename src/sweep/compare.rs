@@ -8,10 +8,10 @@
 //! [`strategy_table`] turns into a `[strategy]` table validated like a file's.
 
 use super::ExperimentError;
+use super::experiment_file::{parse_with_table, runs_problem};
 use super::plan::{DesignPoint, Plan, SeedMode, content_hash};
-use super::spec::MAX_RUNS;
 use crate::report::experiment::ChartSpec;
-use crate::scenario::{self, Problem, Scenario, ScenarioError};
+use crate::scenario::{self, Problem, Scenario};
 use crate::strategy::{StrategySpec, catalog};
 
 /// The `[strategy]` table for `NAME:key=value,...`: `NAME` is a kind or a
@@ -77,13 +77,9 @@ pub fn compare_plan(input: &CompareInput) -> Result<Plan, ExperimentError> {
     let mut problems: Vec<Problem> = Vec::new();
     let mut bases: Vec<(String, toml::Table)> = Vec::new();
     for (file, text) in &input.scenarios {
-        match scenario::parse(text, file) {
-            Ok(s) => match toml::from_str::<toml::Table>(text) {
-                Ok(t) => bases.push((s.name.clone(), t)),
-                Err(e) => problems.push(problem(file, e.message())),
-            },
-            Err(ScenarioError::Invalid { problems: p }) => problems.extend(p),
-            Err(e) => problems.push(problem(file, &e.to_string())),
+        match parse_with_table(text, file) {
+            Ok((s, t)) => bases.push((s.name, t)),
+            Err(p) => problems.extend(p),
         }
     }
     // Scenario labels: their names, or their files if names repeat.
@@ -132,19 +128,14 @@ pub fn compare_plan(input: &CompareInput) -> Result<Plan, ExperimentError> {
                     Ok(scenario) => points.push(DesignPoint { values, scenario }),
                     Err(msg) => problems.push(problem("--strategy", &msg)),
                 },
-                Err(ScenarioError::Invalid { problems: p }) => problems.extend(p),
-                Err(e) => problems.push(problem(&file, &e.to_string())),
+                Err(e) => problems.extend(e.into_problems(&file)),
             }
         }
     }
     let replicates = input.replicates.max(1);
-    let n_runs = points.len().checked_mul(replicates as usize);
-    if problems.is_empty() && n_runs.is_none_or(|n| n > MAX_RUNS) {
-        let runs = n_runs.map_or_else(|| "more than 2^64".to_string(), |n| n.to_string());
-        let msg = format!(
-            "{} design points x {replicates} replicates = {runs} runs, more than the limit of {MAX_RUNS}",
-            points.len()
-        );
+    if problems.is_empty()
+        && let Some(msg) = runs_problem(points.len(), replicates)
+    {
         problems.push(problem("--replicates", &msg));
     }
     if !problems.is_empty() {

@@ -11,6 +11,9 @@
 //!    left after an interruption) on a rayon pool and writes each finished
 //!    run's rows, in run order, to the writers it is given (`exec.rs` keeps a
 //!    bounded reorder buffer, so memory does not grow with the number of runs).
+//!    Each run is identified by a [`RunId`] and its rows are formatted by the
+//!    worker that ran it (`rows.rs`), from the metrics
+//!    [`crate::report::experiment`] computes.
 //! 3. The caller writes the [`Manifest`], and summarises and charts the files
 //!    with [`crate::report::experiment`].
 //!
@@ -21,25 +24,25 @@ mod axes;
 mod compare;
 mod design;
 mod exec;
+mod experiment_file;
 #[cfg(test)]
 mod limits_tests;
 mod manifest;
 mod plan;
-mod spec;
+mod rows;
 
 use std::io::Write;
-
-use crate::report::experiment::RunRows;
 
 pub use axes::{Axis, AxisValues};
 pub use compare::{CompareInput, compare_plan, strategy_table};
 pub use design::Design;
 pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered};
+pub use experiment_file::{MAX_DESIGN_POINTS, MAX_RUNS, ReadBase, parse_experiment};
 pub use manifest::{
     FileDigest, Manifest, ManifestPoint, ManifestRun, RunStatus, RunsScan, merge_sorted, scan_runs, scan_series,
 };
 pub use plan::{DesignPoint, Plan, SeedMode, Shard, content_hash, shard_runs};
-pub use spec::{MAX_DESIGN_POINTS, MAX_RUNS, ReadBase, parse_experiment};
+pub use rows::{RunId, RunRows, failed_rows, run_rows};
 
 use crate::scenario::Problem;
 
@@ -105,9 +108,9 @@ pub struct Progress {
     pub failed: usize,
 }
 
-/// Counts of one call of [`execute`].
+/// What one call of [`execute`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Tally {
+pub struct SweepOutcome {
     /// Runs written.
     pub done: usize,
     /// Of which failed.
@@ -131,8 +134,8 @@ pub fn execute(
     sinks: Sinks<'_>,
     progress: &mut dyn FnMut(Progress) -> Flow,
     run: &(dyn Fn(usize) -> RunRows + Sync),
-) -> Result<Tally, SweepError> {
-    let mut tally = Tally::default();
+) -> Result<SweepOutcome, SweepError> {
+    let mut outcome = SweepOutcome::default();
     let Sinks { runs, mut series } = sinks;
     let flow = run_ordered(
         todo.len(),
@@ -145,17 +148,17 @@ pub fn execute(
             }
             runs.write_all(rows.run_row.as_bytes())?;
             runs.flush()?;
-            tally.done += 1;
+            outcome.done += 1;
             if !rows.ok {
-                tally.failed += 1;
+                outcome.failed += 1;
                 if fail_fast {
                     let id = plan.run_id(todo[i]);
                     return Err(SweepError::RunFailed { run: id.run, seed: id.seed, message: rows.message });
                 }
             }
-            Ok(progress(Progress { done: tally.done, total: todo.len(), failed: tally.failed }))
+            Ok(progress(Progress { done: outcome.done, total: todo.len(), failed: outcome.failed }))
         },
     )?;
-    tally.stopped = flow == Flow::Stop;
-    Ok(tally)
+    outcome.stopped = flow == Flow::Stop;
+    Ok(outcome)
 }

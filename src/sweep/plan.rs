@@ -14,8 +14,9 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use super::rows::{RunId, RunRows, failed_rows, run_rows};
 use crate::engine::derive_seed;
-use crate::report::experiment::{ChartSpec, RunId, RunRows, failed_rows, run_rows};
+use crate::report::experiment::ChartSpec;
 use crate::scenario::Scenario;
 
 /// How run seeds relate across design points.
@@ -103,7 +104,7 @@ impl Plan {
     /// Runs run `run` (single-threaded) and formats its rows; `providers` is
     /// [`Self::providers`]. A simulation error, a panic or a non-finite value
     /// gives a failed row with its message.
-    pub fn execute(&self, run: usize, providers: &[String]) -> RunRows {
+    pub fn run_one(&self, run: usize, providers: &[String]) -> RunRows {
         let id = self.run_id(run);
         let point = &self.points[id.point];
         let outcome = catch_unwind(AssertUnwindSafe(|| crate::sim::run(&point.scenario, id.seed)));
@@ -123,10 +124,10 @@ impl Plan {
 }
 
 impl Plan {
-    /// The real runner for [`super::execute`]: [`Plan::execute`] with the plan's providers.
+    /// The real runner for [`super::execute`]: [`Plan::run_one`] with the plan's providers.
     pub fn runner(&self) -> impl Fn(usize) -> RunRows + Sync + '_ {
         let providers = self.providers();
-        move |run| self.execute(run, &providers)
+        move |run| self.run_one(run, &providers)
     }
 }
 

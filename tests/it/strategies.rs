@@ -235,7 +235,7 @@ fn run_with_another_strategy() {
     assert!(out.status.success(), "a kind on its defaults");
     for (args, expected) in [
         (vec!["run", "--strategy", "kumo"], "unknown strategy `kumo`, expected one of `exponential`"),
-        (vec!["run", "--strategy", "schedule"], "needs its table of volumes"),
+        (vec!["run", "--strategy", "schedule"], "has no default for `daily_volumes`"),
         (vec!["run", calibration, "--strategy", "ses_auto"], "kind `auto_blend` needs a `new` ip and a `warm` or"),
     ] {
         let out = ipwarm(tmp.path(), &args);

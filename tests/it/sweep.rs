@@ -248,7 +248,7 @@ desing = "grid"
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     for expected in [
-        "bad.toml:3:14: replicates: must be >= 1, got 0",
+        "bad.toml:3:14: replicates: must be > 0, got 0",
         "bad.toml:4:1: desing: unknown key, did you mean `design`?",
         "bad.toml:8:20: axes.\"strategy.start\": a plain array is a value, not an axis",
         "bad.toml:9:30: axes.\"audience.size\".values: empty axis",

@@ -24,7 +24,7 @@ type DrawFn = fn(&RunResult, &Aggregates, &Path) -> Result<(), ReportError>;
 ///    expired) stacked, over all providers with the messages sent as a line,
 ///    then one panel per provider as a share of the messages finished each day;
 /// 2. `reputation.png`: each provider's reputation score over the days
-///    (averaged over the dedicated IPs, or all IPs if none is dedicated) on the
+///    (averaged over the [reference IPs](crate::sim::ReferenceIps)) on the
 ///    Bad/Low/Medium/High bands, each provider's warm day marked;
 /// 3. `rates.png`: daily complaint rate (% of inbox, log scale, with 0.1% and
 ///    0.3% reference lines) and deferral rate (% of delivery attempts) per provider.

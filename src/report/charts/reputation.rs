@@ -29,7 +29,7 @@ fn bands() -> [(ReputationLevel, f64, f64, RGBColor); 4] {
 pub(super) fn draw(result: &RunResult, agg: &Aggregates, path: &Path) -> Result<(), ReportError> {
     let root = BitMapBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE).map_err(chart_err)?;
-    let whose = if result.ip_dedicated.iter().any(|&d| d) { "the dedicated IPs" } else { "all IPs" };
+    let whose = if result.reference_ips().are_dedicated() { "the dedicated IPs" } else { "all IPs" };
     let body = draw_title(&root, &format!("Reputation of {whose} per provider: {}", result.scenario))?;
 
     let mut entries: Vec<LegendEntry> = (0..agg.n_providers)

@@ -42,26 +42,16 @@ impl ChartSpec {
     }
 }
 
-/// How a metric is shown: a title with its unit and the factor applied to values.
+/// How a metric is shown: a title with its unit and the factor applied to
+/// values, from [`RUN_METRIC_TABLE`](super::RUN_METRIC_TABLE) (a per-provider
+/// days-to-warm column, or an unknown name, is titled here).
 pub fn metric_display(metric: &str) -> (String, f64) {
-    let pct = |t: &str| (format!("{t} (%)"), 100.0);
-    match metric {
-        "days_to_warm_all" => ("days until every provider is warm".into(), 1.0),
-        "providers_warm" => ("providers warm by the end (count)".into(), 1.0),
-        "inbox_share" => pct("inbox, share of messages sent"),
-        "blocked_share" => pct("blocked, share of messages sent"),
-        "peak_complaint_rate" => pct("peak daily complaint rate"),
-        "peak_deferral_rate" => pct("peak daily deferral rate"),
-        "pool_overload_days" => {
-            ("days a shared pool carried more than its own volume (pool-provider-days)".into(), 1.0)
-        }
-        "sent" | "inbox" | "junk" | "bounced" | "blocked" | "expired" | "deferred" | "complaints" => {
-            (format!("{metric} (messages, whole run)"), 1.0)
-        }
-        m => match m.strip_prefix(super::metrics::DAYS_TO_WARM_PREFIX) {
-            Some(p) => (format!("days until {p} is warm"), 1.0),
-            None => (m.to_string(), 1.0),
-        },
+    if let Some(m) = super::metrics::run_metric(metric) {
+        return (m.title.to_string(), m.scale);
+    }
+    match metric.strip_prefix(super::metrics::DAYS_TO_WARM_PREFIX) {
+        Some(p) => (format!("days until {p} is warm"), 1.0),
+        None => (metric.to_string(), 1.0),
     }
 }
 

@@ -1,50 +1,199 @@
-//! The outcome of one run of an experiment: the metrics of its `runs.csv` row
-//! and its `series.csv` rows, computed from a [`RunResult`].
+//! The columns of an experiment's `runs.csv` and `series.csv`: their names,
+//! their chart titles and how each value is computed from a [`RunResult`].
 //!
-//! Rows are formatted here, by the worker that ran the simulation, so that the
-//! single thread writing files in run order only copies bytes.
+//! Each metric is one entry of [`RUN_METRIC_TABLE`] or [`SERIES_METRIC_TABLE`];
+//! the headers, the rows, the names charts may ask for and the chart titles are
+//! all read from them, so a metric is added in one place. The sweep assembles
+//! each run's rows (identity, axis values, status, then these metrics: see
+//! `sweep::run_rows`) in the worker that ran the simulation, so that the single
+//! thread writing files in run order only copies bytes.
 
 use std::fmt::Write as _;
 
 use crate::report::aggregate::{Aggregates, complaint_rate, deferral_rate};
 use crate::sim::{Counts, RunResult};
 
-/// Metric columns of `runs.csv` after the per-provider `days_to_warm_<provider>` columns, in order.
-pub const RUN_METRICS: [&str; 15] = [
-    "days_to_warm_all",
-    "providers_warm",
-    "sent",
-    "inbox",
-    "junk",
-    "bounced",
-    "blocked",
-    "expired",
-    "deferred",
-    "complaints",
-    "inbox_share",
-    "blocked_share",
-    "peak_complaint_rate",
-    "peak_deferral_rate",
-    POOL_OVERLOAD_DAYS,
-];
+/// The columns identifying a run at the start of each `runs.csv` row, in order.
+pub const RUN_ID_COLUMNS: [&str; 4] = ["run", "point", "replicate", "seed"];
+
+/// The columns after the axis values of `runs.csv`: whether the run succeeded (`ok` or `failed`), and why not.
+pub const STATUS_COLUMNS: [&str; 2] = ["status", "message"];
+
+/// The columns identifying a row of `series.csv`, before its metrics.
+pub const SERIES_ID_COLUMNS: [&str; 3] = ["run", "day", "provider"];
+
+/// The prefix of the per-provider days-to-warm columns.
+pub const DAYS_TO_WARM_PREFIX: &str = "days_to_warm_";
 
 /// The `runs.csv` column counting, over shared pools and providers, the days the
 /// sender's mail through a pool exceeded the pool's own volume (0 inside the
 /// model's domain; see [`crate::sim::domain`]).
 pub const POOL_OVERLOAD_DAYS: &str = "pool_overload_days";
 
-/// Metric columns of `series.csv` after `run,day,provider`, in order.
-pub const SERIES_METRICS: [&str; 9] =
-    ["sent", "inbox", "junk", "deferred", "bounced", "blocked", "expired", "complaints", "reputation"];
+/// A metric's value in one run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    /// A whole number, written as is.
+    Count(u64),
+    /// A real number, written with 7 significant digits ([`fmt_float`]); the run fails if it is not finite.
+    Real(f64),
+    /// No value (e.g. a provider never warm): an empty field.
+    Missing,
+}
 
-/// The prefix of the per-provider days-to-warm columns.
-pub const DAYS_TO_WARM_PREFIX: &str = "days_to_warm_";
+/// One metric column of `runs.csv` (after the per-provider `days_to_warm_<provider>` columns).
+pub struct RunMetric {
+    /// Column name.
+    pub name: &'static str,
+    /// Chart title, with its unit.
+    pub title: &'static str,
+    /// Factor applied to values on charts (100 for a share shown in %).
+    pub scale: f64,
+    /// The metric of a run, from its result and the day-by-day totals over providers.
+    pub value: fn(result: &RunResult, day_totals: &[Counts]) -> Value,
+}
+
+/// Whole-run total of a [`Counts`] field, as a [`RunMetric`].
+macro_rules! total {
+    ($field:ident) => {
+        RunMetric {
+            name: stringify!($field),
+            title: concat!(stringify!($field), " (messages, whole run)"),
+            scale: 1.0,
+            value: |result, _| Value::Count(result.totals.$field),
+        }
+    };
+}
+
+/// `n / sent` over the run (0 when nothing was sent).
+fn share_of_sent(result: &RunResult, n: u64) -> Value {
+    let sent = result.totals.sent;
+    Value::Real(if sent == 0 { 0.0 } else { n as f64 / sent as f64 })
+}
+
+/// The largest daily value of `rate` (0 when no day has one).
+fn peak(day_totals: &[Counts], rate: fn(&Counts) -> Option<f64>) -> Value {
+    Value::Real(day_totals.iter().filter_map(rate).fold(0.0, f64::max))
+}
+
+/// The metrics of `runs.csv` after the per-provider days-to-warm columns, in order.
+pub const RUN_METRIC_TABLE: [RunMetric; 15] = [
+    RunMetric {
+        name: "days_to_warm_all",
+        title: "days until every provider is warm",
+        scale: 1.0,
+        value: |result, _| match result.warm_day.iter().copied().collect::<Option<Vec<u32>>>() {
+            Some(days) => days.into_iter().max().map_or(Value::Missing, |d| Value::Count(u64::from(d))),
+            None => Value::Missing,
+        },
+    },
+    RunMetric {
+        name: "providers_warm",
+        title: "providers warm by the end (count)",
+        scale: 1.0,
+        value: |result, _| Value::Count(result.warm_day.iter().flatten().count() as u64),
+    },
+    total!(sent),
+    total!(inbox),
+    total!(junk),
+    total!(bounced),
+    total!(blocked),
+    total!(expired),
+    total!(deferred),
+    total!(complaints),
+    RunMetric {
+        name: "inbox_share",
+        title: "inbox, share of messages sent (%)",
+        scale: 100.0,
+        value: |result, _| share_of_sent(result, result.totals.inbox),
+    },
+    RunMetric {
+        name: "blocked_share",
+        title: "blocked, share of messages sent (%)",
+        scale: 100.0,
+        value: |result, _| share_of_sent(result, result.totals.blocked),
+    },
+    RunMetric {
+        name: "peak_complaint_rate",
+        title: "peak daily complaint rate (%)",
+        scale: 100.0,
+        value: |_, days| peak(days, complaint_rate),
+    },
+    RunMetric {
+        name: "peak_deferral_rate",
+        title: "peak daily deferral rate (%)",
+        scale: 100.0,
+        value: |_, days| peak(days, deferral_rate),
+    },
+    RunMetric {
+        name: POOL_OVERLOAD_DAYS,
+        title: "days a shared pool carried more than its own volume (pool-provider-days)",
+        scale: 1.0,
+        value: |result, _| Value::Count(result.pool_overloads.iter().map(|o| u64::from(o.days)).sum()),
+    },
+];
+
+/// The names of [`RUN_METRIC_TABLE`], in order.
+pub const RUN_METRICS: [&str; RUN_METRIC_TABLE.len()] = {
+    let mut names = [""; RUN_METRIC_TABLE.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = RUN_METRIC_TABLE[i].name;
+        i += 1;
+    }
+    names
+};
+
+/// One metric column of `series.csv`: a value per (run, day, provider).
+pub struct DailyMetric {
+    /// Column name.
+    pub name: &'static str,
+    /// The value on one day at one provider: its counts summed over IPs, and the
+    /// mean reputation of the reference IPs (`None` without a record).
+    pub value: fn(counts: &Counts, reputation: Option<f64>) -> Value,
+}
+
+/// A daily count of a [`Counts`] field, as a [`DailyMetric`].
+macro_rules! daily {
+    ($field:ident) => {
+        DailyMetric { name: stringify!($field), value: |c, _| Value::Count(c.$field) }
+    };
+}
+
+/// The metrics of `series.csv` after its identifying columns, in order.
+pub const SERIES_METRIC_TABLE: [DailyMetric; 9] = [
+    daily!(sent),
+    daily!(inbox),
+    daily!(junk),
+    daily!(deferred),
+    daily!(bounced),
+    daily!(blocked),
+    daily!(expired),
+    daily!(complaints),
+    DailyMetric { name: "reputation", value: |_, rep| rep.map_or(Value::Missing, Value::Real) },
+];
+
+/// The names of [`SERIES_METRIC_TABLE`], in order.
+pub const SERIES_METRICS: [&str; SERIES_METRIC_TABLE.len()] = {
+    let mut names = [""; SERIES_METRIC_TABLE.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = SERIES_METRIC_TABLE[i].name;
+        i += 1;
+    }
+    names
+};
+
+/// The run metric named `name`, if it is one of [`RUN_METRIC_TABLE`].
+pub fn run_metric(name: &str) -> Option<&'static RunMetric> {
+    RUN_METRIC_TABLE.iter().find(|m| m.name == name)
+}
 
 /// Column names of `runs.csv`: identity, one column per axis, status, then metrics.
 pub fn runs_header(axes: &[String], providers: &[String]) -> Vec<String> {
-    let mut h: Vec<String> = ["run", "point", "replicate", "seed"].map(String::from).to_vec();
+    let mut h: Vec<String> = RUN_ID_COLUMNS.map(String::from).to_vec();
     h.extend(axes.iter().cloned());
-    h.extend(["status", "message"].map(String::from));
+    h.extend(STATUS_COLUMNS.map(String::from));
     h.extend(providers.iter().map(|p| format!("{DAYS_TO_WARM_PREFIX}{p}")));
     h.extend(RUN_METRICS.map(String::from));
     h
@@ -52,35 +201,14 @@ pub fn runs_header(axes: &[String], providers: &[String]) -> Vec<String> {
 
 /// Column names of `series.csv`.
 pub fn series_header() -> Vec<String> {
-    let mut h: Vec<String> = ["run", "day", "provider"].map(String::from).to_vec();
+    let mut h: Vec<String> = SERIES_ID_COLUMNS.map(String::from).to_vec();
     h.extend(SERIES_METRICS.map(String::from));
     h
 }
 
-/// Identity of a run, written at the start of its row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RunId {
-    /// Index of the run in the experiment (replicate-major: every point of replicate 0, then of replicate 1, ...).
-    pub run: usize,
-    /// Index of the design point.
-    pub point: usize,
-    /// Replicate number, from 0.
-    pub replicate: u32,
-    /// Seed of the run.
-    pub seed: u64,
-}
-
-/// The formatted rows of one run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunRows {
-    /// Whether the run succeeded with finite values everywhere.
-    pub ok: bool,
-    /// Why it failed (empty when ok).
-    pub message: String,
-    /// The `runs.csv` line, newline included.
-    pub run_row: String,
-    /// The `series.csv` lines of the run (empty when the run failed or series are off).
-    pub series_rows: String,
+/// Number of metric fields of a `runs.csv` row (after `message`) with `n_providers` provider columns.
+pub fn n_metric_fields(n_providers: usize) -> usize {
+    n_providers + RUN_METRICS.len()
 }
 
 /// Formats a float with at most 7 significant digits (fixed notation, no
@@ -101,89 +229,76 @@ pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
-/// The rows of run `id`, whose axis values are `labels`, from its simulation
-/// result. `providers` are the provider columns of the experiment (a provider
-/// absent from this run leaves its column empty). A non-finite metric turns
-/// the run into a failure.
-pub fn run_rows(id: RunId, labels: &[String], providers: &[String], result: &RunResult, series: bool) -> RunRows {
+/// Appends `value` as a field to `out`; returns false if it is a non-finite real.
+fn push_value(out: &mut String, value: Value) -> bool {
+    match value {
+        // Writing to a String cannot fail.
+        Value::Count(n) => {
+            let _ = write!(out, "{n}");
+            true
+        }
+        Value::Real(v) => {
+            out.push_str(&fmt_float(v));
+            v.is_finite()
+        }
+        Value::Missing => true,
+    }
+}
+
+/// What a run contributes to the experiment's files, besides its identity, axis values and status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricRows {
+    /// The metric fields of its `runs.csv` row (after `message`), unquoted.
+    pub fields: Vec<String>,
+    /// Its `series.csv` lines, newlines included (empty without series).
+    pub series: String,
+}
+
+/// The metrics of run `run` from its simulation result: one days-to-warm field
+/// per name of `providers` (the provider columns of the experiment; a provider
+/// absent from this run leaves its field empty), then [`RUN_METRIC_TABLE`];
+/// and, with `series`, one `series.csv` line per day and provider with
+/// [`SERIES_METRIC_TABLE`]. `Err` names the first metric whose value is not
+/// finite (a run metric before a series one).
+pub fn metric_rows(
+    run: usize,
+    providers: &[String],
+    result: &RunResult,
+    series: bool,
+) -> Result<MetricRows, &'static str> {
     let agg = Aggregates::new(result);
-    let mut values: Vec<String> = Vec::with_capacity(providers.len() + RUN_METRICS.len());
+    let mut bad = None;
+    let mut fields: Vec<String> = Vec::with_capacity(n_metric_fields(providers.len()));
     for name in providers {
         let day = result.provider_names.iter().position(|n| n == name).and_then(|p| result.warm_day.get(p).copied());
-        values.push(day.flatten().map(|d| d.to_string()).unwrap_or_default());
+        fields.push(day.flatten().map(|d| d.to_string()).unwrap_or_default());
     }
-    let warm: Vec<Option<u32>> = result.warm_day.clone();
-    let all = if warm.iter().all(Option::is_some) { warm.iter().flatten().max().copied() } else { None };
-    values.push(all.map(|d| d.to_string()).unwrap_or_default());
-    values.push(warm.iter().flatten().count().to_string());
-    let t = &result.totals;
-    for n in [t.sent, t.inbox, t.junk, t.bounced, t.blocked, t.expired, t.deferred, t.complaints] {
-        values.push(n.to_string());
+    let day_totals: Vec<Counts> = (0..agg.n_days).map(|d| agg.day_totals(d)).collect();
+    for metric in &RUN_METRIC_TABLE {
+        let mut field = String::new();
+        if !push_value(&mut field, (metric.value)(result, &day_totals)) {
+            bad = bad.or(Some(metric.name));
+        }
+        fields.push(field);
     }
-    let share = |n: u64| if t.sent == 0 { 0.0 } else { n as f64 / t.sent as f64 };
-    let days: Vec<Counts> = (0..agg.n_days).map(|d| agg.day_totals(d)).collect();
-    let peak = |f: fn(&Counts) -> Option<f64>| days.iter().filter_map(f).fold(0.0, f64::max);
-    let floats = [
-        ("inbox_share", share(t.inbox)),
-        ("blocked_share", share(t.blocked)),
-        ("peak_complaint_rate", peak(complaint_rate)),
-        ("peak_deferral_rate", peak(deferral_rate)),
-    ];
-    let mut bad: Option<&str> = floats.iter().find(|(_, v)| !v.is_finite()).map(|(k, _)| *k);
-    values.extend(floats.iter().map(|(_, v)| fmt_float(*v)));
-    values.push(result.pool_overloads.iter().map(|o| u64::from(o.days)).sum::<u64>().to_string());
-    let mut series_rows = String::new();
+    let mut lines = String::new();
     if series {
         for d in 0..agg.n_days {
             for (p, name) in result.provider_names.iter().enumerate() {
-                let cell = agg.cell(d, p);
-                let c = &cell.counts;
-                let rep = cell.reputation();
-                if rep.is_some_and(|r| !r.is_finite()) {
-                    bad = bad.or(Some("reputation"));
+                let day = agg.day(d, p);
+                let reputation = day.reputation();
+                let _ = write!(lines, "{run},{},{}", d + 1, csv_field(name));
+                for metric in &SERIES_METRIC_TABLE {
+                    lines.push(',');
+                    if !push_value(&mut lines, (metric.value)(&day.counts, reputation)) {
+                        bad = bad.or(Some(metric.name));
+                    }
                 }
-                let _ = writeln!(
-                    series_rows,
-                    "{},{},{},{},{},{},{},{},{},{},{},{}",
-                    id.run,
-                    d + 1,
-                    csv_field(name),
-                    c.sent,
-                    c.inbox,
-                    c.junk,
-                    c.deferred,
-                    c.bounced,
-                    c.blocked,
-                    c.expired,
-                    c.complaints,
-                    rep.map(fmt_float).unwrap_or_default()
-                );
+                lines.push('\n');
             }
         }
     }
-    match bad {
-        Some(metric) => failed_rows(id, labels, providers.len(), &format!("non-finite value of {metric}")),
-        None => RunRows { ok: true, message: String::new(), run_row: row(id, labels, "ok", "", &values), series_rows },
-    }
-}
-
-/// The rows of run `id` that failed with `message`: metrics left empty, no series.
-pub fn failed_rows(id: RunId, labels: &[String], n_providers: usize, message: &str) -> RunRows {
-    let empty = vec![String::new(); n_providers + RUN_METRICS.len()];
-    let run_row = row(id, labels, "failed", message, &empty);
-    RunRows { ok: false, message: message.to_string(), run_row, series_rows: String::new() }
-}
-
-fn row(id: RunId, labels: &[String], status: &str, message: &str, values: &[String]) -> String {
-    let mut fields: Vec<String> =
-        vec![id.run.to_string(), id.point.to_string(), id.replicate.to_string(), id.seed.to_string()];
-    fields.extend(labels.iter().map(|l| csv_field(&l.replace(['\n', '\r'], " "))));
-    fields.push(status.to_string());
-    fields.push(csv_field(&message.replace(['\n', '\r'], " ")));
-    fields.extend(values.iter().cloned());
-    let mut line = fields.join(",");
-    line.push('\n');
-    line
+    bad.map_or(Ok(MetricRows { fields, series: lines }), Err)
 }
 
 #[cfg(test)]
@@ -203,29 +318,18 @@ mod tests {
     }
 
     #[test]
-    fn rows_match_their_headers() {
+    fn fields_match_their_headers() {
         let result = testdata::small();
         let providers = result.provider_names.clone();
-        let id = RunId { run: 7, point: 1, replicate: 2, seed: 99 };
-        let labels = vec!["1.5".to_string(), "a,b".to_string()];
-        let rows = run_rows(id, &labels, &providers, &result, true);
-        assert!(rows.ok);
+        let rows = metric_rows(7, &providers, &result, true).unwrap();
         let header = runs_header(&["x".into(), "y".into()], &providers);
-        let fields = ::csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(rows.run_row.as_bytes())
-            .records()
-            .next()
-            .unwrap()
-            .unwrap();
-        assert_eq!(fields.len(), header.len());
-        assert_eq!(&fields[0], "7");
-        assert_eq!(&fields[5], "a,b");
-        assert_eq!(rows.series_rows.lines().count(), 10 * 3);
-        assert!(rows.series_rows.lines().all(|l| l.split(',').count() == series_header().len()));
-        let last = |rows: &RunRows| rows.run_row.trim_end().rsplit(',').next().map(str::to_string);
+        assert_eq!(RUN_ID_COLUMNS.len() + 2 + STATUS_COLUMNS.len() + rows.fields.len(), header.len());
+        assert_eq!(rows.fields.len(), n_metric_fields(providers.len()));
+        assert_eq!(rows.series.lines().count(), 10 * 3);
+        assert!(rows.series.lines().all(|l| l.starts_with("7,") && l.split(',').count() == series_header().len()));
         assert_eq!(header.last().map(String::as_str), Some(POOL_OVERLOAD_DAYS));
-        assert_eq!(last(&rows).as_deref(), Some("0"), "no pool overloaded");
+        assert_eq!(rows.fields.last().map(String::as_str), Some("0"), "no pool overloaded");
+        assert_eq!(rows.fields[providers.len() + 2], result.totals.sent.to_string());
         let mut overloaded = result.clone();
         for (provider, days) in [(0, 4), (2, 2)] {
             overloaded.pool_overloads.push(crate::sim::PoolOverload {
@@ -237,9 +341,30 @@ mod tests {
                 pool_daily_volume: 1.0,
             });
         }
-        assert_eq!(last(&run_rows(id, &labels, &providers, &overloaded, false)).as_deref(), Some("6"));
-        let failed = failed_rows(id, &labels, providers.len(), "boom");
-        assert!(!failed.ok && failed.series_rows.is_empty());
-        assert_eq!(failed.run_row.split(',').count(), header.len() + 1, "the quoted `a,b` holds a comma");
+        let rows = metric_rows(7, &providers, &overloaded, false).unwrap();
+        assert_eq!(rows.fields.last().map(String::as_str), Some("6"));
+        assert!(rows.series.is_empty());
+    }
+
+    #[test]
+    fn a_non_finite_value_names_its_metric() {
+        let mut result = testdata::small();
+        // Both IPs count for reputation, and their sum on day 1 at the first provider overflows.
+        result.ip_dedicated = vec![false, false];
+        for r in result.records.iter_mut().filter(|r| r.day == 1 && r.provider == 0) {
+            r.reputation = f64::MAX;
+        }
+        assert!(metric_rows(0, &result.provider_names, &result, false).is_ok(), "series are not written");
+        assert_eq!(metric_rows(0, &result.provider_names, &result, true), Err("reputation"));
+    }
+
+    #[test]
+    fn every_run_metric_has_a_distinct_name_and_a_title() {
+        for (i, m) in RUN_METRIC_TABLE.iter().enumerate() {
+            assert!(!m.title.is_empty() && m.scale > 0.0, "{}", m.name);
+            assert_eq!(run_metric(m.name).map(|found| found.title), Some(m.title), "{} is named twice", m.name);
+            assert_eq!(RUN_METRICS[i], m.name);
+        }
+        assert_eq!(SERIES_METRICS.last(), Some(&"reputation"));
     }
 }

@@ -3,7 +3,8 @@
 //! `series_summary.csv`, `differences.csv`) and the experiment charts.
 //!
 //! Lifecycle: each worker turns its run's [`RunResult`](crate::sim::RunResult)
-//! into formatted rows ([`run_rows`]); the sweep writes them in run order; when
+//! into formatted metrics ([`metric_rows`]), which the sweep completes into rows
+//! and writes in run order; when
 //! the sweep ends, [`summarize`] reads the two files back in one streaming pass
 //! and writes the statistics; [`write_experiment_charts`] draws from the
 //! statistics only, so `ipwarm plot` can redraw the charts without re-running.
@@ -23,8 +24,9 @@ use std::path::{Path, PathBuf};
 pub use chart_data::{ChartData, ChartSpec, DEFAULT_HEATMAPS, DEFAULT_OUTCOMES, MAX_DEFAULT_POINTS, short_key};
 pub use heatmap::is_grid2;
 pub use metrics::{
-    DAYS_TO_WARM_PREFIX, POOL_OVERLOAD_DAYS, RUN_METRICS, RunId, RunRows, SERIES_METRICS, csv_field, failed_rows,
-    fmt_float, run_rows, runs_header, series_header,
+    DAYS_TO_WARM_PREFIX, DailyMetric, MetricRows, POOL_OVERLOAD_DAYS, RUN_ID_COLUMNS, RUN_METRIC_TABLE, RUN_METRICS,
+    RunMetric, SERIES_ID_COLUMNS, SERIES_METRIC_TABLE, SERIES_METRICS, STATUS_COLUMNS, Value, csv_field, fmt_float,
+    metric_rows, n_metric_fields, run_metric, runs_header, series_header,
 };
 pub use stats::{Accumulator, CONFIDENCE, Summary, t_quantile};
 pub use summary::{RunsLayout, STAT_COLUMNS, StatRow, SummaryOutputs, count_pool_overloaded, read_stats, summarize};

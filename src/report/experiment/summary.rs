@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
-use super::metrics::{SERIES_METRICS, fmt_float};
+use super::metrics::{RUN_ID_COLUMNS, SERIES_ID_COLUMNS, SERIES_METRICS, STATUS_COLUMNS, fmt_float};
 use super::stats::{Accumulator, Summary};
 use crate::report::ReportError;
 
@@ -37,12 +37,15 @@ impl RunsLayout {
     /// Reads the layout from the header of `runs.csv`.
     pub fn from_header(header: &::csv::StringRecord) -> Result<Self, ReportError> {
         let cols: Vec<&str> = header.iter().collect();
-        let status = cols.iter().position(|c| *c == "status");
-        match (cols.get(..4), status) {
-            (Some(["run", "point", "replicate", "seed"]), Some(s)) if cols.get(s + 1) == Some(&"message") => Ok(Self {
-                axes: cols[4..s].iter().map(|c| c.to_string()).collect(),
-                metrics: cols[s + 2..].iter().map(|c| c.to_string()).collect(),
-            }),
+        let (n_id, n_status) = (RUN_ID_COLUMNS.len(), STATUS_COLUMNS.len());
+        let status = cols.iter().position(|c| *c == STATUS_COLUMNS[0]);
+        match (cols.get(..n_id), status) {
+            (Some(id), Some(s)) if id == RUN_ID_COLUMNS && cols.get(s..s + n_status) == Some(&STATUS_COLUMNS[..]) => {
+                Ok(Self {
+                    axes: cols[n_id..s].iter().map(|c| c.to_string()).collect(),
+                    metrics: cols[s + n_status..].iter().map(|c| c.to_string()).collect(),
+                })
+            }
             _ => Err(ReportError::Format("runs.csv: unexpected header".into())),
         }
     }
@@ -61,8 +64,8 @@ struct RunRow {
 fn parse_run(rec: &::csv::StringRecord, layout: &RunsLayout) -> Result<RunRow, ReportError> {
     let bad = || ReportError::Format(format!("runs.csv: malformed row {:?}", rec.iter().collect::<Vec<_>>()));
     let int = |i: usize| rec.get(i).and_then(|s| s.parse::<u64>().ok()).ok_or_else(bad);
-    let n_axes = layout.axes.len();
-    let first_metric = 4 + n_axes + 2;
+    let (n_id, n_axes) = (RUN_ID_COLUMNS.len(), layout.axes.len());
+    let first_metric = n_id + n_axes + STATUS_COLUMNS.len();
     if rec.len() != first_metric + layout.metrics.len() {
         return Err(bad());
     }
@@ -71,7 +74,7 @@ fn parse_run(rec: &::csv::StringRecord, layout: &RunsLayout) -> Result<RunRow, R
         run: int(0)? as usize,
         point: int(1)? as usize,
         replicate: int(2)?,
-        labels: (4..4 + n_axes).map(|i| rec.get(i).unwrap_or_default().to_string()).collect(),
+        labels: (n_id..n_id + n_axes).map(|i| rec.get(i).unwrap_or_default().to_string()).collect(),
         values: values.collect(),
     })
 }
@@ -136,7 +139,9 @@ pub fn summarize(
                 };
                 let accs = daily.entry((row.point, day, p)).or_default();
                 for (i, acc) in accs.iter_mut().enumerate() {
-                    acc.add(series_rec.get(3 + i).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN));
+                    acc.add(
+                        series_rec.get(SERIES_ID_COLUMNS.len() + i).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN),
+                    );
                 }
             }
         }

@@ -4,7 +4,10 @@
 
 use crate::model::{IpKind, IpSpec};
 use crate::scenario::tests::{MIN, check, ok};
+use crate::scenario::{MAX_AUDIENCE_SIZE, ScenarioError, parse};
+use crate::strategy::param::{ParamDefault, ParamSpec, ParamType};
 use crate::strategy::presets::preset;
+use crate::strategy::registry::{COMMON, KindEntry, kinds};
 use crate::strategy::{
     AdaptiveParams, AfterTable, AutoBlendParams, Blend, HealthRules, HealthScope, LinearParams, PerProviderParams,
     ScheduleParams, SegmentOrder, StrategyKind, TableUnit,
@@ -216,4 +219,126 @@ fn widening_by_day_is_for_engaged_first_only() {
         &with("kind = \"linear\"\nwiden_every_days = 0", ""),
         "16:20: strategy.widen_every_days: must be in 1..=365, got 0",
     );
+}
+
+#[test]
+fn unknown_keys_are_suggested_from_the_registry() {
+    check(
+        &with("kind = \"linear\"\nramp_dayz = 20\nbackof_block_rate = 0.1", ""),
+        "16:1: strategy.ramp_dayz: unknown key, did you mean `ramp_days`?
+         17:1: strategy.backof_block_rate: unknown key, did you mean `backoff_block_rate`?",
+    );
+    check(&with("kind = \"linear\"\nstrategy = 3", ""), "16:1: strategy.strategy: unknown key");
+    check(
+        &append_strategy("1979-05-27"),
+        "1:12: strategy: expected a table, got a date-time
+         1:12: strategy.kind: missing required key",
+    );
+}
+
+/// `MIN` with its `[strategy]` table replaced by `strategy = VALUE` on line 1.
+fn append_strategy(value: &str) -> String {
+    let head: String = MIN.lines().take(13).map(|l| format!("{l}\n")).collect();
+    format!("strategy = {value}\n{head}")
+}
+
+/// A value of `p` as TOML: its default, or for a parameter without one, a valid sample.
+fn default_toml(p: &ParamSpec) -> Option<String> {
+    match p.default {
+        ParamDefault::Float(v) => Some(format!("{v:?}")),
+        ParamDefault::Int(v) => Some(v.to_string()),
+        ParamDefault::Bool(v) => Some(v.to_string()),
+        ParamDefault::Choice(v) => Some(format!("\"{v}\"")),
+        ParamDefault::Absent(_) => None,
+        ParamDefault::Required if p.ty == ParamType::PerDay => Some("[100, 200]".to_string()),
+        ParamDefault::Required => Some(format!("{:?}", p.bounds.min.map_or(1.0, |m| m.value + 1.0))),
+    }
+}
+
+/// Whether `p` is used when every parameter of `entry` is at its default.
+fn used_by_default(entry: &KindEntry, p: &ParamSpec) -> bool {
+    p.when.is_none_or(|c| {
+        let on = entry.param(c.key).or_else(|| COMMON.params.iter().find(|q| q.key == c.key));
+        on.is_some_and(|q| q.default == ParamDefault::Choice(c.value))
+    })
+}
+
+/// The `[strategy]` body of `entry` with the parameters that have no default, plus `extra` lines.
+fn body(entry: &KindEntry, extra: &str) -> String {
+    let mut body = format!("kind = \"{}\"\n", entry.name);
+    for p in entry.params().filter(|p| p.default == ParamDefault::Required && used_by_default(entry, p)) {
+        body.push_str(&format!("{} = {}\n", p.key, default_toml(p).unwrap_or_default()));
+    }
+    body + extra
+}
+
+#[test]
+fn every_registered_default_is_the_kinds_default() {
+    for entry in kinds() {
+        let implicit = ok(&with(&body(entry, ""), POOL)).strategy;
+        let mut given = String::new();
+        for p in entry.params().chain(COMMON.params) {
+            if p.default != ParamDefault::Required
+                && used_by_default(entry, p)
+                && let Some(v) = default_toml(p)
+            {
+                given.push_str(&format!("{} = {v}\n", p.key));
+            }
+        }
+        let explicit = ok(&with(&body(entry, &given), POOL)).strategy;
+        assert_eq!(explicit, implicit, "{}: every default written out", entry.name);
+        if let Ok(defaults) = entry.defaults() {
+            assert_eq!(implicit.kind, defaults, "{}", entry.name);
+        }
+    }
+}
+
+/// The problems of `text` as `line:col: key: message` lines.
+fn problems(text: &str) -> Vec<String> {
+    match parse(text, "t.toml") {
+        Ok(_) => Vec::new(),
+        Err(ScenarioError::Invalid { problems }) => problems.iter().map(|p| p.to_string()).collect(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn validation_enforces_the_registered_bounds() {
+    for entry in kinds() {
+        for p in entry.params().filter(|p| matches!(p.ty, ParamType::Float | ParamType::Int)) {
+            let step = if p.is_int() { 1.0 } else { 0.5 };
+            let outside = [
+                p.bounds.min.map(|m| if m.inclusive { m.value - step } else { m.value }),
+                p.bounds.max.map(|m| if m.inclusive { m.value + step } else { m.value }),
+            ];
+            let inside = [p.bounds.min.filter(|m| m.inclusive), p.bounds.max.filter(|m| m.inclusive)];
+            let condition = p.when.map(|c| format!("{} = \"{}\"\n", c.key, c.value)).unwrap_or_default();
+            let toml = |v: f64| if p.is_int() { format!("{}", v as i64) } else { format!("{v:?}") };
+            for v in outside.into_iter().flatten() {
+                let text = with(&body(entry, &format!("{condition}{} = {}", p.key, toml(v))), POOL);
+                let found = problems(&text);
+                let expected = format!("strategy.{}: {}", p.key, p.bounds.rule_broken(v, p.is_int()).expect("outside"));
+                assert!(found.iter().any(|m| m.contains(&expected)), "{}.{} = {v}: {found:?}", entry.name, p.key);
+            }
+            for v in inside.into_iter().flatten().map(|m| m.value) {
+                let text = with(&body(entry, &format!("{condition}{} = {}", p.key, toml(v))), POOL);
+                let found = problems(&text);
+                assert!(
+                    !found.iter().any(|m| m.contains(&format!("strategy.{}:", p.key))),
+                    "{}.{}: {found:?}",
+                    entry.name,
+                    p.key
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_schedule_day_holds_at_most_the_largest_list() {
+    let schedule = kinds().iter().find(|k| k.name == "schedule").expect("schedule");
+    for key in ["daily_volumes", "hourly_volumes"] {
+        let max = schedule.param(key).and_then(|p| p.bounds.max).map(|m| m.value);
+        assert_eq!(max, Some(MAX_AUDIENCE_SIZE as f64), "{key}");
+    }
 }

@@ -232,8 +232,7 @@ fn check_text(text: &str, kind: Kind, phase: &AtomicUsize) -> Result<Verdict, Fi
                 let result = ipwarm::sim::run(&plan.points[0].scenario, id.seed).map_err(|e| {
                     Finding::new(format!("sim::run error on a valid experiment: {}", sim_error_kind(&e)), e.to_string())
                 })?;
-                let _ =
-                    ipwarm::report::experiment::run_rows(id, &plan.points[0].values, &providers, &result, plan.series);
+                let _ = ipwarm::sweep::run_rows(id, &plan.points[0].values, &providers, &result, plan.series);
             }
             Ok(Verdict { valid: true, short_scenario: None })
         }

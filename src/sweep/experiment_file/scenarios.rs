@@ -1,0 +1,143 @@
+//! The scenarios of an experiment: its base scenario (`scenario = "file.toml"`,
+//! read by the caller and validated in its own file, or an inline `[scenario]`
+//! table) and the design points made from it (the design expanded, each point's
+//! levels written into the base scenario's TOML). Each is validated in full as a
+//! scenario; the problems of an inline base or of a design point are located in
+//! the experiment file, a design point's at the axis value that causes them.
+
+use super::ReadBase;
+use crate::scenario::{self, Ctx, KeyPath, Problem, Scenario};
+use crate::sweep::axes::{Axis, Level, kind, set_at};
+use crate::sweep::design::expand;
+use crate::sweep::{Design, DesignPoint};
+
+/// The base scenario: its TOML table and its text (for the hash), validated on its own.
+pub(super) fn base_scenario(
+    ctx: &mut Ctx<'_>,
+    raw: Option<&toml::Value>,
+    read_base: &mut ReadBase<'_>,
+) -> Option<(toml::Table, String)> {
+    let path = KeyPath::root().key("scenario");
+    match raw {
+        None => {
+            ctx.report(&path, "missing required key: a scenario file path, or a [scenario] table");
+            None
+        }
+        Some(toml::Value::String(file)) => {
+            let (name, text) = match read_base(file) {
+                Ok(x) => x,
+                Err(msg) => {
+                    ctx.report(&path, msg);
+                    return None;
+                }
+            };
+            match parse_with_table(&text, &name) {
+                Ok((_, table)) => Some((table, text)),
+                Err(problems) => {
+                    ctx.adopt(problems);
+                    None
+                }
+            }
+        }
+        Some(toml::Value::Table(inline)) => {
+            let text = toml::to_string(inline).unwrap_or_default();
+            if let Err(e) = scenario::parse(&text, ctx.file()) {
+                for p in e.into_problems(ctx.file()) {
+                    let at = KeyPath::parse(&p.key_path).map_or(path.clone(), |kp| join(&path, &kp));
+                    ctx.report(&at, p.message);
+                }
+                return None;
+            }
+            Some((inline.clone(), text))
+        }
+        Some(v) => {
+            ctx.report(&path, format!("expected a scenario file path or a table, got {}", kind(v)));
+            None
+        }
+    }
+}
+
+/// Parses and validates scenario `text` (from `file`), and returns it with its
+/// TOML table (into which design points write their values), or its problems.
+pub(crate) fn parse_with_table(text: &str, file: &str) -> Result<(Scenario, toml::Table), Vec<Problem>> {
+    let scenario = scenario::parse(text, file).map_err(|e| e.into_problems(file))?;
+    let table = toml::from_str::<toml::Table>(text).map_err(|e| {
+        let message = e.message().to_string();
+        vec![Problem { file: file.to_string(), line: 1, col: 1, key_path: String::new(), message }]
+    })?;
+    Ok((scenario, table))
+}
+
+/// Path `b` inside path `a`.
+fn join(a: &KeyPath, b: &KeyPath) -> KeyPath {
+    let mut p = a.clone();
+    for s in b.segs() {
+        p.push(s.clone());
+    }
+    p
+}
+
+/// The design points of `design` over `axes` applied to `base`; `None` if any is invalid (reported).
+pub(super) fn design_points(
+    ctx: &mut Ctx<'_>,
+    design: Design,
+    axes: &[Axis],
+    root_seed: u64,
+    base: &toml::Table,
+) -> Option<Vec<DesignPoint>> {
+    let levels = match expand(design, axes, root_seed) {
+        Ok(l) => l,
+        Err((i, msg)) => {
+            ctx.report(&KeyPath::root().key("axes").key(&axes[i].name), msg);
+            return None;
+        }
+    };
+    let points: Vec<Option<DesignPoint>> = levels.iter().map(|point| design_point(ctx, base, axes, point)).collect();
+    points.into_iter().collect()
+}
+
+/// Applies one point's levels to the base and validates the result.
+fn design_point(ctx: &mut Ctx<'_>, base: &toml::Table, axes: &[Axis], levels: &[Level]) -> Option<DesignPoint> {
+    let mut doc = base.clone();
+    let axes_path = KeyPath::root().key("axes");
+    for (a, l) in axes.iter().zip(levels) {
+        if let Err(msg) = set_at(&mut doc, &a.path, l.value.clone()) {
+            ctx.report_first(&axes_path.key(&a.name), msg);
+            return None;
+        }
+    }
+    let text = toml::to_string(&doc).unwrap_or_default();
+    let file = ctx.file();
+    let problems = match scenario::parse(&text, file) {
+        Ok(scenario) => {
+            return Some(DesignPoint { values: levels.iter().map(|l| l.label.clone()).collect(), scenario });
+        }
+        Err(e) => e.into_problems(file),
+    };
+    for pr in problems {
+        let kp = KeyPath::parse(&pr.key_path).unwrap_or_default();
+        match axes.iter().zip(levels).rev().find(|(a, _)| related(&a.path, &kp)) {
+            Some((a, l)) => {
+                let at = match l.index {
+                    Some(i) => axes_path.key(&a.name).key("values").index(i),
+                    None => axes_path.key(&a.name).key("range"),
+                };
+                ctx.report_first(&at, format!("with {} = {}: {}: {}", a.name, l.label, pr.key_path, pr.message));
+            }
+            None => {
+                let described: Vec<String> =
+                    axes.iter().zip(levels).map(|(a, l)| format!("{} = {}", a.name, l.label)).collect();
+                let msg = format!("with {}: {}: {}", described.join(", "), pr.key_path, pr.message);
+                ctx.report_first(&axes_path, msg);
+            }
+        }
+    }
+    None
+}
+
+/// Whether a problem at key path `problem` concerns the axis over `axis`: one
+/// path is the other or lies inside it (the root excepted).
+fn related(axis: &KeyPath, problem: &KeyPath) -> bool {
+    let (x, y) = (axis.segs(), problem.segs());
+    x.len() <= y.len() && x == &y[..x.len()] || y.len() < x.len() && y == &x[..y.len()] && !y.is_empty()
+}

@@ -1,0 +1,108 @@
+//! The identity of a run in an experiment, and its rows in `runs.csv` and
+//! `series.csv`.
+//!
+//! A `runs.csv` row is the run's identity ([`RunId`]), its design point's axis
+//! values, its status (`ok` or `failed`, and why), then its metrics; the column
+//! names and the metrics are [`crate::report::experiment`]'s (which also reads
+//! the files back). Rows are formatted in the worker that ran the simulation,
+//! so that the single thread writing files in run order only copies bytes.
+
+use crate::report::experiment::{csv_field, metric_rows, n_metric_fields};
+use crate::sim::RunResult;
+
+/// Identity of a run, written at the start of its row (the columns
+/// [`RUN_ID_COLUMNS`](crate::report::experiment::RUN_ID_COLUMNS), in this order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunId {
+    /// Index of the run in the experiment (replicate-major: every point of replicate 0, then of replicate 1, ...).
+    pub run: usize,
+    /// Index of the design point.
+    pub point: usize,
+    /// Replicate number, from 0.
+    pub replicate: u32,
+    /// Seed of the run.
+    pub seed: u64,
+}
+
+/// The formatted rows of one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRows {
+    /// Whether the run succeeded with finite values everywhere.
+    pub ok: bool,
+    /// Why it failed (empty when ok).
+    pub message: String,
+    /// The `runs.csv` line, newline included.
+    pub run_row: String,
+    /// The `series.csv` lines of the run (empty when the run failed or series are off).
+    pub series_rows: String,
+}
+
+/// The rows of run `id`, whose axis values are `labels`, from its simulation
+/// result. `providers` are the provider columns of the experiment (a provider
+/// absent from this run leaves its column empty); with `series`, the run's
+/// `series.csv` lines are made too. A non-finite metric turns the run into a
+/// failure.
+pub fn run_rows(id: RunId, labels: &[String], providers: &[String], result: &RunResult, series: bool) -> RunRows {
+    match metric_rows(id.run, providers, result, series) {
+        Ok(rows) => RunRows {
+            ok: true,
+            message: String::new(),
+            run_row: row(id, labels, "ok", "", &rows.fields),
+            series_rows: rows.series,
+        },
+        Err(metric) => failed_rows(id, labels, providers.len(), &format!("non-finite value of {metric}")),
+    }
+}
+
+/// The rows of run `id` that failed with `message`: metrics left empty, no series.
+pub fn failed_rows(id: RunId, labels: &[String], n_providers: usize, message: &str) -> RunRows {
+    let empty = vec![String::new(); n_metric_fields(n_providers)];
+    let run_row = row(id, labels, "failed", message, &empty);
+    RunRows { ok: false, message: message.to_string(), run_row, series_rows: String::new() }
+}
+
+fn row(id: RunId, labels: &[String], status: &str, message: &str, values: &[String]) -> String {
+    let mut fields: Vec<String> =
+        vec![id.run.to_string(), id.point.to_string(), id.replicate.to_string(), id.seed.to_string()];
+    fields.extend(labels.iter().map(|l| csv_field(&l.replace(['\n', '\r'], " "))));
+    fields.push(status.to_string());
+    fields.push(csv_field(&message.replace(['\n', '\r'], " ")));
+    fields.extend(values.iter().cloned());
+    let mut line = fields.join(",");
+    line.push('\n');
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::experiment::{RUN_ID_COLUMNS, runs_header, series_header};
+    use crate::scenario::default_scenario;
+
+    #[test]
+    fn rows_match_their_headers() {
+        let scenario = default_scenario().unwrap();
+        let result = crate::sim::run(&scenario, 3).unwrap();
+        let providers = result.provider_names.clone();
+        let id = RunId { run: 7, point: 1, replicate: 2, seed: 99 };
+        let labels = vec!["1.5".to_string(), "a,b".to_string()];
+        let rows = run_rows(id, &labels, &providers, &result, true);
+        assert!(rows.ok);
+        let header = runs_header(&["x".into(), "y".into()], &providers);
+        let fields = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(rows.run_row.as_bytes())
+            .records()
+            .next()
+            .unwrap()
+            .unwrap();
+        assert_eq!(fields.len(), header.len());
+        assert_eq!(fields.iter().take(RUN_ID_COLUMNS.len()).collect::<Vec<_>>(), ["7", "1", "2", "99"]);
+        assert_eq!((&fields[5], &fields[6], &fields[7]), ("a,b", "ok", ""));
+        assert_eq!(rows.series_rows.lines().count(), scenario.horizon_days as usize * providers.len());
+        assert!(rows.series_rows.lines().all(|l| l.split(',').count() == series_header().len()));
+        let failed = failed_rows(id, &labels, providers.len(), "boom");
+        assert!(!failed.ok && failed.series_rows.is_empty());
+        assert_eq!(failed.run_row.split(',').count(), header.len() + 1, "the quoted `a,b` holds a comma");
+    }
+}
