@@ -64,3 +64,37 @@ fn one_named_rng_and_no_hidden_generators() {
         }
     }
 }
+
+#[test]
+fn strategies_see_only_what_a_sender_observes() {
+    // The boundary is `strategy/observe.rs` (`ProviderObservation::of_day`): only it may read the model's day
+    // counter; no strategy reads hidden state (reputation, the provider's allowance, the queue, the simulator).
+    let hidden = ["Reputation", "HourlyLimit", "MtaQueue", "Counts", "crate::sim", "trust"];
+    for file in rust_files(&root().join("src/strategy")) {
+        if file.ends_with("observe.rs") {
+            continue;
+        }
+        let code = non_test_code(&file);
+        // Test helpers (`#[cfg(test)] mod test_support`) build sender views with warm IPs' settings.
+        let code = code.split("#[cfg(test)]").next().unwrap_or_default();
+        for name in hidden {
+            assert!(!code.contains(name), "{} uses {name}: strategies see only observations", file.display());
+        }
+    }
+    let observe = non_test_code(&root().join("src/strategy/observe.rs"));
+    let start = observe.find("pub struct ProviderObservation").expect("ProviderObservation");
+    let body = &observe[start..start + observe[start..].find("\n}").expect("end of struct")];
+    let fields: Vec<&str> = body
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub "))
+        .filter_map(|l| l.split(':').next())
+        .filter(|name| !name.starts_with("struct"))
+        .collect();
+    assert!(fields.contains(&"accepted") && fields.contains(&"deferred"), "fields read: {fields:?}");
+    for field in fields {
+        for secret in ["trust", "allowance", "reputation", "inbox", "junk", "trap", "placement"] {
+            assert!(!field.contains(secret), "ProviderObservation exposes `{field}`, which a sender cannot see");
+        }
+        assert_ne!(field, "complaints", "the true complaint count is hidden: senders see feedback-loop reports");
+    }
+}
