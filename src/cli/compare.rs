@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueHint};
 use ipwarm::scenario;
 use ipwarm::sweep::{self, CompareInput};
 
@@ -15,16 +15,21 @@ use super::sweep_dir::run_plan;
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// Scenario files to compare [default: the embedded default scenario].
-    #[arg(value_name = "SCENARIO")]
+    #[arg(value_name = "SCENARIO", value_hint = ValueHint::FilePath)]
     scenarios: Vec<PathBuf>,
     /// Replicates per scenario and strategy.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
     replicates: u32,
     /// A strategy to run on every scenario, named as for `ipwarm run --strategy` (a kind or a preset, see `ipwarm strategies`), or `NAME:key=value,...` to set parameters; repeat to compare several.
-    #[arg(long = "strategy", value_name = "NAME")]
+    #[arg(
+        long = "strategy",
+        value_name = "NAME",
+        value_parser = super::strategies::StrategyName,
+        hide_possible_values = true
+    )]
     strategies: Vec<String>,
-    /// Root seed of the run seeds.
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// Root seed of the run seeds: an integer, or `0x` and hex digits as outputs write seeds.
+    #[arg(long, value_name = "N", default_value = "1", value_parser = ipwarm::engine::parse_seed)]
     seed: u64,
     #[command(flatten)]
     run: RunFlags,
@@ -50,6 +55,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         print_runs(&plan, shard);
         return Ok(());
     }
+    let records = sweep::compare_records(&input, &plan).map_err(Failure::runtime)?;
     let (opts, dir) = args.run.options(&plan, shard, "compare", args.scenarios.clone());
-    run_plan(&plan, None, &dir, &opts)
+    run_plan(&plan, &records, &dir, &opts)
 }

@@ -1,7 +1,7 @@
 //! `ipwarm merge DIR... --out DIR`: combine the folders of the shards of one
 //! sweep into exactly the files the unsharded sweep writes.
 
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
@@ -10,7 +10,7 @@ use ipwarm::sweep::{self, FileDigest, Manifest, RunStatus};
 
 use super::Failure;
 use super::owned::{self, Intent, OwnedDir, open_regular};
-use super::sweep_dir::{finish, read_manifest, report_end, runs_header};
+use super::sweep_dir::{copy_records, finish, read_manifest, report_end, runs_header};
 
 /// Arguments of `ipwarm merge`.
 #[derive(Debug, Args)]
@@ -81,13 +81,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         sweep::merge_sorted(&mut inputs, &mut w).with_context(|| format!("cannot merge {name}")).map_err(rt)?;
         w.flush().with_context(|| format!("cannot write {name}")).map_err(rt)?;
     }
-    if args.shards[0].join("experiment.toml").exists() {
-        let mut text = Vec::new();
-        open_regular(&args.shards[0], "experiment.toml")
-            .and_then(|mut f| f.read_to_end(&mut text).context("cannot read experiment.toml"))
-            .map_err(rt)?;
-        owned.write("experiment.toml", &text).map_err(rt)?;
-    }
+    copy_records(&args.shards[0], &mut owned).map_err(rt)?;
     let mut merged = first.clone();
     merged.shard = None;
     merged.runs = manifests.iter().flat_map(|m| m.runs.iter().cloned()).collect();
@@ -102,7 +96,7 @@ fn verify_shard(dir: &Path, m: &Manifest) -> anyhow::Result<()> {
     let planned: Vec<usize> = m.runs.iter().map(|r| r.run).collect();
     let header = runs_header(m);
     let scan =
-        sweep::scan_runs(&mut BufReader::new(open_regular(dir, "runs.csv")?), &header, &planned, 4 + m.axes.len())?;
+        sweep::scan_runs(&mut BufReader::new(open_regular(dir, "runs.csv")?), &header, &planned, m.status_col())?;
     if scan.ok.len() != planned.len() {
         anyhow::bail!(
             "runs.csv holds {} of the {} runs its manifest says are finished: was it cut short or edited?",

@@ -4,6 +4,9 @@
 #[macro_use]
 mod stdout;
 mod compare;
+mod completions;
+mod init;
+mod man;
 mod merge;
 mod owned;
 mod plot;
@@ -25,12 +28,14 @@ Examples:
   ipwarm run my.toml --out results/my-run     choose the output folder
   ipwarm run --strategy kumo_conservative     the default scenario with another strategy (a kind or a preset)
   ipwarm strategies                           list every strategy and preset with its parameters and source
-  ipwarm validate scenarios/*.toml            check scenario files without running them
+  ipwarm validate scenarios/*.toml            check scenario (or experiment) files without running them
+  ipwarm init scenario --out my.toml          write a commented scenario to start from (or `init experiment`)
   ipwarm sweep experiments/strategies.toml    run an experiment: runs.csv, summaries and charts in output/<name>/
   ipwarm compare --strategy exponential --strategy adaptive --replicates 20
                                               compare strategies on the default scenario
   ipwarm sweep exp.toml --shard 2/3           run one shard; `ipwarm merge DIR... --out DIR` combines them
   ipwarm plot output/strategies               redraw an experiment's charts from its CSV files
+  ipwarm completions bash                     shell completions; `ipwarm man` prints the manual page
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.";
 
@@ -50,9 +55,12 @@ enum Command {
     /// Run one scenario and write daily.csv, summary.json and PNG charts.
     #[command(after_help = EXAMPLES)]
     Run(run::RunArgs),
-    /// Check scenario files without running them; exit 0 when every file is valid.
+    /// Check scenario and experiment files without running them; exit 0 when every file is valid.
     #[command(after_help = EXAMPLES)]
     Validate(validate::ValidateArgs),
+    /// Write a commented scenario or experiment file to start from.
+    #[command(after_help = init::EXAMPLES)]
+    Init(init::InitArgs),
     /// List every strategy kind and preset with its parameters, defaults and source.
     #[command(after_help = EXAMPLES)]
     Strategies(strategies::StrategiesArgs),
@@ -68,6 +76,12 @@ enum Command {
     /// Redraw an experiment's charts from its CSV summaries.
     #[command(after_help = EXAMPLES)]
     Plot(plot::PlotArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = completions::EXAMPLES)]
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write one page per command into a folder.
+    #[command(after_help = man::EXAMPLES)]
+    Man(man::ManArgs),
 }
 
 /// An error that knows its exit code.
@@ -95,7 +109,7 @@ impl Failure {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(f) = test_hooks::install(&cli.test_hooks) {
-        eprintln!("error: {:#}", f.error);
+        eprintln!("error: {}", message(&f.error));
         return ExitCode::from(f.code);
     }
     let result = match cli.command {
@@ -106,12 +120,76 @@ pub fn main() -> ExitCode {
         Command::Compare(args) => compare::compare(args),
         Command::Merge(args) => merge::merge(args),
         Command::Plot(args) => plot::plot(args),
+        Command::Init(args) => init::init(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => man::man(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("error: {:#}", f.error);
+            eprintln!("error: {}", message(&f.error));
             ExitCode::from(f.code)
         }
+    }
+}
+
+/// `error` and its causes, `: `-separated, each cause left out when the text
+/// before it already says it (an error that shows its source, such as
+/// "cannot read x.toml: No such file or directory", would otherwise repeat it).
+pub fn message(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+/// The clap definition of the command line as users see it, for completions
+/// and manual pages: every command, without the hidden `--test-hook` flag
+/// (some completion generators list hidden flags, and a global flag cannot be
+/// removed from a command, so the top level is rebuilt around the commands).
+fn command() -> clap::Command {
+    let full = <Cli as clap::CommandFactory>::command();
+    let mut cmd = clap::Command::new("ipwarm")
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .subcommands(full.get_subcommands().cloned());
+    if let Some(about) = full.get_about() {
+        cmd = cmd.about(about.clone());
+    }
+    if let Some(after) = full.get_after_help() {
+        cmd = cmd.after_help(after.clone());
+    }
+    cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let shows_its_source = ipwarm::scenario::ScenarioError::Io { path: "x.toml".into(), source: io() };
+        let e = anyhow::Error::new(shows_its_source);
+        assert_eq!(e.chain().count(), 2);
+        assert_eq!(message(&e), "cannot read scenario file x.toml: no such file");
+        assert_eq!(message(&e.context("outer")), "outer: cannot read scenario file x.toml: no such file");
+        let chained = anyhow::Error::new(io()).context("cannot read x.toml");
+        assert_eq!(message(&chained), "cannot read x.toml: no such file");
+    }
+
+    #[test]
+    fn the_command_line_is_consistent_and_users_see_all_of_it_but_the_test_flag() {
+        let full = <Cli as clap::CommandFactory>::command();
+        full.clone().debug_assert();
+        command().debug_assert();
+        let names = |c: &clap::Command| c.get_subcommands().map(|s| s.get_name().to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&command()), names(&full));
+        assert_eq!(command().get_about(), full.get_about());
     }
 }

@@ -231,21 +231,69 @@ pub fn check_dir(
 
 /// Writes `bytes` to `dir/name` through a synced temporary file renamed over it.
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let tmp = dir.join(format!("{TMP_PREFIX}{}-{name}", std::process::id()));
     let dest = dir.join(name);
     if fs::symlink_metadata(&dest).is_ok_and(|m| m.is_dir()) {
         bail!("cannot write {}: it is a folder", dest.display());
     }
+    let tmp = write_temp(dir, name, bytes)?;
+    super::test_hooks::abort_point(&format!("before-rename:{name}"));
+    fs::rename(&tmp, &dest).with_context(|| format!("cannot replace {}", dest.display()))?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Writes `bytes` to a new synced temporary file in `dir` for `name`, and returns its path.
+fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let tmp = dir.join(format!("{TMP_PREFIX}{}-{name}", std::process::id()));
     let _ = fs::remove_file(&tmp);
     let mut f = OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&tmp)
         .with_context(|| format!("cannot create {}", tmp.display()))?;
-    f.write_all(bytes).and_then(|()| f.sync_all()).with_context(|| format!("cannot write {}", tmp.display()))?;
-    drop(f);
-    super::test_hooks::abort_point(&format!("before-rename:{name}"));
-    fs::rename(&tmp, &dest).with_context(|| format!("cannot replace {}", dest.display()))?;
+    if let Err(e) = f.write_all(bytes).and_then(|()| f.sync_all()) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write {}", tmp.display()));
+    }
+    Ok(tmp)
+}
+
+/// Writes a file the user named (`ipwarm init --out`, `ipwarm man --out`), outside
+/// any output folder: refused (exit 2) if `path` exists, unless `replace`. The
+/// bytes go to a synced temporary file beside it, which is then renamed over it
+/// (with `replace`) or linked into place (without: the link fails if a file
+/// appeared meanwhile, so an existing file is never overwritten). A process
+/// killed at any instant leaves the old file or the whole new one. Missing
+/// parent folders are created.
+pub fn write_user_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Failure> {
+    let shown = path.display();
+    let exists = || Failure::input(anyhow!("{shown} exists: pass --force to replace it"));
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Err(Failure::input(anyhow!("{shown} is not a file name")));
+    };
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => return Err(Failure::input(anyhow!("{shown} is a folder: give a file name"))),
+        Ok(_) if !replace => return Err(exists()),
+        _ => {}
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create folder {}", dir.display()))
+        .map_err(Failure::runtime)?;
+    let tmp = write_temp(dir, &name, bytes).map_err(Failure::runtime)?;
+    let placed = if replace {
+        fs::rename(&tmp, path).with_context(|| format!("cannot replace {shown}")).map_err(Failure::runtime)
+    } else {
+        match fs::hard_link(&tmp, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+            // A file system without hard links: check again, then rename (a race here is the user's own).
+            Err(_) if fs::symlink_metadata(path).is_ok() => Err(exists()),
+            Err(_) => fs::rename(&tmp, path).with_context(|| format!("cannot write {shown}")).map_err(Failure::runtime),
+        }
+    };
+    let _ = fs::remove_file(&tmp);
+    placed?;
     sync_dir(dir);
     Ok(())
 }

@@ -3,8 +3,8 @@
 use super::Failure;
 use super::owned::{self, DELETE_UNOWNED_HELP, Intent, Staging};
 use anyhow::Context;
-use clap::Args;
-use ipwarm::{report, scenario, sim, strategy, sweep};
+use clap::{Args, ValueHint};
+use ipwarm::{report, scenario, sim, sweep};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -12,45 +12,48 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML). Without it, the embedded default scenario runs.
-    #[arg(value_name = "SCENARIO")]
+    #[arg(value_name = "SCENARIO", value_hint = ValueHint::FilePath)]
     scenario: Option<PathBuf>,
-    /// Output folder [default: output/<scenario name>]. Replaced as a whole when the run succeeds,
-    /// if it is empty or holds only files ipwarm wrote.
-    #[arg(long, value_name = "DIR")]
+    /// Output folder [default: output/<scenario name>, output/<scenario name>-<strategy> with --strategy].
+    /// Replaced as a whole when the run succeeds, if it is empty or holds only files ipwarm wrote.
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     out: Option<PathBuf>,
     #[arg(long, help = DELETE_UNOWNED_HELP)]
     delete_unowned: bool,
-    /// Seed of the run [default: the scenario's `seed`].
-    #[arg(long, value_name = "N")]
+    /// Seed of the run [default: the scenario's `seed`]: an integer, or `0x` and hex digits as outputs write seeds.
+    #[arg(long, value_name = "N", value_parser = ipwarm::engine::parse_seed)]
     seed: Option<u64>,
     /// Replace the scenario's strategy by a strategy kind on its defaults or a preset
     /// (`ipwarm strategies` lists them), or `NAME:key=value,...` to set parameters too (a kind
     /// then starts from the scenario's own parameters if it is of that kind); the scenario's
     /// segment order is kept.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = super::strategies::StrategyName, hide_possible_values = true)]
     strategy: Option<String>,
 }
 
 /// Runs the scenario and writes its outputs all-or-nothing.
 pub fn run(args: RunArgs) -> Result<(), Failure> {
+    // A malformed --strategy is reported before the scenario is even read.
+    let strategy = args.strategy.as_deref().map(sweep::StrategyArg::parse).transpose().map_err(Failure::input)?;
     let scenario = match &args.scenario {
         Some(path) => scenario::parse_file(path),
         None => scenario::default_scenario(),
     }
     .map_err(Failure::input)?;
-    let scenario = match &args.strategy {
-        Some(name) if name.contains(':') => {
-            let (text, file) = match &args.scenario {
-                Some(path) => (scenario::read_input(path).map_err(Failure::input)?, path.display().to_string()),
-                None => (scenario::DEFAULT_SCENARIO_TOML.to_string(), "the default scenario".to_string()),
+    let scenario = match &strategy {
+        Some(arg) => {
+            let text = match &args.scenario {
+                Some(path) => scenario::read_input(path).map_err(Failure::input)?,
+                None => scenario::DEFAULT_SCENARIO_TOML.to_string(),
             };
-            with_strategy_table(&text, &file, name)?
+            arg.apply(&scenario, &text).map_err(Failure::input)?
         }
-        Some(name) => with_strategy(scenario, name)?,
         None => scenario,
     };
     let seed = args.seed.unwrap_or(scenario.seed);
-    let dest = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    let record = record(&args, &scenario, seed, strategy.as_ref())?;
+    let folder = sweep::run_folder_name(&scenario.name, args.strategy.as_deref());
+    let dest = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(folder));
     let inputs: Vec<PathBuf> = args.scenario.iter().cloned().collect();
     owned::check_dir(&dest, Intent::Replace, args.delete_unowned, &inputs, "")?;
     if dest.read_dir().is_ok_and(|mut d| d.next().is_some()) {
@@ -60,11 +63,12 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         .with_context(|| format!("scenario `{}` failed", scenario.name))
         .map_err(Failure::runtime)?;
     let file_name = args.scenario.as_ref().map(|p| p.display().to_string());
-    let written = write_outputs(&result, file_name.as_deref(), &dest, args.delete_unowned).map_err(Failure::runtime)?;
+    let written =
+        write_outputs(&result, file_name.as_deref(), &record, &dest, args.delete_unowned).map_err(Failure::runtime)?;
     out!("{}", report::summary_table(&result));
     outln!("strategy: {}", scenario.strategy.label());
     outln!("\nwrote {}:", written.display());
-    for name in ["daily.csv", "summary.json", "outcomes.png", "reputation.png", "rates.png"] {
+    for name in ["daily.csv", "summary.json", sweep::SCENARIO_RECORD, "outcomes.png", "reputation.png", "rates.png"] {
         outln!("  {name}");
     }
     for warning in report::warnings(&result) {
@@ -73,36 +77,29 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `scenario` with its strategy replaced by the kind or preset `name`.
-fn with_strategy(mut scenario: scenario::Scenario, name: &str) -> Result<scenario::Scenario, Failure> {
-    let (kind, preset) = strategy::catalog::by_name(name).map_err(Failure::input)?;
-    if let Err(message) = kind.check_ips(&scenario.ips) {
-        return Err(Failure::input(anyhow::anyhow!("--strategy {name}: {message} in scenario `{}`", scenario.name)));
-    }
-    scenario.strategy = strategy::StrategySpec { kind, preset: preset.map(str::to_string), ..scenario.strategy };
-    Ok(scenario)
-}
-
-/// The scenario `text` (from `file`) with its `[strategy]` table replaced as
-/// `NAME:key=value,...` says, validated like a file's (as `ipwarm compare` does).
-fn with_strategy_table(text: &str, file: &str, name: &str) -> Result<scenario::Scenario, Failure> {
-    let mut doc: toml::Table =
-        toml::from_str(text).with_context(|| format!("cannot read {file}")).map_err(Failure::input)?;
-    let own = doc.get("strategy").and_then(toml::Value::as_table);
-    let table =
-        sweep::strategy_table(name, own).map_err(|m| Failure::input(anyhow::anyhow!("--strategy {name}: {m}")))?;
-    doc.insert("strategy".into(), toml::Value::Table(table));
-    let text = toml::to_string(&doc).context("cannot write the scenario back").map_err(Failure::runtime)?;
-    scenario::parse(&text, &format!("{file} with --strategy {name}")).map_err(Failure::input)
+/// The run's `scenario.toml`: the scenario that runs, after `--strategy` and `--seed`.
+fn record(
+    args: &RunArgs,
+    ran: &scenario::Scenario,
+    seed: u64,
+    strategy: Option<&sweep::StrategyArg>,
+) -> Result<String, Failure> {
+    let (text, origin) = match &args.scenario {
+        Some(path) => (scenario::read_input(path).map_err(Failure::input)?, path.display().to_string()),
+        None => (scenario::DEFAULT_SCENARIO_TOML.to_string(), "the default scenario".to_string()),
+    };
+    sweep::scenario_record(&text, &origin, ran, seed, strategy).map_err(Failure::runtime)
 }
 
 fn write_outputs(
     result: &sim::RunResult,
     file: Option<&str>,
+    record: &str,
     dest: &std::path::Path,
     delete_unowned: bool,
 ) -> anyhow::Result<PathBuf> {
     let mut staging = Staging::new(dest, "run", delete_unowned)?;
+    staging.create(sweep::SCENARIO_RECORD)?.write_all(record.as_bytes()).context("cannot write scenario.toml")?;
     let mut csv = BufWriter::new(staging.create("daily.csv")?);
     report::write_daily_csv(result, &mut csv).context("cannot write daily.csv")?;
     csv.flush().context("cannot write daily.csv")?;
@@ -112,25 +109,4 @@ fn write_outputs(
     let charts = report::write_charts(result, staging.path()).context("cannot draw charts")?;
     staging.adopt(&charts)?;
     staging.commit()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_strategy_with_parameters_is_validated_like_a_file() {
-        let text = scenario::DEFAULT_SCENARIO_TOML;
-        let s = with_strategy_table(text, "default", "exponential:growth=1.5,target=20000").expect("valid");
-        match s.strategy.kind {
-            strategy::StrategyKind::Exponential(p) => assert_eq!((p.growth, p.target), (1.5, Some(20_000.0))),
-            other => panic!("exponential, got {other:?}"),
-        }
-        let s = with_strategy_table(text, "default", "ses_auto:daily_volume=5000").expect("valid");
-        assert_eq!(s.strategy.preset.as_deref(), Some("ses_auto"));
-        let e = with_strategy_table(text, "default", "exponential:growth=0.9").unwrap_err().error.to_string();
-        assert!(e.contains("strategy.growth: must be > 1, got 0.9"), "{e}");
-        let e = with_strategy_table(text, "default", "linear:grwth=2").unwrap_err().error.to_string();
-        assert!(e.contains("strategy.grwth: unknown key, did you mean `growth`?"), "{e}");
-    }
 }

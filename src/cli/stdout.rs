@@ -16,6 +16,19 @@ pub fn write(args: fmt::Arguments<'_>) {
     }
 }
 
+/// Writes a whole generated document (a starting file, completions, a manual
+/// page) to standard output. A closed pipe ends the process quietly as
+/// [`write`] does; any other error is returned, since the output is the
+/// command's product (`ipwarm init scenario > my.toml` on a full disk must not
+/// leave a truncated file unnoticed).
+pub fn write_document(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => std::process::exit(0),
+        other => other,
+    }
+}
+
 /// `print!` that tolerates a closed pipe.
 macro_rules! out {
     ($($arg:tt)*) => { $crate::cli::stdout::write(format_args!($($arg)*)) };

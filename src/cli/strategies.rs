@@ -5,6 +5,7 @@
 
 use super::Failure;
 use clap::Args;
+use ipwarm::strategy::catalog;
 use ipwarm::strategy::param::{ParamDefault, ParamGroup, ParamSpec};
 use ipwarm::strategy::presets::PRESETS;
 use ipwarm::strategy::registry::{COMMON, KindEntry, kinds};
@@ -74,6 +75,30 @@ fn kind(out: &mut String, k: &KindEntry) {
     params(out, k.own.iter());
     for g in k.shared {
         let _ = writeln!(out, "    and the {} (below)", g.name);
+    }
+}
+
+/// The value parser of `--strategy NAME` and `--preset NAME`: any text (it is
+/// checked later against the scenario, its problems located in it), with every
+/// kind and preset name offered to shell completions (the arguments hide them
+/// from `--help`, which points to `ipwarm strategies`).
+#[derive(Debug, Clone, Copy)]
+pub struct StrategyName;
+
+impl clap::builder::TypedValueParser for StrategyName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(catalog::names().into_iter().map(clap::builder::PossibleValue::new)))
     }
 }
 
@@ -156,7 +181,6 @@ fn markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ipwarm::strategy::catalog;
 
     #[test]
     fn lists_every_kind_parameter_and_preset() {

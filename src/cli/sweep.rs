@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
-use clap::Args;
+use clap::{Args, ValueHint};
 use ipwarm::sweep::{self, Plan, SeedMode, Shard};
 use std::io::Write;
 
@@ -14,7 +14,7 @@ use super::sweep_dir::{RunOptions, default_threads, run_plan};
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Experiment file (TOML): a base scenario, sweep axes, a design and replicates.
-    #[arg(value_name = "EXPERIMENT")]
+    #[arg(value_name = "EXPERIMENT", value_hint = ValueHint::FilePath)]
     experiment: PathBuf,
     #[command(flatten)]
     run: RunFlags,
@@ -27,7 +27,7 @@ pub struct SweepArgs {
 #[derive(Debug, Args)]
 pub struct RunFlags {
     /// Output folder [default: output/<experiment name>].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out: Option<PathBuf>,
     /// Worker threads [default: the number of cores]; outputs do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -84,25 +84,46 @@ impl RunFlags {
     }
 }
 
-/// Loads, validates and runs the experiment.
-pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
-    let path = &args.experiment;
+/// An experiment file read and validated: what `ipwarm sweep` runs and `ipwarm validate` checks.
+pub struct Experiment {
+    /// The plan: design points (validated scenarios) and replicates.
+    pub plan: Plan,
+    /// The file's text.
+    pub text: String,
+    /// The files read: the experiment, then its base scenario if it names one.
+    pub inputs: Vec<PathBuf>,
+    /// The text of its base scenario file, if it names one (recorded in its folder).
+    pub base_text: Option<String>,
+}
+
+/// Reads and validates the experiment file at `path` (its base scenario
+/// relative to it); every problem at once, as exit code 2.
+pub fn load_experiment(path: &Path) -> Result<Experiment, Failure> {
     let text = ipwarm::scenario::read_input(path).map_err(Failure::input)?;
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut inputs = vec![path.clone()];
+    let mut inputs = vec![path.to_path_buf()];
+    let mut base_text = None;
     let mut read_base = |file: &str| -> Result<(String, String), String> {
         let full = base_dir.join(file);
         inputs.push(full.clone());
-        ipwarm::scenario::read_input(&full).map(|t| (full.display().to_string(), t)).map_err(|e| e.to_string())
+        let text = ipwarm::scenario::read_input(&full).map_err(|e| e.to_string())?;
+        base_text = Some(text.clone());
+        Ok((full.display().to_string(), text))
     };
     let plan = sweep::parse_experiment(&text, &path.display().to_string(), &mut read_base).map_err(Failure::input)?;
+    Ok(Experiment { plan, text, inputs, base_text })
+}
+
+/// Loads, validates and runs the experiment.
+pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    let Experiment { plan, text, inputs, base_text } = load_experiment(&args.experiment)?;
     let shard = args.run.shard()?;
     if args.dry_run {
         print_runs(&plan, shard);
         return Ok(());
     }
     let (opts, dir) = args.run.options(&plan, shard, "sweep", inputs);
-    run_plan(&plan, Some(&text), &dir, &opts)
+    run_plan(&plan, &sweep::experiment_records(&text, base_text.as_deref()), &dir, &opts)
 }
 
 /// Prints the expanded runs (a closed stdout, e.g. piped into `head`, ends the listing quietly).
@@ -127,12 +148,15 @@ fn write_runs(plan: &Plan, shard: Option<Shard>, out: &mut dyn Write) -> std::io
         plan.design,
     )?;
     let mut header = vec!["run".to_string(), "point".into(), "replicate".into(), "seed".into()];
-    header.extend(plan.axes.iter().cloned());
+    header.extend(plan.axis_columns());
     writeln!(out, "{}", header.join("\t"))?;
+    let labelled = plan.labelled_axes();
     for run in runs {
         let id = plan.run_id(run);
-        let mut cols = vec![id.run.to_string(), id.point.to_string(), id.replicate.to_string(), id.seed.to_string()];
-        cols.extend(plan.points[id.point].values.iter().cloned());
+        let seed = ipwarm::engine::seed_text(id.seed);
+        let mut cols = vec![id.run.to_string(), id.point.to_string(), id.replicate.to_string(), seed];
+        let point = &plan.points[id.point];
+        cols.extend(sweep::axis_fields(&point.values, &point.labels, &labelled));
         writeln!(out, "{}", cols.join("\t"))?;
     }
     Ok(())

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 use ipwarm::report::experiment::{self as rx, ChartData, SummaryOutputs};
-use ipwarm::sweep::{self, FileDigest, Flow, Manifest, Plan, RunStatus, SeedMode, Shard, Sinks};
+use ipwarm::sweep::{self, FileDigest, Flow, Manifest, Plan, Record, RunStatus, SeedMode, Shard, Sinks};
 
 use super::Failure;
 use super::owned::{self, Intent, OwnedDir, open_regular};
@@ -46,27 +46,26 @@ pub fn default_threads() -> usize {
 const MANIFEST: &str = "manifest.json";
 const RUNS: &str = "runs.csv";
 const SERIES: &str = "series.csv";
-/// Every file name an experiment folder may hold besides its charts (`*.png`).
+/// Every file name an experiment folder of an earlier version may hold besides its charts (`*.png`).
 const EXPERIMENT_FILES: [&str; 7] =
-    [MANIFEST, RUNS, SERIES, "experiment.toml", "summary.csv", "series_summary.csv", "differences.csv"];
+    [MANIFEST, RUNS, SERIES, sweep::EXPERIMENT_RECORD, "summary.csv", "series_summary.csv", "differences.csv"];
 
-/// Runs `plan` into `dir` (its experiment file `experiment_text` is copied there) and finishes the folder.
-pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &RunOptions) -> Result<(), Failure> {
+/// Runs `plan` into `dir` and finishes the folder; `records` (what ran:
+/// the experiment file, or the scenarios compared) are written there first.
+pub fn run_plan(plan: &Plan, records: &[Record], dir: &Path, opts: &RunOptions) -> Result<(), Failure> {
     let mut out = prepare(plan, dir, opts)?;
     let rt = |e: anyhow::Error| Failure::runtime(e);
-    if let Some(text) = experiment_text {
-        out.write("experiment.toml", text.as_bytes()).map_err(rt)?;
+    for record in records {
+        out.write(&record.name, record.text.as_bytes()).map_err(rt)?;
     }
     let manifest = Manifest::new(plan, opts.shard, |_| RunStatus::Pending);
     write_manifest(&mut out, &manifest).map_err(rt)?;
     let planned: Vec<usize> = sweep::shard_runs(plan.n_runs(), opts.shard);
-    let axes = plan.axes.clone();
-    let runs_header =
-        rx::runs_header(&axes, &plan.providers()).iter().map(|h| rx::csv_field(h)).collect::<Vec<_>>().join(",");
+    let header = runs_header(&manifest);
     let series_header = rx::series_header().join(",");
-    let status_col = 4 + axes.len();
-    let mut runs = open_resumable(&mut out, RUNS, &runs_header, |f| {
-        sweep::scan_runs(f, &runs_header, &planned, status_col).map(|s| (s.keep_bytes, s.ok.len()))
+    let status_col = manifest.status_col();
+    let mut runs = open_resumable(&mut out, RUNS, &header, |f| {
+        sweep::scan_runs(f, &header, &planned, status_col).map(|s| (s.keep_bytes, s.ok.len()))
     })
     .map_err(rt)?;
     let done = runs.1;
@@ -90,7 +89,7 @@ pub fn run_plan(plan: &Plan, experiment_text: Option<&str>, dir: &Path, opts: &R
             let id = plan.run_id(r);
             return sweep::failed_rows(
                 id,
-                &plan.points[id.point].values,
+                &plan.axis_fields(id.point),
                 plan.providers().len(),
                 "failure injected by --test-hook fail-runs",
             );
@@ -240,7 +239,26 @@ fn write_manifest(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
 
 /// The header line of `runs.csv` (without newline) for `manifest`.
 pub fn runs_header(manifest: &Manifest) -> String {
-    rx::runs_header(&manifest.axes, &manifest.providers).iter().map(|h| rx::csv_field(h)).collect::<Vec<_>>().join(",")
+    let columns = rx::runs_header(&manifest.axis_columns(), &manifest.providers);
+    columns.iter().map(|h| rx::csv_field(h)).collect::<Vec<_>>().join(",")
+}
+
+/// Copies the records of `from` (an experiment folder: `experiment.toml`,
+/// `base_scenario.toml`, `point-<i>.toml`) into `out`.
+pub fn copy_records(from: &Path, out: &mut OwnedDir) -> Result<()> {
+    let mut names: Vec<String> = std::fs::read_dir(from)
+        .with_context(|| format!("cannot list {}", from.display()))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| sweep::is_record_name(n))
+        .collect();
+    names.sort();
+    for name in names {
+        let mut text = Vec::new();
+        open_regular(from, &name)?.read_to_end(&mut text).with_context(|| format!("cannot read {name}"))?;
+        out.write(&name, &text)?;
+    }
+    Ok(())
 }
 
 /// Reads `dir/manifest.json`.
@@ -257,7 +275,7 @@ pub fn finish(out: &mut OwnedDir, mut manifest: Manifest, summarize: bool) -> Re
     let planned: Vec<usize> = manifest.runs.iter().map(|r| r.run).collect();
     let header = runs_header(&manifest);
     let file = out.open_read(RUNS)?;
-    let scan = sweep::scan_runs(&mut BufReader::new(file), &header, &planned, 4 + manifest.axes.len())?;
+    let scan = sweep::scan_runs(&mut BufReader::new(file), &header, &planned, manifest.status_col())?;
     for (i, r) in manifest.runs.iter_mut().enumerate() {
         r.status = match scan.ok.get(i) {
             Some(true) => RunStatus::Ok,
@@ -316,7 +334,7 @@ pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest) -> Result<Vec<PathBu
         name: manifest.experiment.clone(),
         replicates: manifest.replicates,
         axes: manifest.axes.clone(),
-        point_values: manifest.points.iter().map(|p| p.values.clone()).collect(),
+        point_values: manifest.point_names(),
         summary: read("summary.csv", false)?,
         series: if manifest.series { read("series_summary.csv", true)? } else { Vec::new() },
     };

@@ -1,15 +1,23 @@
-//! `ipwarm validate FILE...`: check scenario files, report every problem.
+//! `ipwarm validate FILE...`: check scenario and experiment files, report every problem.
+//!
+//! A file with a top-level `scenario` key or an `[axes]` table (keys no
+//! scenario has) is an experiment and is checked as `ipwarm sweep` checks it
+//! ([`super::sweep::load_experiment`]): the file, its base scenario and every
+//! design point. Anything else is checked as a scenario.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueHint};
+use ipwarm::scenario;
 
 use super::Failure;
-use clap::Args;
-use ipwarm::scenario;
-use std::path::PathBuf;
+use super::sweep::load_experiment;
 
 /// Arguments of `ipwarm validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Scenario files to check.
-    #[arg(required = true, value_name = "FILE")]
+    /// Scenario or experiment files to check.
+    #[arg(required = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     files: Vec<PathBuf>,
 }
 
@@ -17,17 +25,85 @@ pub struct ValidateArgs {
 pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let mut invalid = 0;
     for file in &args.files {
-        match scenario::parse_file(file) {
-            Ok(s) => outln!("{}: ok (scenario `{}`, {} days)", file.display(), s.name, s.horizon_days),
-            Err(e) => {
-                invalid += 1;
-                eprintln!("{e}");
-            }
+        if let Err(message) = check(file) {
+            invalid += 1;
+            eprintln!("{message}");
         }
     }
     if invalid == 0 {
         Ok(())
     } else {
-        Err(Failure::input(anyhow::anyhow!("{invalid} of {} scenario files are invalid", args.files.len())))
+        Err(Failure::input(anyhow::anyhow!("{invalid} of {} files are invalid", args.files.len())))
+    }
+}
+
+/// Checks one file: its `ok` line is printed, its problems returned.
+fn check(file: &Path) -> Result<(), String> {
+    let shown = file.display();
+    let text = scenario::read_input(file).map_err(|e| e.to_string())?;
+    if is_experiment(&text) {
+        let e = load_experiment(file).map_err(|f| {
+            format!(
+                "{shown}: checked as an experiment file (it has `scenario` or `[axes]`):\n{}",
+                super::message(&f.error)
+            )
+        })?;
+        let plan = &e.plan;
+        let base = plan.points.first().map_or("", |p| p.scenario.name.as_str());
+        outln!(
+            "{shown}: ok (experiment `{}` on scenario `{base}`: {} design points x {} replicates = {} runs)",
+            plan.name,
+            plan.points.len(),
+            plan.replicates,
+            plan.n_runs()
+        );
+    } else {
+        let s = scenario::parse(&text, &shown.to_string()).map_err(|e| e.to_string())?;
+        outln!("{shown}: ok (scenario `{}`, {} days)", s.name, s.horizon_days);
+    }
+    Ok(())
+}
+
+/// Whether `text` is an experiment file: a top-level `scenario` key or
+/// `[axes]` table. Text that is not valid TOML is looked at line by line, so
+/// that its syntax error is reported by the right parser.
+fn is_experiment(text: &str) -> bool {
+    if let Ok(table) = toml::from_str::<toml::Table>(text) {
+        return table.contains_key("scenario") || table.contains_key("axes");
+    }
+    let mut top_level = true;
+    for line in text.lines().map(str::trim_start) {
+        if line.starts_with('[') {
+            let header = line.trim_start_matches('[').trim_start();
+            if ["scenario", "axes"].iter().any(|k| header.starts_with(k)) {
+                return true;
+            }
+            top_level = false;
+        } else if top_level && (line.starts_with("scenario") || line.starts_with("axes")) {
+            let rest = line.split_once(['=', '.']).map(|(key, _)| key.trim());
+            if matches!(rest, Some("scenario" | "axes")) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn experiments_are_told_from_scenarios() {
+        assert!(!is_experiment(scenario::DEFAULT_SCENARIO_TOML));
+        assert!(is_experiment("name = \"e\"\nscenario = \"s.toml\"\n"));
+        assert!(is_experiment("name = \"e\"\n[scenario]\nname = \"s\"\n"));
+        assert!(is_experiment("name = \"e\"\n[axes]\n\"x\" = { values = [1] }\n"));
+        // Not TOML: looked at line by line.
+        assert!(is_experiment("name = \"e\nscenario = \"s.toml\"\n"));
+        assert!(is_experiment("name = = 1\n[axes.strategy]\n"));
+        assert!(is_experiment("name = = 1\nscenario.name = \"s\"\n"));
+        assert!(!is_experiment("name = = 1\n[strategy]\nscenario = 1\n"));
+        assert!(!is_experiment("name = = 1\nscenarios = 1\n"));
     }
 }

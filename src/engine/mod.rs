@@ -12,10 +12,12 @@
 
 mod queue;
 mod rng;
+mod seed;
 mod time;
 
 pub use queue::EventQueue;
 pub use rng::{SimRng, derive_seed, stream_rng};
+pub use seed::{parse_seed, seed_as_text, seed_text};
 pub use time::{MINUTES_PER_DAY, MINUTES_PER_HOUR, SimTime};
 
 /// A clock plus an event queue: the whole state of the generic engine.

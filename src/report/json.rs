@@ -14,12 +14,22 @@ struct Summary<'a> {
     ipwarm_version: &'static str,
     scenario: &'a str,
     scenario_file: Option<&'a str>,
+    strategy: StrategySummary,
+    #[serde(with = "crate::engine::seed_as_text")]
     seed: u64,
     horizon_days: u32,
     totals: Totals,
     providers: Vec<ProviderSummary>,
     ips: Vec<IpSummary<'a>>,
     warnings: Vec<WarningSummary>,
+}
+
+/// The strategy that ran: its kind, the preset it came from (if any) and both in one label.
+#[derive(Debug, Serialize)]
+struct StrategySummary {
+    kind: &'static str,
+    preset: Option<String>,
+    label: String,
 }
 
 /// One warning: a shared pool that carried more of the sender's mail than its own volume.
@@ -102,6 +112,11 @@ fn build<'a>(result: &'a RunResult, scenario_file: Option<&'a str>) -> Summary<'
         ipwarm_version: crate::VERSION,
         scenario: &result.scenario,
         scenario_file,
+        strategy: StrategySummary {
+            kind: result.strategy.kind.name(),
+            preset: result.strategy.preset.clone(),
+            label: result.strategy.label(),
+        },
         seed: result.seed,
         horizon_days: result.horizon_days,
         totals: Totals::new(&result.totals, result.queued_at_end),
@@ -127,8 +142,14 @@ fn build<'a>(result: &'a RunResult, scenario_file: Option<&'a str>) -> Summary<'
 /// The summary of `result` as JSON; `scenario_file` is the path of the scenario
 /// it came from, if any (written as `null` otherwise).
 ///
-/// Fields: `ipwarm_version`, `scenario` (name), `scenario_file`, `seed`,
-/// `horizon_days`, `totals`, `providers`, `ips` and `warnings`.
+/// Fields: `ipwarm_version`, `scenario` (name), `scenario_file`, `strategy`,
+/// `seed`, `horizon_days`, `totals`, `providers`, `ips` and `warnings`.
+///
+/// `strategy` is the strategy that ran: `{ kind, preset, label }`, `preset`
+/// being `null` unless the strategy is a preset, and `label` the two in one
+/// (`exponential`, `preset ses_auto (auto_blend)`), as chart titles show it.
+/// `seed` is text, `0x` and hex digits ([`crate::engine::seed_text`]), so that
+/// no JSON reader rounds a seed above 2^53.
 ///
 /// `totals` has every [`Counts`] field, `queued_at_end` and three rates, each
 /// `null` when its denominator is zero:
@@ -183,7 +204,11 @@ mod tests {
         assert_eq!(v["ipwarm_version"], crate::VERSION);
         assert_eq!(v["scenario"], "small test");
         assert_eq!(v["scenario_file"], "scenarios/small.toml");
-        assert_eq!(v["seed"], 7);
+        assert_eq!(v["seed"], "0x7");
+        assert_eq!(v["strategy"], serde_json::json!({"kind": "exponential", "preset": null, "label": "exponential"}));
+        let preset = summary_json(&testdata::realistic(), None)["strategy"].clone();
+        let label = "preset kumo_conservative (schedule)";
+        assert_eq!(preset, serde_json::json!({"kind": "schedule", "preset": "kumo_conservative", "label": label}));
         assert_eq!(v["horizon_days"], 10);
         let t = &v["totals"];
         for key in [
@@ -288,7 +313,7 @@ mod tests {
         assert!(text.starts_with("{\n  \"ipwarm_version\""));
         assert!(text.ends_with("}\n"));
         let parsed: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        assert_eq!(parsed["seed"], 7);
+        assert_eq!(parsed["seed"], "0x7");
         assert_eq!(parsed["providers"][1]["warm_day"], Value::Null);
         assert_eq!(parsed["totals"]["sent"], result.totals.sent);
     }

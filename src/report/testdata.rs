@@ -1,6 +1,7 @@
 //! Synthetic run results for the report tests, built by hand (no simulation).
 
 use crate::sim::{Counts, DailyRecord, ReputationLevel, RunResult};
+use crate::strategy::StrategySpec;
 
 /// A deterministic pseudo-random number in [0, 1) from `key` (splitmix64).
 fn noise(key: u64) -> f64 {
@@ -9,6 +10,12 @@ fn noise(key: u64) -> f64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
     (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The strategy named `name` (a kind or a preset).
+fn strategy(name: &str) -> StrategySpec {
+    let (kind, preset) = crate::strategy::catalog::by_name(name).expect("a strategy name");
+    StrategySpec { preset: preset.map(str::to_string), ..StrategySpec::new(kind) }
 }
 
 /// Fills `totals` and `queued_at_end` from the records.
@@ -60,6 +67,7 @@ pub fn small() -> RunResult {
     }
     finish(RunResult {
         scenario: "small test".to_string(),
+        strategy: strategy("exponential"),
         seed: 7,
         horizon_days: 10,
         ip_names: vec!["ip-a".to_string(), "ip-b".to_string()],
@@ -129,6 +137,7 @@ pub fn realistic() -> RunResult {
     }
     finish(RunResult {
         scenario: "realistic-warmup".to_string(),
+        strategy: strategy("kumo_conservative"),
         seed: 20240601,
         horizon_days: horizon,
         ip_names: vec!["203.0.113.10".to_string(), "203.0.113.11".to_string()],

@@ -102,6 +102,19 @@ pub(crate) fn one_of_message(what: &str, got: &str, options: &[&str]) -> String 
     }
 }
 
+/// The kind of a TOML value, for messages.
+pub(crate) fn value_kind(v: &toml::Value) -> &'static str {
+    match v {
+        toml::Value::String(_) => "a string",
+        toml::Value::Integer(_) => "an integer",
+        toml::Value::Float(_) => "a float",
+        toml::Value::Boolean(_) => "a boolean",
+        toml::Value::Datetime(_) => "a date-time",
+        toml::Value::Array(_) => "an array",
+        toml::Value::Table(_) => "a table",
+    }
+}
+
 /// `a`, `b`, `c` with backticks.
 pub(crate) fn list(items: &[&str]) -> String {
     items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")

@@ -39,7 +39,7 @@ use raw::RawScenario;
 // (one validation context, the same locator, key paths and messages).
 pub(crate) use check::Ctx;
 pub(crate) use document::{check_file, deserialize};
-pub(crate) use keys::{fields_of, one_of_message};
+pub(crate) use keys::{fields_of, one_of_message, value_kind};
 pub(crate) use names::{derived_label_problem, folder_name_problem, label_problem, text_problem};
 pub(crate) use path::{KeyPath, Seg};
 pub(crate) use raw::{Field, Opt, OptSection, Section};

@@ -114,7 +114,8 @@ pub(crate) type Opt<T> = Option<Field<T>>;
 pub(crate) struct RawScenario {
     pub name: Opt<String>,
     pub description: Opt<String>,
-    pub seed: Opt<i64>,
+    /// An integer, or a seed as text (`"0x9e3779b97f4a7c15"`): see `validate::seed`.
+    pub seed: Opt<toml::Value>,
     pub horizon_days: Opt<i64>,
     pub sending: OptSection<RawSending>,
     pub retry: OptSection<RawRetry>,

@@ -158,6 +158,22 @@ fn negative_integers() {
 }
 
 #[test]
+fn seeds_as_text_cover_every_64_bit_seed() {
+    let seed = |v: &str| ok(&edit(&[("name = \"t\"", &format!("name = \"t\"\nseed = {v}"))])).seed;
+    assert_eq!(seed("\"0xffffffffffffffff\""), u64::MAX);
+    assert_eq!(seed("\"18446744073709551615\""), u64::MAX);
+    assert_eq!(seed("\"0x2a\""), 42);
+    assert_eq!(seed("0x2a"), 42, "a TOML hex integer");
+    let msg =
+        "expected a seed: an integer from 0 to 18446744073709551615, or `0x` and up to 16 hex digits, got \"0xg\"";
+    check(&edit(&[("name = \"t\"", "name = \"t\"\nseed = \"0xg\"")]), &format!("2:8: seed: {msg}"));
+    check(
+        &edit(&[("name = \"t\"", "name = \"t\"\nseed = 1.5")]),
+        "2:8: seed: expected an integer or a seed as text (\"0x2a\"), got a float",
+    );
+}
+
+#[test]
 fn integers_and_floats_are_interchangeable_where_harmless() {
     let s = ok(&edit(&[("share = 1.0", "share = 1"), ("start = 100", "start = 100.0")]));
     assert_eq!(s.audience.segments[0].share, 1.0);

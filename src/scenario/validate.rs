@@ -32,8 +32,7 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario>
     let name = name.filter(|n| ctx.check(&root.key("name"), folder_name_problem(n)));
     let description = ctx.get(&raw.description, &root.key("description"));
     let description = description.filter(|d| ctx.check(&root.key("description"), text_problem(d)));
-    let seed = ctx.int(&raw.seed, &root.key("seed"), 0, i64::MAX);
-    let seed = seed.and_then(|s| u64::try_from(s).ok()).unwrap_or(DEFAULT_SEED);
+    let seed = self::seed(ctx, &raw.seed, &root.key("seed")).unwrap_or(DEFAULT_SEED);
     let horizon = ctx.int(&raw.horizon_days, &root.key("horizon_days"), 1, i64::from(MAX_HORIZON_DAYS));
     let horizon_days = horizon.and_then(|h| u32::try_from(h).ok()).unwrap_or(DEFAULT_HORIZON_DAYS);
     let window = ctx.table(raw.sending.as_ref(), &root.key("sending"));
@@ -79,6 +78,28 @@ fn unique_name(
     }
     seen.insert(name.clone(), path.clone());
     Some(name)
+}
+
+/// `seed`: an integer from 0 to `i64::MAX` (TOML's largest), or, for any
+/// 64-bit seed, the text outputs write it as (`"0x9e3779b97f4a7c15"`, see
+/// [`crate::engine::seed_text`]) or its decimal digits as a string.
+fn seed(ctx: &mut Ctx<'_>, field: &Opt<toml::Value>, path: &KeyPath) -> Option<u64> {
+    match ctx.get(field, path)? {
+        toml::Value::Integer(n) => ctx.check_int(n, path, 0, i64::MAX).and_then(|n| u64::try_from(n).ok()),
+        toml::Value::String(text) => match crate::engine::parse_seed(&text) {
+            Ok(seed) => Some(seed),
+            Err(message) => {
+                ctx.report(path, message);
+                None
+            }
+        },
+        other => {
+            let message =
+                format!("expected an integer or a seed as text (\"0x2a\"), got {}", super::keys::value_kind(&other));
+            ctx.report(path, message);
+            None
+        }
+    }
 }
 
 /// `[sending]`: `0 <= start_hour < end_hour <= 24`.

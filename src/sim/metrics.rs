@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::model::Counts;
+use crate::strategy::StrategySpec;
 
 /// Reputation level in the vocabulary of postmaster dashboards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -66,6 +67,8 @@ pub struct DailyRecord {
 pub struct RunResult {
     /// Scenario name.
     pub scenario: String,
+    /// The strategy that ran (as the scenario gave it, or as `--strategy` replaced it).
+    pub strategy: StrategySpec,
     /// Seed used.
     pub seed: u64,
     /// Number of simulated days.

@@ -304,6 +304,7 @@ impl<'a> Run<'a> {
         let pool_overloads = domain::pool_overloads(&self.records, &self.sc.ips);
         Ok(RunResult {
             scenario: self.sc.name.clone(),
+            strategy: self.sc.strategy.clone(),
             seed,
             horizon_days: self.sc.horizon_days,
             ip_names: self.sc.ips.iter().map(|ip| ip.name.clone()).collect(),

@@ -23,8 +23,10 @@ pub enum NameError {
     },
     /// A kind with parameters that have no default.
     #[error(
-        "strategy kind `{kind}` has no default for {}: write it in a scenario file, or use a preset of that kind: {}",
+        "strategy kind `{kind}` has no default for {}: give it (`{kind}:{}=...`, or in a scenario file), or use a \
+         preset of that kind: {}",
         quoted(missing),
+        missing.first().copied().unwrap_or_default(),
         quoted(&presets_of(kind))
     )]
     NoDefault {

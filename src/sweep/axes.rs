@@ -1,7 +1,7 @@
 //! Sweep axes: the values an axis takes, and how a value is written into a
 //! scenario document at the axis's key path.
 
-use crate::scenario::{KeyPath, Seg};
+use crate::scenario::{KeyPath, Seg, value_kind};
 
 /// What an axis sweeps over, as written in the experiment file.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +47,17 @@ pub struct Level {
     pub label: String,
     /// Index of the value in a `values` list (`None` for a range).
     pub index: Option<usize>,
+}
+
+impl Level {
+    /// The value as text in outputs: a number as written in TOML (`1.2`, a range's
+    /// value rounded as its label is), a string as it is, an array or a table in TOML syntax.
+    pub fn value_text(&self) -> String {
+        match self.index {
+            Some(_) => default_label(&self.value),
+            None => self.label.clone(),
+        }
+    }
 }
 
 /// Rounds to 10 decimals, so that evenly spaced values print as `1.325`, not `1.3250000000000002`.
@@ -131,6 +142,15 @@ impl Axis {
         }
     }
 
+    /// Whether the axis gives `labels` that differ from its values (its outputs then
+    /// have a `<axis>_label` column; labels equal to the values would only repeat them).
+    pub fn has_labels(&self) -> bool {
+        match &self.values {
+            AxisValues::List { values, labels } => values.iter().zip(labels).any(|(v, l)| default_label(v) != *l),
+            AxisValues::Range { .. } => false,
+        }
+    }
+
     /// The number of values of a `values` axis (`None` for a range).
     pub fn list_len(&self) -> Option<usize> {
         match &self.values {
@@ -195,10 +215,10 @@ fn mismatch(seg: &Seg, v: &toml::Value, upto: &[Seg]) -> String {
     let parent = show(&upto[..upto.len().saturating_sub(1)]);
     let parent = if parent.is_empty() { "the scenario".to_string() } else { parent };
     match seg {
-        Seg::Key(k) => format!("cannot set `{k}`: {parent} is {}, not a table", kind(v)),
+        Seg::Key(k) => format!("cannot set `{k}`: {parent} is {}, not a table", value_kind(v)),
         Seg::Index(i) => match v {
             toml::Value::Array(a) => format!("index {i} is past the end of {parent} ({} elements)", a.len()),
-            _ => format!("cannot index [{i}]: {parent} is {}, not an array", kind(v)),
+            _ => format!("cannot index [{i}]: {parent} is {}, not an array", value_kind(v)),
         },
     }
 }
@@ -209,19 +229,6 @@ fn show(segs: &[Seg]) -> String {
         p.push(s.clone());
     }
     p.to_string()
-}
-
-/// The kind of a TOML value, for messages.
-pub fn kind(v: &toml::Value) -> &'static str {
-    match v {
-        toml::Value::String(_) => "a string",
-        toml::Value::Integer(_) => "an integer",
-        toml::Value::Float(_) => "a float",
-        toml::Value::Boolean(_) => "a boolean",
-        toml::Value::Datetime(_) => "a date-time",
-        toml::Value::Array(_) => "an array",
-        toml::Value::Table(_) => "a table",
-    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! resuming and merging (on readers and writers given by the caller).
 //!
 //! `manifest.json` records what the results depend on (ipwarm version,
-//! experiment hash, root seed, design points) and every planned run with its
-//! seed and status. It is written before the first run (all `pending`) and
+//! experiment hash, root seed, design points with their axis values and
+//! labels) and every planned run with its seed and status; seeds are text
+//! (`"0x2a"`, [`crate::engine::seed_text`]), which no JSON reader rounds. It is written before the first run (all `pending`) and
 //! again at the end. `runs.csv` is written in run order, so after a kill its
 //! complete lines are exactly the runs finished: [`scan_runs`] finds them and
 //! [`scan_series`] the matching part of `series.csv`; the caller truncates both
@@ -35,8 +36,16 @@ pub enum RunStatus {
 pub struct ManifestPoint {
     /// Index of the point.
     pub point: usize,
-    /// Its axis values.
+    /// Its axis values, as text (as in `runs.csv`).
     pub values: Vec<String>,
+    /// One entry per axis: the value's label on an axis with labels, else `null`;
+    /// absent when no axis has labels (and in folders of earlier versions).
+    #[serde(default, skip_serializing_if = "no_labels")]
+    pub labels: Vec<Option<String>>,
+}
+
+fn no_labels(labels: &[Option<String>]) -> bool {
+    labels.iter().all(Option::is_none)
 }
 
 /// A planned run in the manifest.
@@ -48,7 +57,8 @@ pub struct ManifestRun {
     pub point: usize,
     /// Replicate, from 0.
     pub replicate: u32,
-    /// Seed.
+    /// Seed, written as text ([`crate::engine::seed_text`]).
+    #[serde(with = "crate::engine::seed_as_text")]
     pub seed: u64,
     /// Status.
     pub status: RunStatus,
@@ -69,7 +79,8 @@ pub struct Manifest {
     pub design: String,
     /// Replicates per design point.
     pub replicates: u32,
-    /// Root seed.
+    /// Root seed, written as text ([`crate::engine::seed_text`]).
+    #[serde(with = "crate::engine::seed_as_text")]
     pub root_seed: u64,
     /// Common or independent seeds.
     pub seeds: SeedMode,
@@ -158,7 +169,7 @@ impl Manifest {
                 .points
                 .iter()
                 .enumerate()
-                .map(|(point, p)| ManifestPoint { point, values: p.values.clone() })
+                .map(|(point, p)| ManifestPoint { point, values: p.values.clone(), labels: p.labels.clone() })
                 .collect(),
             n_runs: plan.n_runs(),
             shard,
@@ -180,6 +191,26 @@ impl Manifest {
         serde_json::from_reader(r).map_err(|e| SweepError::Manifest(e.to_string()))
     }
 
+    /// Which axes have labels.
+    pub fn labelled_axes(&self) -> Vec<bool> {
+        super::plan::labelled_axes(self.axes.len(), self.points.iter().map(|p| p.labels.as_slice()))
+    }
+
+    /// The axis columns of `runs.csv` ([`super::axis_columns`]).
+    pub fn axis_columns(&self) -> Vec<String> {
+        super::plan::axis_columns(&self.axes, &self.labelled_axes())
+    }
+
+    /// The index of the `status` column of `runs.csv`: after the run's identity and the axis columns.
+    pub fn status_col(&self) -> usize {
+        crate::report::experiment::RUN_ID_COLUMNS.len() + self.axis_columns().len()
+    }
+
+    /// Each point's name on each axis, for legends: its label where it has one, else its value.
+    pub fn point_names(&self) -> Vec<Vec<String>> {
+        self.points.iter().map(|p| super::plan::point_names(&p.values, &p.labels)).collect()
+    }
+
     /// Counts of (ok, failed, pending) runs.
     pub fn counts(&self) -> (usize, usize, usize) {
         let n = |s| self.runs.iter().filter(|r| r.status == s).count();
@@ -196,8 +227,12 @@ pub struct RunsScan {
     pub ok: Vec<bool>,
 }
 
+/// The index of the `seed` column of `runs.csv`.
+const SEED_COL: usize = 3;
+
 /// Scans `runs.csv`: its header must be `header` (without newline); then rows
-/// must be the runs of `expected`, in order, each complete (ending in a newline).
+/// must be the runs of `expected`, in order, each complete (ending in a newline),
+/// with their seed as text (rows of an earlier version, whose seeds were numbers, are not kept).
 /// `status_col` is the index of the `status` column.
 pub fn scan_runs(
     r: &mut dyn BufRead,
@@ -222,7 +257,8 @@ pub fn scan_runs(
         let record = ::csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes()).records().next();
         let Some(Ok(rec)) = record else { break };
         let run: Option<usize> = rec.get(0).and_then(|s| s.parse().ok());
-        if run != Some(expected[ok.len()]) {
+        // A seed not written as text is a row of an earlier version: run again rather than mixed in.
+        if run != Some(expected[ok.len()]) || !rec.get(SEED_COL).is_some_and(|s| s.starts_with("0x")) {
             break;
         }
         match rec.get(status_col) {
@@ -309,7 +345,7 @@ mod tests {
 
     #[test]
     fn scans_keep_complete_expected_rows() {
-        let text = "run,point,replicate,seed,status\n0,0,0,1,ok\n2,0,2,3,failed\n4,1,0,1,o";
+        let text = "run,point,replicate,seed,status\n0,0,0,0x1,ok\n2,0,2,0x3,failed\n4,1,0,0x1,o";
         let scan = scan_runs(&mut text.as_bytes(), "run,point,replicate,seed,status", &[0, 2, 4], 4).unwrap();
         assert_eq!(scan.ok, [true, false]);
         assert_eq!(scan.keep_bytes as usize, text.rfind('\n').unwrap() + 1);
@@ -317,10 +353,34 @@ mod tests {
         assert_eq!(wrong.keep_bytes, 0);
         let skipped = scan_runs(&mut text.as_bytes(), "run,point,replicate,seed,status", &[0, 1], 4).unwrap();
         assert_eq!(skipped.ok, [true], "run 2 is not the run expected after 0");
+        let old = "run,point,replicate,seed,status\n0,0,0,0x1,ok\n2,0,2,3,failed\n";
+        let old = scan_runs(&mut old.as_bytes(), "run,point,replicate,seed,status", &[0, 2], 4).unwrap();
+        assert_eq!(old.ok, [true], "a seed written as a number is a row of an earlier version");
+        assert_eq!(crate::report::experiment::RUN_ID_COLUMNS[SEED_COL], "seed");
         let series = "run,day\n0,1\n0,2\n2,1\n2,";
         assert_eq!(scan_series(&mut series.as_bytes(), "run,day", Some(0)).unwrap(), 16);
         assert_eq!(scan_series(&mut series.as_bytes(), "run,day", None).unwrap(), 8);
         assert_eq!(scan_series(&mut series.as_bytes(), "run,day", Some(2)).unwrap(), 20);
+    }
+
+    #[test]
+    fn seeds_are_text_and_labels_only_where_given() {
+        let point = |labels: Vec<Option<String>>| ManifestPoint { point: 0, values: vec!["1.2".into()], labels };
+        let run = ManifestRun { run: 0, point: 0, replicate: 0, seed: u64::MAX, status: RunStatus::Ok };
+        let json = serde_json::to_value(&run).unwrap();
+        assert_eq!(json["seed"], "0xffffffffffffffff");
+        assert_eq!(serde_json::from_value::<ManifestRun>(json).unwrap(), run);
+        let old =
+            serde_json::json!({"run": 0, "point": 0, "replicate": 0, "seed": 18446744073709551615u64, "status": "ok"});
+        assert_eq!(serde_json::from_value::<ManifestRun>(old).unwrap(), run, "earlier versions wrote numbers");
+        assert_eq!(
+            serde_json::to_value(point(vec![None])).unwrap(),
+            serde_json::json!({"point": 0, "values": ["1.2"]})
+        );
+        let labelled = serde_json::to_value(point(vec![Some("slow".into())])).unwrap();
+        assert_eq!(labelled["labels"], serde_json::json!(["slow"]));
+        let read: ManifestPoint = serde_json::from_value(serde_json::json!({"point": 0, "values": ["1.2"]})).unwrap();
+        assert!(read.labels.is_empty());
     }
 
     #[test]

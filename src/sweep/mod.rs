@@ -29,20 +29,30 @@ mod experiment_file;
 mod limits_tests;
 mod manifest;
 mod plan;
+mod provenance;
 mod rows;
+mod strategy_arg;
 
 use std::io::Write;
 
 pub use axes::{Axis, AxisValues};
-pub use compare::{CompareInput, compare_plan, strategy_table};
+pub use compare::{CompareError, CompareInput, compare_plan};
 pub use design::Design;
 pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered};
 pub use experiment_file::{MAX_DESIGN_POINTS, MAX_RUNS, ReadBase, parse_experiment};
 pub use manifest::{
     FileDigest, Manifest, ManifestPoint, ManifestRun, RunStatus, RunsScan, merge_sorted, scan_runs, scan_series,
 };
-pub use plan::{DesignPoint, Plan, SeedMode, Shard, content_hash, shard_runs};
+pub use plan::{
+    DesignPoint, LABEL_SUFFIX, Plan, SeedMode, Shard, axis_columns, axis_fields, content_hash, labelled_axes,
+    point_names, shard_runs,
+};
+pub use provenance::{
+    BASE_SCENARIO_RECORD, EXPERIMENT_RECORD, Record, RecordError, SCENARIO_RECORD, compare_name, compare_records,
+    experiment_records, is_record_name, run_folder_name, scenario_record,
+};
 pub use rows::{RunId, RunRows, failed_rows, run_rows};
+pub use strategy_arg::{ArgError, ArgProblem, StrategyArg};
 
 use crate::scenario::Problem;
 
@@ -78,7 +88,7 @@ pub enum SweepError {
     #[error("cannot merge: {0}")]
     Merge(String),
     /// A run failed and `fail_fast` was set.
-    #[error("run {run} (seed {seed}) failed: {message}")]
+    #[error("run {run} (seed {}) failed: {message}", crate::engine::seed_text(*seed))]
     RunFailed {
         /// Run index.
         run: usize,

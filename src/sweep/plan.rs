@@ -29,13 +29,72 @@ pub enum SeedMode {
     Independent,
 }
 
-/// One design point: its axis values (labels) and its validated scenario.
+/// One design point: its axis values, their labels, and its validated scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DesignPoint {
-    /// One label per axis.
+    /// One value per axis, as text: a number as written in TOML (`1.2`, `20000`),
+    /// a string as it is, an array or a table in TOML syntax.
     pub values: Vec<String>,
+    /// One entry per axis: the label of the value where the axis gives `labels`, else `None`.
+    pub labels: Vec<Option<String>>,
     /// The scenario with the point's values applied.
     pub scenario: Scenario,
+}
+
+impl DesignPoint {
+    /// A point of axes without labels.
+    pub fn new(values: Vec<String>, scenario: Scenario) -> Self {
+        Self { labels: vec![None; values.len()], values, scenario }
+    }
+
+    /// The point's name on each axis, for legends: its label where it has one, else its value.
+    pub fn names(&self) -> Vec<String> {
+        point_names(&self.values, &self.labels)
+    }
+}
+
+/// Which of `n_axes` axes have labels, over the `labels` of every point.
+pub fn labelled_axes<'a>(n_axes: usize, labels: impl IntoIterator<Item = &'a [Option<String>]>) -> Vec<bool> {
+    let mut labelled = vec![false; n_axes];
+    for point in labels {
+        for (l, label) in labelled.iter_mut().zip(point) {
+            *l |= label.is_some();
+        }
+    }
+    labelled
+}
+
+/// The axis columns of `runs.csv` and the summaries: each axis's value, followed,
+/// for an axis with labels, by `<axis>_label`.
+pub fn axis_columns(axes: &[String], labelled: &[bool]) -> Vec<String> {
+    let mut columns = Vec::with_capacity(axes.len());
+    for (axis, &l) in axes.iter().zip(labelled) {
+        columns.push(axis.clone());
+        if l {
+            columns.push(format!("{axis}{LABEL_SUFFIX}"));
+        }
+    }
+    columns
+}
+
+/// The suffix of the column holding an axis's labels.
+pub const LABEL_SUFFIX: &str = "_label";
+
+/// A point's fields in the [`axis_columns`]: each value, followed by its label on a labelled axis.
+pub fn axis_fields(values: &[String], labels: &[Option<String>], labelled: &[bool]) -> Vec<String> {
+    let mut fields = Vec::with_capacity(values.len());
+    for (i, value) in values.iter().enumerate() {
+        fields.push(value.clone());
+        if labelled.get(i).copied().unwrap_or(false) {
+            fields.push(labels.get(i).cloned().flatten().unwrap_or_default());
+        }
+    }
+    fields
+}
+
+/// A point's name on each axis: its label where it has one, else its value.
+pub fn point_names(values: &[String], labels: &[Option<String>]) -> Vec<String> {
+    values.iter().enumerate().map(|(i, v)| labels.get(i).cloned().flatten().unwrap_or_else(|| v.clone())).collect()
 }
 
 /// A validated experiment, ready to run.
@@ -53,7 +112,8 @@ pub struct Plan {
     pub root_seed: u64,
     /// Common or independent seeds.
     pub seeds: SeedMode,
-    /// Axis names (key paths), one column each in the outputs.
+    /// Axis names (key paths): one column each in the outputs, and a `<axis>_label`
+    /// column after an axis with labels ([`Plan::axis_columns`]).
     pub axes: Vec<String>,
     /// The design points.
     pub points: Vec<DesignPoint>,
@@ -86,6 +146,22 @@ impl Plan {
         names
     }
 
+    /// Which axes have labels (`<axis>_label` columns).
+    pub fn labelled_axes(&self) -> Vec<bool> {
+        labelled_axes(self.axes.len(), self.points.iter().map(|p| p.labels.as_slice()))
+    }
+
+    /// The axis columns of `runs.csv` ([`axis_columns`]).
+    pub fn axis_columns(&self) -> Vec<String> {
+        axis_columns(&self.axes, &self.labelled_axes())
+    }
+
+    /// The fields of design point `point` in the axis columns.
+    pub fn axis_fields(&self, point: usize) -> Vec<String> {
+        let p = &self.points[point];
+        axis_fields(&p.values, &p.labels, &self.labelled_axes())
+    }
+
     /// The identity of run `run` (`run < n_runs()`).
     pub fn run_id(&self, run: usize) -> RunId {
         let points = self.points.len().max(1);
@@ -102,32 +178,33 @@ impl Plan {
     }
 
     /// Runs run `run` (single-threaded) and formats its rows; `providers` is
-    /// [`Self::providers`]. A simulation error, a panic or a non-finite value
-    /// gives a failed row with its message.
-    pub fn run_one(&self, run: usize, providers: &[String]) -> RunRows {
+    /// [`Self::providers`] and `labelled` [`Self::labelled_axes`]. A simulation
+    /// error, a panic or a non-finite value gives a failed row with its message.
+    pub fn run_one(&self, run: usize, providers: &[String], labelled: &[bool]) -> RunRows {
         let id = self.run_id(run);
         let point = &self.points[id.point];
+        let fields = axis_fields(&point.values, &point.labels, labelled);
         let outcome = catch_unwind(AssertUnwindSafe(|| crate::sim::run(&point.scenario, id.seed)));
         match outcome {
-            Ok(Ok(result)) => run_rows(id, &point.values, providers, &result, self.series),
-            Ok(Err(e)) => failed_rows(id, &point.values, providers.len(), &e.to_string()),
+            Ok(Ok(result)) => run_rows(id, &fields, providers, &result, self.series),
+            Ok(Err(e)) => failed_rows(id, &fields, providers.len(), &e.to_string()),
             Err(panic) => {
                 let msg = panic
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".into());
-                failed_rows(id, &point.values, providers.len(), &format!("panicked: {msg}"))
+                failed_rows(id, &fields, providers.len(), &format!("panicked: {msg}"))
             }
         }
     }
 }
 
 impl Plan {
-    /// The real runner for [`super::execute`]: [`Plan::run_one`] with the plan's providers.
+    /// The real runner for [`super::execute`]: [`Plan::run_one`] with the plan's providers and labelled axes.
     pub fn runner(&self) -> impl Fn(usize) -> RunRows + Sync + '_ {
-        let providers = self.providers();
-        move |run| self.run_one(run, &providers)
+        let (providers, labelled) = (self.providers(), self.labelled_axes());
+        move |run| self.run_one(run, &providers, &labelled)
     }
 }
 

@@ -1,12 +1,14 @@
 //! The identity of a run in an experiment, and its rows in `runs.csv` and
 //! `series.csv`.
 //!
-//! A `runs.csv` row is the run's identity ([`RunId`]), its design point's axis
-//! values, its status (`ok` or `failed`, and why), then its metrics; the column
+//! A `runs.csv` row is the run's identity ([`RunId`], the seed written as
+//! text: [`crate::engine::seed_text`]), its design point's axis fields (each
+//! value, and its label on an axis with labels: [`super::axis_fields`]), its status (`ok` or `failed`, and why), then its metrics; the column
 //! names and the metrics are [`crate::report::experiment`]'s (which also reads
 //! the files back). Rows are formatted in the worker that ran the simulation,
 //! so that the single thread writing files in run order only copies bytes.
 
+use crate::engine::seed_text;
 use crate::report::experiment::{csv_field, metric_rows, n_metric_fields};
 use crate::sim::RunResult;
 
@@ -37,34 +39,34 @@ pub struct RunRows {
     pub series_rows: String,
 }
 
-/// The rows of run `id`, whose axis values are `labels`, from its simulation
-/// result. `providers` are the provider columns of the experiment (a provider
+/// The rows of run `id`, whose axis fields ([`super::axis_fields`]) are `axis`,
+/// from its simulation result. `providers` are the provider columns of the experiment (a provider
 /// absent from this run leaves its column empty); with `series`, the run's
 /// `series.csv` lines are made too. A non-finite metric turns the run into a
 /// failure.
-pub fn run_rows(id: RunId, labels: &[String], providers: &[String], result: &RunResult, series: bool) -> RunRows {
+pub fn run_rows(id: RunId, axis: &[String], providers: &[String], result: &RunResult, series: bool) -> RunRows {
     match metric_rows(id.run, providers, result, series) {
         Ok(rows) => RunRows {
             ok: true,
             message: String::new(),
-            run_row: row(id, labels, "ok", "", &rows.fields),
+            run_row: row(id, axis, "ok", "", &rows.fields),
             series_rows: rows.series,
         },
-        Err(metric) => failed_rows(id, labels, providers.len(), &format!("non-finite value of {metric}")),
+        Err(metric) => failed_rows(id, axis, providers.len(), &format!("non-finite value of {metric}")),
     }
 }
 
 /// The rows of run `id` that failed with `message`: metrics left empty, no series.
-pub fn failed_rows(id: RunId, labels: &[String], n_providers: usize, message: &str) -> RunRows {
+pub fn failed_rows(id: RunId, axis: &[String], n_providers: usize, message: &str) -> RunRows {
     let empty = vec![String::new(); n_metric_fields(n_providers)];
-    let run_row = row(id, labels, "failed", message, &empty);
+    let run_row = row(id, axis, "failed", message, &empty);
     RunRows { ok: false, message: message.to_string(), run_row, series_rows: String::new() }
 }
 
-fn row(id: RunId, labels: &[String], status: &str, message: &str, values: &[String]) -> String {
+fn row(id: RunId, axis: &[String], status: &str, message: &str, values: &[String]) -> String {
     let mut fields: Vec<String> =
-        vec![id.run.to_string(), id.point.to_string(), id.replicate.to_string(), id.seed.to_string()];
-    fields.extend(labels.iter().map(|l| csv_field(&l.replace(['\n', '\r'], " "))));
+        vec![id.run.to_string(), id.point.to_string(), id.replicate.to_string(), seed_text(id.seed)];
+    fields.extend(axis.iter().map(|l| csv_field(&l.replace(['\n', '\r'], " "))));
     fields.push(status.to_string());
     fields.push(csv_field(&message.replace(['\n', '\r'], " ")));
     fields.extend(values.iter().cloned());
@@ -84,7 +86,7 @@ mod tests {
         let scenario = default_scenario().unwrap();
         let result = crate::sim::run(&scenario, 3).unwrap();
         let providers = result.provider_names.clone();
-        let id = RunId { run: 7, point: 1, replicate: 2, seed: 99 };
+        let id = RunId { run: 7, point: 1, replicate: 2, seed: u64::MAX };
         let labels = vec!["1.5".to_string(), "a,b".to_string()];
         let rows = run_rows(id, &labels, &providers, &result, true);
         assert!(rows.ok);
@@ -97,7 +99,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(fields.len(), header.len());
-        assert_eq!(fields.iter().take(RUN_ID_COLUMNS.len()).collect::<Vec<_>>(), ["7", "1", "2", "99"]);
+        assert_eq!(fields.iter().take(RUN_ID_COLUMNS.len()).collect::<Vec<_>>(), ["7", "1", "2", "0xffffffffffffffff"]);
         assert_eq!((&fields[5], &fields[6], &fields[7]), ("a,b", "ok", ""));
         assert_eq!(rows.series_rows.lines().count(), scenario.horizon_days as usize * providers.len());
         assert!(rows.series_rows.lines().all(|l| l.split(',').count() == series_header().len()));

@@ -40,7 +40,7 @@ fn run_without_arguments_runs_the_embedded_default_into_output() {
     assert_eq!(csv.lines().count(), 1 + 56 * 5 * 2, "one row per day, provider and IP");
     let json: serde_json::Value = serde_json::from_slice(&files[1].1).expect("json");
     assert_eq!(json["scenario"], "default");
-    assert_eq!(json["seed"], 42);
+    assert_eq!(json["seed"], "0x2a", "seeds are text: see README, Reading the outputs");
     assert_eq!(json["ipwarm_version"], env!("CARGO_PKG_VERSION"));
     assert!(json["totals"]["sent"].as_u64().expect("sent") > 0);
     assert_eq!(json["providers"].as_array().expect("providers").len(), 5);
@@ -156,4 +156,111 @@ fn a_closed_stdout_pipe_ends_quietly() {
     let out = child.wait_with_output().expect("wait");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && !stderr.contains("panicked"), "{:?}: {stderr}", out.status);
+}
+
+#[test]
+fn completions_for_every_shell_name_every_command() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = ipwarm(tmp.path(), &["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+        let script = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(script.len() > 1000, "{shell}: {script}");
+        for word in ["run", "validate", "init", "sweep", "compare", "merge", "plot", "--strategy"] {
+            assert!(script.contains(word), "{shell}: no `{word}`");
+        }
+        // Strategy names are offered where the shell's script lists values (elvish's and powershell's do not).
+        assert!(!["bash", "zsh", "fish"].contains(&shell) || script.contains("kumo_conservative"), "{shell}");
+        assert!(!script.contains("test-hook"), "{shell}: the hidden test flag is offered");
+    }
+    let bad = ipwarm(tmp.path(), &["completions", "tcsh"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("[possible values: bash, elvish, fish, powershell, zsh]"));
+    let help = String::from_utf8(ipwarm(tmp.path(), &["completions", "--help"]).stdout).expect("utf-8");
+    assert!(help.contains("Examples:\n  ipwarm completions bash > "), "{help}");
+}
+
+#[test]
+fn the_manual_page_is_printed_or_written_one_page_per_command() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = ipwarm(tmp.path(), &["man"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(page.contains("\n.TH ipwarm 1 ") && page.contains("\n.SH SYNOPSIS\n"), "{page}");
+    for command in ["run", "validate", "init", "strategies", "sweep", "compare", "merge", "plot", "completions"] {
+        assert!(page.contains(&format!("ipwarm\\-{command}(1)")), "the page lists `{command}`");
+    }
+    assert!(page.contains("\n.SH EXAMPLES\n.nf\n") && !page.contains("test\\-hook"), "{page}");
+    let out = ipwarm(tmp.path(), &["man", "--out", "man1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut pages: Vec<String> = fs::read_dir(tmp.path().join("man1"))
+        .expect("man1")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    assert_eq!(pages.len(), 11, "{pages:?}");
+    assert!(pages.contains(&"ipwarm.1".to_string()) && pages.contains(&"ipwarm-init.1".to_string()), "{pages:?}");
+    assert_eq!(fs::read_to_string(tmp.path().join("man1/ipwarm.1")).expect("page"), page);
+    let run = fs::read_to_string(tmp.path().join("man1/ipwarm-run.1")).expect("page");
+    assert!(run.contains("\n.TH ipwarm-run 1  \"ipwarm ") && run.contains("\\-\\-strategy"), "{run}");
+    // Pages are not replaced without --force, and a refusal writes nothing.
+    fs::write(tmp.path().join("man1/ipwarm-run.1"), "mine").expect("write");
+    let again = ipwarm(tmp.path(), &["man", "--out", "man1"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists: pass --force to replace it"));
+    assert_eq!(fs::read_to_string(tmp.path().join("man1/ipwarm-run.1")).expect("page"), "mine");
+    assert!(ipwarm(tmp.path(), &["man", "--out", "man1", "--force"]).status.success());
+    assert_eq!(fs::read_to_string(tmp.path().join("man1/ipwarm-run.1")).expect("page"), run);
+}
+
+#[test]
+fn strategy_errors_are_shown_on_the_command_line_with_a_caret() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let stderr = |args: &[&str]| {
+        let out = ipwarm(tmp.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        String::from_utf8(out.stderr).expect("utf-8")
+    };
+    assert_eq!(
+        stderr(&["run", "--strategy", "exponential:grwth=2"]),
+        "error: --strategy: unknown parameter `grwth`, did you mean `growth`?\n\
+         \x20 --strategy exponential:grwth=2\n\
+         \x20                        ^^^^^\n"
+    );
+    assert_eq!(
+        stderr(&["run", "--strategy", "exponentail"]),
+        "error: --strategy: unknown strategy `exponentail`, did you mean `exponential`?\n\
+         \x20 --strategy exponentail\n\
+         \x20            ^^^^^^^^^^^\n"
+    );
+    let e = stderr(&["run", "--strategy", "exponential:start=500,growth=0.9"]);
+    assert!(e.starts_with("error: --strategy: strategy.growth: must be > 1, got 0.9\n"), "{e}");
+    assert!(
+        e.ends_with("\n  --strategy exponential:start=500,growth=0.9\n                                          ^^^\n"),
+        "{e}"
+    );
+    assert!(!e.contains("default.toml") && !e.contains(":69:"), "not located in the embedded scenario: {e}");
+    let e = stderr(&["compare", "--strategy", "adaptiv", "--strategy", "linear:ramp_dys=3", "--strategy", "linear"]);
+    assert!(
+        e.contains("--strategy: unknown strategy `adaptiv`, did you mean `adaptive`?\n  --strategy adaptiv\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("did you mean `ramp_days`?\n  --strategy linear:ramp_dys=3\n                    ^^^^^^^^\n"),
+        "{e}"
+    );
+    assert!(!tmp.path().join("output").exists(), "a rejected strategy runs nothing");
+}
+
+#[test]
+fn a_missing_scenario_is_reported_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for args in [&["run", "missing.toml"][..], &["validate", "missing.toml"], &["sweep", "missing.toml"]] {
+        let out = ipwarm(tmp.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("missing.toml: "), "{args:?}: {stderr}");
+        let os_error = stderr.split("missing.toml: ").nth(1).and_then(|s| s.lines().next()).unwrap_or_default();
+        assert!(!os_error.is_empty() && stderr.matches(os_error).count() == 1, "{args:?}: said twice: {stderr}");
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! `tests/golden/<name>.summary.json` holds each run's `summary.json` verbatim, for a
 //! readable diff; `tests/golden/digests.txt` holds lines, bytes and an FNV-1a checksum
-//! of every file of every output folder. Regenerate both after an intended change
+//! of every file of every output folder (the records of what ran included: a run's
+//! `scenario.toml` is also checked to be the shipped file itself). Regenerate both after an intended change
 //! with `IPWARM_UPDATE_GOLDEN=1 cargo test --test it golden::` and review the diff.
 
 use std::fmt::Write as _;
@@ -74,6 +75,9 @@ fn shipped_scenarios_and_experiments_give_their_golden_files() {
         digest_folder(&format!("run/{stem}"), &out, &mut digests);
         let summary = fs::read_to_string(out.join("summary.json")).unwrap();
         check(&format!("{stem}.summary.json"), &summary, &mut failures);
+        // Run as given, a scenario records itself verbatim.
+        let record = fs::read_to_string(out.join("scenario.toml")).unwrap();
+        assert!(record == fs::read_to_string(&file).unwrap(), "{stem}: scenario.toml is not the file that ran");
     }
     let mut experiments: Vec<PathBuf> = fs::read_dir(root().join("experiments"))
         .unwrap()
@@ -88,6 +92,7 @@ fn shipped_scenarios_and_experiments_give_their_golden_files() {
         let res = ipwarm(&root(), &["sweep", &rel, "--out", out.to_str().unwrap()]);
         assert!(res.status.success(), "{stem}: {}", String::from_utf8_lossy(&res.stderr));
         digest_folder(&format!("sweep/{stem}"), &out, &mut digests);
+        assert_eq!(fs::read_to_string(out.join("experiment.toml")).unwrap(), fs::read_to_string(&exp).unwrap());
     }
     check("digests.txt", &digests, &mut failures);
     assert!(failures.is_empty(), "{}", failures.join("\n"));

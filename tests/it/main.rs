@@ -1,6 +1,7 @@
 //! ipwarm's integration tests: one test binary, one module per concern.
 //!
 //! - `cli`: the real binary in a temp dir (run, validate, exit codes, atomic outputs, determinism).
+//! - `init`: `ipwarm init` writes starting files that validate and run; `validate` recognises experiments.
 //! - `bad_input`: every kind of bad scenario input gives exit 2 and names its location.
 //! - `file_safety`: the ownership rule of output folders, crash-safe state, kill-and-resume at many points.
 //! - `model`: calibration, the blast, spikes, maintenance, retries, feedback loops.
@@ -9,6 +10,10 @@
 //! - `gallery`: every shipped scenario's expected outcome.
 //! - `golden`: every shipped scenario and experiment gives the files recorded in `tests/golden/` (byte for byte).
 //! - `sweep`: experiments: determinism across threads and shards, resume, failures, statistics, located errors.
+//! - `provenance`: every output folder records what ran in it and runs again from it; folder names; seeds as
+//!   text and axis values as values in the outputs.
+//! - `python`: `examples/read_outputs.py` reads the outputs with pandas (skipped without pandas, unless
+//!   `IPWARM_REQUIRE_PANDAS=1`, as in `.ci/run`).
 //! - `slurm`: a sharded sweep as a real Slurm job array through `examples/slurm/submit.sh`, merged; failed tasks
 //!   (skipped without a Slurm cluster: `scripts/slurm/start.sh` starts one).
 //! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
@@ -23,7 +28,10 @@ mod file_safety;
 mod fuzz;
 mod gallery;
 mod golden;
+mod init;
 mod model;
+mod provenance;
+mod python;
 mod slurm;
 mod strategies;
 mod support;

@@ -327,7 +327,12 @@ daily_volumes = [100, 200, 300]
     ok(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("2 design points x 1 replicates = 2 runs (zip design"), "{stdout}");
-    assert!(stdout.contains("\ta\tshort") && stdout.contains("\tb\tlong"), "{stdout}");
+    // Each axis's value, then its label: the values as written (an array in TOML syntax).
+    let header = "run\tpoint\treplicate\tseed\tstrategy.after\tstrategy.after_label\tstrategy.daily_volumes\t\
+                  strategy.daily_volumes_label";
+    assert!(stdout.contains(header), "{stdout}");
+    assert!(stdout.contains("\thold\ta\t[100, 200]\tshort\n"), "{stdout}");
+    assert!(stdout.contains("\thold\tb\t[300, 400, 500]\tlong\n"), "{stdout}");
 }
 
 #[test]

@@ -13,7 +13,7 @@ use plotters::prelude::*;
 
 use super::style::{
     AXIS_DESC_PX, Key, LegendEntry, SIZE, TICK_PX, chart_err, day_axes, day_range, draw_legend, draw_title, fmt_count,
-    pale_grid, text,
+    pale_grid, run_title, text,
 };
 use crate::report::ReportError;
 use crate::report::aggregate::{Aggregates, name_of};
@@ -67,7 +67,7 @@ fn draw_stack<DB: DrawingBackend>(
 pub(super) fn draw(result: &RunResult, agg: &Aggregates, path: &Path) -> Result<(), ReportError> {
     let root = BitMapBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE).map_err(chart_err)?;
-    let body = draw_title(&root, &format!("Daily outcomes: {}", result.scenario))?;
+    let body = draw_title(&root, &run_title("Daily outcomes", result))?;
     let mut entries: Vec<LegendEntry> = OUTCOMES.iter().map(|o| LegendEntry::new(o.label, o.color, Key::Box)).collect();
     entries.push(LegendEntry::new("sent (new messages)", BLACK, Key::Line));
     let body = draw_legend(&body, &entries)?;

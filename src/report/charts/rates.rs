@@ -21,7 +21,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
     AXIS_DESC_PX, Key, LEGEND_PX, LegendEntry, SIZE, TICK_PX, chart_err, day_axes, day_range, draw_legend, draw_title,
-    fmt_pct, pale_grid, provider_color, text,
+    fmt_pct, pale_grid, provider_color, run_title, text,
 };
 use crate::report::ReportError;
 use crate::report::aggregate::{Aggregates, complaint_rate, deferral_rate, name_of};
@@ -50,7 +50,7 @@ const REFERENCES: [(f64, &str, RGBColor); 2] =
 pub(super) fn draw(result: &RunResult, agg: &Aggregates, path: &Path) -> Result<(), ReportError> {
     let root = BitMapBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE).map_err(chart_err)?;
-    let body = draw_title(&root, &format!("Complaint and deferral rates per provider: {}", result.scenario))?;
+    let body = draw_title(&root, &run_title("Complaint and deferral rates per provider", result))?;
     let entries: Vec<LegendEntry> = (0..agg.n_providers)
         .map(|p| LegendEntry::new(name_of(&result.provider_names, p), provider_color(p), Key::Line))
         .collect();

@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{
     AXIS_DESC_PX, GRID, GRID_BOLD, Key, LEGEND_PX, LegendEntry, SIZE, TICK_PX, chart_err, day_axes, day_range,
-    draw_legend, draw_title, provider_color, text,
+    draw_legend, draw_title, provider_color, run_title, text,
 };
 use crate::report::ReportError;
 use crate::report::aggregate::{Aggregates, name_of};
@@ -30,7 +30,7 @@ pub(super) fn draw(result: &RunResult, agg: &Aggregates, path: &Path) -> Result<
     let root = BitMapBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE).map_err(chart_err)?;
     let whose = if result.reference_ips().are_dedicated() { "the dedicated IPs" } else { "all IPs" };
-    let body = draw_title(&root, &format!("Reputation of {whose} per provider: {}", result.scenario))?;
+    let body = draw_title(&root, &run_title(&format!("Reputation of {whose} per provider"), result))?;
 
     let mut entries: Vec<LegendEntry> = (0..agg.n_providers)
         .map(|p| {

@@ -106,6 +106,12 @@ impl LegendEntry {
     }
 }
 
+/// What a run chart's title names after its subject: the scenario and the strategy that ran
+/// (`default, strategy preset ses_auto (auto_blend)`).
+pub fn run_title(subject: &str, result: &crate::sim::RunResult) -> String {
+    format!("{subject}: {}, strategy {}", result.scenario, result.strategy.label())
+}
+
 /// Splits `root` into the title band and the rest, drawing `title` centred in the band.
 pub fn draw_title<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,

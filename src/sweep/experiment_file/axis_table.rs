@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use super::raw::RawAxis;
 use super::size::{MAX_DESIGN_POINTS, POINTS_WHY, limit};
+use crate::scenario::value_kind;
 use crate::scenario::{Ctx, KeyPath, Section, Seg, derived_label_problem, label_problem};
-use crate::sweep::axes::{Axis, AxisValues, default_label, kind};
+use crate::sweep::axes::{Axis, AxisValues, default_label};
 
 /// Largest integer end of a range (in absolute value): 2^53, beyond which
 /// integers are not exact as floating-point numbers, which ranges are computed in.
@@ -104,7 +105,7 @@ fn list_values(ctx: &mut Ctx<'_>, p: &KeyPath, raw: &RawAxis, v: &toml::Value) -
         }
         toml::Value::Array(a) => a.clone(),
         v => {
-            ctx.report(&p.key("values"), format!("expected an array of values, got {}", kind(v)));
+            ctx.report(&p.key("values"), format!("expected an array of values, got {}", value_kind(v)));
             return None;
         }
     };

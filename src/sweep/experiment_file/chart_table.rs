@@ -7,7 +7,7 @@ use crate::report::experiment::{
     ChartData, ChartSpec, DAYS_TO_WARM_PREFIX, DEFAULT_HEATMAPS, DEFAULT_OUTCOMES, RUN_METRICS, is_grid2,
 };
 use crate::scenario::{Ctx, KeyPath, Section, one_of_message};
-use crate::sweep::Plan;
+use crate::sweep::{DesignPoint, Plan};
 
 /// Chart names of `charts.draw`.
 const CHART_NAMES: [&str; 4] = ["inbox", "reputation", "outcomes", "heatmap"];
@@ -21,7 +21,7 @@ pub(super) fn charts(ctx: &mut Ctx<'_>, raw: Option<&Section<RawCharts>>, plan: 
             name: String::new(),
             replicates: 0,
             axes: plan.axes.clone(),
-            point_values: plan.points.iter().map(|p| p.values.clone()).collect(),
+            point_values: plan.points.iter().map(DesignPoint::names).collect(),
             summary: Vec::new(),
             series: Vec::new(),
         };

@@ -6,8 +6,9 @@
 //! the experiment file, a design point's at the axis value that causes them.
 
 use super::ReadBase;
+use crate::scenario::value_kind;
 use crate::scenario::{self, Ctx, KeyPath, Problem, Scenario};
-use crate::sweep::axes::{Axis, Level, kind, set_at};
+use crate::sweep::axes::{Axis, Level, set_at};
 use crate::sweep::design::expand;
 use crate::sweep::{Design, DesignPoint};
 
@@ -51,7 +52,7 @@ pub(super) fn base_scenario(
             Some((inline.clone(), text))
         }
         Some(v) => {
-            ctx.report(&path, format!("expected a scenario file path or a table, got {}", kind(v)));
+            ctx.report(&path, format!("expected a scenario file path or a table, got {}", value_kind(v)));
             None
         }
     }
@@ -110,7 +111,9 @@ fn design_point(ctx: &mut Ctx<'_>, base: &toml::Table, axes: &[Axis], levels: &[
     let file = ctx.file();
     let problems = match scenario::parse(&text, file) {
         Ok(scenario) => {
-            return Some(DesignPoint { values: levels.iter().map(|l| l.label.clone()).collect(), scenario });
+            let values = levels.iter().map(Level::value_text).collect();
+            let labels = axes.iter().zip(levels).map(|(a, l)| a.has_labels().then(|| l.label.clone())).collect();
+            return Some(DesignPoint { values, labels, scenario });
         }
         Err(e) => e.into_problems(file),
     };
