@@ -34,6 +34,7 @@ pub mod engine;
 pub mod model;
 pub mod report;
 pub mod scenario;
+pub mod schema;
 pub mod sim;
 pub mod strategy;
 pub mod sweep;

@@ -12,6 +12,7 @@ mod owned;
 mod plot;
 mod progress;
 mod run;
+mod schema;
 mod strategies;
 mod sweep;
 mod sweep_dir;
@@ -82,6 +83,9 @@ enum Command {
     /// Print the manual page, or write one page per command into a folder.
     #[command(after_help = man::EXAMPLES)]
     Man(man::ManArgs),
+    /// Print the JSON Schema of scenario or experiment files, for editors.
+    #[command(after_help = schema::EXAMPLES)]
+    Schema(schema::SchemaArgs),
 }
 
 /// An error that knows its exit code.
@@ -123,6 +127,7 @@ pub fn main() -> ExitCode {
         Command::Init(args) => init::init(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => man::man(args),
+        Command::Schema(args) => schema::schema(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

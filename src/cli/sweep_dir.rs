@@ -185,6 +185,16 @@ fn prepare(plan: &Plan, dir: &Path, opts: &RunOptions) -> Result<OwnedDir, Failu
 
 /// Refuses to resume results of another experiment, with more replicates, or of another shard.
 fn check_resumable(plan: &Plan, dir: &Path, opts: &RunOptions, old: &Manifest) -> Result<(), Failure> {
+    let older_ipwarm =
+        old.ipwarm_version != ipwarm::VERSION || old.experiment_hash.len() != sweep::CONTENT_HASH_HEX_DIGITS;
+    if old.experiment_hash != plan.hash && older_ipwarm {
+        return Err(Failure::input(anyhow!(
+            "{} was written by an older ipwarm (version {}, whose experiment hashes cannot be compared with this \
+             version's): it cannot be resumed, use --overwrite to start again",
+            dir.display(),
+            old.ipwarm_version,
+        )));
+    }
     if old.experiment_hash != plan.hash {
         return Err(Failure::input(anyhow!(
             "{} holds results of another version of this experiment (hash {} instead of {}): use --overwrite to start again",

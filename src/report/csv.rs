@@ -50,6 +50,18 @@ const COLUMNS: [Column; 17] = [
 /// index N), the reputation with 4 decimals and its level as
 /// `Bad`/`Low`/`Medium`/`High`. The output is a pure function of `result`:
 /// the same result always gives the same bytes.
+///
+/// ```
+/// let mut scenario = ipwarm::scenario::default_scenario()?;
+/// scenario.horizon_days = 3;
+/// let result = ipwarm::sim::run(&scenario, 1)?;
+/// let mut csv = Vec::new();
+/// ipwarm::report::write_daily_csv(&result, &mut csv)?;
+/// let csv = String::from_utf8(csv)?;
+/// assert!(csv.starts_with("day,"));
+/// assert_eq!(csv.lines().count(), 1 + result.records.len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_daily_csv<W: Write>(result: &RunResult, w: W) -> Result<(), ReportError> {
     let mut rows: Vec<&DailyRecord> = result.records.iter().collect();
     rows.sort_by_key(|r| (r.day, r.provider, r.ip));

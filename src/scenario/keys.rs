@@ -122,28 +122,10 @@ pub(crate) fn list(items: &[&str]) -> String {
 
 /// Edit distance between `a` and `b` in characters, counting an insertion, a
 /// deletion, a substitution or a swap of two adjacent characters as one edit
-/// (optimal string alignment).
+/// (optimal string alignment, `strsim::osa_distance`; strsim is already in the
+/// tree through clap, whose own suggestions use it).
 fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    // d[i][j]: distance between the first i chars of a and the first j of b.
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
+    strsim::osa_distance(a, b)
 }
 
 #[cfg(test)]
@@ -165,6 +147,9 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("gmial", "gmail"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
+        // A swap of adjacent characters is one edit (optimal string alignment), not two.
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("ca", "abc"), 3);
         assert_eq!(closest("open_rat", ["name", "open_rate"]), Some("open_rate"));
         assert_eq!(closest("horizon", ["horizon_days", "seed"]), None);
         assert_eq!(closest("gmial", ["gmail", "yahoo"]), Some("gmail"));

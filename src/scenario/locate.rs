@@ -4,6 +4,8 @@
 //!
 //! It is built from toml's spanned document ([`toml::de::DeTable`]), so it sees
 //! dotted keys, inline tables, arrays and arrays of tables exactly as written.
+//! Hand-written on purpose: no crate maps key paths to positions and back (snippet
+//! renderers such as annotate-snippets or miette only draw a span once it is found).
 
 use std::ops::Range;
 

@@ -33,7 +33,7 @@ pub use input::{InputError, MAX_INPUT_BYTES, read_input};
 pub use names::{MAX_NAME_CHARS, RESERVED_PROVIDER_NAMES};
 pub use types::{DEFAULT_HORIZON_DAYS, MAX_AUDIENCE_SIZE, MAX_HORIZON_DAYS, SHARE_SUM_TOLERANCE, Scenario};
 
-use raw::RawScenario;
+pub(crate) use raw::RawScenario;
 
 // Shared with `sweep`, whose experiment files take the same raw -> validated path
 // (one validation context, the same locator, key paths and messages).
@@ -42,7 +42,7 @@ pub(crate) use document::{check_file, deserialize};
 pub(crate) use keys::{fields_of, one_of_message, value_kind};
 pub(crate) use names::{derived_label_problem, folder_name_problem, label_problem, text_problem};
 pub(crate) use path::{KeyPath, Seg};
-pub(crate) use raw::{Field, Opt, OptSection, Section};
+pub(crate) use raw::{Field, Opt, OptSection, RawStrategy, Section};
 
 /// The default scenario (a first new dedicated IP), embedded in the binary.
 pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/default.toml");
@@ -51,6 +51,22 @@ pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/default.to
 const DEFAULT_SCENARIO_NAME: &str = "scenarios/default.toml (embedded)";
 
 /// Parses and validates the scenario `text`; `file` is the name shown in problems.
+///
+/// Every problem is reported at once, each located at `file:line:col`.
+///
+/// ```
+/// use ipwarm::scenario::{DEFAULT_SCENARIO_TOML, ScenarioError, parse};
+///
+/// let scenario = parse(DEFAULT_SCENARIO_TOML, "default.toml")?;
+/// assert_eq!(scenario.horizon_days, 56);
+///
+/// let broken = DEFAULT_SCENARIO_TOML.replace("horizon_days = 56", "horizon_dayz = 56");
+/// let Err(ScenarioError::Invalid { problems }) = parse(&broken, "broken.toml") else {
+///     panic!("a misspelled key is an error");
+/// };
+/// assert!(problems.iter().any(|p| p.to_string().starts_with("broken.toml:33:1")));
+/// # Ok::<(), ScenarioError>(())
+/// ```
 pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     document::check_file(text, file, "scenario", |ctx, doc| {
         let raw: RawScenario = document::deserialize(ctx, doc, keys::known_keys)?;
@@ -78,6 +94,12 @@ pub fn parse_file(path: &Path) -> Result<Scenario, ScenarioError> {
 }
 
 /// The embedded default scenario ([`DEFAULT_SCENARIO_TOML`]), parsed.
+///
+/// ```
+/// let scenario = ipwarm::scenario::default_scenario()?;
+/// assert_eq!(scenario.providers.len(), scenario.audience.provider_shares.len());
+/// # Ok::<(), ipwarm::scenario::ScenarioError>(())
+/// ```
 pub fn default_scenario() -> Result<Scenario, ScenarioError> {
     parse(DEFAULT_SCENARIO_TOML, DEFAULT_SCENARIO_NAME)
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
 
@@ -109,71 +110,103 @@ pub(crate) type OptSection<T> = Option<Section<T>>;
 pub(crate) type Opt<T> = Option<Field<T>>;
 
 /// The whole file.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
 pub(crate) struct RawScenario {
+    /// Short name (letters, digits, `_`, `-`), used for the default output folder. Required.
     pub name: Opt<String>,
+    /// Free text shown in summaries (default "").
     pub description: Opt<String>,
-    /// An integer, or a seed as text (`"0x9e3779b97f4a7c15"`): see `validate::seed`.
+    /// Seed of the random draws (default 1): an integer up to 2^63 - 1, or any 64-bit seed as text, as
+    /// outputs write seeds (`"0x9e3779b97f4a7c15"`); see `validate::seed`.
+    #[schemars(default, schema_with = "crate::schema::seed_schema")]
     pub seed: Opt<toml::Value>,
+    /// Number of simulated days, 1 to 365 (default 42).
     pub horizon_days: Opt<i64>,
+    /// Hours of the day in which fresh mail is sent.
     pub sending: OptSection<RawSending>,
+    /// How the sender's MTA retries mail deferred with a 4xx reply.
     pub retry: OptSection<RawRetry>,
+    /// The sender's list. Required.
     pub audience: OptSection<RawAudience>,
+    /// Overrides of a provider's preset, or a custom provider and the preset it starts from, by provider name.
     pub providers: OptSection<BTreeMap<String, Section<RawProvider>>>,
+    /// Sending IPs (`kind` = "new", "warm" or "shared_pool"). Required, at least one.
     pub ips: Option<Vec<Section<RawIp>>>,
+    /// The warm-up strategy: `kind` and its parameters (`ipwarm strategies` lists them). Required.
     pub strategy: OptSection<RawStrategy>,
 }
 
 /// `[sending]`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
 pub(crate) struct RawSending {
+    /// First sending hour, 0-23 (default 8).
     pub start_hour: Opt<i64>,
+    /// Hour after the last sending hour, 1-24, > start_hour (default 20).
     pub end_hour: Opt<i64>,
 }
 
 /// `[retry]`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
 pub(crate) struct RawRetry {
+    /// Delay before the first retry, minutes, > 0 (default 15).
     pub first_retry_minutes: Opt<i64>,
+    /// The delay is multiplied by this after each failed attempt, >= 1 (default 2).
     pub backoff_factor: Opt<f64>,
+    /// Longest delay between attempts, minutes, >= first_retry_minutes (default 240).
     pub max_retry_interval_minutes: Opt<i64>,
+    /// Mail still undelivered at this age expires, hours, > 0 (default 72).
     pub queue_lifetime_hours: Opt<i64>,
 }
 
 /// `[audience]`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
 pub(crate) struct RawAudience {
+    /// Number of recipients on the list, > 0. Required.
     pub size: Opt<i64>,
-    /// Provider name to share; the order comes from the locator.
+    /// Share of the list at each mailbox provider, by provider name, in [0, 1] summing to 1. Required.
+    /// (Their order, the order of the outputs, comes from the locator.)
     pub providers: Opt<BTreeMap<String, Field<f64>>>,
+    /// Engagement segments, most engaged first by convention; shares sum to 1. Required.
     pub segments: Option<Vec<Section<RawSegment>>>,
 }
 
 /// One `[[audience.segments]]`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
 pub(crate) struct RawSegment {
+    /// Segment name, used in outputs; unique.
     pub name: Opt<String>,
+    /// Share of the list in this segment, in [0, 1].
     pub share: Opt<f64>,
+    /// Probability that a recipient opens a message placed in the inbox.
     pub open_rate: Opt<f64>,
+    /// Probability that a recipient complains about a message placed in the inbox.
     pub complaint_rate: Opt<f64>,
+    /// Share of addresses that no longer exist (hard bounce 550 5.1.1).
     pub invalid_rate: Opt<f64>,
+    /// Share of addresses that are spam traps (default 0).
     pub trap_rate: Opt<f64>,
 }
 
 /// One `[[ips]]`, all kinds flattened.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
 pub(crate) struct RawIp {
+    /// IP name, used in outputs; unique.
     pub name: Opt<String>,
+    /// "new" (no history), "warm" (a dedicated IP with a history) or "shared_pool".
     pub kind: Opt<String>,
+    /// Messages/day it has been sending to each provider recently, >= 0 (warm: required; shared_pool: default 500000).
     pub daily_volume_per_provider: Opt<f64>,
+    /// Earned trust of a warm IP, in [0, 1]. Required with kind = "warm".
     pub trust: Opt<f64>,
+    /// Mean trust of a shared pool IP, in [0, 1] (default 0.85).
     pub trust_mean: Opt<f64>,
+    /// Standard deviation of a shared pool IP's trust, >= 0 (default 0.05).
     pub trust_sd: Opt<f64>,
 }
 
@@ -216,56 +249,92 @@ impl<'de> Visitor<'de> for RawStrategyVisitor {
 }
 
 /// `feedback = { kind = ..., delay_hours = ... }` of a provider.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
 pub(crate) struct RawFeedback {
+    /// "per_message", "daily_aggregate" or "none".
     pub kind: Opt<String>,
+    /// Hours before a complaint reaches the sender, >= 0 (default 24).
     pub delay_hours: Opt<i64>,
 }
 
 /// `defer_reply`/`block_reply`/`bounce_reply = { code = ..., text = ... }`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
 pub(crate) struct RawReply {
+    /// SMTP code and enhanced status (`451 4.7.650`): 4xx for defer_reply, 5xx for block_reply and bounce_reply.
     pub code: Opt<String>,
+    /// Text of the reply.
     pub text: Opt<String>,
 }
 
 /// `[providers.NAME]`: a preset and overrides of any `ProviderParams` field.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
 pub(crate) struct RawProvider {
+    /// The preset it starts from (gmail, microsoft, yahoo, apple, other); required for a custom provider.
     pub preset: Opt<String>,
     /// Not allowed (the name is the table key); kept to report it clearly.
+    #[schemars(skip)]
     pub name: Option<toml::Value>,
+    /// Trust of a never-seen IP, in [0, 1].
     pub initial_trust: Opt<f64>,
+    /// Trust gained per day of healthy sending, in [0, 1].
     pub trust_gain_per_day: Opt<f64>,
+    /// Messages/day for full volume credit; below it an IP cools down.
     pub notice_volume_per_day: Opt<f64>,
+    /// Messages/hour accepted from an untrusted IP, > 0.
     pub base_hourly_allowance: Opt<f64>,
+    /// Daily growth of the allowance at trust 0, >= 1.
     pub allowance_growth_untrusted: Opt<f64>,
+    /// Daily growth of the allowance at trust 1, >= allowance_growth_untrusted.
     pub allowance_growth_trusted: Opt<f64>,
+    /// Memory of the recent sending pattern, days, > 0.
     pub recent_memory_days: Opt<f64>,
+    /// Memory of the long history of accepted volume, days, > 0.
     pub history_memory_days: Opt<f64>,
+    /// Time constant of cooling down, days, > 0.
     pub idle_decay_days: Opt<f64>,
+    /// Inbox placement: logit intercept.
     pub inbox_logit_intercept: Opt<f64>,
+    /// Inbox placement: logit slope per unit of trust.
     pub inbox_logit_trust_slope: Opt<f64>,
+    /// Weight of engagement (opens) in reputation, in [0, 1].
     pub engagement_weight: Opt<f64>,
+    /// Complaint rate of the warning line, in [0, 1].
     pub complaint_warn_rate: Opt<f64>,
+    /// Complaint rate of the severe line, >= complaint_warn_rate.
     pub complaint_severe_rate: Opt<f64>,
+    /// Bounce rate of the warning line, in [0, 1].
     pub bounce_warn_rate: Opt<f64>,
+    /// Trust penalty per multiple of the warning complaint rate, >= 0.
     pub complaint_penalty: Opt<f64>,
+    /// Trust penalty per multiple of the severe complaint rate, >= 0.
     pub severe_complaint_penalty: Opt<f64>,
+    /// Trust penalty per multiple of the bounce line, >= 0.
     pub bounce_penalty: Opt<f64>,
+    /// Trust penalty per spam trap hit, >= 0.
     pub trap_penalty_per_hit: Opt<f64>,
+    /// Trust penalty times the day's block share, >= 0.
     pub block_penalty: Opt<f64>,
+    /// Volume over recent volume that counts as a spike, > 1.
     pub spike_ratio: Opt<f64>,
+    /// Trust penalty per doubling beyond the spike line, >= 0.
     pub spike_penalty: Opt<f64>,
+    /// Mail is blocked below this trust, in [0, 1].
     pub block_trust_threshold: Opt<f64>,
+    /// Share of mail blocked at trust 0, in [0, 1].
     pub block_max_rate: Opt<f64>,
+    /// Extra block share per multiple of the severe complaint rate, in [0, 1].
     pub complaint_block_rate: Opt<f64>,
+    /// Opens of junk-placed mail relative to inbox mail, in [0, 1].
     pub junk_open_factor: Opt<f64>,
+    /// The complaint feedback loop.
     pub feedback: OptSection<RawFeedback>,
+    /// Reply to mail over the allowance (4xx).
     pub defer_reply: OptSection<RawReply>,
+    /// Reply to mail blocked for reputation (5xx).
     pub block_reply: OptSection<RawReply>,
+    /// Reply to mail to an invalid address (5xx).
     pub bounce_reply: OptSection<RawReply>,
 }

@@ -40,6 +40,22 @@ pub enum SimError {
 }
 
 /// Runs `scenario` with its own strategy and `seed`.
+///
+/// The same scenario and seed always give the same result.
+///
+/// ```
+/// let mut scenario = ipwarm::scenario::default_scenario()?;
+/// scenario.horizon_days = 14;
+/// let result = ipwarm::sim::run(&scenario, 7)?;
+/// assert_eq!(result.seed, 7);
+/// assert_eq!(result.warm_day.len(), result.provider_names.len());
+/// assert!(result.records.iter().all(|r| (1..=14).contains(&r.day)));
+/// // Per provider, the 1-based day it became warm (`None`: not within the horizon).
+/// assert!(result.warm_day.iter().flatten().all(|&day| (1..=14).contains(&day)));
+/// // Deterministic: the same seed gives the same totals.
+/// assert_eq!(ipwarm::sim::run(&scenario, 7)?.totals, result.totals);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn run(scenario: &Scenario, seed: u64) -> Result<RunResult, SimError> {
     let mut strategy = crate::strategy::build(&scenario.strategy);
     run_with(scenario, strategy.as_mut(), seed)

@@ -95,6 +95,8 @@ fn grid_levels(axes: &[Axis]) -> Result<Vec<Vec<Level>>, (usize, String)> {
     axes.iter().enumerate().map(|(i, a)| a.grid_levels().map_err(|e| (i, e))).collect()
 }
 
+/// The `lhs` design. Hand-written on purpose: an LHS crate would draw from its own RNG, while these
+/// shuffles come from the experiment's seeded stream, so the design is reproducible from `root_seed`.
 fn latin_hypercube(axes: &[Axis], samples: usize, root_seed: u64) -> Vec<Vec<Level>> {
     let mut rng = stream_rng(derive_seed(root_seed, &[LHS_SEED_TAG]), "latin-hypercube");
     let mut columns: Vec<Vec<Level>> = Vec::with_capacity(axes.len());

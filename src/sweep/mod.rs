@@ -39,13 +39,14 @@ pub use axes::{Axis, AxisValues};
 pub use compare::{CompareError, CompareInput, compare_plan};
 pub use design::Design;
 pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered};
+pub(crate) use experiment_file::RawExperiment;
 pub use experiment_file::{MAX_DESIGN_POINTS, MAX_RUNS, ReadBase, parse_experiment};
 pub use manifest::{
     FileDigest, Manifest, ManifestPoint, ManifestRun, RunStatus, RunsScan, merge_sorted, scan_runs, scan_series,
 };
 pub use plan::{
-    DesignPoint, LABEL_SUFFIX, Plan, SeedMode, Shard, axis_columns, axis_fields, content_hash, labelled_axes,
-    point_names, shard_runs,
+    CONTENT_HASH_HEX_DIGITS, DesignPoint, LABEL_SUFFIX, Plan, SeedMode, Shard, axis_columns, axis_fields, content_hash,
+    labelled_axes, point_names, shard_runs,
 };
 pub use provenance::{
     BASE_SCENARIO_RECORD, EXPERIMENT_RECORD, Record, RecordError, SCENARIO_RECORD, compare_name, compare_records,

@@ -247,15 +247,24 @@ pub fn shard_runs(n_runs: usize, shard: Option<Shard>) -> Vec<usize> {
     (0..n_runs).filter(|&r| shard.is_none_or(|s| s.contains(r))).collect()
 }
 
-/// A stable 64-bit FNV-1a hash of `parts` (each followed by a 0 byte), in hex.
+/// Number of hex digits of a [`content_hash`] (SHA-256); hashes written by
+/// ipwarm versions before the swap to SHA-256 had 16 (64-bit FNV-1a).
+pub const CONTENT_HASH_HEX_DIGITS: usize = 64;
+
+/// A stable SHA-256 hash of `parts`, in lower-case hex ([`CONTENT_HASH_HEX_DIGITS`] digits).
+///
+/// Each part is preceded by its length in bytes (64-bit little-endian), so that
+/// no two lists of parts hash the same bytes. The hash guards `--resume`
+/// against resuming the results of another experiment: a cryptographic hash,
+/// because a collision would silently mix two experiments' runs.
 pub fn content_hash(parts: &[&str]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    use sha2::Digest as _;
+    let mut hasher = sha2::Sha256::new();
     for part in parts {
-        for b in part.bytes().chain(std::iter::once(0)) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
     }
-    format!("{h:016x}")
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -272,5 +281,10 @@ mod tests {
         assert!(Shard::parse("0/3").is_err() && Shard::parse("4/3").is_err() && Shard::parse("x").is_err());
         assert_eq!(content_hash(&["a", "b"]), content_hash(&["a", "b"]));
         assert_ne!(content_hash(&["ab", ""]), content_hash(&["a", "b"]));
+        assert_ne!(content_hash(&["a\0", ""]), content_hash(&["a", "\0"]));
+        assert_eq!(content_hash(&[]).len(), CONTENT_HASH_HEX_DIGITS);
+        // SHA-256 of the 8 zero bytes of one empty part's length: a fixed value, so that the hash
+        // never changes by accident (that would refuse to resume every earlier sweep).
+        assert_eq!(content_hash(&[""]), "af5570f5a1810b7af78caf4bc70a660f0df51e42baf91d4de5b2328de0e83dfc");
     }
 }

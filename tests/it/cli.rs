@@ -198,8 +198,23 @@ fn the_manual_page_is_printed_or_written_one_page_per_command() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     pages.sort();
-    assert_eq!(pages.len(), 11, "{pages:?}");
-    assert!(pages.contains(&"ipwarm.1".to_string()) && pages.contains(&"ipwarm-init.1".to_string()), "{pages:?}");
+    // One page per command (as `ipwarm --help` lists them, `help` aside) and ipwarm.1.
+    let help = String::from_utf8_lossy(&ipwarm(tmp.path(), &["--help"]).stdout).into_owned();
+    let commands: Vec<&str> = help
+        .split("Commands:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .expect("a command list")
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 10 && commands.contains(&"man"), "{commands:?}");
+    for command in &commands {
+        assert!(pages.contains(&format!("ipwarm-{command}.1")), "no page for `{command}`: {pages:?}");
+    }
+    assert_eq!(pages.len(), commands.len() + 1, "{pages:?}");
+    assert!(pages.contains(&"ipwarm.1".to_string()), "{pages:?}");
     assert_eq!(fs::read_to_string(tmp.path().join("man1/ipwarm.1")).expect("page"), page);
     let run = fs::read_to_string(tmp.path().join("man1/ipwarm-run.1")).expect("page");
     assert!(run.contains("\n.TH ipwarm-run 1  \"ipwarm ") && run.contains("\\-\\-strategy"), "{run}");

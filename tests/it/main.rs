@@ -16,6 +16,8 @@
 //!   `IPWARM_REQUIRE_PANDAS=1`, as in `.ci/run`).
 //! - `slurm`: a sharded sweep as a real Slurm job array through `examples/slurm/submit.sh`, merged; failed tasks
 //!   (skipped without a Slurm cluster: `scripts/slurm/start.sh` starts one).
+//! - `schemas`: `schemas/*.schema.json` are generated from the code, every shipped file validates against its
+//!   schema and broken ones do not; `.taplo.toml` associates them in editors.
 //! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
 //! - `fuzz`: generated and mutated scenario and experiment files through the parsers and the binary
 //!   (a short run here; the long campaign: `IPWARM_FUZZ_SECS=1800 cargo test --release --test it fuzz:: -- --ignored`).
@@ -32,6 +34,7 @@ mod init;
 mod model;
 mod provenance;
 mod python;
+mod schemas;
 mod slurm;
 mod strategies;
 mod support;

@@ -419,6 +419,30 @@ fn replicates_added_later_give_the_files_of_a_sweep_run_with_them_from_the_start
 }
 
 #[test]
+fn a_folder_written_by_an_older_ipwarm_is_refused_on_resume_with_a_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = small_experiment(tmp.path(), 2);
+    ok(&sweep(tmp.path(), &exp, "old", &["--threads", "1"]));
+    let manifest_path = tmp.path().join("old/manifest.json");
+    let manifest = fs::read_to_string(&manifest_path).unwrap();
+    let hash = |text: &str| {
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        value["experiment_hash"].as_str().unwrap().to_string()
+    };
+    let sha256 = hash(&manifest);
+    assert_eq!(sha256.len(), 64, "a SHA-256 in hex: {sha256}");
+    // Before SHA-256, the experiment hash was a 64-bit FNV-1a: 16 hex digits.
+    fs::write(&manifest_path, manifest.replace(&sha256, "e7b7b7202783146b")).unwrap();
+    let out = sweep(tmp.path(), &exp, "old", &["--resume"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("was written by an older ipwarm") && stderr.contains("--overwrite"), "{stderr}");
+    // --overwrite starts again.
+    ok(&sweep(tmp.path(), &exp, "old", &["--overwrite"]));
+    assert_eq!(hash(&fs::read_to_string(&manifest_path).unwrap()), sha256);
+}
+
+#[test]
 fn compare_replicates_added_later_match_a_fresh_comparison() {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = root().join("scenarios/calibration.toml");

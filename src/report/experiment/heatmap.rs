@@ -27,21 +27,13 @@ pub fn is_grid2(data: &ChartData) -> bool {
     data.axes.len() == 2 && levels(data, 0).len() * levels(data, 1).len() == data.n_points()
 }
 
-/// A colour from pale yellow (0) through green to dark blue (1), viridis-like and readable in grey.
+/// The colour of `t` in 0..=1: plotters' viridis, reversed so that 0 is pale
+/// yellow and 1 dark purple (larger values darker); readable in grey and by
+/// colour-blind readers.
 fn ramp(t: f64) -> RGBColor {
-    const STOPS: [(f64, (f64, f64, f64)); 5] = [
-        (0.0, (253.0, 231.0, 37.0)),
-        (0.25, (94.0, 201.0, 98.0)),
-        (0.5, (33.0, 145.0, 140.0)),
-        (0.75, (59.0, 82.0, 139.0)),
-        (1.0, (68.0, 1.0, 84.0)),
-    ];
-    let t = t.clamp(0.0, 1.0);
-    let i = STOPS.iter().rposition(|(s, _)| *s <= t).unwrap_or(0).min(STOPS.len() - 2);
-    let ((s0, a), (s1, b)) = (STOPS[i], STOPS[i + 1]);
-    let f = (t - s0) / (s1 - s0);
-    let mix = |x: f64, y: f64| (x + (y - x) * f).round() as u8;
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    use plotters::style::colors::colormaps::{ColorMap, ViridisRGB};
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.5 };
+    ViridisRGB.get_color(1.0 - t)
 }
 
 /// A cell label: 3 significant digits.
@@ -141,8 +133,13 @@ mod tests {
 
     #[test]
     fn ramp_ends() {
-        assert_eq!(ramp(0.0), RGBColor(253, 231, 37));
+        assert_eq!(ramp(0.0), RGBColor(254, 232, 37));
         assert_eq!(ramp(1.0), RGBColor(68, 1, 84));
+        assert_eq!(ramp(f64::NAN), ramp(0.5));
+        // Darker as t grows (luma), so that the scale reads in grey.
+        let luma = |c: RGBColor| 0.299 * f64::from(c.0) + 0.587 * f64::from(c.1) + 0.114 * f64::from(c.2);
+        let lumas: Vec<f64> = (0..=10).map(|k| luma(ramp(f64::from(k) / 10.0))).collect();
+        assert!(lumas.windows(2).all(|w| w[1] < w[0]), "{lumas:?}");
         assert_eq!(label(0.01234), "0.0123");
         assert_eq!(label(21.45), "21.4");
     }

@@ -11,6 +11,9 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 pub const CONFIDENCE: f64 = 0.95;
 
 /// A running summary of a sample.
+///
+/// Welford's algorithm by hand on purpose: a few stable lines that take one value at a time in file
+/// order (same bytes whatever the threads), where statistics crates want the whole sample in memory.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Accumulator {
     n: u64,

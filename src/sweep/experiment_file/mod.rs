@@ -26,7 +26,7 @@ use super::ExperimentError;
 use super::plan::{Plan, SeedMode, content_hash};
 use crate::report::experiment::ChartSpec;
 use crate::scenario::{self, Ctx, KeyPath, folder_name_problem, one_of_message, text_problem};
-use raw::RawExperiment;
+pub(crate) use raw::RawExperiment;
 use size::limit;
 
 pub(crate) use scenarios::parse_with_table;
@@ -39,6 +39,29 @@ pub type ReadBase<'a> = dyn FnMut(&str) -> Result<(String, String), String> + 'a
 
 /// Parses and validates the experiment `text` (`file` is the name shown in
 /// problems); `read_base` reads a base scenario given by path.
+///
+/// ```
+/// use ipwarm::scenario::DEFAULT_SCENARIO_TOML;
+///
+/// let text = r#"
+/// name = "short-horizons"
+/// scenario = "default.toml"
+/// replicates = 2
+/// seed = 11
+/// [axes]
+/// "horizon_days" = { values = [7, 14] }
+/// "#;
+/// // Base scenarios are read through the caller: here every path is the default scenario.
+/// let mut read_base = |_: &str| Ok(("default.toml".to_string(), DEFAULT_SCENARIO_TOML.to_string()));
+/// let plan = ipwarm::sweep::parse_experiment(text, "short.toml", &mut read_base)?;
+/// assert_eq!(plan.axes, ["horizon_days"]);
+/// assert_eq!(plan.n_runs(), 4);
+/// let point = &plan.points[1];
+/// assert_eq!(point.values, ["14"]);
+/// let result = ipwarm::sim::run(&point.scenario, plan.seed(1, 0))?;
+/// assert_eq!(result.horizon_days, 14);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn parse_experiment(text: &str, file: &str, read_base: &mut ReadBase<'_>) -> Result<Plan, ExperimentError> {
     scenario::check_file(text, file, "experiment", |ctx, doc| {
         let table: toml::Table = scenario::deserialize(ctx, doc.clone(), |_| &[])?;

@@ -8,45 +8,60 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::scenario::{Field, KeyPath, Opt, OptSection, Section, Seg, fields_of};
 
 /// The whole file. The field order is the order keys are suggested in.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
-pub(super) struct RawExperiment {
+pub(crate) struct RawExperiment {
+    /// Short name (letters, digits, `_`, `-`): the default output folder is output/<name>/. Required.
     pub name: Opt<String>,
+    /// Free text shown in summaries.
     pub description: Opt<String>,
     /// A scenario file path, or an inline `[scenario]` table.
+    #[schemars(default, schema_with = "crate::schema::base_scenario_schema")]
     pub scenario: Option<toml::Value>,
+    /// Runs per design point, >= 1 (default 1).
     pub replicates: Opt<i64>,
+    /// Root seed (default 1); each run's seed is derived from it.
     pub seed: Opt<i64>,
+    /// "common" (default: paired replicates across points) or "independent".
     pub seeds: Opt<String>,
+    /// "grid" (default), "zip" or "lhs".
     pub design: Opt<String>,
+    /// Number of points of an "lhs" design.
     pub samples: Opt<i64>,
+    /// Whether to write series.csv, the daily values of every run (default true).
     pub series: Opt<bool>,
     /// Axis key path (as written) to its spec; the order comes from the locator.
     pub axes: OptSection<BTreeMap<String, Section<RawAxis>>>,
+    /// Which charts to draw.
     pub charts: OptSection<RawCharts>,
 }
 
 /// One axis: `{ values = [...], labels = [...] }` or `{ range = [lo, hi], steps = n }`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
-pub(super) struct RawAxis {
+pub(crate) struct RawAxis {
     /// Scenario values, any TOML value each.
+    #[schemars(default, schema_with = "crate::schema::axis_values_schema")]
     pub values: Option<toml::Value>,
+    /// Names of the values in outputs and legends (default: the values themselves).
     pub labels: Opt<Vec<Field<String>>>,
     /// Two numbers.
+    #[schemars(default, schema_with = "crate::schema::axis_range_schema")]
     pub range: Option<toml::Value>,
+    /// Number of evenly spaced values of `range`, ends included.
     pub steps: Opt<i64>,
 }
 
 /// `[charts]`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
-pub(super) struct RawCharts {
+pub(crate) struct RawCharts {
     pub draw: Opt<Vec<Field<String>>>,
     pub outcomes: Opt<Vec<Field<String>>>,
     pub heatmaps: Opt<Vec<Field<String>>>,

@@ -1,0 +1,379 @@
+//! JSON Schemas of the input file formats (scenario and experiment files),
+//! generated from the raw serde types with `schemars`, for editors (taplo /
+//! Even Better TOML complete keys, show docs and flag mistakes as you type).
+//!
+//! The schemas are derived, never written by hand: tables and leaf values come
+//! from the `#[derive(JsonSchema)]` of `scenario::raw` and
+//! `sweep::experiment_file::raw` (their doc comments become descriptions), and
+//! the `[strategy]` table, which serde reads as a plain key-value map, is
+//! described from the strategy registry's [`ParamSpec`]s: each kind's and
+//! each preset's keys, with their types, bounds, defaults, units and docs.
+//! `ipwarm schema scenario|experiment` prints them; the copies in `schemas/`
+//! are checked against this code by a test (`IPWARM_UPDATE_SCHEMAS=1`
+//! rewrites them).
+//!
+//! A schema accepts less than it could (every table is closed to unknown
+//! keys) and knows less than validation does (cross-field rules such as
+//! shares summing to 1 are validation's): a file the schema accepts can still
+//! be refused by `ipwarm validate`, with a located message.
+
+use std::borrow::Cow;
+
+use schemars::generate::SchemaSettings;
+use schemars::transform::{Transform, transform_subschemas};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde_json::{Map, Value, json};
+
+use crate::bounds::Bounds;
+use crate::scenario::{Field, Section};
+use crate::strategy::param::{ParamDefault, ParamSpec, ParamType};
+use crate::strategy::presets::PRESETS;
+use crate::strategy::registry::{COMMON, KindEntry, TABLE_KEYS, all_keys, kind, kinds};
+
+/// The input formats that have a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Scenario files (`scenarios/*.toml`).
+    Scenario,
+    /// Experiment files (`experiments/*.toml`).
+    Experiment,
+}
+
+impl Format {
+    /// Every format, in the order of `schemas/`.
+    pub const ALL: [Format; 2] = [Format::Scenario, Format::Experiment];
+
+    /// Its name: `scenario`, `experiment`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Scenario => "scenario",
+            Format::Experiment => "experiment",
+        }
+    }
+
+    /// The file its schema is shipped as, in `schemas/`.
+    pub fn file_name(self) -> String {
+        format!("{}.schema.json", self.name())
+    }
+}
+
+/// The JSON Schema (draft-07, which every editor plugin reads) of `format`.
+pub fn schema(format: Format) -> Value {
+    let settings = SchemaSettings::draft07().with_transform(NoNull).with_transform(ClosedTables);
+    let generator = settings.into_generator();
+    let mut schema = match format {
+        Format::Scenario => generator.into_root_schema_for::<crate::scenario::RawScenario>(),
+        Format::Experiment => generator.into_root_schema_for::<crate::sweep::RawExperiment>(),
+    };
+    let title = match format {
+        Format::Scenario => "ipwarm scenario file",
+        Format::Experiment => "ipwarm experiment file",
+    };
+    schema.insert("title".into(), json!(title));
+    schema.to_value()
+}
+
+/// `schema(format)` as written in `schemas/`: pretty JSON and a final newline.
+pub fn schema_text(format: Format) -> String {
+    let mut text = serde_json::to_string_pretty(&schema(format)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Takes `null` out of the schemas of optional keys: TOML has no null, an
+/// absent key is the only "none" (schemars allows `null` for an `Option`).
+#[derive(Debug, Clone, Copy)]
+struct NoNull;
+
+impl Transform for NoNull {
+    fn transform(&mut self, schema: &mut Schema) {
+        transform_subschemas(self, schema);
+        let Some(obj) = schema.as_object_mut() else { return };
+        if obj.get("default").is_some_and(Value::is_null) {
+            obj.remove("default");
+        }
+        if let Some(Value::Array(types)) = obj.get_mut("type") {
+            types.retain(|t| t != "null");
+            if let [only] = types.as_slice() {
+                let only = only.clone();
+                obj.insert("type".into(), only);
+            }
+        }
+        if let Some(Value::Array(any_of)) = obj.get_mut("anyOf") {
+            any_of.retain(|s| s.get("type").is_none_or(|t| t != "null"));
+            if let [Value::Object(only)] = any_of.as_slice() {
+                let only = only.clone();
+                obj.remove("anyOf");
+                for (key, value) in only {
+                    obj.entry(key).or_insert(value);
+                }
+            }
+        }
+    }
+}
+
+/// Closes every table with declared keys to other keys, as validation does
+/// (`serde_ignored` reports unknown keys rather than serde refusing them).
+#[derive(Debug, Clone, Copy)]
+struct ClosedTables;
+
+impl Transform for ClosedTables {
+    fn transform(&mut self, schema: &mut Schema) {
+        let table = schema.get("type").is_some_and(|t| t == "object") && schema.get("properties").is_some();
+        if table && schema.get("additionalProperties").is_none() {
+            schema.insert("additionalProperties".into(), json!(false));
+        }
+        transform_subschemas(self, schema);
+    }
+}
+
+/// A leaf value reads as its type (a value of another type is an error
+/// message until validation, but never valid).
+impl<T: JsonSchema> JsonSchema for Field<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        generator.subschema_for::<T>()
+    }
+}
+
+/// A table reads as its raw struct.
+impl<T: JsonSchema> JsonSchema for Section<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// `seed`: an integer, or a seed as text as `engine::parse_seed` reads it
+/// (decimal, or `0x` and 1 to 16 hex digits); the description is the field's doc.
+pub(crate) fn seed_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "anyOf": [
+            { "type": "integer", "minimum": 0, "maximum": i64::MAX },
+            { "type": "string", "pattern": "^(0[xX][0-9a-fA-F]{1,16}|[0-9]{1,20})$" }
+        ]
+    })
+}
+
+/// An experiment's `scenario`: a path, or an inline scenario table.
+pub(crate) fn base_scenario_schema(generator: &mut SchemaGenerator) -> Schema {
+    let table = generator.subschema_for::<crate::scenario::RawScenario>();
+    json_schema!({
+        "anyOf": [
+            { "type": "string", "description": "Path of a scenario file, relative to this file." },
+            table
+        ]
+    })
+}
+
+/// An axis's `values`: scenario values of any type (checked where they go).
+pub(crate) fn axis_values_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "array", "minItems": 1 })
+}
+
+/// An axis's `range`: two numbers, low and high.
+pub(crate) fn axis_range_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 })
+}
+
+/// `[strategy]`, from the registry: `kind` (or a preset's `kind` and `name`)
+/// decides which keys the table takes; every key is listed at the top for
+/// completion, and the branch of the kind (or preset) checks each value.
+impl JsonSchema for crate::scenario::RawStrategy {
+    fn schema_name() -> Cow<'static, str> {
+        "Strategy".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        strategy_schema()
+    }
+}
+
+/// The schema of the `[strategy]` table (see the `JsonSchema` impl of `RawStrategy`).
+fn strategy_schema() -> Schema {
+    let mut kind_names: Vec<&str> = kinds().iter().map(|k| k.name).collect();
+    kind_names.push("preset");
+    let preset_names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+    let mut properties = Map::new();
+    properties.insert(
+        "kind".into(),
+        json!({ "description": "The strategy kind (`ipwarm strategies` lists them), or \"preset\" with `name`.",
+                "enum": kind_names }),
+    );
+    properties.insert(
+        "name".into(),
+        json!({ "description": "With kind = \"preset\": the published plan.", "enum": preset_names }),
+    );
+    for key in all_keys().iter().filter(|k| !TABLE_KEYS.contains(k)) {
+        properties.insert((*key).into(), any_kind_param(key));
+    }
+    let mut branches: Vec<Value> = kinds().iter().map(|entry| branch(entry, None)).collect();
+    for preset in PRESETS.iter() {
+        if let Some(entry) = kind(preset.kind().name()) {
+            branches.push(branch(entry, Some(preset.name)));
+        }
+    }
+    json_schema!({
+        "description": "The warm-up strategy: a kind and its parameters, or a preset and its parameters that may change.",
+        "type": "object",
+        "required": ["kind"],
+        "properties": properties,
+        "additionalProperties": false,
+        "allOf": branches
+    })
+}
+
+/// Key `key` as any kind takes it: its schema if every kind that takes it
+/// agrees, otherwise any of theirs.
+fn any_kind_param(key: &str) -> Value {
+    let specs = COMMON.params.iter().chain(kinds().iter().flat_map(KindEntry::params)).filter(|p| p.key == key);
+    let mut schemas: Vec<Value> = Vec::new();
+    let mut takers: Vec<&str> = Vec::new();
+    for spec in specs {
+        let schema = param_schema(spec);
+        if !schemas.contains(&schema) {
+            schemas.push(schema);
+        }
+    }
+    for entry in kinds() {
+        if entry.param(key).is_some() {
+            takers.push(entry.name);
+        }
+    }
+    if schemas.len() == 1 {
+        return schemas.remove(0);
+    }
+    json!({ "description": format!("A parameter of kinds {}.", takers.join(", ")), "anyOf": schemas })
+}
+
+/// The keys taken by `entry` (or by `preset`, of kind `entry`), with their schemas.
+fn branch(entry: &KindEntry, preset: Option<&str>) -> Value {
+    let mut properties = Map::new();
+    let mut allowed: Vec<&str> = vec!["kind"];
+    let mut required: Vec<&str> = vec![];
+    for p in COMMON.params.iter().chain(entry.params()) {
+        if preset.is_some() && p.fixed_by_preset {
+            continue;
+        }
+        allowed.push(p.key);
+        properties.insert(p.key.into(), param_schema(p));
+        if preset.is_none() && p.default == ParamDefault::Required && p.when.is_none() {
+            required.push(p.key);
+        }
+    }
+    let condition = match preset {
+        Some(name) => {
+            allowed.push("name");
+            json!({ "properties": { "kind": { "const": "preset" }, "name": { "const": name } },
+                    "required": ["kind", "name"] })
+        }
+        None => json!({ "properties": { "kind": { "const": entry.name } }, "required": ["kind"] }),
+    };
+    let mut then = json!({ "properties": properties, "propertyNames": { "enum": allowed } });
+    if !required.is_empty() {
+        then["required"] = json!(required);
+    }
+    json!({ "if": condition, "then": then })
+}
+
+/// The schema of one parameter's values, with its doc, unit, condition and default.
+fn param_schema(p: &ParamSpec) -> Value {
+    let mut schema = Map::new();
+    let mut chars = p.doc.chars();
+    let mut description: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+    if !p.unit.is_empty() {
+        description.push_str(&format!(" ({})", p.unit));
+    }
+    description.push('.');
+    if let Some(cond) = p.when {
+        description.push_str(&format!(" Used when {cond}."));
+    }
+    match p.default {
+        ParamDefault::Absent(meaning) => description.push_str(&format!(" Default: {meaning}.")),
+        ParamDefault::Required => description.push_str(" Required."),
+        _ => {}
+    }
+    schema.insert("description".into(), json!(description));
+    match p.ty {
+        ParamType::Float => number(&mut schema, "number", p.bounds),
+        ParamType::Int => number(&mut schema, "integer", p.bounds),
+        ParamType::Bool => {
+            schema.insert("type".into(), json!("boolean"));
+        }
+        ParamType::Choice { options, .. } => {
+            schema.insert("enum".into(), json!(options));
+        }
+        ParamType::PerDay => {
+            let mut day = Map::new();
+            number(&mut day, "integer", p.bounds);
+            schema.insert("type".into(), json!("array"));
+            schema.insert("minItems".into(), json!(1));
+            schema.insert("items".into(), Value::Object(day));
+        }
+    }
+    let default = match p.default {
+        ParamDefault::Float(v) => Some(json!(v)),
+        ParamDefault::Int(v) => Some(json!(v)),
+        ParamDefault::Bool(v) => Some(json!(v)),
+        ParamDefault::Choice(v) => Some(json!(v)),
+        ParamDefault::Absent(_) | ParamDefault::Required => None,
+    };
+    if let Some(default) = default {
+        schema.insert("default".into(), default);
+    }
+    Value::Object(schema)
+}
+
+/// `type` and the bounds of a number (draft-07: `exclusiveMinimum` is a number).
+fn number(schema: &mut Map<String, Value>, ty: &str, bounds: Bounds) {
+    schema.insert("type".into(), json!(ty));
+    let int = ty == "integer";
+    let value = |v: f64| if int && v.fract() == 0.0 { json!(v as i64) } else { json!(v) };
+    if let Some(min) = bounds.min {
+        let key = if min.inclusive { "minimum" } else { "exclusiveMinimum" };
+        schema.insert(key.into(), value(min.value));
+    }
+    if let Some(max) = bounds.max {
+        let key = if max.inclusive { "maximum" } else { "exclusiveMaximum" };
+        schema.insert(key.into(), value(max.value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_strategy_table_lists_every_key_and_a_branch_per_kind_and_preset() {
+        let schema = schema(Format::Scenario);
+        let strategy = &schema["definitions"]["Strategy"];
+        let properties = strategy["properties"].as_object().expect("properties");
+        assert_eq!(properties.len(), all_keys().len());
+        let branches = strategy["allOf"].as_array().expect("branches");
+        assert_eq!(branches.len(), kinds().len() + PRESETS.len());
+    }
+
+    #[test]
+    fn bounds_become_limits_of_the_right_kind() {
+        let mut schema = Map::new();
+        number(&mut schema, "integer", Bounds::DAYS);
+        assert_eq!(Value::Object(schema), json!({ "type": "integer", "minimum": 1, "maximum": 3650 }));
+        let mut schema = Map::new();
+        number(&mut schema, "number", Bounds::POSITIVE);
+        assert_eq!(Value::Object(schema), json!({ "type": "number", "exclusiveMinimum": 0.0 }));
+    }
+}
