@@ -339,7 +339,7 @@ fn param_schema(p: &ParamSpec) -> Value {
 }
 
 /// `type` and the bounds of a number (draft-07: `exclusiveMinimum` is a number).
-fn number(schema: &mut Map<String, Value>, ty: &str, bounds: Bounds) {
+pub(crate) fn number(schema: &mut Map<String, Value>, ty: &str, bounds: Bounds) {
     schema.insert("type".into(), json!(ty));
     let int = ty == "integer";
     let value = |v: f64| if int && v.fract() == 0.0 { json!(v as i64) } else { json!(v) };

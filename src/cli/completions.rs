@@ -15,6 +15,7 @@ Examples:
   ipwarm completions fish > ~/.config/fish/completions/ipwarm.fish
   ipwarm completions elvish > ~/.config/elvish/lib/ipwarm.elv   then `use ipwarm` in rc.elv
   ipwarm completions powershell >> $PROFILE
+(`mkdir -p` the folder first where it does not exist yet.)
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.";
 

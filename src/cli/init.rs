@@ -325,7 +325,7 @@ mod tests {
         let e = scenario_text("x", Some("kumo_conservatve")).expect_err("refused");
         assert_eq!(e.code, 2);
         assert!(e.error.to_string().contains("did you mean `kumo_conservative`?"), "{}", e.error);
-        assert!(e.error.to_string().contains("\n  --preset kumo_conservatve\n"), "{}", e.error);
+        assert!(e.error.to_string().contains("\n | --preset kumo_conservatve\n"), "{}", e.error);
         assert_eq!(scenario_text("x", Some("schedule")).err().map(|f| f.code), Some(2));
         assert_eq!(name_of(Path::new("dir/my-plan.toml")).as_deref(), Some("my-plan"));
         assert_eq!(name_of(Path::new("my plan.toml")), None);

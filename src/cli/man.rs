@@ -21,7 +21,8 @@ use super::owned::write_user_file;
 pub const EXAMPLES: &str = "\
 Examples:
   ipwarm man | man -l -                       read the manual page now
-  ipwarm man --out ~/.local/share/man/man1    install a page per command, then `man ipwarm-run`
+  ipwarm man --out ~/.cargo/share/man/man1    install a page per command beside `cargo install`'s ~/.cargo/bin,
+                                              then `man ipwarm-run`
   ipwarm man --out man --force                regenerate the pages in ./man
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.";

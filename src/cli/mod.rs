@@ -5,6 +5,7 @@
 mod stdout;
 mod compare;
 mod completions;
+mod errors;
 mod init;
 mod man;
 mod merge;
@@ -21,6 +22,8 @@ mod validate;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+
+pub use errors::message;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -138,21 +141,6 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// `error` and its causes, `: `-separated, each cause left out when the text
-/// before it already says it (an error that shows its source, such as
-/// "cannot read x.toml: No such file or directory", would otherwise repeat it).
-pub fn message(error: &anyhow::Error) -> String {
-    let mut text = error.to_string();
-    for cause in error.chain().skip(1) {
-        let cause = cause.to_string();
-        if !text.contains(&cause) {
-            text.push_str(": ");
-            text.push_str(&cause);
-        }
-    }
-    text
-}
-
 /// The clap definition of the command line as users see it, for completions
 /// and manual pages: every command, without the hidden `--test-hook` flag
 /// (some completion generators list hidden flags, and a global flag cannot be
@@ -175,18 +163,6 @@ fn command() -> clap::Command {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_cause_already_in_the_message_is_not_repeated() {
-        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
-        let shows_its_source = ipwarm::scenario::ScenarioError::Io { path: "x.toml".into(), source: io() };
-        let e = anyhow::Error::new(shows_its_source);
-        assert_eq!(e.chain().count(), 2);
-        assert_eq!(message(&e), "cannot read scenario file x.toml: no such file");
-        assert_eq!(message(&e.context("outer")), "outer: cannot read scenario file x.toml: no such file");
-        let chained = anyhow::Error::new(io()).context("cannot read x.toml");
-        assert_eq!(message(&chained), "cannot read x.toml: no such file");
-    }
 
     #[test]
     fn the_command_line_is_consistent_and_users_see_all_of_it_but_the_test_flag() {

@@ -90,7 +90,7 @@ pub fn run_plan(plan: &Plan, records: &[Record], dir: &Path, opts: &RunOptions) 
             return sweep::failed_rows(
                 id,
                 &plan.axis_fields(id.point),
-                plan.providers().len(),
+                rx::n_metric_fields(plan.providers().len(), plan.drawn_columns().len()),
                 "failure injected by --test-hook fail-runs",
             );
         }
@@ -249,7 +249,7 @@ fn write_manifest(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
 
 /// The header line of `runs.csv` (without newline) for `manifest`.
 pub fn runs_header(manifest: &Manifest) -> String {
-    let columns = rx::runs_header(&manifest.axis_columns(), &manifest.providers);
+    let columns = rx::runs_header(&manifest.axis_columns(), &manifest.providers, &manifest.drawn_parameters);
     columns.iter().map(|h| rx::csv_field(h)).collect::<Vec<_>>().join(",")
 }
 

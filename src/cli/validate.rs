@@ -11,6 +11,7 @@ use clap::{Args, ValueHint};
 use ipwarm::scenario;
 
 use super::Failure;
+use super::errors::{describe, stderr_style};
 use super::sweep::load_experiment;
 
 /// Arguments of `ipwarm validate`.
@@ -58,7 +59,7 @@ fn check(file: &Path) -> Result<(), String> {
             plan.n_runs()
         );
     } else {
-        let s = scenario::parse(&text, &shown.to_string()).map_err(|e| e.to_string())?;
+        let s = scenario::parse(&text, &shown.to_string()).map_err(|e| describe(&e, stderr_style()))?;
         outln!("{shown}: ok (scenario `{}`, {} days)", s.name, s.horizon_days);
     }
     Ok(())

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use super::Calendar;
+
 /// One engagement segment of the audience.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Segment {
@@ -86,13 +88,23 @@ impl IpSpec {
     }
 }
 
-/// The hours of the day in which fresh mail is sent: `[start_hour, end_hour)`.
+/// When fresh mail is sent: the hours `[start_hour, end_hour)` of each day the
+/// calendar sends on.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct SendingWindow {
     /// First sending hour (0-23).
     pub start_hour: u32,
     /// Hour after the last sending hour (1-24).
     pub end_hour: u32,
+    /// The days fresh mail goes out (every day by default).
+    pub calendar: Calendar,
+}
+
+impl Default for SendingWindow {
+    /// 08:00 to 20:00, every day.
+    fn default() -> Self {
+        Self { start_hour: 8, end_hour: 20, calendar: Calendar::EVERY_DAY }
+    }
 }
 
 impl SendingWindow {

@@ -11,9 +11,15 @@
 //! moves the whole group to its next slot at once. Only acceptance and expiry
 //! touch a capped cohort individually, once each. The outcome is the same as
 //! retrying every cohort on its own.
+//!
+//! Within a cohort the queue's order is random: when the provider accepts only
+//! part of a cohort, it takes the first messages of a random order, so the
+//! accepted count is split over the cohort's segments by a multivariate
+//! hypergeometric draw from the caller's random stream (docs/MODEL.md, section 6).
 
-use super::{HourlyLimit, RetryPolicy, SegmentCounts, split_into};
+use super::{HourlyLimit, HypergeometricMethod, RetryPolicy, SegmentCounts, random_split_into};
 use crate::engine::SimTime;
+use rand::Rng;
 use std::collections::VecDeque;
 
 /// Messages that share a first-attempt time and a retry schedule.
@@ -158,32 +164,35 @@ impl MtaQueue {
     /// Attempts delivery at `now` of every cohort due by then, oldest first,
     /// followed by `fresh` mail, against the provider's hourly `limit`: while
     /// the hour's allowance lasts, messages are accepted and passed to `accept`
-    /// (counts per segment); the rest fail and are re-queued for their next
-    /// attempt, or expire when it would come after the queue lifetime.
+    /// (counts per segment; a cohort accepted in part is split over its
+    /// segments at random, drawn from `rng`); the rest fail and are re-queued
+    /// for their next attempt, or expire when it would come after the queue lifetime.
     ///
     /// Attempts the limit makes certain to fail (see [`HourlyLimit`]) are made
     /// here at once, each counted as a deferral, instead of being left for a
     /// later call. The next time anything is due is [`MtaQueue::next_due`].
-    pub fn attempt(
+    pub fn attempt<R: Rng + ?Sized>(
         &mut self,
         now: SimTime,
         limit: &mut HourlyLimit,
         fresh: Option<Cohort>,
+        rng: &mut R,
         accept: impl FnMut(&[u64]),
     ) -> Deferral {
         limit.enter_hour(now);
         let (tokens, certain_failure) = limit.at(now);
-        self.attempt_with(now, tokens, fresh, accept, certain_failure)
+        self.attempt_with(now, tokens, fresh, rng, accept, certain_failure)
     }
 
     /// [`MtaQueue::attempt`] against `tokens` (the provider's remaining
     /// allowance, decremented here), where `certain_failure(t)` says that an
     /// attempt at time `t` is known to fail.
-    fn attempt_with(
+    fn attempt_with<R: Rng + ?Sized>(
         &mut self,
         now: SimTime,
         tokens: &mut u64,
         fresh: Option<Cohort>,
+        rng: &mut R,
         mut accept: impl FnMut(&[u64]),
         certain_failure: impl Fn(SimTime) -> bool,
     ) -> Deferral {
@@ -191,7 +200,7 @@ impl MtaQueue {
         if self.slots.front().is_none_or(|(t, _)| *t > now) {
             // Nothing due: only fresh mail (the common case of an hourly send).
             if let Some(mut cohort) = fresh {
-                Self::take(&mut self.split, &mut cohort, tokens, &mut accept);
+                Self::take(&mut self.split, &mut cohort, tokens, rng, &mut accept);
                 if cohort.total > 0 {
                     self.defer_young(now, cohort, &certain_failure, &mut result);
                 }
@@ -216,7 +225,7 @@ impl MtaQueue {
         // Oldest first: capped cohorts are older than young ones, which are older than fresh mail.
         while *tokens > 0 {
             let Some(front) = due.capped.front_mut() else { break };
-            let taken = Self::take(&mut self.split, front, tokens, &mut accept);
+            let taken = Self::take(&mut self.split, front, tokens, rng, &mut accept);
             due.capped_total -= taken;
             if front.total == 0 {
                 due.capped.pop_front();
@@ -228,7 +237,7 @@ impl MtaQueue {
                 young_failed = i;
                 break;
             }
-            Self::take(&mut self.split, cohort, tokens, &mut accept);
+            Self::take(&mut self.split, cohort, tokens, rng, &mut accept);
             if cohort.total > 0 {
                 young_failed = i;
                 break;
@@ -263,9 +272,17 @@ impl MtaQueue {
         }
     }
 
-    /// Accepts as much of `cohort` as `tokens` allow (splitting it over segments
-    /// in `split`); returns how many messages.
-    fn take(split: &mut Vec<u64>, cohort: &mut Cohort, tokens: &mut u64, accept: &mut impl FnMut(&[u64])) -> u64 {
+    /// Accepts as much of `cohort` as `tokens` allow; returns how many messages.
+    /// A part taken is the first messages of the cohort in a random order: it is
+    /// split over segments (in `split`) by a multivariate hypergeometric draw
+    /// from `rng`, which uses no random number when one segment holds the cohort.
+    fn take<R: Rng + ?Sized>(
+        split: &mut Vec<u64>,
+        cohort: &mut Cohort,
+        tokens: &mut u64,
+        rng: &mut R,
+        accept: &mut impl FnMut(&[u64]),
+    ) -> u64 {
         let take = cohort.total.min(*tokens);
         *tokens -= take;
         if take == cohort.total {
@@ -273,7 +290,7 @@ impl MtaQueue {
             accept(&cohort.counts);
         } else if take > 0 {
             split.resize(cohort.counts.len(), 0);
-            split_into(take, &cohort.counts, split);
+            random_split_into(rng, take, &cohort.counts, split, HypergeometricMethod::Cheapest);
             cohort.counts.iter_mut().zip(split.iter()).for_each(|(n, t)| *n -= t);
             accept(split);
         }
@@ -382,6 +399,7 @@ const SPARE_SLOTS: usize = 16;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{SimRng, stream_rng};
     use proptest::prelude::*;
 
     fn counts(values: &[u64]) -> SegmentCounts {
@@ -403,6 +421,7 @@ mod tests {
             now,
             &mut tokens,
             fresh,
+            &mut stream_rng(1, "queue-order"),
             |c| accepted += c.iter().sum::<u64>(),
             |t| exhausted_until.is_some_and(|e| t < e),
         );
@@ -507,11 +526,35 @@ mod tests {
         assert!(now < due);
     }
 
+    #[test]
+    fn a_cohort_accepted_in_part_is_split_at_random_in_proportion() {
+        // 31 of [58, 41, 41, 25]: largest remainder always gave [11, 8, 8, 4], the last
+        // segment 4 against 4.70 in proportion; a random queue order gives it 4.70 on average.
+        let (mut rng, reps) = (stream_rng(2, "queue-order"), 20_000u64);
+        let mut sums = [0u64; 4];
+        for _ in 0..reps {
+            let mut q = MtaQueue::new(&RetryPolicy::default());
+            let mut tokens = 31;
+            let mut taken = [0u64; 4];
+            let now = SimTime::at(0, 8);
+            let fresh = Cohort::fresh(now, counts(&[58, 41, 41, 25]));
+            let d = q.attempt_with(now, &mut tokens, Some(fresh), &mut rng, |c| taken.copy_from_slice(c), |_| false);
+            assert_eq!((taken.iter().sum::<u64>(), d.deferrals, q.queued()), (31, 134, 134));
+            assert!(taken.iter().zip([58, 41, 41, 25]).all(|(&t, c)| t <= c));
+            sums.iter_mut().zip(taken).for_each(|(s, t)| *s += t);
+        }
+        // The last segment's count has variance 31 p (1 - p) 134 / 164 = 3.38 (p = 25/165): se 0.013.
+        let last = sums[3] as f64 / reps as f64;
+        assert!((last - 31.0 * 25.0 / 165.0).abs() < 0.07, "mean of the smallest segment {last}");
+    }
+
     /// The naive model the queue must reproduce: every cohort on its own schedule,
     /// every attempt simulated, due cohorts attempted oldest first, then fresh mail.
     struct Reference {
         waiting: Vec<(SimTime, Cohort)>,
         policy: RetryPolicy,
+        /// Draws the split of a cohort accepted in part (as the queue does, from a stream seeded alike).
+        rng: SimRng,
     }
 
     impl Reference {
@@ -532,7 +575,11 @@ mod tests {
             for mut c in due.into_iter().map(|(_, c)| c).chain(fresh) {
                 let take = c.total.min(*tokens);
                 *tokens -= take;
-                split_into(take, &c.counts, &mut split);
+                if take == c.total {
+                    split.copy_from_slice(&c.counts);
+                } else {
+                    random_split_into(&mut self.rng, take, &c.counts, &mut split, HypergeometricMethod::Cheapest);
+                }
                 for (s, &n) in split.iter().enumerate() {
                     accepted[s] += n;
                     c.counts[s] -= n;
@@ -586,7 +633,8 @@ mod tests {
         ) {
             let policy = POLICIES[policy];
             let mut q = MtaQueue::new(&policy);
-            let mut reference = Reference { waiting: Vec::new(), policy };
+            let mut rng = stream_rng(7, "queue-order");
+            let mut reference = Reference { waiting: Vec::new(), policy, rng: stream_rng(7, "queue-order") };
             let (mut got, mut want) = ([0u64; 3], [0u64; 3]);
             let (mut got_d, mut want_d) = (Deferral::default(), Deferral::default());
             let add = |sum: &mut Deferral, d: Deferral| {
@@ -603,7 +651,7 @@ mod tests {
                 let mut now = start;
                 let mut fresh_now = cohort.clone();
                 loop {
-                    let d = q.attempt_with(now, &mut tokens, fresh_now.take(), |c| {
+                    let d = q.attempt_with(now, &mut tokens, fresh_now.take(), &mut rng, |c| {
                         c.iter().zip(got.iter_mut()).for_each(|(n, g)| *g += n)
                     }, |t| t < end);
                     add(&mut got_d, d);

@@ -16,9 +16,12 @@
 //!
 //! Pooling a whole day of one (IP, provider) into one draw per segment is
 //! exact because the probabilities depend only on the provider's state, which
-//! changes once a day.
+//! changes once a day. For the same reason the messages of a segment and day
+//! are exchangeable: given how many complained, which of them did is a uniform
+//! random subset, so the complaints among the messages accepted in some hours
+//! are hypergeometric ([`late_complaints`]).
 
-use super::{ProviderParams, Reputation, Segment};
+use super::{HypergeometricMethod, ProviderParams, Reputation, Segment, hypergeometric};
 use rand::Rng;
 use rand_distr::{Binomial, Distribution};
 
@@ -70,6 +73,24 @@ pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
         Ok(dist) => dist.sample(rng),
         Err(_) => 0, // unreachable: p is in (0, 1)
     }
+}
+
+/// Of the `complaints` about one segment's `accepted` messages of a day, how
+/// many are about the `late` of them accepted in the hours whose feedback-loop
+/// reports arrive a day later (docs/MODEL.md, section 8). Every message of a
+/// segment and day complains with the same probability, independently, so given
+/// their number the complaints are a uniform random subset of the messages and
+/// the count is hypergeometric: never more than `late` (nor than `complaints`),
+/// `complaints * late / accepted` on average, and drawn without a random number
+/// when none or all of the messages are late.
+pub fn late_complaints<R: Rng + ?Sized>(rng: &mut R, accepted: u64, late: u64, complaints: u64) -> u64 {
+    debug_assert!(late <= accepted && complaints <= accepted, "{complaints} complaints, {late} late of {accepted}");
+    let (late, complaints) = (late.min(accepted), complaints.min(accepted));
+    if late == 0 || late == accepted {
+        // Without a draw (as the hypergeometric would also make none), the common case.
+        return if late == 0 { 0 } else { complaints };
+    }
+    hypergeometric(rng, accepted, late, complaints, HypergeometricMethod::Cheapest)
 }
 
 /// Samples the outcome of `accepted[s]` messages of each segment `s`,
@@ -167,6 +188,34 @@ mod tests {
         assert!(bad.blocked > 50_000, "blocked {}", bad.blocked);
         assert_eq!(good.blocked, 0);
         assert!(good.inbox_total() > 90_000 && bad.inbox_total() < good.inbox_total() / 4);
+    }
+
+    #[test]
+    fn late_complaints_never_outnumber_late_mail_and_have_the_hypergeometric_mean() {
+        let mut rng = stream_rng(21, "provider-decisions");
+        // 40 complaints among 1,000 messages of which 30 were late: the binomial
+        // Bin(40, 0.03) routed more than 30 with positive probability, and more than
+        // the late messages whenever these are fewer than the complaints.
+        let (accepted, late, complaints, reps) = (1000u64, 30u64, 40u64, 40_000u64);
+        let mut sum = 0;
+        for _ in 0..reps {
+            let n = late_complaints(&mut rng, accepted, late, complaints);
+            assert!(n <= late && n <= complaints);
+            sum += n;
+        }
+        let expected = complaints as f64 * late as f64 / accepted as f64;
+        let p = late as f64 / accepted as f64;
+        let var = expected * (1.0 - p) * (accepted - complaints) as f64 / (accepted - 1) as f64;
+        let mean = sum as f64 / reps as f64;
+        assert!((mean - expected).abs() < 5.0 * (var / reps as f64).sqrt(), "mean {mean}, expected {expected}");
+        // Fewer late messages than complaints: at most all of them.
+        for _ in 0..1000 {
+            assert!(late_complaints(&mut rng, 10, 2, 9) <= 2);
+        }
+        assert_eq!(late_complaints(&mut rng, 10, 2, 10), 2, "every message complained");
+        let before = rng.clone();
+        assert_eq!((late_complaints(&mut rng, 500, 0, 7), late_complaints(&mut rng, 500, 500, 7)), (0, 7));
+        assert_eq!(rng, before, "no random number when none or all are late");
     }
 
     #[test]

@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use super::prior::ParamPrior;
+
 /// How complaints reach the sender.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -75,6 +77,9 @@ pub struct ProviderParams {
     pub history_memory_days: f64,
     /// Time constant of trust decay when sending below maintenance level (days).
     pub idle_decay_days: f64,
+    /// Consecutive low-volume days (below maintenance level and history) an IP
+    /// keeps its trust before it starts to cool down (days).
+    pub cooling_grace_days: f64,
     /// Intercept of the inbox-placement logit.
     pub inbox_logit_intercept: f64,
     /// Slope of the inbox-placement logit in trust.
@@ -101,6 +106,16 @@ pub struct ProviderParams {
     pub spike_ratio: f64,
     /// Fraction of trust lost per doubling of volume beyond the spike ratio.
     pub spike_penalty: f64,
+    /// Memory of the deferral pressure (days).
+    pub pressure_memory_days: f64,
+    /// Share of a day's attempts deferred (4xx) that adds no pressure.
+    pub pressure_tolerance: f64,
+    /// Fraction of trust lost per day per unit of deferral pressure.
+    pub pressure_penalty: f64,
+    /// Deferral pressure above which the provider escalates to blocks.
+    pub pressure_escalation: f64,
+    /// Extra block share once the pressure reaches twice the escalation level.
+    pub escalation_block_rate: f64,
     /// Trust under which the provider starts refusing mail with 5xx blocks.
     pub block_trust_threshold: f64,
     /// Share of mail blocked at trust 0.
@@ -115,8 +130,13 @@ pub struct ProviderParams {
     pub defer_reply: SmtpReply,
     /// Reply to mail refused for reputation (5xx).
     pub block_reply: SmtpReply,
+    /// Reply to every block of a day on which the provider has escalated deferral pressure to blocks (5xx).
+    pub escalation_reply: SmtpReply,
     /// Reply to an invalid address (5xx).
     pub bounce_reply: SmtpReply,
+    /// The float parameters given as distributions, in registry order: each
+    /// run draws them (`sim::variation`); empty for fixed parameters.
+    pub priors: Vec<ParamPrior>,
 }
 
 /// Names of the built-in presets, in display order.
@@ -140,6 +160,7 @@ impl ProviderParams {
             recent_memory_days: 7.0,
             history_memory_days: 10.0,
             idle_decay_days: 10.0,
+            cooling_grace_days: 3.0,
             inbox_logit_intercept: -1.96,
             inbox_logit_trust_slope: 5.71,
             engagement_weight: 0.5,
@@ -153,6 +174,11 @@ impl ProviderParams {
             block_penalty: 0.2,
             spike_ratio: 2.0,
             spike_penalty: 0.4,
+            pressure_memory_days: 2.0,
+            pressure_tolerance: 0.2,
+            pressure_penalty: 0.1,
+            pressure_escalation: 1.0,
+            escalation_block_rate: 0.9,
             block_trust_threshold: 0.2,
             block_max_rate: 0.9,
             complaint_block_rate: 0.2,
@@ -160,7 +186,9 @@ impl ProviderParams {
             feedback: FeedbackLoop::PerMessage { delay_hours: 24 },
             defer_reply: SmtpReply::new("421 4.7.0", "Try again later, closing connection"),
             block_reply: SmtpReply::new("550 5.7.1", "Service unavailable, client host blocked using reputation"),
+            escalation_reply: SmtpReply::new("550 5.7.1", "Service unavailable, client host blocked using reputation"),
             bounce_reply: SmtpReply::new("550 5.1.1", "User unknown"),
+            priors: Vec::new(),
         }
     }
 
@@ -182,6 +210,11 @@ impl ProviderParams {
                     "Our system has detected that this message is likely unsolicited mail. To reduce the amount of \
                      spam sent to Gmail, this message has been blocked.",
                 );
+                p.escalation_reply = SmtpReply::new(
+                    "550 5.7.28",
+                    "Our system has detected an unusual rate of unsolicited mail originating from your IP address. \
+                     To protect our users from spam, mail sent from your IP address has been blocked.",
+                );
                 p.bounce_reply =
                     SmtpReply::new("550 5.1.1", "The email account that you tried to reach does not exist.");
             }
@@ -200,6 +233,11 @@ impl ProviderParams {
                     "Unfortunately, messages from [IP] weren't sent. Please contact your Internet service provider \
                      since part of their network is on our block list (S3150).",
                 );
+                p.escalation_reply = SmtpReply::new(
+                    "550 5.7.1",
+                    "Unfortunately, messages from [IP] weren't sent. Please contact your Internet service provider \
+                     since part of their network is on our block list (S3140).",
+                );
                 p.bounce_reply = SmtpReply::new("550 5.1.1", "Requested action not taken: mailbox unavailable");
             }
             "yahoo" => {
@@ -216,6 +254,9 @@ impl ProviderParams {
                     "553 5.7.2 [TSS09]",
                     "All messages from [IP] will be permanently deferred; Retrying will NOT succeed.",
                 );
+                // TS03 ("permanently deferred") comes as a 421 that Yahoo asks not to retry: it is a
+                // block, given here with Yahoo's 5xx form of the same message.
+                p.escalation_reply = p.block_reply.clone();
                 p.bounce_reply = SmtpReply::new("550 5.1.1", "This user doesn't have a yahoo.com account");
             }
             "apple" => {
@@ -224,6 +265,7 @@ impl ProviderParams {
                 p.feedback = FeedbackLoop::None;
                 p.defer_reply = SmtpReply::new("421 4.7.0 [HCM1]", "Your mail from [IP] was deferred");
                 p.block_reply = SmtpReply::new("554 5.7.1 [CS01]", "Message rejected due to local policy");
+                p.escalation_reply = p.block_reply.clone();
                 p.bounce_reply = SmtpReply::new("550 5.1.1", "user does not exist");
             }
             "other" => {
@@ -248,8 +290,21 @@ mod tests {
             assert_eq!(p.name, name);
             assert!(p.defer_reply.code.starts_with('4'), "{name}: defer must be 4xx");
             assert!(p.block_reply.code.starts_with('5'), "{name}: block must be 5xx");
+            assert!(p.escalation_reply.code.starts_with('5'), "{name}: escalation must be 5xx");
             assert!(p.bounce_reply.code.starts_with("550 5.1.1"), "{name}: invalid address is 550 5.1.1");
         }
         assert!(ProviderParams::preset("hotmail").is_none());
+    }
+
+    #[test]
+    fn escalated_blocks_get_the_providers_published_codes() {
+        let p = |name| ProviderParams::preset(name).expect("preset");
+        assert_eq!(p("gmail").escalation_reply.code, "550 5.7.28");
+        assert!(p("gmail").escalation_reply.text.contains("unusual rate of unsolicited mail"));
+        assert!(p("microsoft").escalation_reply.text.contains("(S3140)"));
+        // Yahoo's TS03 "permanently deferred" is given as its 5xx form, the TSS09 block.
+        for name in ["yahoo", "apple", "other"] {
+            assert_eq!(p(name).escalation_reply, p(name).block_reply, "{name}");
+        }
     }
 }

@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn saturated_hours_are_those_whose_fresh_mail_uses_up_the_allowance() {
-        let window = SendingWindow { start_hour: 8, end_hour: 20 };
+        let window = SendingWindow { start_hour: 8, end_hour: 20, ..SendingWindow::default() };
         for (allowance, fresh) in
             [(10.5, vec![115, 7]), (10.0, vec![120]), (11.0, vec![120]), (3.0, vec![0, 0]), (0.5, vec![1])]
         {
@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn the_peak_hour_counts_what_each_hour_used_of_the_allowance() {
-        let window = SendingWindow { start_hour: 8, end_hour: 20 };
+        let window = SendingWindow { start_hour: 8, end_hour: 20, ..SendingWindow::default() };
         let mut limit = HourlyLimit::default();
         limit.start_day(0, 100.0, &[0], window);
         for (hour, used) in [(8, 30), (9, 100), (10, 5)] {

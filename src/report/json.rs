@@ -78,6 +78,30 @@ struct ProviderSummary {
     totals: Totals,
     final_reputation: Option<f64>,
     final_level: Option<&'static str>,
+    #[serde(skip_serializing_if = "DrawnParameters::is_empty")]
+    drawn_parameters: DrawnParameters,
+}
+
+/// The parameters drawn for a provider in this run, written as an object
+/// `{ key: value }` in registry order (absent when none was drawn).
+#[derive(Debug)]
+struct DrawnParameters(Vec<(&'static str, f64)>);
+
+impl DrawnParameters {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for DrawnParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 /// One IP.
@@ -99,6 +123,9 @@ fn build<'a>(result: &'a RunResult, scenario_file: Option<&'a str>) -> Summary<'
                 totals: Totals::new(&agg.provider_totals(p), agg.provider_queued_at_end(p)),
                 final_reputation,
                 final_level: final_reputation.map(|s| ReputationLevel::from_score(s).as_str()),
+                drawn_parameters: DrawnParameters(
+                    result.drawn_parameters.iter().filter(|d| d.provider == p).map(|d| (d.key, d.value)).collect(),
+                ),
             }
         })
         .collect();
@@ -163,7 +190,9 @@ fn build<'a>(result: &'a RunResult, scenario_file: Option<&'a str>) -> Summary<'
 /// fields, `queued_at_end` being the provider's queue at the end of the last
 /// day), and `final_reputation` / `final_level`: the reputation on the last day,
 /// averaged over the dedicated IPs (over all IPs if none is dedicated), or `null`
-/// without records. `ips` lists `{ name, dedicated }` in IP order. `warnings` is
+/// without records; and, when the provider has parameters given as distributions,
+/// `drawn_parameters`: `{ key: value }` of the values drawn for this run, in
+/// registry order (absent otherwise). `ips` lists `{ name, dedicated }` in IP order. `warnings` is
 /// usually empty; it lists each shared pool and provider where the sender's mail
 /// exceeded the pool's own volume, a run outside the model's domain (see
 /// [`crate::sim::domain`]): `{ kind: "shared_pool_overload", ip, provider,

@@ -78,6 +78,7 @@ pub fn small() -> RunResult {
         queued_at_end: 0,
         warm_day: vec![Some(6), None, Some(9)],
         pool_overloads: Vec::new(),
+        drawn_parameters: Vec::new(),
     })
 }
 
@@ -148,5 +149,6 @@ pub fn realistic() -> RunResult {
         queued_at_end: 0,
         warm_day,
         pool_overloads: Vec::new(),
+        drawn_parameters: Vec::new(),
     })
 }

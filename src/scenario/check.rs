@@ -6,9 +6,11 @@
 //! the same wherever it applies.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
 
-use super::error::Problem;
-use super::locate::{Locator, Pos};
+use super::error::{Problem, Span};
+use super::locate::Locator;
 use super::path::{KeyPath, Seg};
 use super::raw::{Field, Opt, Section};
 use super::types::SHARE_SUM_TOLERANCE;
@@ -22,12 +24,14 @@ pub(crate) struct Ctx<'a> {
     file: &'a str,
     loc: &'a Locator<'a>,
     problems: Vec<Problem>,
+    /// The document's text as the problems' spans share it, made at the first problem.
+    text: Option<Arc<str>>,
 }
 
 impl<'a> Ctx<'a> {
     /// An empty context for file `file` located by `loc`.
     pub(crate) fn new(file: &'a str, loc: &'a Locator<'a>) -> Self {
-        Self { file, loc, problems: Vec::new() }
+        Self { file, loc, problems: Vec::new(), text: None }
     }
 
     /// The locator of the document.
@@ -55,34 +59,42 @@ impl<'a> Ctx<'a> {
         !self.problems.is_empty()
     }
 
-    /// Records a problem at position `pos` about `path`.
-    pub(crate) fn report_at(&mut self, pos: Pos, path: &KeyPath, message: impl Into<String>) {
+    /// Records a problem about `path` whose culprit is `span` of the text
+    /// (located where it starts; `None`: at 1:1, with no excerpt).
+    pub(crate) fn report_at(&mut self, span: Option<Range<usize>>, path: &KeyPath, message: impl Into<String>) {
+        let pos = self.loc.start(span.as_ref());
+        let span = span.map(|bytes| {
+            let text = self.text.get_or_insert_with(|| Arc::from(self.loc.text())).clone();
+            Span { text, bytes }
+        });
         self.problems.push(Problem {
             file: self.file.to_string(),
             line: pos.line,
             col: pos.col,
             key_path: path.to_string(),
             message: message.into(),
+            span,
         });
     }
 
     /// Records a problem with the value at `path` (located at the value).
     pub(crate) fn report(&mut self, path: &KeyPath, message: impl Into<String>) {
-        self.report_at(self.loc.value_pos(path), path, message);
+        self.report_at(self.loc.value_span(path), path, message);
     }
 
     /// Records a problem with the key at `path` itself (located at the key).
     pub(crate) fn report_key(&mut self, path: &KeyPath, message: impl Into<String>) {
-        self.report_at(self.loc.key_pos(path), path, message);
+        self.report_at(self.loc.key_span(path), path, message);
     }
 
     /// Records a problem at the value of `path` unless one is already recorded at
     /// the same position (the design points that fail on one axis value say so once).
     pub(crate) fn report_first(&mut self, path: &KeyPath, message: impl Into<String>) {
-        let pos = self.loc.value_pos(path);
+        let span = self.loc.value_span(path);
+        let pos = self.loc.start(span.as_ref());
         let located = |p: &Problem| p.file == self.file && (p.line, p.col) == (pos.line, pos.col);
         if !self.problems.iter().any(located) {
-            self.report_at(pos, path, message);
+            self.report_at(span, path, message);
         }
     }
 

@@ -50,8 +50,7 @@ pub(crate) fn check_file<T>(
         _ => {
             if problems.is_empty() {
                 // Unreachable by construction: every `None` reports why.
-                let message = format!("invalid {what}");
-                problems.push(Problem { file: file.to_string(), line: 1, col: 1, key_path: String::new(), message });
+                problems.push(Problem::of_file(file, format!("invalid {what}")));
             }
             problems.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
             problems.dedup();
@@ -116,14 +115,14 @@ fn report_syntax_errors(ctx: &mut Ctx<'_>, errors: &[toml::de::Error]) {
 fn report_toml_error(ctx: &mut Ctx<'_>, e: &toml::de::Error) {
     let span = e.span().unwrap_or(0..0);
     let loc = ctx.loc();
-    let (pos, path) = (loc.pos(span.start), loc.path_at(span.start));
+    let path = loc.path_at(span.start);
     let mut message = toml_message(e.message());
     if message == "duplicate key"
         && let Some(key) = loc.slice(span).filter(|k| !k.is_empty())
     {
         message = format!("duplicate key `{key}`");
     }
-    ctx.report_at(pos, &path, message);
+    ctx.report_at(e.span(), &path, message);
 }
 
 /// toml's message as a problem message: first line, lower-case start, no final period.

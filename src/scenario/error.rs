@@ -2,12 +2,17 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::excerpt::{self, Excerpt, Style};
 
 /// One problem in a scenario file, located at a 1-based line and column.
 ///
 /// Displays as `file:line:col: key.path: message`, e.g.
-/// `scenario.toml:12:9: audience.size: must be > 0, got -5`.
+/// `scenario.toml:12:9: audience.size: must be > 0, got -5`; [`Problem::render`]
+/// adds the excerpt of the file with the culprit underlined.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// Display name of the file.
@@ -21,6 +26,63 @@ pub struct Problem {
     pub key_path: String,
     /// What is wrong: lower case, no trailing period.
     pub message: String,
+    /// Where the culprit is in the file's text, for excerpts; `None` if the
+    /// problem is about a whole file (one that cannot be read) or a missing
+    /// top-level key.
+    pub span: Option<Span>,
+}
+
+/// The culprit of a [`Problem`] in the text of its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// The whole text of the file, shared by the problems of the file.
+    pub text: Arc<str>,
+    /// The culprit: a byte range of `text` (empty: a point between two characters).
+    pub bytes: Range<usize>,
+}
+
+impl Problem {
+    /// A problem of the whole file `file` (located at 1:1, tied to no key).
+    pub(crate) fn of_file(file: &str, message: String) -> Self {
+        Self { file: file.to_string(), line: 1, col: 1, key_path: String::new(), message, span: None }
+    }
+
+    /// The problem's line (as displayed), then, if it has a span, the lines
+    /// of the file it covers with carets under the culprit and the suggested
+    /// replacement in place, as rustc shows them:
+    ///
+    /// ```text
+    /// bad.toml:4:8: audience.size: must be > 0, got -5
+    ///   |
+    /// 4 | size = -5
+    ///   |        ^^
+    /// ```
+    pub fn render(&self, style: Style) -> String {
+        let mut out = self.to_string();
+        if let Some(span) = &self.span {
+            let culprit = span.text.get(span.bytes.clone()).unwrap_or_default();
+            let suggestion = excerpt::suggestion(&self.message, &self.key_path, culprit);
+            let shown = Excerpt { text: &span.text, span: span.bytes.clone(), line: Some(self.line), suggestion };
+            out.push('\n');
+            out.push_str(&excerpt::render(&shown, style));
+        }
+        out
+    }
+}
+
+/// `problems` rendered one after the other ([`Problem::render`]), a blank line after each excerpt.
+pub fn render_problems(problems: &[Problem], style: Style) -> String {
+    let mut out = String::new();
+    for (i, p) in problems.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+            if problems[i - 1].span.is_some() {
+                out.push('\n');
+            }
+        }
+        out.push_str(&p.render(style));
+    }
+    out
 }
 
 impl fmt::Display for Problem {
@@ -79,10 +141,7 @@ impl ScenarioError {
     pub fn into_problems(self, file: &str) -> Vec<Problem> {
         match self {
             ScenarioError::Invalid { problems } => problems,
-            other => {
-                let message = other.to_string();
-                vec![Problem { file: file.to_string(), line: 1, col: 1, key_path: String::new(), message }]
-            }
+            other => vec![Problem::of_file(file, other.to_string())],
         }
     }
 }
@@ -103,6 +162,7 @@ mod tests {
             col: 9,
             key_path: "audience.size".into(),
             message: "must be > 0, got -5".into(),
+            span: None,
         };
         assert_eq!(p.to_string(), "scenario.toml:12:9: audience.size: must be > 0, got -5");
         let q = Problem { key_path: String::new(), line: 1, col: 1, ..p.clone() };
@@ -114,6 +174,37 @@ mod tests {
     }
 
     #[test]
+    fn problems_carry_the_span_of_their_culprit_and_render_it() {
+        let text = crate::scenario::DEFAULT_SCENARIO_TOML
+            .replace("horizon_days = 56", "horizon_dayz = 56")
+            .replacen("size = 200000", "size = -5", 1)
+            .replacen("name = \"default\"", "", 1);
+        let Err(ScenarioError::Invalid { problems }) = crate::scenario::parse(&text, "bad.toml") else {
+            panic!("invalid");
+        };
+        let culprit = |key: &str| {
+            let p = problems.iter().find(|p| p.key_path == key).unwrap_or_else(|| panic!("{key}: {problems:?}"));
+            p.span.as_ref().map(|s| s.text[s.bytes.clone()].to_string())
+        };
+        assert_eq!(culprit("horizon_dayz").as_deref(), Some("horizon_dayz"), "a key is underlined");
+        assert_eq!(culprit("audience.size").as_deref(), Some("-5"), "a value is underlined");
+        assert_eq!(culprit("name"), None, "a missing top-level key has no line to show");
+        let shown = render_problems(&problems, Style::Plain);
+        let first_lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
+        for line in &first_lines {
+            assert!(shown.lines().any(|l| l == line), "each first line is kept whole: {shown}");
+        }
+        assert!(shown.contains("\n   | ^^^^^^^^^^^^\n"), "{shown}");
+        assert!(shown.contains("\nhelp: did you mean `horizon_days`?\n"), "{shown}");
+        // A problem without a span is its line alone.
+        let alone = Problem::of_file("x.toml", "cannot read".into());
+        assert_eq!(
+            render_problems(&[alone.clone(), alone], Style::Plain),
+            "x.toml:1:1: cannot read\nx.toml:1:1: cannot read"
+        );
+    }
+
+    #[test]
     fn control_characters_are_escaped() {
         let p = Problem {
             file: "s.toml".into(),
@@ -121,6 +212,7 @@ mod tests {
             col: 1,
             key_path: "audience.providers.\"\u{1b}[31mx\"".into(),
             message: "unknown provider `\u{1b}[31mx`\nnext".into(),
+            span: None,
         };
         assert_eq!(
             p.to_string(),

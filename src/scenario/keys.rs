@@ -6,7 +6,7 @@ use serde::de::{self, Visitor};
 
 use super::path::{KeyPath, Seg};
 use super::raw::{
-    RawAudience, RawFeedback, RawIp, RawProvider, RawReply, RawRetry, RawScenario, RawSegment, RawSending,
+    RawAudience, RawFeedback, RawIp, RawProvider, RawReply, RawRetry, RawScenario, RawSegment, RawSending, RawVariation,
 };
 
 /// The field names serde's derive passes for struct `T`: the keys of its table.
@@ -61,9 +61,12 @@ pub(crate) fn known_keys(table: &KeyPath) -> &'static [&'static str] {
         [Some("audience"), Some("segments"), None] => fields_of::<RawSegment>(),
         [Some("ips"), None] => fields_of::<RawIp>(),
         [Some("strategy")] => crate::strategy::registry::all_keys(),
+        [Some("variation")] => fields_of::<RawVariation>(),
         [Some("providers"), Some(_)] => fields_of::<RawProvider>(),
         [Some("providers"), Some(_), Some("feedback")] => fields_of::<RawFeedback>(),
-        [Some("providers"), Some(_), Some("defer_reply" | "block_reply" | "bounce_reply")] => fields_of::<RawReply>(),
+        [Some("providers"), Some(_), Some("defer_reply" | "block_reply" | "escalation_reply" | "bounce_reply")] => {
+            fields_of::<RawReply>()
+        }
         _ => &[],
     }
 }

@@ -1,11 +1,12 @@
 //! The locator: maps key paths of a parsed TOML document (a scenario or an
-//! experiment) to 1-based `line:col` positions in its text, and positions back
-//! to key paths.
+//! experiment) to the byte spans of their keys and values in its text, spans to
+//! 1-based `line:col` positions, and positions back to key paths.
 //!
 //! It is built from toml's spanned document ([`toml::de::DeTable`]), so it sees
 //! dotted keys, inline tables, arrays and arrays of tables exactly as written.
 //! Hand-written on purpose: no crate maps key paths to positions and back (snippet
-//! renderers such as annotate-snippets or miette only draw a span once it is found).
+//! renderers such as annotate-snippets, which draws the excerpts in `excerpt.rs`,
+//! or miette only draw a span once it is found).
 
 use std::ops::Range;
 
@@ -82,6 +83,11 @@ impl<'a> Locator<'a> {
         Self { text, line_starts, root }
     }
 
+    /// The text of the document.
+    pub(crate) fn text(&self) -> &'a str {
+        self.text
+    }
+
     /// The text of the document between byte offsets `span` (`None` if out of bounds).
     pub(crate) fn slice(&self, span: Range<usize>) -> Option<&'a str> {
         self.text.get(span)
@@ -108,20 +114,25 @@ impl<'a> Locator<'a> {
         (Some(node), node)
     }
 
-    /// Where the value at `path` starts. For a table defined by a header this is
+    /// The span of the value at `path`. For a table defined by a header this is
     /// its `[header]`; for a missing key, the header of the nearest enclosing
-    /// table that exists (1:1 for the root).
-    pub(crate) fn value_pos(&self, path: &KeyPath) -> Pos {
+    /// table that exists; `None` for the root (a missing top-level key, located
+    /// at 1:1).
+    pub(crate) fn value_span(&self, path: &KeyPath) -> Option<Range<usize>> {
         let (_, node) = self.walk(path);
-        self.pos(node.value.start)
+        (!std::ptr::eq(node, &self.root)).then(|| node.value.clone())
     }
 
-    /// Where the key at `path` starts (its value for array elements); for a
-    /// missing key, as [`Self::value_pos`].
-    pub(crate) fn key_pos(&self, path: &KeyPath) -> Pos {
-        let (found, node) = self.walk(path);
-        let span = found.and_then(|n| n.key.as_ref()).unwrap_or(&node.value);
-        self.pos(span.start)
+    /// The span of the key at `path` (its value for array elements); for a
+    /// missing key, as [`Self::value_span`].
+    pub(crate) fn key_span(&self, path: &KeyPath) -> Option<Range<usize>> {
+        let (found, _) = self.walk(path);
+        found.and_then(|n| n.key.clone()).or_else(|| self.value_span(path))
+    }
+
+    /// Where `span` starts (1:1 for none).
+    pub(crate) fn start(&self, span: Option<&Range<usize>>) -> Pos {
+        self.pos(span.map_or(0, |s| s.start))
     }
 
     /// Keys of the table at `path` in the order they appear in the text.
@@ -169,8 +180,8 @@ mod tests {
         let doc = DeTable::parse(text).expect("valid toml");
         let loc = Locator::new(text, &doc);
         let path = KeyPath::parse(path).expect("valid path");
-        let k = loc.key_pos(&path);
-        let v = loc.value_pos(&path);
+        let k = loc.start(loc.key_span(&path).as_ref());
+        let v = loc.start(loc.value_span(&path).as_ref());
         ((k.line, k.col), (v.line, v.col))
     }
 

@@ -6,20 +6,25 @@
 //! documented key by key in `scenarios/default.toml`.
 
 mod bounds;
+mod calendar;
 mod check;
 mod document;
 mod error;
+pub(crate) mod excerpt;
 mod input;
 mod keys;
 mod locate;
 mod names;
 mod overrides;
 mod path;
+mod prior;
 mod providers;
 mod raw;
+mod raw_provider;
 mod strategy;
 mod types;
 mod validate;
+mod variation;
 
 #[cfg(test)]
 mod tests;
@@ -28,7 +33,8 @@ mod tests_limits;
 
 use std::path::Path;
 
-pub use error::{Problem, ScenarioError};
+pub use error::{Problem, ScenarioError, Span, render_problems};
+pub use excerpt::Style;
 pub use input::{InputError, MAX_INPUT_BYTES, read_input};
 pub use names::{MAX_NAME_CHARS, RESERVED_PROVIDER_NAMES};
 pub use types::{DEFAULT_HORIZON_DAYS, MAX_AUDIENCE_SIZE, MAX_HORIZON_DAYS, SHARE_SUM_TOLERANCE, Scenario};
@@ -87,7 +93,7 @@ pub fn parse_file(path: &Path) -> Result<Scenario, ScenarioError> {
         Err(InputError::NotUtf8 { line, col, byte, .. }) => {
             let message = input::utf8_message(byte);
             Err(ScenarioError::Invalid {
-                problems: vec![Problem { file, line, col, key_path: String::new(), message }],
+                problems: vec![Problem { file, line, col, key_path: String::new(), message, span: None }],
             })
         }
     }

@@ -1,12 +1,18 @@
 //! Overrides of a provider's parameters from its `[providers.NAME]` table,
-//! each checked against its range.
+//! each checked against its range: every float parameter of the registry
+//! (`model::PROVIDER_PARAMS`) as a number or a distribution (`prior.rs`),
+//! `priors = "shipped"`, the feedback loop and the replies.
 
-use super::check::{Bounds, Ctx, num};
+use super::check::{Ctx, num};
 use super::keys::one_of_message;
 use super::names::derived_label_problem;
 use super::path::KeyPath;
+use super::prior::{ParamValue, param_value};
 use super::raw::{RawFeedback, RawProvider, RawReply};
-use crate::model::{FeedbackLoop, ProviderParams, SmtpReply};
+use crate::model::{
+    FeedbackLoop, ORDERED_PARAMS, PROVIDER_PARAMS, ParamPrior, ProviderParams, SmtpReply, provider_param,
+    shipped_priors,
+};
 
 /// Feedback kinds accepted in `feedback.kind`.
 const FEEDBACK_KINDS: [&str; 3] = ["per_message", "daily_aggregate", "none"];
@@ -23,54 +29,19 @@ pub(crate) fn apply_overrides(
     path: &KeyPath,
     mut params: ProviderParams,
 ) -> Option<ProviderParams> {
-    let mut invalid: Vec<&str> = Vec::new();
-    macro_rules! floats {
-        ($($field:ident: $bound:expr),* $(,)?) => {$(
-            if raw.$field.is_some() {
-                match ctx.f64(&raw.$field, &path.key(stringify!($field)), $bound) {
-                    Some(v) => params.$field = v,
-                    None => invalid.push(stringify!($field)),
-                }
-            }
-        )*};
-    }
-    floats! {
-        initial_trust: Bounds::UNIT,
-        trust_gain_per_day: Bounds::UNIT,
-        notice_volume_per_day: Bounds::POSITIVE,
-        base_hourly_allowance: Bounds::POSITIVE,
-        allowance_growth_untrusted: Bounds::at_least(1.0),
-        allowance_growth_trusted: Bounds::at_least(1.0),
-        recent_memory_days: Bounds::POSITIVE,
-        history_memory_days: Bounds::POSITIVE,
-        idle_decay_days: Bounds::POSITIVE,
-        inbox_logit_intercept: Bounds::ANY,
-        inbox_logit_trust_slope: Bounds::NON_NEG,
-        engagement_weight: Bounds::NON_NEG,
-        complaint_warn_rate: Bounds::UNIT,
-        complaint_severe_rate: Bounds::UNIT,
-        bounce_warn_rate: Bounds::UNIT,
-        complaint_penalty: Bounds::NON_NEG,
-        severe_complaint_penalty: Bounds::NON_NEG,
-        bounce_penalty: Bounds::NON_NEG,
-        trap_penalty_per_hit: Bounds::NON_NEG,
-        block_penalty: Bounds::NON_NEG,
-        spike_ratio: Bounds::above(1.0),
-        spike_penalty: Bounds::NON_NEG,
-        block_trust_threshold: Bounds::UNIT,
-        block_max_rate: Bounds::UNIT,
-        complaint_block_rate: Bounds::UNIT,
-        junk_open_factor: Bounds::UNIT,
-    }
+    let (invalid, priors) = floats(ctx, raw, path, &mut params);
+    // Drawn parameters keep their order by construction (`sim::variation`): only fixed ones are checked.
+    let unchecked: Vec<&str> = invalid.iter().copied().chain(priors.iter().map(|p| p.key)).collect();
     let mut ok = invalid.is_empty();
     if raw.name.is_some() {
         let msg = "cannot be overridden: a provider's name is its key in audience.providers";
         ctx.report_key(&path.key("name"), msg);
         ok = false;
     }
-    for pair in [Ordered::Allowance, Ordered::Complaint] {
-        ok &= ordered(ctx, path, &params, raw, pair, &invalid);
+    for (low, high) in ORDERED_PARAMS {
+        ok &= ordered(ctx, path, &params, raw, (low, high), &unchecked);
     }
+    params.priors = priors;
     match ctx.table(raw.feedback.as_ref(), &path.key("feedback")) {
         Some(Some(f)) => match feedback(ctx, f, &path.key("feedback")) {
             Some(fb) => params.feedback = fb,
@@ -82,6 +53,7 @@ pub(crate) fn apply_overrides(
     let replies = [
         ("defer_reply", &raw.defer_reply, &mut params.defer_reply, '4'),
         ("block_reply", &raw.block_reply, &mut params.block_reply, '5'),
+        ("escalation_reply", &raw.escalation_reply, &mut params.escalation_reply, '5'),
         ("bounce_reply", &raw.bounce_reply, &mut params.bounce_reply, '5'),
     ];
     for (key, raw_reply, reply, class) in replies {
@@ -94,44 +66,68 @@ pub(crate) fn apply_overrides(
     ok.then_some(params)
 }
 
-/// Pairs of parameters where the second must not be below the first.
-#[derive(Clone, Copy)]
-enum Ordered {
-    /// `allowance_growth_untrusted <= allowance_growth_trusted`.
-    Allowance,
-    /// `complaint_warn_rate <= complaint_severe_rate`.
-    Complaint,
+/// Applies the float parameters of `raw` to `params`, in registry order: a
+/// number replaces the value, a distribution sets its center and is returned
+/// among the priors (with the shipped priors if `priors = "shipped"`, less
+/// those of parameters given here). Returns the keys found invalid, and the priors.
+fn floats(
+    ctx: &mut Ctx<'_>,
+    raw: &RawProvider,
+    path: &KeyPath,
+    params: &mut ProviderParams,
+) -> (Vec<&'static str>, Vec<ParamPrior>) {
+    let mut invalid = Vec::new();
+    let priors_path = path.key("priors");
+    let mut priors = match ctx.get(&raw.priors, &priors_path).as_deref() {
+        Some("shipped") => shipped_priors(params),
+        Some("none") => Vec::new(),
+        Some(other) => {
+            ctx.report(&priors_path, one_of_message("priors", other, &PRIORS));
+            invalid.push("priors");
+            Vec::new()
+        }
+        None => {
+            if raw.priors.is_some() {
+                invalid.push("priors");
+            }
+            Vec::new()
+        }
+    };
+    for spec in PROVIDER_PARAMS {
+        let Some(value) = raw.params.get(spec.key) else { continue };
+        priors.retain(|p| p.key != spec.key);
+        match param_value(ctx, value, &path.key(spec.key), spec) {
+            Some(ParamValue::Fixed(v)) => *(spec.get_mut)(params) = v,
+            Some(ParamValue::Uncertain(prior)) => {
+                *(spec.get_mut)(params) = prior.center();
+                priors.push(ParamPrior { key: spec.key, prior });
+            }
+            None => invalid.push(spec.key),
+        }
+    }
+    let order = |key: &str| PROVIDER_PARAMS.iter().position(|s| s.key == key);
+    priors.sort_by_key(|p| order(p.key));
+    (invalid, priors)
 }
 
-/// Checks an [`Ordered`] pair after overrides; reports at an overridden key.
-/// Skipped if either value is among the `invalid` overrides (already reported).
+/// Values of `priors`.
+const PRIORS: [&str; 2] = ["shipped", "none"];
+
+/// Checks that parameter `high` is not below `low` after overrides; reports at
+/// an overridden key. Skipped if either is among `unchecked`: invalid (already
+/// reported) or drawn.
 fn ordered(
     ctx: &mut Ctx<'_>,
     path: &KeyPath,
     p: &ProviderParams,
     raw: &RawProvider,
-    pair: Ordered,
-    invalid: &[&str],
+    (low_key, high_key): (&str, &str),
+    unchecked: &[&str],
 ) -> bool {
-    let (low_key, low, low_set, high_key, high, high_set) = match pair {
-        Ordered::Allowance => (
-            "allowance_growth_untrusted",
-            p.allowance_growth_untrusted,
-            raw.allowance_growth_untrusted.is_some(),
-            "allowance_growth_trusted",
-            p.allowance_growth_trusted,
-            raw.allowance_growth_trusted.is_some(),
-        ),
-        Ordered::Complaint => (
-            "complaint_warn_rate",
-            p.complaint_warn_rate,
-            raw.complaint_warn_rate.is_some(),
-            "complaint_severe_rate",
-            p.complaint_severe_rate,
-            raw.complaint_severe_rate.is_some(),
-        ),
-    };
-    let skip = invalid.contains(&low_key) || invalid.contains(&high_key);
+    let value = |key: &str| provider_param(key).map_or(0.0, |spec| (spec.get)(p));
+    let (low, high) = (value(low_key), value(high_key));
+    let (low_set, high_set) = (raw.params.contains_key(low_key), raw.params.contains_key(high_key));
+    let skip = unchecked.contains(&low_key) || unchecked.contains(&high_key);
     if high >= low || !(low_set || high_set) || skip {
         return true;
     }

@@ -123,7 +123,7 @@ pub(crate) struct RawScenario {
     pub seed: Opt<toml::Value>,
     /// Number of simulated days, 1 to 365 (default 42).
     pub horizon_days: Opt<i64>,
-    /// Hours of the day in which fresh mail is sent.
+    /// Days and hours of the day in which fresh mail is sent.
     pub sending: OptSection<RawSending>,
     /// How the sender's MTA retries mail deferred with a 4xx reply.
     pub retry: OptSection<RawRetry>,
@@ -135,6 +135,24 @@ pub(crate) struct RawScenario {
     pub ips: Option<Vec<Section<RawIp>>>,
     /// The warm-up strategy: `kind` and its parameters (`ipwarm strategies` lists them). Required.
     pub strategy: OptSection<RawStrategy>,
+    /// Day-to-day variation beyond sampling noise (campaign engagement and complaints, providers' bad days).
+    pub variation: OptSection<RawVariation>,
+}
+
+/// `[variation]`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(expecting = "a table")]
+pub(crate) struct RawVariation {
+    /// Whether there is day-to-day variation beyond sampling noise (default true); false gives the model
+    /// without it, draw for draw, for exact comparisons.
+    pub enabled: Opt<bool>,
+    /// Standard deviation of a day's shift of every segment's open-rate logit, the same for all providers
+    /// and IPs that day, in [0, 3] (default 0.15).
+    pub open_rate_logit_sd: Opt<f64>,
+    /// Standard deviation of a day's shift of every segment's complaint-rate logit, in [0, 3] (default 0.3).
+    pub complaint_rate_logit_sd: Opt<f64>,
+    /// Standard deviation of a day's shift of each provider's inbox-placement logit, in [0, 3] (default 0.2).
+    pub placement_logit_sd: Opt<f64>,
 }
 
 /// `[sending]`.
@@ -145,6 +163,14 @@ pub(crate) struct RawSending {
     pub start_hour: Opt<i64>,
     /// Hour after the last sending hour, 1-24, > start_hour (default 20).
     pub end_hour: Opt<i64>,
+    /// Days on which fresh mail goes out: "every_day" (default), "weekdays" (Monday to Friday), a list of
+    /// weekdays (["tue"], ["monday", "thursday"]: full names or 3 letters), { every_days = N } (day 1, 1 + N,
+    /// ...) or { on = [1, 8, 15] } (day numbers).
+    #[schemars(default, schema_with = "crate::scenario::calendar::days_schema")]
+    pub days: Opt<toml::Value>,
+    /// Weekday of day 1 (default "monday").
+    #[schemars(default, schema_with = "crate::scenario::calendar::weekday_schema")]
+    pub start_weekday: Opt<String>,
 }
 
 /// `[retry]`.
@@ -262,79 +288,13 @@ pub(crate) struct RawFeedback {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
 pub(crate) struct RawReply {
-    /// SMTP code and enhanced status (`451 4.7.650`): 4xx for defer_reply, 5xx for block_reply and bounce_reply.
+    /// SMTP code and enhanced status (`451 4.7.650`): 4xx for defer_reply, 5xx for block_reply, escalation_reply
+    /// and bounce_reply.
     pub code: Opt<String>,
     /// Text of the reply.
     pub text: Opt<String>,
 }
 
-/// `[providers.NAME]`: a preset and overrides of any `ProviderParams` field.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(expecting = "a table")]
-pub(crate) struct RawProvider {
-    /// The preset it starts from (gmail, microsoft, yahoo, apple, other); required for a custom provider.
-    pub preset: Opt<String>,
-    /// Not allowed (the name is the table key); kept to report it clearly.
-    #[schemars(skip)]
-    pub name: Option<toml::Value>,
-    /// Trust of a never-seen IP, in [0, 1].
-    pub initial_trust: Opt<f64>,
-    /// Trust gained per day of healthy sending, in [0, 1].
-    pub trust_gain_per_day: Opt<f64>,
-    /// Messages/day for full volume credit; below it an IP cools down.
-    pub notice_volume_per_day: Opt<f64>,
-    /// Messages/hour accepted from an untrusted IP, > 0.
-    pub base_hourly_allowance: Opt<f64>,
-    /// Daily growth of the allowance at trust 0, >= 1.
-    pub allowance_growth_untrusted: Opt<f64>,
-    /// Daily growth of the allowance at trust 1, >= allowance_growth_untrusted.
-    pub allowance_growth_trusted: Opt<f64>,
-    /// Memory of the recent sending pattern, days, > 0.
-    pub recent_memory_days: Opt<f64>,
-    /// Memory of the long history of accepted volume, days, > 0.
-    pub history_memory_days: Opt<f64>,
-    /// Time constant of cooling down, days, > 0.
-    pub idle_decay_days: Opt<f64>,
-    /// Inbox placement: logit intercept.
-    pub inbox_logit_intercept: Opt<f64>,
-    /// Inbox placement: logit slope per unit of trust.
-    pub inbox_logit_trust_slope: Opt<f64>,
-    /// Weight of engagement (opens) in reputation, in [0, 1].
-    pub engagement_weight: Opt<f64>,
-    /// Complaint rate of the warning line, in [0, 1].
-    pub complaint_warn_rate: Opt<f64>,
-    /// Complaint rate of the severe line, >= complaint_warn_rate.
-    pub complaint_severe_rate: Opt<f64>,
-    /// Bounce rate of the warning line, in [0, 1].
-    pub bounce_warn_rate: Opt<f64>,
-    /// Trust penalty per multiple of the warning complaint rate, >= 0.
-    pub complaint_penalty: Opt<f64>,
-    /// Trust penalty per multiple of the severe complaint rate, >= 0.
-    pub severe_complaint_penalty: Opt<f64>,
-    /// Trust penalty per multiple of the bounce line, >= 0.
-    pub bounce_penalty: Opt<f64>,
-    /// Trust penalty per spam trap hit, >= 0.
-    pub trap_penalty_per_hit: Opt<f64>,
-    /// Trust penalty times the day's block share, >= 0.
-    pub block_penalty: Opt<f64>,
-    /// Volume over recent volume that counts as a spike, > 1.
-    pub spike_ratio: Opt<f64>,
-    /// Trust penalty per doubling beyond the spike line, >= 0.
-    pub spike_penalty: Opt<f64>,
-    /// Mail is blocked below this trust, in [0, 1].
-    pub block_trust_threshold: Opt<f64>,
-    /// Share of mail blocked at trust 0, in [0, 1].
-    pub block_max_rate: Opt<f64>,
-    /// Extra block share per multiple of the severe complaint rate, in [0, 1].
-    pub complaint_block_rate: Opt<f64>,
-    /// Opens of junk-placed mail relative to inbox mail, in [0, 1].
-    pub junk_open_factor: Opt<f64>,
-    /// The complaint feedback loop.
-    pub feedback: OptSection<RawFeedback>,
-    /// Reply to mail over the allowance (4xx).
-    pub defer_reply: OptSection<RawReply>,
-    /// Reply to mail blocked for reputation (5xx).
-    pub block_reply: OptSection<RawReply>,
-    /// Reply to mail to an invalid address (5xx).
-    pub bounce_reply: OptSection<RawReply>,
-}
+// `[providers.NAME]` (`RawProvider`) is in `raw_provider.rs`: its float keys come from the registry of
+// provider parameters (`model::PROVIDER_PARAMS`), not from struct fields.
+pub(crate) use super::raw_provider::RawProvider;

@@ -19,7 +19,7 @@ fn tables_written_as_arrays_or_values_are_refused() {
         &format!("ips = [[\"ip-1\", \"new\"]]\n{}", MIN.replace("[[ips]]", "[[x]]")),
         "1:8: ips[0]: expected a table, got an array: write `{ key = value, ... }` or a [[ips]] section
          12:3: x: unknown key, expected one of `name`, `description`, `seed`, `horizon_days`, `sending`, `retry`, \
-         `audience`, `providers`, `ips`, `strategy`",
+         `audience`, `providers`, `ips`, `strategy`, `variation`",
     );
     check(&format!("sending = 1979-05-27\n{MIN}"), "1:11: sending: expected a table, got a date-time");
     // Every one reported at once, with the other problems of the file.
@@ -28,7 +28,7 @@ fn tables_written_as_arrays_or_values_are_refused() {
             .replace("[strategy]  ", "[y]         "),
         "1:12: strategy: expected a table, got a string: write `strategy = { key = value, ... }` or a [strategy] section
          15:2: y: unknown key, expected one of `name`, `description`, `seed`, `horizon_days`, `sending`, `retry`, \
-         `audience`, `providers`, `ips`, `strategy`
+         `audience`, `providers`, `ips`, `strategy`, `variation`
          21:9: providers.gmail: expected a table, got an integer: write `gmail = { key = value, ... }` or a \
          [providers.gmail] section
          22:22: providers.yahoo.feedback: expected a table, got an array: write `feedback = { key = value, ... }` \

@@ -2,7 +2,7 @@
 //! names resolved. Only `scenario::parse` builds one from a file; tests and
 //! library users may also build it directly.
 
-use crate::model::{Audience, IpSpec, ProviderParams, RetryPolicy, SendingWindow};
+use crate::model::{Audience, IpSpec, ProviderParams, RetryPolicy, SendingWindow, Variation};
 use crate::strategy::StrategySpec;
 use serde::Serialize;
 
@@ -42,4 +42,6 @@ pub struct Scenario {
     pub retry: RetryPolicy,
     /// The warm-up strategy.
     pub strategy: StrategySpec,
+    /// Day-to-day variation beyond sampling noise (`[variation]`; on by default).
+    pub variation: Variation,
 }

@@ -36,13 +36,15 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario>
     let horizon = ctx.int(&raw.horizon_days, &root.key("horizon_days"), 1, i64::from(MAX_HORIZON_DAYS));
     let horizon_days = horizon.and_then(|h| u32::try_from(h).ok()).unwrap_or(DEFAULT_HORIZON_DAYS);
     let window = ctx.table(raw.sending.as_ref(), &root.key("sending"));
-    let window = window.and_then(|s| sending(ctx, s.unwrap_or(&RawSending::default())));
+    let window = window.and_then(|s| sending(ctx, s.unwrap_or(&RawSending::default()), horizon_days));
     let retry = ctx.table(raw.retry.as_ref(), &root.key("retry"));
     let retry = retry.and_then(|r| self::retry(ctx, r.unwrap_or(&RawRetry::default())));
     let (audience, providers) = audience_and_providers(ctx, raw);
     let ips = ips(ctx, raw.ips.as_ref());
     let strategy = ctx.table(raw.strategy.as_ref(), &root.key("strategy"));
     let strategy = strategy.and_then(|s| self::strategy(ctx, s, ips.as_deref()));
+    let variation = ctx.table(raw.variation.as_ref(), &root.key("variation"));
+    let variation = variation.and_then(|v| super::variation::variation(ctx, v));
     if ctx.has_problems() {
         return None;
     }
@@ -57,6 +59,7 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario>
         ips: ips?,
         retry: retry?,
         strategy: strategy?,
+        variation: variation?,
     })
 }
 
@@ -102,13 +105,14 @@ fn seed(ctx: &mut Ctx<'_>, field: &Opt<toml::Value>, path: &KeyPath) -> Option<u
     }
 }
 
-/// `[sending]`: `0 <= start_hour < end_hour <= 24`.
-fn sending(ctx: &mut Ctx<'_>, raw: &RawSending) -> Option<SendingWindow> {
+/// `[sending]`: `0 <= start_hour < end_hour <= 24`, and the calendar (`scenario::calendar`).
+fn sending(ctx: &mut Ctx<'_>, raw: &RawSending, horizon_days: u32) -> Option<SendingWindow> {
     let path = KeyPath::root().key("sending");
     let (start_path, end_path) = (path.key("start_hour"), path.key("end_hour"));
     let start = ctx.int_or(&raw.start_hour, &start_path, (0, 23), DEFAULT_HOURS.0);
     let end = ctx.int_or(&raw.end_hour, &end_path, (1, 24), DEFAULT_HOURS.1);
-    let (start, end) = (start?, end?);
+    let calendar = super::calendar::calendar(ctx, raw, &path, horizon_days);
+    let (start, end, calendar) = (start?, end?, calendar?);
     if start >= end {
         if raw.start_hour.is_some() {
             ctx.report(&start_path, format!("must be < end_hour ({end}), got {start}"));
@@ -117,7 +121,7 @@ fn sending(ctx: &mut Ctx<'_>, raw: &RawSending) -> Option<SendingWindow> {
         }
         return None;
     }
-    Some(SendingWindow { start_hour: u32::try_from(start).ok()?, end_hour: u32::try_from(end).ok()? })
+    Some(SendingWindow { start_hour: u32::try_from(start).ok()?, end_hour: u32::try_from(end).ok()?, calendar })
 }
 
 /// `[retry]`, over [`RetryPolicy::default`].

@@ -90,6 +90,10 @@ pub struct RunResult {
     /// Shared pools that carried more of the sender's mail than their own
     /// volume, outside the model's domain (see [`super::domain`]); usually empty.
     pub pool_overloads: Vec<super::PoolOverload>,
+    /// The provider parameters drawn from their distributions for this run, by
+    /// provider and in registry order (see [`super::variation`]); empty when no
+    /// parameter is uncertain.
+    pub drawn_parameters: Vec<super::variation::DrawnParameter>,
 }
 
 impl RunResult {

@@ -4,14 +4,17 @@
 //! Every run checks conservation at its end: each message sent is in exactly
 //! one of inbox, junk, hard-bounced, blocked, expired, or still queued.
 
+mod calendar;
 pub mod domain;
 mod metrics;
 mod pair;
 mod recipients;
 mod runner;
+pub mod variation;
 pub mod warm;
 
 pub use crate::model::Counts;
+pub use calendar::OnSendingDays;
 pub use domain::PoolOverload;
 pub use metrics::{DailyRecord, ReferenceIps, ReputationLevel, RunResult};
 pub use runner::run_with;

@@ -1,7 +1,8 @@
 //! The event loop of one run.
 //!
 //! Events, all on the generic engine:
-//! - `DayStart(d)`: shared pools move; the strategy plans the day from past
+//! - `DayStart(d)`: shared pools move; the day's campaign and providers' days
+//!   are drawn ([`variation`]); the strategy plans the day from past
 //!   observations; the plan is drawn from the audience (one message per
 //!   recipient per day, see [`recipients`]); each pair's rate limit starts the
 //!   day; hourly sends are scheduled over the active hours.
@@ -22,11 +23,15 @@
 //! rate limits, the MTA queue, outcomes); what the sender sees of a day is
 //! [`ProviderObservation::of_day`].
 
+use super::calendar::OnSendingDays;
 use super::pair::Pair;
 use super::recipients;
+use super::variation::{self, DayVariation, DrawnParameter};
 use super::{Counts, DailyRecord, ReferenceIps, ReputationLevel, RunResult, SimError, domain, warm};
 use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
-use crate::model::{Cohort, FeedbackLoop, IpKind, SegmentCounts, binomial, next_pool_trust, sample_day};
+use crate::model::{
+    Cohort, FeedbackLoop, IpKind, ProviderParams, SegmentCounts, late_complaints, next_pool_trust, sample_day,
+};
 use crate::scenario::Scenario;
 use crate::strategy::{DayObservation, DayPlan, ProviderObservation, SegmentPlan, SenderView, Strategy, slice_of};
 
@@ -50,16 +55,39 @@ struct Run<'a> {
     pool_noise: SimRng,
     /// Draws of recipients for random-order plans.
     recipients: SimRng,
+    /// Draws of the MTA queue's order within a cohort: which messages of a cohort
+    /// accepted in part are taken (see [`crate::model::MtaQueue::attempt`]).
+    queue_order: SimRng,
     /// The order in which IPs draw recipients (see [`recipients::draw_order`]).
     draw_order: Vec<usize>,
     observations: Vec<DayObservation>,
     records: Vec<DailyRecord>,
+    /// The providers as drawn for this run (their uncertain parameters drawn, see [`variation`]).
+    providers: Vec<ProviderParams>,
+    /// The uncertain parameters drawn.
+    drawn: Vec<DrawnParameter>,
+    /// Today's campaign and providers' days (see [`variation`]).
+    variation: DayVariation,
 }
 
-/// Runs `scenario` with `strategy` and `seed`.
+/// Runs `scenario` with `strategy` and `seed`. With a sending calendar that is
+/// not every day, `strategy` plans on the sending days only ([`OnSendingDays`]).
 pub fn run_with(scenario: &Scenario, strategy: &mut dyn Strategy, seed: u64) -> Result<RunResult, SimError> {
+    let mut on_sending_days;
+    let strategy: &mut dyn Strategy = if scenario.window.calendar.is_every_day() {
+        strategy
+    } else {
+        on_sending_days = OnSendingDays::new(strategy, scenario.window.calendar);
+        &mut on_sending_days
+    };
     let mut run = Run::new(scenario, seed);
     run.sim.schedule(SimTime::ZERO, Event::DayStart(0));
+    // Every day's end is scheduled first, so that at 24:00 of day d it comes before any
+    // other event of that minute: an event at 24:00 is one of day d + 1 (its 00:00), such as
+    // a feedback report scheduled days ahead (see `place_day`).
+    for d in 0..scenario.horizon_days {
+        run.sim.schedule(SimTime::from_minutes(u64::from(d + 1) * MINUTES_PER_DAY), Event::DayEnd(d));
+    }
     while let Some((now, event)) = run.sim.next_event() {
         match event {
             Event::DayStart(d) => run.day_start(d, strategy)?,
@@ -80,11 +108,13 @@ pub fn run_with(scenario: &Scenario, strategy: &mut dyn Strategy, seed: u64) -> 
 impl<'a> Run<'a> {
     fn new(sc: &'a Scenario, seed: u64) -> Self {
         let (n_segments, hours) = (sc.audience.segments.len(), sc.window.hours());
+        let (providers, drawn) = variation::draw_providers(&sc.providers, seed);
         let pairs = sc
             .ips
             .iter()
-            .flat_map(|ip| sc.providers.iter().map(move |p| Pair::new(ip, p, n_segments, hours, &sc.retry)))
+            .flat_map(|ip| providers.iter().map(move |p| Pair::new(ip, p, n_segments, hours, &sc.retry)))
             .collect();
+        let variation = DayVariation::new(sc.variation, seed, &sc.audience.segments, &providers);
         let view = SenderView {
             horizon_days: sc.horizon_days,
             active_hours: hours,
@@ -103,25 +133,29 @@ impl<'a> Run<'a> {
             decisions: stream_rng(seed, "provider-decisions"),
             pool_noise: stream_rng(seed, "shared-pool"),
             recipients: stream_rng(seed, "recipients"),
+            queue_order: stream_rng(seed, "queue-order"),
             draw_order: recipients::draw_order(&sc.ips),
             observations: Vec::with_capacity(sc.horizon_days as usize),
             records: Vec::with_capacity(sc.horizon_days as usize * sc.ips.len() * sc.providers.len()),
+            providers,
+            drawn,
+            variation,
         }
     }
 
     fn day_start(&mut self, d: u32, strategy: &mut dyn Strategy) -> Result<(), SimError> {
         self.move_shared_pools();
+        self.variation.start_day();
         let plan = strategy.plan_day(d + 1, &self.view, &self.observations);
         self.check_plan(d, &plan)?;
         self.draw_recipients(&plan);
         for (idx, pair) in self.pairs.iter_mut().enumerate() {
-            let allowance = pair.rep.hourly_allowance(&self.sc.providers[idx % self.n_providers]);
+            let allowance = pair.rep.hourly_allowance(&self.providers[idx % self.n_providers]);
             pair.limit.start_day(d, allowance, &pair.fresh_today, self.sc.window);
         }
         for h in self.sc.window.start_hour..self.sc.window.end_hour {
             self.sim.schedule(SimTime::at(d, h), Event::Hour);
         }
-        self.sim.schedule(SimTime::from_minutes(u64::from(d + 1) * MINUTES_PER_DAY), Event::DayEnd(d));
         Ok(())
     }
 
@@ -211,7 +245,7 @@ impl<'a> Run<'a> {
                 }
             }
         };
-        let d = queue.attempt(now, limit, fresh, accept);
+        let d = queue.attempt(now, limit, fresh, &mut self.queue_order, accept);
         today.deferred += d.deferrals;
         today.expired += d.expired;
     }
@@ -219,13 +253,13 @@ impl<'a> Run<'a> {
     /// Places a pair's accepted mail of the day (one draw per segment for the
     /// whole day) and routes its complaints to the feedback loop.
     fn place_day(&mut self, pair_idx: usize, d: u32) {
-        let sc = self.sc;
-        let provider = &sc.providers[pair_idx % self.n_providers];
+        // The provider and the segments as they are today (see [`variation`]).
+        let (provider, segments) = (&self.variation.placing[pair_idx % self.n_providers], &self.variation.segments);
         let pair = &mut self.pairs[pair_idx];
         if pair.day_accepted.iter().all(|&n| n == 0) {
             return;
         }
-        let out = sample_day(&mut self.decisions, provider, &pair.rep, &sc.audience.segments, &pair.day_accepted);
+        let out = sample_day(&mut self.decisions, provider, &pair.rep, segments, &pair.day_accepted);
         let complaints = out.complaints_total();
         let t = &mut pair.today;
         t.inbox += out.inbox_total();
@@ -238,12 +272,12 @@ impl<'a> Run<'a> {
         if let FeedbackLoop::PerMessage { delay_hours } = provider.feedback
             && complaints > 0
         {
-            // Given a segment's complaints, the number from the late hours is
-            // binomial with the late hours' share of its accepted mail.
+            // Given a segment's complaints, the number about mail of the late hours
+            // is hypergeometric (a uniform random subset of the segment's mail complained).
             let mut late = 0;
             for s in 0..out.complaints.len() {
-                let share = pair.late_accepted[s] as f64 / pair.day_accepted[s].max(1) as f64;
-                late += binomial(&mut self.decisions, out.complaints[s], share);
+                let (accepted, late_s) = (pair.day_accepted[s], pair.late_accepted[s]);
+                late += late_complaints(&mut self.decisions, accepted, late_s, out.complaints[s]);
             }
             let first_day = d + (delay_hours / 24) as u32;
             for (day, n) in [(first_day, complaints - late), (first_day + 1, late)] {
@@ -269,12 +303,14 @@ impl<'a> Run<'a> {
         let mut observed = vec![Vec::with_capacity(self.n_providers); self.sc.ips.len()];
         for (idx, pair) in self.pairs.iter_mut().enumerate() {
             let (ip, p) = (idx / self.n_providers, idx % self.n_providers);
-            let provider = &self.sc.providers[p];
+            let provider = &self.providers[p];
             let peak_hour_evaluated = pair.limit.end_day();
+            // The day's blocks were drawn with the state before today's update.
+            let block_reply = pair.rep.block_reply(provider);
             if !pair.shared {
                 pair.rep.end_of_day(provider, &pair.today, peak_hour_evaluated);
             }
-            observed[ip].push(ProviderObservation::of_day(&pair.today, provider));
+            observed[ip].push(ProviderObservation::of_day(&pair.today, provider, block_reply));
             self.records.push(DailyRecord {
                 day: d + 1,
                 ip,
@@ -300,7 +336,8 @@ impl<'a> Run<'a> {
             return Err(SimError::Conservation { sent: totals.sent, accounted: totals.finished() + queued_at_end });
         }
         let ip_dedicated: Vec<bool> = self.sc.ips.iter().map(|ip| ip.is_dedicated()).collect();
-        let warm_day = warm::warm_days(&self.records, ReferenceIps::new(&ip_dedicated), self.n_providers);
+        let calendar = &self.sc.window.calendar;
+        let warm_day = warm::warm_days(&self.records, ReferenceIps::new(&ip_dedicated), self.n_providers, calendar);
         let pool_overloads = domain::pool_overloads(&self.records, &self.sc.ips);
         Ok(RunResult {
             scenario: self.sc.name.clone(),
@@ -315,6 +352,7 @@ impl<'a> Run<'a> {
             queued_at_end,
             warm_day,
             pool_overloads,
+            drawn_parameters: self.drawn,
         })
     }
 }

@@ -7,7 +7,7 @@
 //! [`ProviderObservation::of_day`] is the one place where a day's counts are
 //! turned into what the sender sees of them.
 
-use crate::model::{Counts, FeedbackLoop, IpSpec, ProviderParams, Segment};
+use crate::model::{Counts, FeedbackLoop, IpSpec, ProviderParams, Segment, SmtpReply};
 
 /// Static facts the sender knows about its own setup.
 #[derive(Debug, Clone)]
@@ -68,11 +68,12 @@ impl ProviderObservation {
     /// (`p`'s codes, merged when two classes share one), expired mail, the
     /// feedback-loop reports that arrived, the complaint rate where `p` publishes
     /// only an aggregate, and opens. Never where each message was placed (inbox
-    /// or junk), complaints the provider does not report, or trap hits.
-    pub fn of_day(c: &Counts, p: &ProviderParams) -> Self {
+    /// or junk), complaints the provider does not report, or trap hits. The
+    /// day's blocks all got `block_reply` (`p`'s block reply, or its escalation
+    /// reply on a day it escalated deferral pressure).
+    pub fn of_day(c: &Counts, p: &ProviderParams, block_reply: &SmtpReply) -> Self {
         let mut replies: Vec<ReplyCount> = Vec::new();
-        for (reply, count) in [(&p.defer_reply, c.deferred), (&p.block_reply, c.blocked), (&p.bounce_reply, c.bounced)]
-        {
+        for (reply, count) in [(&p.defer_reply, c.deferred), (block_reply, c.blocked), (&p.bounce_reply, c.bounced)] {
             if count == 0 {
                 continue;
             }

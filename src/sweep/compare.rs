@@ -137,7 +137,7 @@ pub fn compare_plan(input: &CompareInput) -> Result<Plan, CompareError> {
 }
 
 fn problem(file: &str, message: &str) -> Problem {
-    Problem { file: file.into(), line: 1, col: 1, key_path: String::new(), message: message.to_lowercase() }
+    Problem::of_file(file, message.to_lowercase())
 }
 
 #[cfg(test)]
@@ -176,6 +176,6 @@ mod tests {
         let err = err.to_string();
         assert!(err.contains("--strategy: strategy.growth: must be > 1"), "{err}");
         assert!(err.contains("--strategy: unknown strategy `adaptiv`, did you mean `adaptive`?"), "{err}");
-        assert!(err.contains("\n  --strategy exponential:growth=0.5\n"), "{err}");
+        assert!(err.contains("\n | --strategy exponential:growth=0.5\n"), "{err}");
     }
 }

@@ -90,6 +90,10 @@ pub struct Manifest {
     pub axes: Vec<String>,
     /// Provider columns of `runs.csv`.
     pub providers: Vec<String>,
+    /// Drawn-parameter columns of `runs.csv` (`<provider>.<key>`; absent when
+    /// no provider parameter is drawn, and in folders of earlier versions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drawn_parameters: Vec<String>,
     /// Charts to draw.
     pub charts: ChartSpec,
     /// Design points.
@@ -164,6 +168,7 @@ impl Manifest {
             series: plan.series,
             axes: plan.axes.clone(),
             providers: plan.providers(),
+            drawn_parameters: plan.drawn_columns(),
             charts: plan.charts.clone(),
             points: plan
                 .points

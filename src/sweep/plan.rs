@@ -16,7 +16,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::rows::{RunId, RunRows, failed_rows, run_rows};
 use crate::engine::derive_seed;
-use crate::report::experiment::ChartSpec;
+use crate::report::experiment::{ChartSpec, drawn_column, n_metric_fields};
 use crate::scenario::Scenario;
 
 /// How run seeds relate across design points.
@@ -146,6 +146,25 @@ impl Plan {
         names
     }
 
+    /// The drawn-parameter columns of `runs.csv` over all design points
+    /// (`<provider>.<key>`, [`drawn_column`]), in order of first appearance: by
+    /// point, provider and registry order. Read from the plan, never from the
+    /// runs, so that every shard and thread writes the same columns.
+    pub fn drawn_columns(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for point in &self.points {
+            for p in &point.scenario.providers {
+                for prior in &p.priors {
+                    let name = drawn_column(&p.name, prior.key);
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+        }
+        names
+    }
+
     /// Which axes have labels (`<axis>_label` columns).
     pub fn labelled_axes(&self) -> Vec<bool> {
         labelled_axes(self.axes.len(), self.points.iter().map(|p| p.labels.as_slice()))
@@ -177,24 +196,25 @@ impl Plan {
         }
     }
 
-    /// Runs run `run` (single-threaded) and formats its rows; `providers` is
-    /// [`Self::providers`] and `labelled` [`Self::labelled_axes`]. A simulation
+    /// Runs run `run` (single-threaded) and formats its rows; `columns` are
+    /// [`Self::providers`] and [`Self::drawn_columns`], `labelled` [`Self::labelled_axes`]. A simulation
     /// error, a panic or a non-finite value gives a failed row with its message.
-    pub fn run_one(&self, run: usize, providers: &[String], labelled: &[bool]) -> RunRows {
+    pub fn run_one(&self, run: usize, columns: (&[String], &[String]), labelled: &[bool]) -> RunRows {
         let id = self.run_id(run);
         let point = &self.points[id.point];
         let fields = axis_fields(&point.values, &point.labels, labelled);
+        let n_fields = n_metric_fields(columns.0.len(), columns.1.len());
         let outcome = catch_unwind(AssertUnwindSafe(|| crate::sim::run(&point.scenario, id.seed)));
         match outcome {
-            Ok(Ok(result)) => run_rows(id, &fields, providers, &result, self.series),
-            Ok(Err(e)) => failed_rows(id, &fields, providers.len(), &e.to_string()),
+            Ok(Ok(result)) => run_rows(id, &fields, columns, &result, self.series),
+            Ok(Err(e)) => failed_rows(id, &fields, n_fields, &e.to_string()),
             Err(panic) => {
                 let msg = panic
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".into());
-                failed_rows(id, &fields, providers.len(), &format!("panicked: {msg}"))
+                failed_rows(id, &fields, n_fields, &format!("panicked: {msg}"))
             }
         }
     }
@@ -203,8 +223,8 @@ impl Plan {
 impl Plan {
     /// The real runner for [`super::execute`]: [`Plan::run_one`] with the plan's providers and labelled axes.
     pub fn runner(&self) -> impl Fn(usize) -> RunRows + Sync + '_ {
-        let (providers, labelled) = (self.providers(), self.labelled_axes());
-        move |run| self.run_one(run, &providers, &labelled)
+        let (providers, drawn, labelled) = (self.providers(), self.drawn_columns(), self.labelled_axes());
+        move |run| self.run_one(run, (&providers, &drawn), &labelled)
     }
 }
 

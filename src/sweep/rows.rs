@@ -41,24 +41,37 @@ pub struct RunRows {
 
 /// The rows of run `id`, whose axis fields ([`super::axis_fields`]) are `axis`,
 /// from its simulation result. `providers` are the provider columns of the experiment (a provider
-/// absent from this run leaves its column empty); with `series`, the run's
+/// absent from this run leaves its column empty) and `drawn` its drawn-parameter columns
+/// ([`super::Plan::drawn_columns`]); with `series`, the run's
 /// `series.csv` lines are made too. A non-finite metric turns the run into a
 /// failure.
-pub fn run_rows(id: RunId, axis: &[String], providers: &[String], result: &RunResult, series: bool) -> RunRows {
-    match metric_rows(id.run, providers, result, series) {
+pub fn run_rows(
+    id: RunId,
+    axis: &[String],
+    (providers, drawn): (&[String], &[String]),
+    result: &RunResult,
+    series: bool,
+) -> RunRows {
+    match metric_rows(id.run, providers, drawn, result, series) {
         Ok(rows) => RunRows {
             ok: true,
             message: String::new(),
             run_row: row(id, axis, "ok", "", &rows.fields),
             series_rows: rows.series,
         },
-        Err(metric) => failed_rows(id, axis, providers.len(), &format!("non-finite value of {metric}")),
+        Err(metric) => failed_rows(
+            id,
+            axis,
+            n_metric_fields(providers.len(), drawn.len()),
+            &format!("non-finite value of {metric}"),
+        ),
     }
 }
 
-/// The rows of run `id` that failed with `message`: metrics left empty, no series.
-pub fn failed_rows(id: RunId, axis: &[String], n_providers: usize, message: &str) -> RunRows {
-    let empty = vec![String::new(); n_metric_fields(n_providers)];
+/// The rows of run `id` that failed with `message`: its `n_fields` metric
+/// fields ([`n_metric_fields`]) left empty, no series.
+pub fn failed_rows(id: RunId, axis: &[String], n_fields: usize, message: &str) -> RunRows {
+    let empty = vec![String::new(); n_fields];
     let run_row = row(id, axis, "failed", message, &empty);
     RunRows { ok: false, message: message.to_string(), run_row, series_rows: String::new() }
 }
@@ -88,9 +101,9 @@ mod tests {
         let providers = result.provider_names.clone();
         let id = RunId { run: 7, point: 1, replicate: 2, seed: u64::MAX };
         let labels = vec!["1.5".to_string(), "a,b".to_string()];
-        let rows = run_rows(id, &labels, &providers, &result, true);
+        let rows = run_rows(id, &labels, (&providers, &[]), &result, true);
         assert!(rows.ok);
-        let header = runs_header(&["x".into(), "y".into()], &providers);
+        let header = runs_header(&["x".into(), "y".into()], &providers, &[]);
         let fields = ::csv::ReaderBuilder::new()
             .has_headers(false)
             .from_reader(rows.run_row.as_bytes())
@@ -103,7 +116,7 @@ mod tests {
         assert_eq!((&fields[5], &fields[6], &fields[7]), ("a,b", "ok", ""));
         assert_eq!(rows.series_rows.lines().count(), scenario.horizon_days as usize * providers.len());
         assert!(rows.series_rows.lines().all(|l| l.split(',').count() == series_header().len()));
-        let failed = failed_rows(id, &labels, providers.len(), "boom");
+        let failed = failed_rows(id, &labels, n_metric_fields(providers.len(), 0), "boom");
         assert!(!failed.ok && failed.series_rows.is_empty());
         assert_eq!(failed.run_row.split(',').count(), header.len() + 1, "the quoted `a,b` holds a comma");
     }

@@ -15,13 +15,14 @@
 //!   then the scenario with that table is validated like a file, and each
 //!   problem of a given parameter is located at its value.
 //!
-//! The excerpt is drawn here rather than by a crate such as `annotate-snippets`:
-//! it is one line with one span, and has no file or line number to show.
+//! The excerpt is drawn as a file's problems are (`scenario::excerpt`, with
+//! annotate-snippets), without line numbers: the command line is one line.
 
 use std::fmt;
 use std::ops::Range;
 
-use crate::scenario::{self, Problem, Scenario};
+use crate::scenario::excerpt::{self, Excerpt};
+use crate::scenario::{self, Problem, Scenario, Style};
 use crate::strategy::presets::{PRESETS, Preset, preset};
 use crate::strategy::registry::{self, COMMON, KindEntry, TABLE_KEYS, kinds};
 use crate::strategy::{StrategyKind, StrategySpec, catalog};
@@ -42,26 +43,38 @@ pub struct ArgProblem {
     pub message: String,
 }
 
-impl fmt::Display for ArgProblem {
-    /// `--strategy: message`, then the argument with carets under the culprit:
+impl ArgProblem {
+    /// `--strategy: message`, then the command line with carets under the
+    /// culprit and the suggested replacement in place, if any:
     ///
     /// ```text
     /// --strategy: unknown parameter `grwth`, did you mean `growth`?
-    ///   --strategy exponential:grwth=2
-    ///                          ^^^^^
+    ///  |
+    ///  | --strategy exponential:grwth=2
+    ///  |                        ^^^^^
+    ///  |
+    /// help: did you mean `growth`?
+    ///  |
+    ///  | --strategy exponential:growth=2
+    ///  |                          +
     /// ```
     ///
     /// Control characters are escaped (`\u{1b}`) and the carets placed after escaping.
+    pub fn render(&self, style: Style) -> String {
+        let line = format!("{} {}", self.flag, self.arg);
+        let offset = self.flag.len() + 1;
+        let span = self.span.start + offset..self.span.end + offset;
+        let culprit = self.arg.get(self.span.clone()).unwrap_or_default();
+        let suggestion = excerpt::suggestion(&self.message, "", culprit);
+        let shown = excerpt::render(&Excerpt { text: &line, span, line: None, suggestion }, style);
+        format!("{}: {}\n{shown}", self.flag, escape(&self.message))
+    }
+}
+
+impl fmt::Display for ArgProblem {
+    /// [`ArgProblem::render`] without colours.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let start = self.span.start.min(self.arg.len());
-        let end = self.span.end.clamp(start, self.arg.len());
-        let (before, culprit, after) = (&self.arg[..start], &self.arg[start..end], &self.arg[end..]);
-        let (before, culprit, after) = (escape(before), escape(culprit), escape(after));
-        let pad = self.flag.chars().count() + 1 + before.chars().count();
-        let carets = culprit.chars().count().max(1);
-        writeln!(f, "{}: {}", self.flag, escape(&self.message))?;
-        writeln!(f, "  {} {before}{culprit}{after}", self.flag)?;
-        write!(f, "  {}{}", " ".repeat(pad), "^".repeat(carets))
+        f.write_str(&self.render(Style::Plain))
     }
 }
 
@@ -397,17 +410,19 @@ mod tests {
         result.map(|_| Vec::new()).unwrap_or_else(|e| e.problems.iter().map(ArgProblem::to_string).collect())
     }
 
-    /// The caret line under `prefix`'s end, `n` carets long.
+    /// The caret line under `prefix`'s end, `n` carets long (after the excerpt's ` | ` gutter).
     fn carets(prefix: &str, n: usize) -> String {
-        format!("\n  {}{}", " ".repeat(prefix.chars().count()), "^".repeat(n))
+        format!("\n | {}{}", " ".repeat(prefix.chars().count()), "^".repeat(n))
     }
 
     #[test]
     fn an_unknown_key_is_shown_with_a_caret_and_a_suggestion() {
-        let expected = "--strategy: unknown parameter `grwth`, did you mean `growth`?\n  \
-                        --strategy exponential:grwth=2"
+        let expected = "--strategy: unknown parameter `grwth`, did you mean `growth`?\n |\n \
+                        | --strategy exponential:grwth=2"
             .to_string()
-            + &carets("--strategy exponential:", 5);
+            + &carets("--strategy exponential:", 5)
+            + "\n |\nhelp: did you mean `growth`?\n |\n | --strategy exponential:growth=2"
+            + &carets("--strategy exponential:gr", 1).replace('^', "+");
         assert_eq!(problems("exponential:grwth=2"), [expected]);
         let p = problems("exponential:ramp_days=3");
         assert!(p[0].starts_with("--strategy: unknown parameter `ramp_days`, expected one of `start`, `growth`"));
@@ -421,7 +436,8 @@ mod tests {
         assert!(p[0].ends_with(&carets("--strategy exponential:start=500, growth=", 3)), "{}", p[0]);
         let p = problems("exponentail");
         assert!(p[0].starts_with("--strategy: unknown strategy `exponentail`, did you mean `exponential`?"), "{p:?}");
-        assert!(p[0].ends_with(&carets("--strategy ", 11)), "{p:?}");
+        assert!(p[0].contains(&(carets("--strategy ", 11) + "\n")), "{p:?}");
+        assert!(p[0].contains("\nhelp: did you mean `exponential`?\n"), "{p:?}");
         let p = problems("kumo_conservatve:target=5");
         assert!(p[0].contains("did you mean `kumo_conservative`?"), "{p:?}");
     }

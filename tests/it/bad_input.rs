@@ -297,3 +297,105 @@ fn a_megabyte_long_unknown_key_is_reported_without_hanging() {
         }
     }
 }
+
+/// Checks that `stderr` holds the problem line `first` unchanged (alone on its line, or after `error: `),
+/// followed by its excerpt: the gutter, the source line `source` numbered `line` (no number for a command
+/// line), and `width` carets under character column `col` (1-based, as the problem line counts them).
+fn assert_excerpt(stderr: &str, first: &str, line: Option<usize>, source: &str, col: usize, width: usize) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let at = lines.iter().position(|l| *l == first || l.strip_prefix("error: ") == Some(first));
+    let at = at.unwrap_or_else(|| panic!("no line `{first}` in:\n{stderr}"));
+    let number = line.map_or(String::new(), |n| n.to_string());
+    let gutter = format!("{} |", " ".repeat(number.chars().count()));
+    let carets = format!("{gutter} {}{}", " ".repeat(col - 1), "^".repeat(width));
+    let expected = [gutter.clone(), format!("{number} | {source}"), carets];
+    let shown: Vec<String> = lines.iter().skip(at + 1).take(3).map(|l| l.to_string()).collect();
+    assert_eq!(shown, expected, "the excerpt of `{first}` in:\n{stderr}");
+}
+
+#[test]
+fn a_problem_shows_its_line_with_carets_under_the_culprit() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let bad = GOOD.replace("size = 1000", "size = -5").replace("open_rate = 0.2", "open_rat = 0.2");
+    fs::write(tmp.path().join("bad.toml"), bad).expect("write");
+    for args in [&["validate", "bad.toml"][..], &["run", "bad.toml", "--out", "out"][..]] {
+        let out = ipwarm(tmp.path(), args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        // The first line of each problem is as it always was; the excerpt follows it.
+        assert_excerpt(&stderr, "bad.toml:4:8: audience.size: must be > 0, got -5", Some(4), "size = -5", 8, 2);
+        let unknown = "bad.toml:11:1: audience.segments[0].open_rat: unknown key, did you mean `open_rate`?";
+        assert_excerpt(&stderr, unknown, Some(11), "open_rat = 0.2", 1, 8);
+        // The suggestion is shown in place.
+        assert!(stderr.contains("\nhelp: did you mean `open_rate`?\n"), "{stderr}");
+        assert!(stderr.lines().any(|l| l.starts_with("11 ") && l.ends_with(" open_rate = 0.2")), "{stderr}");
+        assert_no_control_characters(&stderr);
+    }
+    // A syntax error is underlined where toml found it.
+    fs::write(tmp.path().join("bad.toml"), GOOD.replace("growth = 1.5", "growth = 1.5.2")).expect("write");
+    let stderr = String::from_utf8_lossy(&ipwarm(tmp.path(), &["validate", "bad.toml"]).stderr).into_owned();
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(first.starts_with("bad.toml:20:13: strategy.growth: invalid float"), "{stderr}");
+    assert_excerpt(&stderr, first, Some(20), "growth = 1.5.2", 13, 2);
+}
+
+#[test]
+fn an_experiment_problem_shows_its_line_with_carets_under_the_culprit() {
+    // In the experiment file itself, and at the axis value that a design point fails on.
+    let text = "name = \"e\"\nscenario = \"base.toml\"\nreplicatez = 3\n[axes]\n\"strategy.growth\" = { values = [1.5, 0.5] }\n";
+    let files: [(&str, &[u8]); 2] = [("base.toml", GOOD.as_bytes()), ("exp.toml", text.as_bytes())];
+    let unknown = "exp.toml:3:1: replicatez: unknown key, did you mean `replicates`?";
+    let point = "exp.toml:5:38: axes.\"strategy.growth\".values[1]: with strategy.growth = 0.5: strategy.growth: \
+                 must be > 1, got 0.5";
+    let stderr = refused(&files, &["sweep", "exp.toml", "--dry-run"], &[]);
+    assert_excerpt(&stderr, unknown, Some(3), "replicatez = 3", 1, 10);
+    assert_excerpt(&stderr, point, Some(5), "\"strategy.growth\" = { values = [1.5, 0.5] }", 38, 3);
+    let stderr = refused(&files, &["validate", "exp.toml"], &[]);
+    assert_excerpt(&stderr, point, Some(5), "\"strategy.growth\" = { values = [1.5, 0.5] }", 38, 3);
+    // A problem of the base scenario is shown in the base scenario's own text.
+    let base = GOOD.replace("size = 1000", "size = -5");
+    let files: [(&str, &[u8]); 2] = [("base.toml", base.as_bytes()), ("exp.toml", text.as_bytes())];
+    let stderr = refused(&files, &["sweep", "exp.toml", "--dry-run"], &[]);
+    assert_excerpt(&stderr, "base.toml:4:8: audience.size: must be > 0, got -5", Some(4), "size = -5", 8, 2);
+}
+
+#[test]
+fn a_strategy_problem_shows_the_command_line_with_carets_under_the_culprit() {
+    let files: [(&str, &[u8]); 1] = [("s.toml", GOOD.as_bytes())];
+    let arg = "exponential:start=100,growth=0.5";
+    let stderr = refused(&files, &["run", "s.toml", "--strategy", arg], &[]);
+    let first = "--strategy: strategy.growth: must be > 1, got 0.5";
+    assert_excerpt(&stderr, first, None, &format!("--strategy {arg}"), 41, 3);
+    let stderr = refused(&files, &["compare", "s.toml", "--strategy", "linear:ramp_dys=3", "--dry-run"], &[]);
+    let first = "--strategy: unknown parameter `ramp_dys`, did you mean `ramp_days`?";
+    assert_excerpt(&stderr, first, None, "--strategy linear:ramp_dys=3", 19, 8);
+    assert!(stderr.contains("\n | --strategy linear:ramp_days=3\n"), "the suggestion in place: {stderr}");
+}
+
+#[test]
+fn excerpts_are_coloured_only_on_a_terminal_and_without_no_color() {
+    // `script` runs ipwarm on a terminal of its own (util-linux); where it is missing, this says so and stops.
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` command to give ipwarm a terminal");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    fs::write(tmp.path().join("bad.toml"), GOOD.replace("size = 1000", "size = -5")).expect("write");
+    let on_terminal = |no_color: Option<&str>| {
+        let line = format!("'{}' validate bad.toml", env!("CARGO_BIN_EXE_ipwarm"));
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &line, "/dev/null"]).current_dir(tmp.path()).stdin(std::process::Stdio::null());
+        match no_color {
+            Some(v) => cmd.env("NO_COLOR", v),
+            None => cmd.env_remove("NO_COLOR"),
+        };
+        let out = cmd.output().expect("script runs");
+        String::from_utf8_lossy(&out.stdout).replace('\r', "")
+    };
+    let coloured = on_terminal(None);
+    assert!(coloured.contains("bad.toml:4:8: audience.size: must be > 0, got -5\n"), "{coloured:?}");
+    assert!(coloured.contains("\u{1b}["), "a terminal gets colours: {coloured:?}");
+    assert!(on_terminal(Some("")).contains("\u{1b}["), "an empty NO_COLOR is not set (no-color.org)");
+    let plain = on_terminal(Some("1"));
+    assert!(!plain.contains('\u{1b}') && plain.contains("4 | size = -5\n"), "NO_COLOR: {plain:?}");
+}

@@ -148,7 +148,7 @@ prop_compose! {
             description: String::new(),
             seed: 1,
             horizon_days,
-            window: SendingWindow { start_hour, end_hour: (start_hour + hours).min(24) },
+            window: SendingWindow { start_hour, end_hour: (start_hour + hours).min(24), ..SendingWindow::default() },
             audience: Audience { size, provider_shares: weights.iter().map(|w| w / total).collect(), segments },
             providers: PRESET_NAMES[..n_providers].iter().map(|n| ProviderParams::preset(n).expect("preset")).collect(),
             ips: ips.into_iter().enumerate().map(|(i, kind)| IpSpec { name: format!("ip-{i}"), kind }).collect(),
@@ -164,6 +164,7 @@ prop_compose! {
                 widen_every_days: widen.filter(|_| order == 0),
                 preset: None,
             },
+            variation: ipwarm::model::Variation::default(),
         }
     }
 }

@@ -2,15 +2,18 @@
 //! comments state it, on its own seed. Pairs are compared on the same seed.
 //! The strategy showcases (`default`, `blend_*`, `adaptive_too_fast`,
 //! `per_provider`) are asserted in `strategies`, `calibration` and `blast` in
-//! `model` as well.
+//! `model` as well, the calendar scenarios (`b2b_weekdays`, `weekly_newsletter`)
+//! in `calendar`.
 
 use crate::support::{Cells, accepted, shipped, shipped_scenarios, warm_day};
 use ipwarm::sim::{self, Counts, RunResult};
 
 /// Every shipped scenario, each asserted in this module or the one named.
-const COVERED: [&str; 25] = [
+const COVERED: [&str; 28] = [
     "adaptive_too_fast", // strategies
+    "b2b_weekdays",      // calendar
     "blast",             // here and model
+    "blast_then_ramp",   // here
     "blend_volume",      // strategies
     "blend_warm_pool",   // strategies
     "calibration",       // model
@@ -34,6 +37,7 @@ const COVERED: [&str; 25] = [
     "preset_ses_auto",
     "random_order",
     "spike",
+    "weekly_newsletter", // calendar
 ];
 
 fn run(name: &str) -> RunResult {
@@ -59,6 +63,11 @@ fn final_reputation(r: &RunResult) -> Vec<f64> {
     r.records.iter().filter(|x| x.day == r.horizon_days && x.ip == 0).map(|x| x.reputation).collect()
 }
 
+/// Reputation of the first IP at provider `p` on `day`.
+fn reputation_on(r: &RunResult, p: usize, day: u32) -> f64 {
+    r.records.iter().find(|x| x.day == day && x.provider == p && x.ip == 0).expect("record").reputation
+}
+
 /// Days on which the run got 4xx replies.
 fn deferral_days(r: &RunResult) -> Vec<u32> {
     (1..=r.horizon_days).filter(|&d| Cells::day(d).sum(r, |c| c.deferred) > 0).collect()
@@ -74,10 +83,35 @@ fn every_shipped_scenario_has_its_expectation() {
 #[test]
 fn blasting_a_new_ip_at_full_volume_is_punished_where_a_ramp_is_not() {
     let (blast, ramp) = (run("blast"), run("engaged_first"));
-    assert!(share(&blast, |c| c.inbox) < 0.05, "blast inbox {}", share(&blast, |c| c.inbox));
-    assert!(share(&blast, |c| c.blocked) > 0.5);
-    assert!(blast.warm_day.iter().all(Option::is_none) && final_reputation(&blast).iter().all(|&t| t < 0.2));
+    // Deferred, then escalated to blocks and Bad at every provider in its first two weeks; the
+    // provider's memory of it fades as the consistent sends go on (docs/MODEL.md, section 13).
+    assert!(share(&blast, |c| c.inbox) < 0.6, "blast inbox {}", share(&blast, |c| c.inbox));
+    assert!(share(&blast, |c| c.blocked) > 0.15, "blast blocked {}", share(&blast, |c| c.blocked));
+    for (p, name) in blast.provider_names.iter().enumerate() {
+        let worst = (5..=14).map(|d| reputation_on(&blast, p, d)).fold(1.0, f64::min);
+        assert!(worst < 0.2, "{name}: Bad in the blast's second week, lowest {worst}");
+    }
+    let fastest = blast.warm_day.iter().flatten().min().copied();
+    assert!(fastest.is_none_or(|d| d >= 21), "no provider warm within three weeks: {:?}", blast.warm_day);
     assert!(share(&ramp, |c| c.inbox) > 0.9 && all_warm(&ramp));
+}
+
+#[test]
+fn a_blast_then_a_ramp_falls_to_bad_then_warms_about_two_weeks_late() {
+    let (late, ramp) = (run("blast_then_ramp"), run("engaged_first"));
+    for (p, name) in late.provider_names.iter().enumerate() {
+        let escalated = Cells::days(3, 6).provider(name).sum(&late, |c| c.blocked);
+        assert!(escalated > 1_000, "{name}: the blast's backlog is escalated to blocks ({escalated})");
+        let worst = (4..=10).map(|d| reputation_on(&late, p, d)).fold(1.0, f64::min);
+        assert!(worst < 0.2, "{name}: Bad after the blast, lowest {worst}");
+        let (late_day, ramp_day) = (late.warm_day[p], ramp.warm_day[p].expect("the ramp warms"));
+        match late_day {
+            // Measured: 11 to 14 days later at gmail, yahoo, apple and other.
+            Some(d) => assert!((ramp_day + 8..=ramp_day + 18).contains(&d), "{name}: warm on {d}, ramp {ramp_day}"),
+            // Microsoft, the slowest, is not warm within the 56 days (day 66 with a longer horizon).
+            None => assert_eq!(name, "microsoft"),
+        }
+    }
 }
 
 #[test]
@@ -85,7 +119,8 @@ fn an_old_unengaged_list_fails_where_a_clean_one_warms() {
     let (old, clean) = (run("old_list"), run("clean_list"));
     assert!(share(&old, |c| c.bounced) > 0.02, "hard bounces above the 2% line");
     assert!(old.totals.trap_hits > 100 && share(&old, |c| c.blocked) > 0.05);
-    assert!(share(&old, |c| c.inbox) < 0.6 && old.warm_day.iter().all(Option::is_none));
+    // Engaged first, the old list can look warm for a few days before its old segments are added.
+    assert!(share(&old, |c| c.inbox) < 0.6);
     assert!(final_reputation(&old).iter().all(|&t| t < 0.2), "{:?}", final_reputation(&old));
     assert!(share(&clean, |c| c.inbox) > 0.9 && all_warm(&clean));
     assert_eq!(clean.totals.trap_hits, 0);
@@ -97,16 +132,16 @@ fn most_engaged_first_gives_fewer_complaints_and_less_junk_than_random_order() {
         let (engaged, random) = (run_seed("engaged_first", seed), run_seed("random_order", seed));
         let (e, r) = (&engaged.totals, &random.totals);
         assert!(e.complaints * 2 < r.complaints, "seed {seed}: complaints {} vs {}", e.complaints, r.complaints);
-        assert!(e.junk * 3 < r.junk, "seed {seed}: junk {} vs {}", e.junk, r.junk);
+        assert!(e.junk * 3 < r.junk * 2, "seed {seed}: junk {} vs {}", e.junk, r.junk);
         assert!(e.bounced * 2 < r.bounced && e.trap_hits < r.trap_hits, "seed {seed}");
         // Microsoft needs about the whole six weeks, so it may miss the horizon.
         let n_warm = |r: &RunResult| r.warm_day.iter().filter(|d| d.is_some()).count();
-        assert!(
-            n_warm(&engaged) >= 4 && n_warm(&random) == 0,
-            "seed {seed}: {:?} {:?}",
-            engaged.warm_day,
-            random.warm_day
-        );
+        let no_later = engaged.warm_day.iter().zip(&random.warm_day).all(|(e, r)| match (e, r) {
+            (Some(e), Some(r)) => e <= r,
+            (_, None) => true,
+            (None, Some(_)) => false,
+        });
+        assert!(n_warm(&engaged) >= 4 && no_later, "seed {seed}: {:?} {:?}", engaged.warm_day, random.warm_day);
     }
 }
 
@@ -130,7 +165,8 @@ fn a_sudden_spike_is_throttled_and_costs_reputation_where_a_gradual_climb_is_not
     };
     let spike_deferred = Cells::day(11).provider("gmail").sum(&spike, |c| c.deferred);
     assert!(spike_deferred > Cells::day(11).provider("gmail").sum(&spike, |c| c.sent), "x4 on day 11 is throttled");
-    assert!(gmail_on(&spike, 10) > 0.9 && gmail_on(&spike, 11) < 0.7, "and costs reputation");
+    let after = (11..=13).map(|d| gmail_on(&spike, d)).fold(1.0, f64::min);
+    assert!(gmail_on(&spike, 10) > 0.9 && after < 0.8, "and costs reputation: lowest {after} after the spike");
     assert_eq!(climb.totals.deferred, 0, "the climb is never throttled");
     assert!((1..=35).all(|d| gmail_on(&climb, d) > 0.9));
     assert_eq!(
@@ -195,13 +231,19 @@ fn braze_moderate_is_throttled_only_in_its_second_week() {
 }
 
 #[test]
-fn braze_aggressive_is_throttled_hard_in_its_second_week_but_warms_a_clean_list() {
+fn braze_aggressive_is_throttled_hard_in_its_second_week_escalated_and_warms_later_than_moderate() {
     let r = run("preset_braze_aggressive");
     assert_eq!(first_days(&r, 6), [50, 100, 500, 1000, 5000, 10_000]);
     let swamped = (6..=12).filter(|&d| Cells::day(d).sum(&r, |c| c.deferred) > Cells::day(d).sum(&r, |c| c.sent));
     assert!(swamped.count() >= 4, "more 4xx replies than messages sent on most days of week 2");
     assert!(deferral_days(&r).iter().all(|&d| d <= 13));
-    assert!(all_warm(&r) && r.totals.expired == 0);
+    // A week of sending into 4xx replies is escalated to blocks, and costs time at every provider.
+    assert!(r.totals.blocked > 0 && r.totals.expired == 0);
+    let moderate = run("preset_braze_moderate");
+    for (p, name) in r.provider_names.iter().enumerate() {
+        let m = moderate.warm_day[p].expect("moderate warms");
+        assert!(r.warm_day[p].is_none_or(|d| d > m), "{name}: aggressive {:?}, moderate {m}", r.warm_day[p]);
+    }
 }
 
 #[test]

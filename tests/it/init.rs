@@ -101,8 +101,8 @@ fn an_existing_file_is_refused_unless_forced_and_bad_input_exits_2() {
     for (args, expected) in [
         (
             &["init", "scenario", "--preset", "kumo_conservatve"][..],
-            "error: --preset: unknown strategy `kumo_conservatve`, did you mean `kumo_conservative`?\n  \
-             --preset kumo_conservatve\n           ^^^^^^^^^^^^^^^^\n",
+            "error: --preset: unknown strategy `kumo_conservatve`, did you mean `kumo_conservative`?\n |\n \
+             | --preset kumo_conservatve\n |          ^^^^^^^^^^^^^^^^\n",
         ),
         (&["init", "scenario", "--preset", "exponential:growth=2"], "--preset takes a name"),
         (&["init", "experiment", "--preset", "exponential"], "--preset applies to `ipwarm init scenario` only"),

@@ -8,6 +8,7 @@
 //! - `conservation`: every shipped scenario and randomised valid scenarios (proptest).
 //! - `strategies`: each strategy's behaviour in runs, `ipwarm strategies` and `run --strategy`.
 //! - `gallery`: every shipped scenario's expected outcome.
+//! - `calendar`: sending calendars: days off, strategies by sending day, retries, the two calendar scenarios.
 //! - `golden`: every shipped scenario and experiment gives the files recorded in `tests/golden/` (byte for byte).
 //! - `sweep`: experiments: determinism across threads and shards, resume, failures, statistics, located errors.
 //! - `provenance`: every output folder records what ran in it and runs again from it; folder names; seeds as
@@ -18,14 +19,19 @@
 //!   (skipped without a Slurm cluster: `scripts/slurm/start.sh` starts one).
 //! - `schemas`: `schemas/*.schema.json` are generated from the code, every shipped file validates against its
 //!   schema and broken ones do not; `.taplo.toml` associates them in editors.
+//! - `uncertain`: provider parameters given as distributions (and shipped priors), drawn per run and recorded,
+//!   identical across threads and shards; located errors in distribution tables; `[variation]` off is the model
+//!   without it; the spread of warm days across seeds.
 //! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
 //! - `fuzz`: generated and mutated scenario and experiment files through the parsers and the binary
 //!   (a short run here; the long campaign: `IPWARM_FUZZ_SECS=1800 cargo test --release --test it fuzz:: -- --ignored`).
 
 mod architecture;
 mod bad_input;
+mod calendar;
 mod cli;
 mod conservation;
+mod facts;
 mod file_safety;
 mod fuzz;
 mod gallery;
@@ -39,3 +45,4 @@ mod slurm;
 mod strategies;
 mod support;
 mod sweep;
+mod uncertain;

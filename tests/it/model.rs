@@ -162,6 +162,28 @@ fn complaints_reach_the_sender_only_through_each_providers_feedback_loop() {
 }
 
 #[test]
+fn a_feedback_loop_of_whole_days_reports_each_complaint_that_many_days_later() {
+    // A report due at exactly 24:00 belongs to the next day (docs/MODEL.md, section 1),
+    // also when it was scheduled days ahead, before that day's end was.
+    let mut sc = scenario(vec![IpSpec { name: "new-1".into(), kind: IpKind::New }], schedule(vec![20_000]), 12);
+    sc.audience.segments[0].complaint_rate = 0.002;
+    for (p, provider) in sc.providers.iter_mut().enumerate() {
+        provider.feedback = FeedbackLoop::PerMessage { delay_hours: 24 * (p as u64 % 3 + 1) };
+    }
+    let r = sim::run(&sc, 5).expect("run");
+    for (p, provider) in sc.providers.iter().enumerate() {
+        let delay_days = p as u32 % 3 + 1;
+        for day in 1..=12 {
+            let reported = sum(&r, p, day..=day, |c| c.fbl_complaints);
+            let due =
+                if day > delay_days { sum(&r, p, day - delay_days..=day - delay_days, |c| c.complaints) } else { 0 };
+            assert_eq!(reported, due, "{} (delay {delay_days} days), day {day}", provider.name);
+        }
+        assert!(sum(&r, p, 1..=12, |c| c.fbl_complaints) > 0, "{}: complaints are reported", provider.name);
+    }
+}
+
+#[test]
 fn sender_sees_the_providers_own_reply_codes() {
     let mut rec = Recorder { inner: exponential(200_000.0, 1.0, 200_000.0), seen: vec![] };
     let sc = scenario(vec![IpSpec { name: "new-1".into(), kind: IpKind::New }], schedule(vec![0]), 4);

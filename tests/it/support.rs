@@ -104,7 +104,7 @@ pub fn scenario(ips: Vec<IpSpec>, kind: StrategyKind, horizon_days: u32) -> Scen
         description: String::new(),
         seed: 1,
         horizon_days,
-        window: SendingWindow { start_hour: 8, end_hour: 20 },
+        window: SendingWindow { start_hour: 8, end_hour: 20, ..SendingWindow::default() },
         audience: Audience {
             size: 1_000_000,
             provider_shares: vec![0.45, 0.2, 0.15, 0.1, 0.1],
@@ -117,6 +117,7 @@ pub fn scenario(ips: Vec<IpSpec>, kind: StrategyKind, horizon_days: u32) -> Scen
         ips,
         retry: RetryPolicy::default(),
         strategy: StrategySpec::new(kind),
+        variation: ipwarm::model::Variation::default(),
     }
 }
 
@@ -210,3 +211,41 @@ pub fn assert_same_files(a: &Path, b: &Path) {
         assert!(x == y, "{name} differs between {} and {}", a.display(), b.display());
     }
 }
+
+/// The body of a small, self-contained scenario (five providers, two segments,
+/// one new IP, an exponential ramp), as a literal for `concat!`; a file adds its
+/// `name`, `horizon_days` and any tables of its own.
+macro_rules! small_world {
+    () => {
+        r#"[audience]
+size = 50000
+[audience.providers]
+gmail = 0.45
+microsoft = 0.2
+yahoo = 0.15
+apple = 0.1
+other = 0.1
+[[audience.segments]]
+name = "engaged"
+share = 0.6
+open_rate = 0.4
+complaint_rate = 0.0002
+invalid_rate = 0.005
+[[audience.segments]]
+name = "cold"
+share = 0.4
+open_rate = 0.05
+complaint_rate = 0.002
+invalid_rate = 0.03
+[[ips]]
+name = "new-1"
+kind = "new"
+[strategy]
+kind = "exponential"
+start = 1000.0
+growth = 1.3
+target = 50000.0
+"#
+    };
+}
+pub(crate) use small_world;

@@ -9,37 +9,7 @@ use std::process::Output;
 use std::time::Duration;
 
 /// A small, self-contained base scenario: five providers, two segments, one new IP, an exponential ramp.
-const BASE: &str = r#"name = "base"
-horizon_days = 10
-[audience]
-size = 50000
-[audience.providers]
-gmail = 0.45
-microsoft = 0.2
-yahoo = 0.15
-apple = 0.1
-other = 0.1
-[[audience.segments]]
-name = "engaged"
-share = 0.6
-open_rate = 0.4
-complaint_rate = 0.0002
-invalid_rate = 0.005
-[[audience.segments]]
-name = "cold"
-share = 0.4
-open_rate = 0.05
-complaint_rate = 0.002
-invalid_rate = 0.03
-[[ips]]
-name = "new-1"
-kind = "new"
-[strategy]
-kind = "exponential"
-start = 1000.0
-growth = 1.3
-target = 50000.0
-"#;
+const BASE: &str = concat!("name = \"base\"\nhorizon_days = 10\n", crate::support::small_world!(),);
 
 /// Writes [`BASE`] into `dir` and returns its path.
 fn base_scenario(dir: &Path) -> PathBuf {

@@ -189,14 +189,30 @@ pub fn run_metric(name: &str) -> Option<&'static RunMetric> {
     RUN_METRIC_TABLE.iter().find(|m| m.name == name)
 }
 
-/// Column names of `runs.csv`: identity, one column per axis, status, then metrics.
-pub fn runs_header(axes: &[String], providers: &[String]) -> Vec<String> {
+/// Column names of `runs.csv`: identity, one column per axis, status, then
+/// metrics, and last the drawn provider parameters `drawn` (`<provider>.<key>`, see [`drawn_column`]).
+pub fn runs_header(axes: &[String], providers: &[String], drawn: &[String]) -> Vec<String> {
     let mut h: Vec<String> = RUN_ID_COLUMNS.map(String::from).to_vec();
     h.extend(axes.iter().cloned());
     h.extend(STATUS_COLUMNS.map(String::from));
     h.extend(providers.iter().map(|p| format!("{DAYS_TO_WARM_PREFIX}{p}")));
     h.extend(RUN_METRICS.map(String::from));
+    h.extend(drawn.iter().cloned());
     h
+}
+
+/// The `runs.csv` column of provider `provider`'s parameter `key` drawn from a
+/// distribution: `<provider>.<key>` (`gmail.trust_gain_per_day`). Registry keys
+/// hold no `.`, so the column splits at its last one.
+pub fn drawn_column(provider: &str, key: &str) -> String {
+    format!("{provider}.{key}")
+}
+
+/// The value of drawn-parameter column `column` ([`drawn_column`]) in `result`, if it drew it.
+fn drawn_value(result: &RunResult, column: &str) -> Option<f64> {
+    let (provider, key) = column.rsplit_once('.')?;
+    let p = result.provider_names.iter().position(|n| n == provider)?;
+    result.drawn_parameters.iter().find(|d| d.provider == p && d.key == key).map(|d| d.value)
 }
 
 /// Column names of `series.csv`.
@@ -206,9 +222,10 @@ pub fn series_header() -> Vec<String> {
     h
 }
 
-/// Number of metric fields of a `runs.csv` row (after `message`) with `n_providers` provider columns.
-pub fn n_metric_fields(n_providers: usize) -> usize {
-    n_providers + RUN_METRICS.len()
+/// Number of metric fields of a `runs.csv` row (after `message`) with
+/// `n_providers` provider columns and `n_drawn` drawn-parameter columns.
+pub fn n_metric_fields(n_providers: usize, n_drawn: usize) -> usize {
+    n_providers + RUN_METRICS.len() + n_drawn
 }
 
 /// Formats a float with at most 7 significant digits (fixed notation, no
@@ -256,19 +273,21 @@ pub struct MetricRows {
 
 /// The metrics of run `run` from its simulation result: one days-to-warm field
 /// per name of `providers` (the provider columns of the experiment; a provider
-/// absent from this run leaves its field empty), then [`RUN_METRIC_TABLE`];
-/// and, with `series`, one `series.csv` line per day and provider with
+/// absent from this run leaves its field empty), then [`RUN_METRIC_TABLE`],
+/// then the value of each drawn parameter of `drawn` (the experiment's
+/// [`drawn_column`]s; empty where this run drew no such parameter); and, with `series`, one `series.csv` line per day and provider with
 /// [`SERIES_METRIC_TABLE`]. `Err` names the first metric whose value is not
 /// finite (a run metric before a series one).
 pub fn metric_rows(
     run: usize,
     providers: &[String],
+    drawn: &[String],
     result: &RunResult,
     series: bool,
 ) -> Result<MetricRows, &'static str> {
     let agg = Aggregates::new(result);
     let mut bad = None;
-    let mut fields: Vec<String> = Vec::with_capacity(n_metric_fields(providers.len()));
+    let mut fields: Vec<String> = Vec::with_capacity(n_metric_fields(providers.len(), drawn.len()));
     for name in providers {
         let day = result.provider_names.iter().position(|n| n == name).and_then(|p| result.warm_day.get(p).copied());
         fields.push(day.flatten().map(|d| d.to_string()).unwrap_or_default());
@@ -279,6 +298,11 @@ pub fn metric_rows(
         if !push_value(&mut field, (metric.value)(result, &day_totals)) {
             bad = bad.or(Some(metric.name));
         }
+        fields.push(field);
+    }
+    for column in drawn {
+        let mut field = String::new();
+        push_value(&mut field, drawn_value(result, column).map_or(Value::Missing, Value::Real));
         fields.push(field);
     }
     let mut lines = String::new();
@@ -321,10 +345,10 @@ mod tests {
     fn fields_match_their_headers() {
         let result = testdata::small();
         let providers = result.provider_names.clone();
-        let rows = metric_rows(7, &providers, &result, true).unwrap();
-        let header = runs_header(&["x".into(), "y".into()], &providers);
+        let rows = metric_rows(7, &providers, &[], &result, true).unwrap();
+        let header = runs_header(&["x".into(), "y".into()], &providers, &[]);
         assert_eq!(RUN_ID_COLUMNS.len() + 2 + STATUS_COLUMNS.len() + rows.fields.len(), header.len());
-        assert_eq!(rows.fields.len(), n_metric_fields(providers.len()));
+        assert_eq!(rows.fields.len(), n_metric_fields(providers.len(), 0));
         assert_eq!(rows.series.lines().count(), 10 * 3);
         assert!(rows.series.lines().all(|l| l.starts_with("7,") && l.split(',').count() == series_header().len()));
         assert_eq!(header.last().map(String::as_str), Some(POOL_OVERLOAD_DAYS));
@@ -341,7 +365,7 @@ mod tests {
                 pool_daily_volume: 1.0,
             });
         }
-        let rows = metric_rows(7, &providers, &overloaded, false).unwrap();
+        let rows = metric_rows(7, &providers, &[], &overloaded, false).unwrap();
         assert_eq!(rows.fields.last().map(String::as_str), Some("6"));
         assert!(rows.series.is_empty());
     }
@@ -354,8 +378,8 @@ mod tests {
         for r in result.records.iter_mut().filter(|r| r.day == 1 && r.provider == 0) {
             r.reputation = f64::MAX;
         }
-        assert!(metric_rows(0, &result.provider_names, &result, false).is_ok(), "series are not written");
-        assert_eq!(metric_rows(0, &result.provider_names, &result, true), Err("reputation"));
+        assert!(metric_rows(0, &result.provider_names, &[], &result, false).is_ok(), "series are not written");
+        assert_eq!(metric_rows(0, &result.provider_names, &[], &result, true), Err("reputation"));
     }
 
     #[test]

@@ -25,8 +25,8 @@ pub use chart_data::{ChartData, ChartSpec, DEFAULT_HEATMAPS, DEFAULT_OUTCOMES, M
 pub use heatmap::is_grid2;
 pub use metrics::{
     DAYS_TO_WARM_PREFIX, DailyMetric, MetricRows, POOL_OVERLOAD_DAYS, RUN_ID_COLUMNS, RUN_METRIC_TABLE, RUN_METRICS,
-    RunMetric, SERIES_ID_COLUMNS, SERIES_METRIC_TABLE, SERIES_METRICS, STATUS_COLUMNS, Value, csv_field, fmt_float,
-    metric_rows, n_metric_fields, run_metric, runs_header, series_header,
+    RunMetric, SERIES_ID_COLUMNS, SERIES_METRIC_TABLE, SERIES_METRICS, STATUS_COLUMNS, Value, csv_field, drawn_column,
+    fmt_float, metric_rows, n_metric_fields, run_metric, runs_header, series_header,
 };
 pub use stats::{Accumulator, CONFIDENCE, Summary, t_quantile};
 pub use summary::{RunsLayout, STAT_COLUMNS, StatRow, SummaryOutputs, count_pool_overloaded, read_stats, summarize};

@@ -35,6 +35,7 @@ pub(super) fn charts(ctx: &mut Ctx<'_>, raw: Option<&Section<RawCharts>>, plan: 
         .iter()
         .map(|p| format!("{DAYS_TO_WARM_PREFIX}{p}"))
         .chain(RUN_METRICS.map(String::from))
+        .chain(plan.drawn_columns())
         .collect();
     let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
     let metric_list = |ctx: &mut Ctx<'_>, key: &str, field| -> Option<Vec<String>> {

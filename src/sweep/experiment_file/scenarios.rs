@@ -62,10 +62,8 @@ pub(super) fn base_scenario(
 /// TOML table (into which design points write their values), or its problems.
 pub(crate) fn parse_with_table(text: &str, file: &str) -> Result<(Scenario, toml::Table), Vec<Problem>> {
     let scenario = scenario::parse(text, file).map_err(|e| e.into_problems(file))?;
-    let table = toml::from_str::<toml::Table>(text).map_err(|e| {
-        let message = e.message().to_string();
-        vec![Problem { file: file.to_string(), line: 1, col: 1, key_path: String::new(), message }]
-    })?;
+    let table =
+        toml::from_str::<toml::Table>(text).map_err(|e| vec![Problem::of_file(file, e.message().to_string())])?;
     Ok((scenario, table))
 }
 

@@ -201,6 +201,9 @@ fn check_text(text: &str, kind: Kind, phase: &AtomicUsize) -> Result<Verdict, Fi
                 Ok(s) => s,
                 Err(e) => {
                     let _ = e.to_string();
+                    if let ipwarm::scenario::ScenarioError::Invalid { problems } = &e {
+                        let _ = ipwarm::scenario::render_problems(problems, ipwarm::scenario::Style::Colored);
+                    }
                     return Ok(Verdict::default());
                 }
             };
@@ -215,6 +218,8 @@ fn check_text(text: &str, kind: Kind, phase: &AtomicUsize) -> Result<Verdict, Fi
                 Ok(p) => p,
                 Err(e) => {
                     let _ = e.to_string();
+                    let ipwarm::sweep::ExperimentError::Invalid { problems } = &e;
+                    let _ = ipwarm::scenario::render_problems(problems, ipwarm::scenario::Style::Colored);
                     return Ok(Verdict::default());
                 }
             };
@@ -232,7 +237,9 @@ fn check_text(text: &str, kind: Kind, phase: &AtomicUsize) -> Result<Verdict, Fi
                 let result = ipwarm::sim::run(&plan.points[0].scenario, id.seed).map_err(|e| {
                     Finding::new(format!("sim::run error on a valid experiment: {}", sim_error_kind(&e)), e.to_string())
                 })?;
-                let _ = ipwarm::sweep::run_rows(id, &plan.points[0].values, &providers, &result, plan.series);
+                let drawn = plan.drawn_columns();
+                let columns = (providers.as_slice(), drawn.as_slice());
+                let _ = ipwarm::sweep::run_rows(id, &plan.points[0].values, columns, &result, plan.series);
             }
             Ok(Verdict { valid: true, short_scenario: None })
         }
