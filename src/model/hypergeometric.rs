@@ -38,10 +38,10 @@ pub enum Method {
     /// where the sequential walk is taken. Used for recipients, whose draws have
     /// always been rand_distr's.
     RandDistr,
-    /// The cheapest method: the sequential walk when it is at most [`SHORT_WALK`]
-    /// steps; else the ratio-of-uniforms rejection in populations up to 2^24
-    /// (whose log-factorials are accurate enough there); else the sequential walk
-    /// where rand_distr would invert (its set-up alone is at least as long), and
+    /// The cheapest method: the sequential walk when it is at most 16 steps;
+    /// else the ratio-of-uniforms rejection in populations up to 2^24 (whose
+    /// log-factorials are accurate enough there); else the sequential walk where
+    /// rand_distr would invert (its set-up alone is at least as long), and
     /// rand_distr's rejection elsewhere. A trivial draw (an empty group, sample or
     /// complement) costs nothing and uses no random number.
     Cheapest,
@@ -57,7 +57,7 @@ pub const HIN_LOOP_LIMIT: u64 = 1 << 20;
 
 /// Longest sequential walk [`Method::Cheapest`] prefers to the other methods
 /// (a uniform and a comparison per step, against tens of nanoseconds of set-up).
-pub const SHORT_WALK: u64 = 16;
+const SHORT_WALK: u64 = 16;
 
 /// How many of the `marked` among `population` a sample of `n` without
 /// replacement holds (`marked` and `n` at most `population`), drawn by `method`.
