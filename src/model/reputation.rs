@@ -53,7 +53,7 @@ pub struct Reputation {
     /// Consecutive days whose fresh volume was below the maintenance level and the history.
     pub low_days: u32,
     /// The last two completed runs of low days (the gaps between sending days),
-    /// latest first, each capped at [`MAX_LEARNED_GAP_DAYS`] + 1.
+    /// latest first, each capped at `MAX_LEARNED_GAP_DAYS` + 1.
     pub last_gaps: [u32; 2],
     /// Deferral pressure `P`: the share of attempts deferred beyond the tolerance, summed with a memory.
     pub pressure: f64,
@@ -216,7 +216,7 @@ impl Reputation {
 
     /// The sender's usual gap between sending days as the provider has learned
     /// it: the shorter of the last two gaps, if both are at most
-    /// [`MAX_LEARNED_GAP_DAYS`] (a cadence must repeat to be learned; a pause
+    /// `MAX_LEARNED_GAP_DAYS` (a cadence must repeat to be learned; a pause
     /// longer than two weeks is never a cadence), else 0.
     pub fn usual_gap(&self) -> u32 {
         let gap = self.last_gaps[0].min(self.last_gaps[1]);
