@@ -143,11 +143,6 @@ fn ramp_variants() -> [World; 3] {
     [World::ramp(200_000, Mix::UsConsumer), World::ramp(60_000, Mix::GmailHeavy), World::ramp(2_000_000, Mix::Business)]
 }
 
-/// Warm day of every provider, `None` if never warm.
-fn warm_days(r: &RunResult) -> Vec<Option<u32>> {
-    r.warm_day.clone()
-}
-
 /// Fact: a clean list on a gradual ramp is warm in about two weeks at the fastest
 /// provider and within about six weeks at the slowest [SES-warm; Pinpoint-warm].
 #[test]
@@ -155,7 +150,8 @@ fn warm_in_two_to_six_weeks() {
     for w in ramp_variants() {
         for seed in SEEDS {
             let r = w.run(seed);
-            let days: Vec<u32> = warm_days(&r)
+            let days: Vec<u32> = r
+                .warm_day
                 .iter()
                 .zip(&r.provider_names)
                 .map(|(d, n)| d.unwrap_or_else(|| panic!("{w:?} seed {seed}: {n} never warm")))
@@ -171,7 +167,7 @@ fn warm_in_two_to_six_weeks() {
 fn mean_fastest(w: &World) -> f64 {
     let days = SEEDS.iter().map(|&s| {
         let r = w.run(s);
-        warm_days(&r).iter().map(|d| d.unwrap_or(w.horizon + 1)).min().expect("providers")
+        r.warm_day.iter().map(|d| d.unwrap_or(w.horizon + 1)).min().expect("providers")
     });
     days.map(f64::from).sum::<f64>() / SEEDS.len() as f64
 }
@@ -200,7 +196,7 @@ fn under_the_published_lines_warm_up_is_at_most_modestly_slower() {
         for far in [World { complaints: 0.004, ..clean.clone() }, World { invalid: 0.08, ..clean.clone() }] {
             for seed in SEEDS {
                 let r = far.run(seed);
-                assert!(warm_days(&r).iter().all(Option::is_none), "{far:?} seed {seed}: warm far above a line");
+                assert!(r.warm_day.iter().all(Option::is_none), "{far:?} seed {seed}: warm far above a line");
             }
         }
     }

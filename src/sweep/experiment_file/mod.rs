@@ -15,6 +15,7 @@
 
 mod axis_table;
 mod chart_table;
+mod detect;
 mod raw;
 mod scenarios;
 mod size;
@@ -29,6 +30,7 @@ use crate::scenario::{self, Ctx, KeyPath, folder_name_problem, one_of_message, t
 pub(crate) use raw::RawExperiment;
 use size::limit;
 
+pub use detect::is_experiment;
 pub(crate) use scenarios::parse_with_table;
 pub(crate) use size::runs_problem;
 pub use size::{MAX_DESIGN_POINTS, MAX_RUNS};

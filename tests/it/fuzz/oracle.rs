@@ -410,6 +410,12 @@ pub fn binary(ws: &Workspace, input: &Input, verdict: &Verdict, limit: Duration)
     let path = file.to_str().expect("a UTF-8 temp path");
     let expect = Some(if verdict.valid { 0 } else { 2 });
     let outcome = match input.kind {
+        // `validate` checks a file that looks like an experiment as one (`sweep::is_experiment`).
+        Kind::Scenario if std::str::from_utf8(&input.bytes).is_ok_and(ipwarm::sweep::is_experiment) => {
+            let as_experiment = Input { kind: Kind::Experiment, bytes: input.bytes.clone() };
+            let valid = in_process(&as_experiment, limit)?.valid;
+            command(ws, &["validate", path], limit, Some(if valid { 0 } else { 2 }), None)
+        }
         Kind::Scenario => command(ws, &["validate", path], limit, expect, None).and_then(|()| {
             let Some(short) = &verdict.short_scenario else { return Ok(()) };
             let short_file = ws.fixture.join("experiments").join("case-short.scenario.toml");
