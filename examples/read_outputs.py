@@ -82,6 +82,17 @@ def read_experiment(folder: Path) -> None:
     from_summary = summary[summary["metric"] == "inbox_share"].set_index("point")["mean"]
     assert ((means - from_summary.loc[means.index]).abs() <= 1e-6 * means.abs().clip(lower=1)).all()
 
+    # Warm days are censored at the horizon: an empty days_to_warm_<provider> means "not warm by
+    # day days_observed" (NA: a provider this run's scenario does not have). summary.csv gives the
+    # restricted mean, the mean of min(day, horizon); warm_times.csv counts the runs never warm.
+    restricted = ok["days_to_warm_all"].fillna(ok["days_observed"]).groupby(ok["point"]).mean()
+    from_summary = summary[summary["metric"] == "restricted_days_to_warm_all"].set_index("point")["mean"]
+    assert ((restricted - from_summary.loc[restricted.index]).abs() <= 1e-6 * restricted.clip(lower=1)).all()
+    warm_times = pd.read_csv(folder / "warm_times.csv")
+    every = warm_times[warm_times["provider"] == "all"].set_index("point")
+    never = ok["days_to_warm_all"].isna().groupby(ok["point"]).sum()
+    assert (every.loc[never.index, "n_censored"] == never).all(), (every, never)
+
     names = [c for c in runs.columns if c in axes or c.endswith("_label")]
     table = ok.groupby("point").agg(runs=("run", "size"), inbox_share=("inbox_share", "mean"))
     table = table.join(ok.groupby("point")[names].first()) if names else table

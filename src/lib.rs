@@ -17,6 +17,7 @@
 //!
 //! Modules:
 //! - [`engine`]: generic discrete-event core (clock, event queue, RNG streams); knows nothing of email.
+//! - [`stats`]: generic sensitivity analysis (Saltelli/Sobol, Morris, PRCC); knows nothing of the simulator.
 //! - [`model`]: providers, IPs, audience, reputation dynamics, batch outcomes, retries.
 //! - [`strategy`]: what the sender decides each day, from what it can observe.
 //! - [`scenario`]: TOML scenario files to a validated [`scenario::Scenario`], with located errors.
@@ -36,6 +37,7 @@ pub mod report;
 pub mod scenario;
 pub mod schema;
 pub mod sim;
+pub mod stats;
 pub mod strategy;
 pub mod sweep;
 

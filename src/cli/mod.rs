@@ -14,6 +14,7 @@ mod plot;
 mod progress;
 mod run;
 mod schema;
+mod sensitivity;
 mod strategies;
 mod sweep;
 mod sweep_dir;

@@ -46,6 +46,9 @@ pub fn default_threads() -> usize {
 const MANIFEST: &str = "manifest.json";
 const RUNS: &str = "runs.csv";
 const SERIES: &str = "series.csv";
+/// Warm times as censored data, and the share of runs warm by day.
+const WARM_TIMES: &str = "warm_times.csv";
+const WARM_CURVES: &str = "warm_curves.csv";
 /// Every file name an experiment folder of an earlier version may hold besides its charts (`*.png`).
 const EXPERIMENT_FILES: [&str; 7] =
     [MANIFEST, RUNS, SERIES, sweep::EXPERIMENT_RECORD, "summary.csv", "series_summary.csv", "differences.csv"];
@@ -299,6 +302,7 @@ pub fn finish(out: &mut OwnedDir, mut manifest: Manifest, summarize: bool) -> Re
     write_manifest(out, &manifest)?;
     if summarize {
         write_summaries(out, &manifest)?;
+        super::sensitivity::write(out, &manifest)?;
         draw_charts(out, &manifest)?;
     }
     Ok(manifest)
@@ -307,7 +311,9 @@ pub fn finish(out: &mut OwnedDir, mut manifest: Manifest, summarize: bool) -> Re
 fn write_summaries(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
     let mut runs = BufReader::new(out.open_read(RUNS)?);
     let mut series = if manifest.series { Some(BufReader::new(out.open_read(SERIES)?)) } else { None };
-    let paired = manifest.seeds == SeedMode::Common && manifest.points.len() > 1;
+    // Differences against point 0 compare designed alternatives; the points of a sampled
+    // design are draws, which sensitivity.csv analyses instead.
+    let paired = manifest.seeds == SeedMode::Common && manifest.points.len() > 1 && manifest.sampling.is_none();
     out.write_via(|tmp| {
         let create = |name: &str| -> Result<(PathBuf, BufWriter<File>)> {
             let path = tmp.join(name);
@@ -317,15 +323,19 @@ fn write_summaries(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
         let mut summary = create("summary.csv")?;
         let mut series_summary = if manifest.series { Some(create("series_summary.csv")?) } else { None };
         let mut differences = if paired { Some(create("differences.csv")?) } else { None };
+        let (mut warm_times, mut warm_curves) = (create(WARM_TIMES)?, create(WARM_CURVES)?);
         let outputs = SummaryOutputs {
             summary: &mut summary.1,
             series_summary: series_summary.as_mut().map(|w| &mut w.1 as &mut dyn Write),
             differences: differences.as_mut().map(|w| &mut w.1 as &mut dyn Write),
+            warm_times: &mut warm_times.1,
+            warm_curves: &mut warm_curves.1,
         };
         rx::summarize(&mut runs, series.as_mut().map(|r| r as &mut dyn std::io::Read), outputs)
             .context("cannot summarise")?;
         let mut paths = Vec::new();
-        for (path, mut w) in [Some(summary), series_summary, differences].into_iter().flatten() {
+        let all = [Some(summary), series_summary, differences, Some(warm_times), Some(warm_curves)];
+        for (path, mut w) in all.into_iter().flatten() {
             w.flush().context("cannot write a summary")?;
             paths.push(path);
         }
@@ -334,7 +344,8 @@ fn write_summaries(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
     Ok(())
 }
 
-/// Draws the experiment's charts from `summary.csv` and `series_summary.csv`; returns their paths.
+/// Draws the experiment's charts from `summary.csv`, `series_summary.csv`, `warm_times.csv` and
+/// `warm_curves.csv` (the last two absent from folders of earlier versions); returns their paths.
 pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest) -> Result<Vec<PathBuf>> {
     let read = |name: &str, series: bool| -> Result<Vec<rx::StatRow>> {
         let mut f = BufReader::new(out.open_read(name)?);
@@ -348,7 +359,20 @@ pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest) -> Result<Vec<PathBu
         summary: read("summary.csv", false)?,
         series: if manifest.series { read("series_summary.csv", true)? } else { Vec::new() },
     };
-    out.write_via(|tmp| rx::write_experiment_charts(&data, &manifest.charts, tmp).context("cannot draw the charts"))
+    let mut warm = rx::WarmData::default();
+    if out.path().join(WARM_TIMES).exists() {
+        let mut f = BufReader::new(out.open_read(WARM_TIMES)?);
+        warm.times = rx::read_warm_times(&mut f).with_context(|| format!("cannot read {WARM_TIMES}"))?;
+        let mut f = BufReader::new(out.open_read(WARM_CURVES)?);
+        warm.curves = rx::read_warm_curves(&mut f).with_context(|| format!("cannot read {WARM_CURVES}"))?;
+    }
+    let indices = super::sensitivity::read(out, manifest)?;
+    out.write_via(|tmp| {
+        let mut paths =
+            rx::write_experiment_charts(&data, &warm, &manifest.charts, tmp).context("cannot draw the charts")?;
+        paths.extend(super::sensitivity::draw(&indices, manifest, &data, tmp)?);
+        Ok(paths)
+    })
 }
 
 /// Checks that `dir` is an experiment folder and takes it to update its files

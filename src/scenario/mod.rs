@@ -48,6 +48,7 @@ pub(crate) use document::{check_file, deserialize};
 pub(crate) use keys::{fields_of, one_of_message, value_kind};
 pub(crate) use names::{derived_label_problem, folder_name_problem, label_problem, text_problem};
 pub(crate) use path::{KeyPath, Seg};
+pub(crate) use prior::distribution;
 pub(crate) use raw::{Field, Opt, OptSection, RawStrategy, Section};
 
 /// The default scenario (a first new dedicated IP), embedded in the binary.

@@ -47,6 +47,18 @@ pub(crate) fn param_value(
 
 /// The distribution table `table` of parameter `spec` at `path`.
 fn prior(ctx: &mut Ctx<'_>, table: &toml::Table, path: &KeyPath, spec: &ProviderParamSpec) -> Option<Prior> {
+    distribution(ctx, table, path, spec.key, spec.bounds)
+}
+
+/// The distribution table `table` at `path`, of a quantity named `key` within `bounds`
+/// (a provider parameter, or an experiment's axis); `None` (every problem reported) if invalid.
+pub(crate) fn distribution(
+    ctx: &mut Ctx<'_>,
+    table: &toml::Table,
+    path: &KeyPath,
+    key: &str,
+    bounds: Bounds,
+) -> Option<Prior> {
     let dist_path = path.key("dist");
     let dist = match table.get("dist") {
         None => {
@@ -116,17 +128,16 @@ fn prior(ctx: &mut Ctx<'_>, table: &toml::Table, path: &KeyPath, spec: &Provider
         "normal" => Prior::Normal { mean: a, sd: b },
         _ => Prior::Beta { mean: a, sd: b },
     };
-    let problems = problems(&prior, spec);
+    let problems = problems(&prior, key, bounds);
     for (key, msg) in &problems {
         ctx.report(&path.key(key), msg.clone());
     }
     (ok && problems.is_empty()).then_some(prior)
 }
 
-/// What makes `prior` no distribution, or one outside the bounds of `spec`:
+/// What makes `prior` no distribution, or one outside the `bounds` of `key`:
 /// (key of the table, message) for each problem.
-fn problems(prior: &Prior, spec: &ProviderParamSpec) -> Vec<(&'static str, String)> {
-    let (key, bounds) = (spec.key, spec.bounds);
+fn problems(prior: &Prior, key: &str, bounds: Bounds) -> Vec<(&'static str, String)> {
     let within = |k: &'static str, v: f64| {
         float_violation(bounds, v)
             .map(|m| (k, format!("{m}: outside the bounds of {key} ({})", bounds.describe(false))))
@@ -186,7 +197,8 @@ mod tests {
     use crate::model::provider_param;
 
     fn problems_of(prior: Prior, key: &str) -> Vec<(&'static str, String)> {
-        problems(&prior, provider_param(key).expect("key"))
+        let spec = provider_param(key).expect("key");
+        problems(&prior, spec.key, spec.bounds)
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Sweep axes: the values an axis takes, and how a value is written into a
 //! scenario document at the axis's key path.
 
+use crate::bounds::Bounds;
+use crate::model::Prior;
 use crate::scenario::{KeyPath, Seg, value_kind};
 
 /// What an axis sweeps over, as written in the experiment file.
@@ -24,6 +26,15 @@ pub enum AxisValues {
         steps: Option<usize>,
         /// Whether both ends are integers: the values are then rounded to integers.
         integer: bool,
+    },
+    /// `{ dist = "lognormal", median = m, p90 = x }` (or any distribution of a
+    /// provider parameter, [`Prior`]): read at quantiles, in sampled designs only;
+    /// over a provider parameter, truncated to its bounds as its priors are.
+    Dist {
+        /// The distribution.
+        prior: Prior,
+        /// The bounds it is truncated to: a provider parameter's, else none.
+        bounds: Bounds,
     },
 }
 
@@ -97,7 +108,28 @@ fn default_label_quoted(v: &toml::Value) -> String {
     }
 }
 
+/// The unit coordinates a sampled design reads a distribution at are kept this far from 0 and
+/// 1, where an unbounded distribution's quantile is infinite.
+const QUANTILE_MARGIN: f64 = 1e-9;
+
 impl Axis {
+    /// The level at unit coordinate `u` (in `[0, 1]`) of a sampled design: a range read
+    /// linearly (`lo + u (hi - lo)`, rounded for integer ranges), a list by equal strata
+    /// (value `floor(u n)` of `n`), a distribution at its `u` quantile.
+    pub fn level_at(&self, u: f64) -> Level {
+        match &self.values {
+            AxisValues::Range { lo, hi, integer, .. } => number_level(lo + (hi - lo) * u, *integer),
+            AxisValues::List { values, labels } => {
+                let i = ((u * values.len() as f64) as usize).min(values.len() - 1);
+                Level { value: values[i].clone(), label: labels[i].clone(), index: Some(i) }
+            }
+            AxisValues::Dist { prior, bounds } => {
+                let q = u.clamp(QUANTILE_MARGIN, 1.0 - QUANTILE_MARGIN);
+                number_level(prior.quantile(q, *bounds), false)
+            }
+        }
+    }
+
     /// The evenly spaced levels of a grid or zip design, or an error message.
     pub fn grid_levels(&self) -> Result<Vec<Level>, String> {
         match &self.values {
@@ -130,6 +162,9 @@ impl Axis {
                 }
                 Ok(levels)
             }
+            AxisValues::Dist { .. } => {
+                Err("a distribution is sampled: it needs design = \"lhs\", \"morris\" or \"sobol\"".into())
+            }
         }
     }
 
@@ -139,6 +174,7 @@ impl Axis {
         match &self.values {
             AxisValues::List { values, .. } => Some(values.len()),
             AxisValues::Range { steps, .. } => *steps,
+            AxisValues::Dist { .. } => None,
         }
     }
 
@@ -147,7 +183,7 @@ impl Axis {
     pub fn has_labels(&self) -> bool {
         match &self.values {
             AxisValues::List { values, labels } => values.iter().zip(labels).any(|(v, l)| default_label(v) != *l),
-            AxisValues::Range { .. } => false,
+            AxisValues::Range { .. } | AxisValues::Dist { .. } => false,
         }
     }
 
@@ -155,7 +191,7 @@ impl Axis {
     pub fn list_len(&self) -> Option<usize> {
         match &self.values {
             AxisValues::List { values, .. } => Some(values.len()),
-            AxisValues::Range { .. } => None,
+            AxisValues::Range { .. } | AxisValues::Dist { .. } => None,
         }
     }
 }

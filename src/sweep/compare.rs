@@ -122,6 +122,7 @@ pub fn compare_plan(input: &CompareInput) -> Result<Plan, CompareError> {
     let n = points.len();
     let name = super::provenance::compare_name(&labels, &input.strategies);
     Ok(Plan {
+        sampling: None,
         name,
         description: String::new(),
         design: "compare".into(),

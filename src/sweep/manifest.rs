@@ -15,8 +15,8 @@ use std::io::{BufRead, Write};
 
 use serde::{Deserialize, Serialize};
 
-use super::SweepError;
 use super::plan::{Plan, SeedMode, Shard};
+use super::{Design, SweepError};
 use crate::report::experiment::ChartSpec;
 
 /// Status of a planned run.
@@ -42,6 +42,10 @@ pub struct ManifestPoint {
     /// absent when no axis has labels (and in folders of earlier versions).
     #[serde(default, skip_serializing_if = "no_labels")]
     pub labels: Vec<Option<String>>,
+    /// In a sampled design, its coordinates in the unit cube (one per axis), which the
+    /// sensitivity analysis reads; absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unit: Vec<f64>,
 }
 
 fn no_labels(labels: &[Option<String>]) -> bool {
@@ -77,6 +81,9 @@ pub struct Manifest {
     pub experiment_hash: String,
     /// Design (`grid`, `zip`, `lhs`, `compare`).
     pub design: String,
+    /// A sampled design (lhs, morris, sobol) with its sizes; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Design>,
     /// Replicates per design point.
     pub replicates: u32,
     /// Root seed, written as text ([`crate::engine::seed_text`]).
@@ -162,6 +169,7 @@ impl Manifest {
             description: plan.description.clone(),
             experiment_hash: plan.hash.clone(),
             design: plan.design.clone(),
+            sampling: plan.sampling,
             replicates: plan.replicates,
             root_seed: plan.root_seed,
             seeds: plan.seeds,
@@ -174,7 +182,12 @@ impl Manifest {
                 .points
                 .iter()
                 .enumerate()
-                .map(|(point, p)| ManifestPoint { point, values: p.values.clone(), labels: p.labels.clone() })
+                .map(|(point, p)| ManifestPoint {
+                    point,
+                    values: p.values.clone(),
+                    labels: p.labels.clone(),
+                    unit: p.unit.clone(),
+                })
                 .collect(),
             n_runs: plan.n_runs(),
             shard,
@@ -370,7 +383,12 @@ mod tests {
 
     #[test]
     fn seeds_are_text_and_labels_only_where_given() {
-        let point = |labels: Vec<Option<String>>| ManifestPoint { point: 0, values: vec!["1.2".into()], labels };
+        let point = |labels: Vec<Option<String>>| ManifestPoint {
+            point: 0,
+            values: vec!["1.2".into()],
+            labels,
+            unit: Vec::new(),
+        };
         let run = ManifestRun { run: 0, point: 0, replicate: 0, seed: u64::MAX, status: RunStatus::Ok };
         let json = serde_json::to_value(&run).unwrap();
         assert_eq!(json["seed"], "0xffffffffffffffff");

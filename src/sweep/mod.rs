@@ -31,13 +31,14 @@ mod manifest;
 mod plan;
 mod provenance;
 mod rows;
+mod sensitivity;
 mod strategy_arg;
 
 use std::io::Write;
 
 pub use axes::{Axis, AxisValues};
 pub use compare::{CompareError, CompareInput, compare_plan};
-pub use design::Design;
+pub use design::{Design, morris_stratum_centre, unit_points};
 pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered};
 pub(crate) use experiment_file::RawExperiment;
 pub use experiment_file::{MAX_DESIGN_POINTS, MAX_RUNS, ReadBase, is_experiment, parse_experiment};
@@ -53,6 +54,7 @@ pub use provenance::{
     experiment_records, is_record_name, run_folder_name, scenario_record,
 };
 pub use rows::{RunId, RunRows, failed_rows, run_rows};
+pub use sensitivity::sensitivity;
 pub use strategy_arg::{ArgError, ArgProblem, StrategyArg};
 
 use crate::scenario::Problem;

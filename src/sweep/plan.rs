@@ -14,6 +14,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use super::Design;
 use super::rows::{RunId, RunRows, failed_rows, run_rows};
 use crate::engine::derive_seed;
 use crate::report::experiment::{ChartSpec, drawn_column, n_metric_fields};
@@ -39,12 +40,15 @@ pub struct DesignPoint {
     pub labels: Vec<Option<String>>,
     /// The scenario with the point's values applied.
     pub scenario: Scenario,
+    /// In a sampled design (lhs, morris, sobol), the point's coordinates in the unit
+    /// cube, one per axis, which the sensitivity analysis reads; empty otherwise.
+    pub unit: Vec<f64>,
 }
 
 impl DesignPoint {
     /// A point of axes without labels.
     pub fn new(values: Vec<String>, scenario: Scenario) -> Self {
-        Self { labels: vec![None; values.len()], values, scenario }
+        Self { labels: vec![None; values.len()], values, scenario, unit: Vec::new() }
     }
 
     /// The point's name on each axis, for legends: its label where it has one, else its value.
@@ -104,8 +108,11 @@ pub struct Plan {
     pub name: String,
     /// Free text.
     pub description: String,
-    /// How the design points were made (`grid`, `zip`, `lhs` or `compare`).
+    /// How the design points were made (`grid`, `zip`, `lhs`, `morris`, `sobol` or `compare`).
     pub design: String,
+    /// The sampled design (lhs, morris, sobol) with its sizes, for the sensitivity
+    /// analysis; `None` for a grid, a zip or a comparison.
+    pub sampling: Option<Design>,
     /// Replicates per design point (>= 1).
     pub replicates: u32,
     /// Root seed of every run seed.

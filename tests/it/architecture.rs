@@ -40,6 +40,21 @@ fn engine_knows_nothing_of_the_domain() {
 }
 
 #[test]
+fn stats_knows_nothing_of_the_simulator() {
+    // src/stats (sensitivity estimators) is generic like the engine, whose RNG is all it may use.
+    let files = rust_files(&root().join("src/stats"));
+    assert!(files.len() >= 5, "{files:?}");
+    for file in files {
+        let code = non_test_code(&file);
+        for module in ["model", "strategy", "scenario", "sim", "report", "sweep", "cli"] {
+            for pattern in [format!("crate::{module}"), format!("super::super::{module}")] {
+                assert!(!code.contains(&pattern), "{} uses {pattern}", file.display());
+            }
+        }
+    }
+}
+
+#[test]
 fn nothing_below_the_cli_prints() {
     let files = rust_files(&root().join("src"));
     assert!(files.len() > 20);

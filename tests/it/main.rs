@@ -22,6 +22,8 @@
 //! - `uncertain`: provider parameters given as distributions (and shipped priors), drawn per run and recorded,
 //!   identical across threads and shards; located errors in distribution tables; `[variation]` off is the model
 //!   without it; the spread of warm days across seeds.
+//! - `warm_times`: warm times as censored data (`warm_times.csv`, `warm_curves.csv`) against a Kaplan-Meier
+//!   estimate of `runs.csv`; restricted means in the summaries; plot, merge and compare.
 //! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
 //! - `fuzz`: generated and mutated scenario and experiment files through the parsers and the binary
 //!   (a short run here; the long campaign: `IPWARM_FUZZ_SECS=1800 cargo test --release --test it fuzz:: -- --ignored`).
@@ -41,8 +43,10 @@ mod model;
 mod provenance;
 mod python;
 mod schemas;
+mod sensitivity;
 mod slurm;
 mod strategies;
 mod support;
 mod sweep;
 mod uncertain;
+mod warm_times;

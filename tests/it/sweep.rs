@@ -59,6 +59,9 @@ fn outputs_are_identical_for_one_and_four_threads() {
         "summary.csv",
         "series_summary.csv",
         "differences.csv",
+        "warm_times.csv",
+        "warm_curves.csv",
+        "warm_by_day.png",
         "manifest.json",
         "inbox.png",
         "outcomes.png",
@@ -598,9 +601,11 @@ fn plot_refuses_non_finite_statistics_and_draws_huge_ones() {
     ok(&sweep(tmp.path(), &exp, "out", &[]));
     let (summary, series) = (tmp.path().join("out/summary.csv"), tmp.path().join("out/series_summary.csv"));
     let original = fs::read(&summary).unwrap();
-    for (metric, column, value) in
-        [("inbox_share", "mean", "inf"), ("days_to_warm_all", "ci_high", "-inf"), ("blocked_share", "sd", "NaN")]
-    {
+    for (metric, column, value) in [
+        ("inbox_share", "mean", "inf"),
+        ("restricted_days_to_warm_all", "ci_high", "-inf"),
+        ("blocked_share", "sd", "NaN"),
+    ] {
         fs::write(&summary, &original).unwrap();
         let line = set_stat(&summary, metric, column, value);
         let (code, stderr) = plot_within_a_minute(tmp.path());
@@ -611,7 +616,7 @@ fn plot_refuses_non_finite_statistics_and_draws_huge_ones() {
     fs::write(&summary, &original).unwrap();
     set_stat(&summary, "inbox_share", "mean", "1e307");
     set_stat(&summary, "inbox_share", "ci_high", "1.7976931348623157e308");
-    set_stat(&summary, "days_to_warm_all", "mean", "-1e308");
+    set_stat(&summary, "restricted_days_to_warm_all", "mean", "-1e308");
     set_stat(&series, "inbox", "ci_high", "1e308");
     let (code, stderr) = plot_within_a_minute(tmp.path());
     assert_eq!(code, Some(0), "{stderr}");

@@ -1,8 +1,10 @@
 //! What the experiment charts are drawn from: the statistics read back from
 //! `summary.csv` and `series_summary.csv`, the design points' names, and which
-//! charts to draw.
+//! charts to draw. (The warm times, read back from `warm_times.csv` and
+//! `warm_curves.csv`, come apart, as [`WarmData`](super::WarmData).)
 
 use super::summary::StatRow;
+use super::warm_times::{is_warm_metric, summary_metric};
 
 /// Which experiment charts to draw.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -15,6 +17,15 @@ pub struct ChartSpec {
     pub outcomes: Vec<String>,
     /// `heatmap-<metric>.png`: the mean of each metric over the first two axes (empty: none).
     pub heatmaps: Vec<String>,
+    /// `warm_by_day.png`: the share of runs warm by each day (Kaplan–Meier), a panel per
+    /// provider and one for every provider, a step line per design point with its 95% band.
+    /// Absent from the manifests of earlier versions (whose folders have no warm times).
+    #[serde(default)]
+    pub warm_by_day: bool,
+    /// `sensitivity-<metric>.png` (and `scatter-<metric>.png` for a Latin hypercube) for each
+    /// metric, in a sampled design (lhs, morris, sobol); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitivity: Vec<String>,
 }
 
 /// Largest number of design points drawn as lines or bars by default.
@@ -29,8 +40,8 @@ pub const DEFAULT_HEATMAPS: [&str; 2] = ["days_to_warm_all", "blocked_share"];
 impl ChartSpec {
     /// The default charts for `n_points` design points over `n_axes` axes, of
     /// which `grid2` says whether there are exactly two axes crossed in a grid:
-    /// lines and bars for up to [`MAX_DEFAULT_POINTS`] points, heatmaps for a
-    /// two-axis grid.
+    /// lines, bars and the share warm by day for up to [`MAX_DEFAULT_POINTS`]
+    /// points, heatmaps for a two-axis grid.
     pub fn default_for(n_points: usize, grid2: bool) -> Self {
         let few = n_points <= MAX_DEFAULT_POINTS;
         Self {
@@ -38,21 +49,24 @@ impl ChartSpec {
             reputation: few,
             outcomes: if few { DEFAULT_OUTCOMES.map(String::from).to_vec() } else { Vec::new() },
             heatmaps: if grid2 { DEFAULT_HEATMAPS.map(String::from).to_vec() } else { Vec::new() },
+            warm_by_day: few,
+            sensitivity: Vec::new(),
         }
     }
 }
 
 /// How a metric is shown: a title with its unit and the factor applied to
 /// values, from [`RUN_METRIC_TABLE`](super::RUN_METRIC_TABLE) (a per-provider
-/// days-to-warm column, or an unknown name, is titled here).
+/// days-to-warm column, or an unknown name, is titled here). A days-to-warm
+/// column's title says that its statistics are of restricted times.
 pub fn metric_display(metric: &str) -> (String, f64) {
-    if let Some(m) = super::metrics::run_metric(metric) {
-        return (m.title.to_string(), m.scale);
-    }
-    match metric.strip_prefix(super::metrics::DAYS_TO_WARM_PREFIX) {
-        Some(p) => (format!("days until {p} is warm"), 1.0),
-        None => (metric.to_string(), 1.0),
-    }
+    let (title, scale) =
+        match (super::metrics::run_metric(metric), metric.strip_prefix(super::metrics::DAYS_TO_WARM_PREFIX)) {
+            (Some(m), _) => (m.title.to_string(), m.scale),
+            (None, Some(p)) => (format!("days until {p} is warm"), 1.0),
+            (None, None) => (metric.to_string(), 1.0),
+        };
+    if is_warm_metric(metric) { (format!("{title} (restricted: never warm = horizon)"), scale) } else { (title, scale) }
 }
 
 /// Everything a chart needs.
@@ -95,9 +109,11 @@ impl ChartData {
         self.point_values.len()
     }
 
-    /// The summary of `metric` at `point`.
+    /// The summary of `metric` (a `runs.csv` column) at `point`: for a days-to-warm
+    /// column, its `restricted_` row (see [`summary_metric`]).
     pub fn stat(&self, point: usize, metric: &str) -> Option<&StatRow> {
-        self.summary.iter().find(|r| r.point == point && r.metric == metric)
+        let name = summary_metric(metric);
+        self.summary.iter().find(|r| r.point == point && r.metric == name)
     }
 }
 

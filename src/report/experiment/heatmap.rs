@@ -1,6 +1,8 @@
 //! `heatmap-<metric>.png`: the mean of one outcome over a two-axis grid, the
 //! first axis across and the second up, each cell coloured and labelled with
-//! its value, with a colour scale on the right.
+//! its value, with a colour scale on the right. A days-to-warm outcome is the
+//! restricted mean (never-warm runs counted at the horizon), each cell saying how
+//! many runs were never warm.
 
 use std::path::Path;
 
@@ -8,6 +10,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart_data::{ChartData, metric_display};
+use super::metrics::DAYS_TO_WARM_PREFIX;
+use super::warm_rows::WarmData;
 use crate::report::ReportError;
 use crate::report::charts::style::{AXIS_DESC_PX, LEGEND_PX, SIZE, TICK_PX, chart_err, draw_title, finite, text};
 
@@ -45,25 +49,41 @@ fn label(v: f64) -> String {
     format!("{v:.decimals$}")
 }
 
-/// Writes the heatmap of `metric` to `path`; does nothing unless [`is_grid2`].
-pub fn draw(data: &ChartData, metric: &str, path: &Path) -> Result<(), ReportError> {
+/// Writes the heatmap of `metric` to `path` (a days-to-warm metric with the runs never
+/// warm from `warm`); does nothing unless [`is_grid2`].
+pub fn draw(data: &ChartData, warm: &WarmData, metric: &str, path: &Path) -> Result<(), ReportError> {
     let (xs, ys) = (levels(data, 0), levels(data, 1));
     let (desc, scale) = metric_display(metric);
     let root = BitMapBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE).map_err(chart_err)?;
-    let title = format!("Mean {desc} over {} replicates ({})", data.replicates, data.name);
+    let warm_provider = metric.strip_prefix(DAYS_TO_WARM_PREFIX);
+    let title = match warm_provider {
+        Some(provider) => {
+            let caption = warm.caption(provider, data.n_points());
+            let mut chars = caption.chars();
+            let capital: String = chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect();
+            format!("{capital}, {} replicates ({})", data.replicates, data.name)
+        }
+        None => format!("Mean {desc} over {} replicates ({})", data.replicates, data.name),
+    };
+    // "k/n never warm" under a days-to-warm cell's value, where some runs were.
+    let never_warm = |p: usize| {
+        let r = warm.time(p, warm_provider?)?;
+        (r.n_censored > 0).then(|| format!("{}/{} never warm", r.n_censored, r.n_runs))
+    };
     let body = draw_title(&root, &title)?;
     let (w, h) = body.dim_in_pixel();
     let (ox, oy) = body.get_base_pixel();
     let (left, right, top, bottom) = (150, 190, 20, 90);
     let (pw, ph) = ((w as i32 - left - right).max(10), (h as i32 - top - bottom).max(10));
     let (cw, ch) = (pw / xs.len().max(1) as i32, ph / ys.len().max(1) as i32);
-    let value = |x: &str, y: &str| {
-        let p = data
-            .point_values
+    let point = |x: &str, y: &str| {
+        data.point_values
             .iter()
-            .position(|v| v.first().map(String::as_str) == Some(x) && v.get(1).map(String::as_str) == Some(y))?;
-        data.stat(p, metric)?.stats.mean.map(|m| finite(m * scale)).filter(|v| v.is_finite())
+            .position(|v| v.first().map(String::as_str) == Some(x) && v.get(1).map(String::as_str) == Some(y))
+    };
+    let value = |x: &str, y: &str| {
+        data.stat(point(x, y)?, metric)?.stats.mean.map(|m| finite(m * scale)).filter(|v| v.is_finite())
     };
     let all: Vec<f64> = xs.iter().flat_map(|x| ys.iter().filter_map(|y| value(x, y))).collect();
     let (lo, hi) =
@@ -84,7 +104,15 @@ pub fn draw(data: &ChartData, metric: &str, path: &Path) -> Result<(), ReportErr
                     root.draw(&Rectangle::new(cell, ramp(t).filled())).map_err(chart_err)?;
                     let ink = if t > 0.45 { WHITE } else { BLACK };
                     let style = text(LEGEND_PX).color(&ink).pos(center);
-                    root.draw_text(&label(v), &style, (cx + cw / 2, cy + ch / 2)).map_err(chart_err)?;
+                    match point(x, y).and_then(never_warm) {
+                        Some(note) => {
+                            let (mid_x, mid_y, half) = (cx + cw / 2, cy + ch / 2, LEGEND_PX as i32 / 2 + 2);
+                            root.draw_text(&label(v), &style, (mid_x, mid_y - half)).map_err(chart_err)?;
+                            let small = text(TICK_PX).color(&ink).pos(center);
+                            root.draw_text(&note, &small, (mid_x, mid_y + half)).map_err(chart_err)?;
+                        }
+                        None => root.draw_text(&label(v), &style, (cx + cw / 2, cy + ch / 2)).map_err(chart_err)?,
+                    }
                 }
                 None => {
                     root.draw(&Rectangle::new(cell, RGBColor(235, 235, 235).filled())).map_err(chart_err)?;

@@ -25,6 +25,17 @@ pub const SERIES_ID_COLUMNS: [&str; 3] = ["run", "day", "provider"];
 /// The prefix of the per-provider days-to-warm columns.
 pub const DAYS_TO_WARM_PREFIX: &str = "days_to_warm_";
 
+/// The `runs.csv` column of the days a run was observed: its horizon, the day on
+/// which a provider not yet warm is censored (its `days_to_warm_<provider>` field is
+/// empty then). Not named `horizon_days`, the scenario key an axis may sweep and
+/// whose column `runs.csv` then has already.
+pub const DAYS_OBSERVED: &str = "days_observed";
+
+/// The field of a `days_to_warm_<provider>` column in a run whose scenario has no
+/// such provider (another design point's): not applicable, unlike an empty field
+/// (not warm by the horizon). pandas and R read it as missing.
+pub const NOT_APPLICABLE: &str = "NA";
+
 /// The `runs.csv` column counting, over shared pools and providers, the days the
 /// sender's mail through a pool exceeded the pool's own volume (0 inside the
 /// model's domain; see [`crate::sim::domain`]).
@@ -37,7 +48,7 @@ pub enum Value {
     Count(u64),
     /// A real number, written with 7 significant digits ([`fmt_float`]); the run fails if it is not finite.
     Real(f64),
-    /// No value (e.g. a provider never warm): an empty field.
+    /// No value (e.g. a provider not warm by the horizon): an empty field.
     Missing,
 }
 
@@ -77,7 +88,7 @@ fn peak(day_totals: &[Counts], rate: fn(&Counts) -> Option<f64>) -> Value {
 }
 
 /// The metrics of `runs.csv` after the per-provider days-to-warm columns, in order.
-pub const RUN_METRIC_TABLE: [RunMetric; 15] = [
+pub const RUN_METRIC_TABLE: [RunMetric; 16] = [
     RunMetric {
         name: "days_to_warm_all",
         title: "days until every provider is warm",
@@ -86,6 +97,12 @@ pub const RUN_METRIC_TABLE: [RunMetric; 15] = [
             Some(days) => days.into_iter().max().map_or(Value::Missing, |d| Value::Count(u64::from(d))),
             None => Value::Missing,
         },
+    },
+    RunMetric {
+        name: DAYS_OBSERVED,
+        title: "days observed (the horizon, days)",
+        scale: 1.0,
+        value: |result, _| Value::Count(u64::from(result.horizon_days)),
     },
     RunMetric {
         name: "providers_warm",
@@ -273,7 +290,7 @@ pub struct MetricRows {
 
 /// The metrics of run `run` from its simulation result: one days-to-warm field
 /// per name of `providers` (the provider columns of the experiment; a provider
-/// absent from this run leaves its field empty), then [`RUN_METRIC_TABLE`],
+/// absent from this run has [`NOT_APPLICABLE`]; one not warm by the horizon, an empty field), then [`RUN_METRIC_TABLE`],
 /// then the value of each drawn parameter of `drawn` (the experiment's
 /// [`drawn_column`]s; empty where this run drew no such parameter); and, with `series`, one `series.csv` line per day and provider with
 /// [`SERIES_METRIC_TABLE`]. `Err` names the first metric whose value is not
@@ -289,8 +306,11 @@ pub fn metric_rows(
     let mut bad = None;
     let mut fields: Vec<String> = Vec::with_capacity(n_metric_fields(providers.len(), drawn.len()));
     for name in providers {
-        let day = result.provider_names.iter().position(|n| n == name).and_then(|p| result.warm_day.get(p).copied());
-        fields.push(day.flatten().map(|d| d.to_string()).unwrap_or_default());
+        let field = match result.provider_names.iter().position(|n| n == name) {
+            Some(p) => result.warm_day.get(p).copied().flatten().map(|d| d.to_string()).unwrap_or_default(),
+            None => NOT_APPLICABLE.to_string(),
+        };
+        fields.push(field);
     }
     let day_totals: Vec<Counts> = (0..agg.n_days).map(|d| agg.day_totals(d)).collect();
     for metric in &RUN_METRIC_TABLE {
@@ -353,7 +373,10 @@ mod tests {
         assert!(rows.series.lines().all(|l| l.starts_with("7,") && l.split(',').count() == series_header().len()));
         assert_eq!(header.last().map(String::as_str), Some(POOL_OVERLOAD_DAYS));
         assert_eq!(rows.fields.last().map(String::as_str), Some("0"), "no pool overloaded");
-        assert_eq!(rows.fields[providers.len() + 2], result.totals.sent.to_string());
+        assert_eq!(rows.fields[providers.len() + 1], result.horizon_days.to_string());
+        assert_eq!(rows.fields[providers.len() + 3], result.totals.sent.to_string());
+        let other = metric_rows(7, &["nowhere".to_string()], &[], &result, false).unwrap();
+        assert_eq!(other.fields[0], NOT_APPLICABLE, "a provider the run does not have");
         let mut overloaded = result.clone();
         for (provider, days) in [(0, 4), (2, 2)] {
             overloaded.pool_overloads.push(crate::sim::PoolOverload {

@@ -15,30 +15,52 @@ mod bars_chart;
 mod chart_data;
 mod heatmap;
 mod metrics;
+mod scatter_chart;
+mod sensitivity;
+mod sensitivity_chart;
 mod series_chart;
 mod stats;
 mod summary;
+mod warm_chart;
+mod warm_rows;
+mod warm_times;
 
 use std::path::{Path, PathBuf};
 
 pub use chart_data::{ChartData, ChartSpec, DEFAULT_HEATMAPS, DEFAULT_OUTCOMES, MAX_DEFAULT_POINTS, short_key};
 pub use heatmap::is_grid2;
 pub use metrics::{
-    DAYS_TO_WARM_PREFIX, DailyMetric, MetricRows, POOL_OVERLOAD_DAYS, RUN_ID_COLUMNS, RUN_METRIC_TABLE, RUN_METRICS,
-    RunMetric, SERIES_ID_COLUMNS, SERIES_METRIC_TABLE, SERIES_METRICS, STATUS_COLUMNS, Value, csv_field, drawn_column,
-    fmt_float, metric_rows, n_metric_fields, run_metric, runs_header, series_header,
+    DAYS_OBSERVED, DAYS_TO_WARM_PREFIX, DailyMetric, MetricRows, NOT_APPLICABLE, POOL_OVERLOAD_DAYS, RUN_ID_COLUMNS,
+    RUN_METRIC_TABLE, RUN_METRICS, RunMetric, SERIES_ID_COLUMNS, SERIES_METRIC_TABLE, SERIES_METRICS, STATUS_COLUMNS,
+    Value, csv_field, drawn_column, fmt_float, metric_rows, n_metric_fields, run_metric, runs_header, series_header,
 };
+pub use scatter_chart::draw as draw_scatter_chart;
+pub use sensitivity::{
+    BOOTSTRAP_RESAMPLES, SENSITIVITY_COLUMNS, SensitivityDesign, SensitivityInput, SensitivityOutput, SensitivityRow,
+    analyze as analyze_sensitivity, read_sensitivity, write_sensitivity,
+};
+pub use sensitivity_chart::draw as draw_sensitivity_chart;
 pub use stats::{Accumulator, CONFIDENCE, Summary, t_quantile};
 pub use summary::{RunsLayout, STAT_COLUMNS, StatRow, SummaryOutputs, count_pool_overloaded, read_stats, summarize};
+pub use warm_rows::{WarmCurveRow, WarmData, WarmTimeRow, read_warm_curves, read_warm_times};
+pub use warm_times::{
+    ALL_PROVIDERS, RESTRICTED_PREFIX, WARM_CURVE_COLUMNS, WARM_TIME_COLUMNS, is_warm_metric, restrict, summary_metric,
+};
 
 use super::ReportError;
 use super::charts::style::ensure_font;
 use series_chart::SeriesMetric;
 
 /// Draws the charts `spec` asks for into `dir` (created if needed) and returns their paths:
-/// `inbox.png`, `reputation.png` (when series were written), `outcomes.png`, and
+/// `inbox.png`, `reputation.png` (when series were written), `outcomes.png` (days-to-warm
+/// outcomes from `warm`), `warm_by_day.png` (when `warm` has curves), and
 /// `heatmap-<metric>.png` for each heatmap metric when the points form a two-axis grid.
-pub fn write_experiment_charts(data: &ChartData, spec: &ChartSpec, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+pub fn write_experiment_charts(
+    data: &ChartData,
+    warm: &WarmData,
+    spec: &ChartSpec,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, ReportError> {
     ensure_font()?;
     std::fs::create_dir_all(dir)?;
     let mut paths = Vec::new();
@@ -54,13 +76,18 @@ pub fn write_experiment_charts(data: &ChartData, spec: &ChartSpec, dir: &Path) -
     }
     if !spec.outcomes.is_empty() {
         let path = dir.join("outcomes.png");
-        bars_chart::draw(data, &spec.outcomes, &path)?;
+        bars_chart::draw(data, warm, &spec.outcomes, &path)?;
+        paths.push(path);
+    }
+    if spec.warm_by_day && !warm.curves.is_empty() {
+        let path = dir.join("warm_by_day.png");
+        warm_chart::draw(data, warm, &path)?;
         paths.push(path);
     }
     if is_grid2(data) {
         for metric in &spec.heatmaps {
             let path = dir.join(format!("heatmap-{metric}.png"));
-            heatmap::draw(data, metric, &path)?;
+            heatmap::draw(data, warm, metric, &path)?;
             paths.push(path);
         }
     }
@@ -90,7 +117,7 @@ mod tests {
         for (p, &v) in extremes.iter().take(4).enumerate() {
             for (k, metric) in metrics.iter().enumerate() {
                 let w = extremes[(p + k + 1) % extremes.len()];
-                summary.push(row(p, 0, "", metric, v, w, extremes[(p + k + 2) % extremes.len()]));
+                summary.push(row(p, 0, "", &summary_metric(metric), v, w, extremes[(p + k + 2) % extremes.len()]));
             }
             for day in 1..4 {
                 let w = extremes[(p + day as usize) % extremes.len()];
@@ -111,19 +138,54 @@ mod tests {
             summary,
             series,
         };
+        let mut warm = WarmData::default();
+        for (p, &v) in extremes.iter().take(4).enumerate() {
+            let w = extremes[(p + 1) % extremes.len()];
+            warm.times.push(WarmTimeRow {
+                point: p,
+                labels: Vec::new(),
+                provider: ALL_PROVIDERS.into(),
+                days_observed: [1, 42, u32::MAX, 0][p],
+                n_runs: 2,
+                n_warm: 1,
+                n_censored: 1,
+                share_never_warm: w,
+                median_days: None,
+                median_ci_low: Some(u32::MAX),
+                median_ci_high: None,
+                restricted_mean_days: Some(v),
+                restricted_mean_ci_low: Some(w),
+                restricted_mean_ci_high: Some(-w),
+            });
+            for (day, share) in [(1, v), (2, w), (u32::MAX, -v)] {
+                warm.curves.push(WarmCurveRow {
+                    point: p,
+                    provider: ALL_PROVIDERS.into(),
+                    day,
+                    at_risk: 2,
+                    events: 1,
+                    censored: 0,
+                    share_warm: share,
+                    ci_low: Some(-w),
+                    ci_high: Some(w),
+                });
+            }
+        }
         let spec = ChartSpec {
             inbox: true,
             reputation: true,
             outcomes: metrics.map(String::from).to_vec(),
             heatmaps: metrics.map(String::from).to_vec(),
+            warm_by_day: true,
+            sensitivity: Vec::new(),
         };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().to_path_buf();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(write_experiment_charts(&data, &spec, &path).map(|p| p.len()));
+            let _ = tx.send(write_experiment_charts(&data, &warm, &spec, &path).map(|p| p.len()));
         });
         let drawn = rx.recv_timeout(Duration::from_secs(60)).expect("the charts are drawn within 60 s");
-        assert_eq!(drawn.unwrap(), 6, "inbox, reputation, outcomes and three heatmaps");
+        assert_eq!(drawn.unwrap(), 7, "inbox, reputation, outcomes, warm by day and three heatmaps");
     }
 }

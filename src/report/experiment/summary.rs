@@ -1,13 +1,22 @@
 //! `summary.csv`, `series_summary.csv` and `differences.csv`: statistics over
 //! the replicates of each design point, computed from `runs.csv` and
 //! `series.csv` in one streaming pass (memory grows with the number of design
-//! points and days, not with the number of runs).
+//! points and days, not with the number of runs), together with the warm times
+//! of [`super::warm_times`].
+//!
+//! A days-to-warm column is censored at the run's horizon: its rows in
+//! `summary.csv` and `differences.csv` are named `restricted_days_to_warm_<provider>`
+//! and summarise the restricted time `min(T, horizon)`, a run never warm counting
+//! at its horizon (in a paired difference, at the smaller horizon of the pair), so
+//! that no mean is taken over the runs that happened to get warm. The horizon
+//! itself (`days_observed`) is no outcome and has no rows: `warm_times.csv` gives it.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
-use super::metrics::{RUN_ID_COLUMNS, SERIES_ID_COLUMNS, SERIES_METRICS, STATUS_COLUMNS, fmt_float};
+use super::metrics::{DAYS_OBSERVED, RUN_ID_COLUMNS, SERIES_ID_COLUMNS, SERIES_METRICS, STATUS_COLUMNS, fmt_float};
 use super::stats::{Accumulator, Summary};
+use super::warm_times::{WarmCollector, is_warm_metric, restrict, summary_metric, warm_field};
 use crate::report::ReportError;
 
 /// Columns of the statistics, after the identifying columns.
@@ -22,6 +31,10 @@ pub struct SummaryOutputs<'a> {
     /// `differences.csv`: per design point and metric, the paired difference
     /// against design point 0 (replicate r against replicate r).
     pub differences: Option<&'a mut dyn Write>,
+    /// `warm_times.csv`: per design point and provider, warm times as censored data.
+    pub warm_times: &'a mut dyn Write,
+    /// `warm_curves.csv`: per design point, provider and day, the share of runs warm.
+    pub warm_curves: &'a mut dyn Write,
 }
 
 /// The layout of `runs.csv`, read from its header.
@@ -57,11 +70,14 @@ struct RunRow {
     point: usize,
     replicate: u64,
     labels: Vec<String>,
-    /// Metric values; NaN where empty (failed run, never warm).
+    /// Whether the run succeeded (`status` is `ok`).
+    ok: bool,
+    /// Metric values; NaN where empty or not applicable, and everywhere in a failed run;
+    /// a days-to-warm value is `f64::INFINITY` when the run is not warm by its horizon.
     values: Vec<f64>,
 }
 
-fn parse_run(rec: &::csv::StringRecord, layout: &RunsLayout) -> Result<RunRow, ReportError> {
+fn parse_run(rec: &::csv::StringRecord, layout: &RunsLayout, warm: &[bool]) -> Result<RunRow, ReportError> {
     let bad = || ReportError::Format(format!("runs.csv: malformed row {:?}", rec.iter().collect::<Vec<_>>()));
     let int = |i: usize| rec.get(i).and_then(|s| s.parse::<u64>().ok()).ok_or_else(bad);
     let (n_id, n_axes) = (RUN_ID_COLUMNS.len(), layout.axes.len());
@@ -69,14 +85,28 @@ fn parse_run(rec: &::csv::StringRecord, layout: &RunsLayout) -> Result<RunRow, R
     if rec.len() != first_metric + layout.metrics.len() {
         return Err(bad());
     }
-    let values = (first_metric..rec.len()).map(|i| rec.get(i).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN));
+    let ok = rec.get(n_id + n_axes) == Some("ok");
+    let value = |(i, warm): (usize, &bool)| {
+        let text = rec.get(i).unwrap_or_default();
+        match (ok, warm) {
+            (false, _) => f64::NAN,
+            (true, true) => warm_field(text),
+            (true, false) => text.parse().unwrap_or(f64::NAN),
+        }
+    };
     Ok(RunRow {
         run: int(0)? as usize,
         point: int(1)? as usize,
         replicate: int(2)?,
         labels: (n_id..n_id + n_axes).map(|i| rec.get(i).unwrap_or_default().to_string()).collect(),
-        values: values.collect(),
+        ok,
+        values: (first_metric..rec.len()).zip(warm).map(value).collect(),
     })
+}
+
+/// `values` of a run with each days-to-warm value (`warm`) restricted to `horizon`.
+fn restricted(values: &[f64], warm: &[bool], horizon: f64) -> impl Iterator<Item = f64> {
+    values.iter().zip(warm).map(move |(&v, &w)| if w { restrict(v, horizon) } else { v })
 }
 
 /// Reads `runs` (and `series`, if given) and writes the summaries. `runs`
@@ -89,6 +119,9 @@ pub fn summarize(
     let mut runs = ::csv::Reader::from_reader(runs);
     let layout = RunsLayout::from_header(runs.headers()?)?;
     let n_metrics = layout.metrics.len();
+    let warm: Vec<bool> = layout.metrics.iter().map(|m| is_warm_metric(m)).collect();
+    let mut warm_times = WarmCollector::new(&layout.metrics)?;
+    let horizon = warm_times.horizon_index();
     // Per point: labels and one accumulator per metric.
     let mut points: BTreeMap<usize, (Vec<String>, Vec<Accumulator>)> = BTreeMap::new();
     let mut diffs: BTreeMap<usize, Vec<Accumulator>> = BTreeMap::new();
@@ -99,17 +132,24 @@ pub fn summarize(
     let mut providers: Vec<String> = Vec::new();
     let mut daily: BTreeMap<(usize, u32, usize), [Accumulator; SERIES_METRICS.len()]> = BTreeMap::new();
     for rec in runs.records() {
-        let row = parse_run(&rec?, &layout)?;
+        let row = parse_run(&rec?, &layout, &warm)?;
+        if row.ok {
+            warm_times.add(row.point, &row.values);
+        }
         let entry =
             points.entry(row.point).or_insert_with(|| (row.labels.clone(), vec![Accumulator::default(); n_metrics]));
-        for (acc, &v) in entry.1.iter_mut().zip(&row.values) {
+        let own_horizon = row.values[horizon];
+        for (acc, v) in entry.1.iter_mut().zip(restricted(&row.values, &warm, own_horizon)) {
             acc.add(v);
         }
         if row.point == 0 {
             baseline.insert(row.replicate, row.values.clone());
         } else if let Some(base) = baseline.get(&row.replicate) {
             let d = diffs.entry(row.point).or_insert_with(|| vec![Accumulator::default(); n_metrics]);
-            for ((acc, v), b) in d.iter_mut().zip(&row.values).zip(base) {
+            // Both restricted to the smaller horizon of the pair (NaN if either has none).
+            let pair_horizon = if base[horizon].is_nan() { f64::NAN } else { own_horizon.min(base[horizon]) };
+            let pairs = restricted(&row.values, &warm, pair_horizon).zip(restricted(base, &warm, pair_horizon));
+            for (acc, (v, b)) in d.iter_mut().zip(pairs) {
                 acc.add(v - b);
             }
         }
@@ -148,19 +188,23 @@ pub fn summarize(
     }
     let mut w = ::csv::WriterBuilder::new().from_writer(out.summary);
     write_header(&mut w, &["point"], &layout.axes, &["metric"])?;
+    // The horizon is no outcome: it is in warm_times.csv.
+    let summarised = |(metric, _): &(&String, &Accumulator)| metric.as_str() != DAYS_OBSERVED;
     for (point, (labels, accs)) in &points {
-        for (metric, acc) in layout.metrics.iter().zip(accs) {
-            write_stats(&mut w, &[point.to_string()], labels, metric, &acc.summary())?;
+        for (metric, acc) in layout.metrics.iter().zip(accs).filter(summarised) {
+            write_stats(&mut w, &[point.to_string()], labels, &summary_metric(metric), &acc.summary())?;
         }
     }
     w.flush()?;
+    let labels: BTreeMap<usize, Vec<String>> = points.iter().map(|(p, (l, _))| (*p, l.clone())).collect();
+    warm_times.write(&layout.axes, &labels, out.warm_times, out.warm_curves)?;
     if let Some(out) = out.differences {
         let mut w = ::csv::WriterBuilder::new().from_writer(out);
         write_header(&mut w, &["point"], &layout.axes, &["metric"])?;
         for (point, accs) in &diffs {
             let labels = points.get(point).map(|p| p.0.clone()).unwrap_or_default();
-            for (metric, acc) in layout.metrics.iter().zip(accs) {
-                write_stats(&mut w, &[point.to_string()], &labels, metric, &acc.summary())?;
+            for (metric, acc) in layout.metrics.iter().zip(accs).filter(summarised) {
+                write_stats(&mut w, &[point.to_string()], &labels, &summary_metric(metric), &acc.summary())?;
             }
         }
         w.flush()?;
@@ -315,23 +359,32 @@ pub fn read_stats(input: &mut dyn Read, series: bool) -> Result<Vec<StatRow>, Re
 mod tests {
     use super::*;
 
-    const RUNS: &str = "run,point,replicate,seed,g,status,message,days_to_warm_all,inbox\n\
-        0,0,0,11,1.2,ok,,10,100\n1,0,1,12,1.2,ok,,12,110\n2,1,0,11,1.4,ok,,8,130\n3,1,1,12,1.4,failed,boom,,\n";
+    const RUNS: &str = "run,point,replicate,seed,g,status,message,days_to_warm_all,days_observed,inbox\n\
+        0,0,0,11,1.2,ok,,10,42,100\n1,0,1,12,1.2,ok,,12,42,110\n2,1,0,11,1.4,ok,,8,42,130\n\
+        3,1,1,12,1.4,failed,boom,,,\n";
     const SERIES: &str = "run,day,provider,sent,inbox,junk,deferred,bounced,blocked,expired,complaints,reputation\n\
         0,1,gmail,10,8,1,0,1,0,0,0,0.3\n1,1,gmail,10,6,1,0,1,0,0,0,0.5\n2,1,gmail,20,18,1,0,1,0,0,0,0.4\n";
 
     #[test]
     fn summaries_per_point_series_and_paired_differences() {
         let (mut s, mut ss, mut d) = (Vec::new(), Vec::new(), Vec::new());
-        let out = SummaryOutputs { summary: &mut s, series_summary: Some(&mut ss), differences: Some(&mut d) };
+        let (mut wt, mut wc) = (Vec::new(), Vec::new());
+        let out = SummaryOutputs {
+            summary: &mut s,
+            series_summary: Some(&mut ss),
+            differences: Some(&mut d),
+            warm_times: &mut wt,
+            warm_curves: &mut wc,
+        };
         summarize(&mut RUNS.as_bytes(), Some(&mut SERIES.as_bytes()), out).unwrap();
         let s = String::from_utf8(s).unwrap();
         let lines: Vec<&str> = s.lines().collect();
         assert_eq!(lines[0], "point,g,metric,n,mean,sd,ci_low,ci_high,min,max");
-        assert!(lines[1].starts_with("0,1.2,days_to_warm_all,2,11,1.414214,"), "{}", lines[1]);
-        assert_eq!(lines[3], "1,1.4,days_to_warm_all,1,8,,,,8,8");
+        assert!(lines[1].starts_with("0,1.2,restricted_days_to_warm_all,2,11,1.414214,"), "{}", lines[1]);
+        assert_eq!(lines[3], "1,1.4,restricted_days_to_warm_all,1,8,,,,8,8");
+        assert!(!s.contains("days_observed"), "the horizon is no outcome");
         let d = String::from_utf8(d).unwrap();
-        assert!(d.lines().nth(1).unwrap().starts_with("1,1.4,days_to_warm_all,1,-2,"), "{d}");
+        assert!(d.lines().nth(1).unwrap().starts_with("1,1.4,restricted_days_to_warm_all,1,-2,"), "{d}");
         let ss = String::from_utf8(ss).unwrap();
         assert!(ss.contains("\n0,1,gmail,inbox,2,7,"), "{ss}");
         assert!(ss.contains("\n1,1,gmail,reputation,1,0.4,"), "{ss}");

@@ -1,12 +1,15 @@
 //! The `[axes]` table: each key a scenario key path, each value the values it
-//! takes (`values`, with optional `labels`) or a range (`range`, `steps`).
+//! takes (`values`, with optional `labels`), a range (`range`, `steps`), or in a
+//! sampled design a distribution (`dist` and its parameters, as a provider
+//! parameter's distribution is written).
 
 use std::collections::BTreeMap;
 
 use super::raw::RawAxis;
 use super::size::{MAX_DESIGN_POINTS, POINTS_WHY, limit};
+use crate::bounds::Bounds;
 use crate::scenario::value_kind;
-use crate::scenario::{Ctx, KeyPath, Section, Seg, derived_label_problem, label_problem};
+use crate::scenario::{Ctx, KeyPath, Section, Seg, derived_label_problem, distribution, label_problem};
 use crate::sweep::axes::{Axis, AxisValues, default_label};
 
 /// Largest integer end of a range (in absolute value): 2^53, beyond which
@@ -24,7 +27,8 @@ const INERT_KEYS: [(&str, &str); 3] = [
 ];
 
 /// The axes of `[axes]` in file order (none if absent); `lhs` says whether
-/// the design is a Latin hypercube, whose ranges take no `steps`.
+/// the design is sampled (lhs, morris, sobol): its ranges take no `steps`, and
+/// its axes may be distributions.
 pub(super) fn axes(
     ctx: &mut Ctx<'_>,
     raw: Option<&Section<BTreeMap<String, Section<RawAxis>>>>,
@@ -77,6 +81,26 @@ fn axis(ctx: &mut Ctx<'_>, p: &KeyPath, name: &str, spec: &Section<RawAxis>, lhs
             return None;
         }
     };
+    if let Some(table) = raw.distribution_table() {
+        let given: Vec<&str> = [("values", raw.values.is_some()), ("range", raw.range.is_some())]
+            .iter()
+            .filter_map(|(k, g)| g.then_some(*k))
+            .collect();
+        for key in &given {
+            ctx.report_key(&p.key(key), "an axis is a distribution (`dist`), `values` or `range`: one of them");
+        }
+        if !lhs {
+            let msg = "a distribution is sampled: it needs design = \"lhs\", \"morris\" or \"sobol\" \
+                       (a grid or zip takes `values` or a `range` with `steps`)";
+            ctx.report(&p.key("dist"), msg);
+            return None;
+        }
+        let bounds = key_path.as_ref().map_or(Bounds::ANY, param_bounds);
+        let prior = distribution(ctx, &table, p, name, bounds);
+        return (given.is_empty()).then_some(()).and(prior).and_then(|prior| {
+            Some(Axis { name: name.to_string(), path: key_path?, values: AxisValues::Dist { prior, bounds } })
+        });
+    }
     let values = match (&raw.values, &raw.range) {
         (Some(_), Some(_)) => {
             ctx.report_key(&p.key("range"), "an axis has either `values` or `range`, not both");
@@ -84,13 +108,24 @@ fn axis(ctx: &mut Ctx<'_>, p: &KeyPath, name: &str, spec: &Section<RawAxis>, lhs
         }
         (None, None) => {
             // Unless something else was said of it (a date-time is read as a table of no key).
-            ctx.report_first(p, "an axis needs `values = [...]` or `range = [lo, hi]`");
+            ctx.report_first(p, "an axis needs `values = [...]`, `range = [lo, hi]` or a distribution (`dist = ...`)");
             None
         }
         (Some(v), None) => list_values(ctx, p, raw, v),
         (None, Some(r)) => range_values(ctx, p, raw, r, lhs),
     };
     Some(Axis { name: name.to_string(), path: key_path?, values: values? })
+}
+
+/// The bounds of the provider parameter at `path` (`providers.NAME.PARAM`), which a
+/// distribution over it is checked against and truncated to; none for any other key.
+fn param_bounds(path: &KeyPath) -> Bounds {
+    match path.segs() {
+        [Seg::Key(providers), Seg::Key(_), Seg::Key(param)] if providers == "providers" => {
+            crate::model::provider_param(param).map_or(Bounds::ANY, |spec| spec.bounds)
+        }
+        _ => Bounds::ANY,
+    }
 }
 
 /// `values = [...]` and their `labels` (by default, the values as written).
@@ -172,7 +207,10 @@ fn range_values(ctx: &mut Ctx<'_>, p: &KeyPath, raw: &RawAxis, r: &toml::Value, 
     }
     let steps = match ctx.int_limit(&raw.steps, &p.key("steps"), 1, limit(MAX_DESIGN_POINTS, POINTS_WHY)) {
         Some(_) if lhs => {
-            ctx.report_key(&p.key("steps"), "not used with design = \"lhs\": `samples` sets the number of points");
+            ctx.report_key(
+                &p.key("steps"),
+                "not used in a sampled design (lhs, morris, sobol): the design sets the points",
+            );
             None
         }
         Some(n) => usize::try_from(n).ok(),

@@ -76,11 +76,17 @@ pub fn parse_experiment(text: &str, file: &str, read_base: &mut ReadBase<'_>) ->
 /// Validates `raw` (whose document is `table`) into a plan.
 fn build(ctx: &mut Ctx<'_>, raw: &RawExperiment, table: &toml::Table, read_base: &mut ReadBase<'_>) -> Option<Plan> {
     let settings = settings(ctx, raw);
-    let (design, lhs) = size::design(ctx, raw);
-    let axes = axis_table::axes(ctx, raw.axes.as_ref(), lhs);
-    if lhs && axes.as_ref().is_some_and(Vec::is_empty) {
-        let msg = "a Latin hypercube needs at least one axis: without one its samples are identical points \
-                   (use `replicates = N` to repeat runs)";
+    let (design, sampled) = size::design(ctx, raw);
+    let axes = axis_table::axes(ctx, raw.axes.as_ref(), sampled.is_some());
+    if let Some(name) = sampled
+        && axes.as_ref().is_some_and(Vec::is_empty)
+    {
+        let msg = if name == "lhs" {
+            "a Latin hypercube needs at least one axis: without one its samples are identical points \
+             (use `replicates = N` to repeat runs)"
+        } else {
+            "a sensitivity design needs at least one axis: the parameters whose effects it measures"
+        };
         ctx.report(&KeyPath::root().key("design"), msg);
     }
     let base = scenarios::base_scenario(ctx, raw.scenario.as_ref(), read_base);
@@ -93,7 +99,8 @@ fn build(ctx: &mut Ctx<'_>, raw: &RawExperiment, table: &toml::Table, read_base:
     let mut plan = Plan {
         name: settings.name?,
         description: settings.description,
-        design: size::design_name(design).into(),
+        design: design.name().into(),
+        sampling: design.is_sampled().then_some(design),
         replicates,
         root_seed: settings.seed,
         seeds: settings.seeds,

@@ -30,10 +30,16 @@ pub(crate) struct RawExperiment {
     pub seed: Opt<i64>,
     /// "common" (default: paired replicates across points) or "independent".
     pub seeds: Opt<String>,
-    /// "grid" (default), "zip" or "lhs".
+    /// "grid" (default), "zip", "lhs", "morris" or "sobol".
     pub design: Opt<String>,
-    /// Number of points of an "lhs" design.
+    /// Number of points of an "lhs" design; base rows (a power of 2) of a "sobol" design.
     pub samples: Opt<i64>,
+    /// Trajectories of a "morris" design (10 to 50 is usual).
+    pub trajectories: Opt<i64>,
+    /// Levels of a "morris" design's grid (even; default 4).
+    pub levels: Opt<i64>,
+    /// Whether a "sobol" design also estimates second-order indices (default false).
+    pub second_order: Opt<bool>,
     /// Whether to write series.csv, the daily values of every run (default true).
     pub series: Opt<bool>,
     /// Axis key path (as written) to its spec; the order comes from the locator.
@@ -56,6 +62,46 @@ pub(crate) struct RawAxis {
     pub range: Option<toml::Value>,
     /// Number of evenly spaced values of `range`, ends included.
     pub steps: Opt<i64>,
+    /// A distribution to sample (sampled designs only): "lognormal", "uniform", "normal" or "beta".
+    #[schemars(with = "Option<String>")]
+    pub dist: Option<toml::Value>,
+    /// Median of a lognormal distribution.
+    #[schemars(with = "Option<f64>")]
+    pub median: Option<toml::Value>,
+    /// 90% quantile of a lognormal distribution.
+    #[schemars(with = "Option<f64>")]
+    pub p90: Option<toml::Value>,
+    /// Lower end of a uniform distribution.
+    #[schemars(with = "Option<f64>")]
+    pub min: Option<toml::Value>,
+    /// Upper end of a uniform distribution.
+    #[schemars(with = "Option<f64>")]
+    pub max: Option<toml::Value>,
+    /// Mean of a normal or beta distribution.
+    #[schemars(with = "Option<f64>")]
+    pub mean: Option<toml::Value>,
+    /// Standard deviation of a normal or beta distribution.
+    #[schemars(with = "Option<f64>")]
+    pub sd: Option<toml::Value>,
+}
+
+impl RawAxis {
+    /// The distribution keys given, as the table a provider parameter's distribution is
+    /// (`dist` and its parameters); `None` if the axis gives none of them.
+    pub(super) fn distribution_table(&self) -> Option<toml::Table> {
+        let keys = [
+            ("dist", &self.dist),
+            ("median", &self.median),
+            ("p90", &self.p90),
+            ("min", &self.min),
+            ("max", &self.max),
+            ("mean", &self.mean),
+            ("sd", &self.sd),
+        ];
+        let table: toml::Table =
+            keys.iter().filter_map(|(k, v)| v.as_ref().map(|v| (k.to_string(), v.clone()))).collect();
+        (!table.is_empty()).then_some(table)
+    }
 }
 
 /// `[charts]`.
@@ -65,6 +111,7 @@ pub(crate) struct RawCharts {
     pub draw: Opt<Vec<Field<String>>>,
     pub outcomes: Opt<Vec<Field<String>>>,
     pub heatmaps: Opt<Vec<Field<String>>>,
+    pub sensitivity: Opt<Vec<Field<String>>>,
 }
 
 /// The keys allowed in the table at `table` (a path in the document).
@@ -84,13 +131,13 @@ mod tests {
     #[test]
     fn known_keys_come_from_the_raw_types() {
         let top = known_keys(&KeyPath::root());
-        assert_eq!(top.len(), 11);
+        assert_eq!(top.len(), 14);
         assert_eq!(top.first(), Some(&"name"));
         assert_eq!(
             known_keys(&KeyPath::root().key("axes").key("strategy.growth")),
-            ["values", "labels", "range", "steps"]
+            ["values", "labels", "range", "steps", "dist", "median", "p90", "min", "max", "mean", "sd"]
         );
-        assert_eq!(known_keys(&KeyPath::root().key("charts")), ["draw", "outcomes", "heatmaps"]);
+        assert_eq!(known_keys(&KeyPath::root().key("charts")), ["draw", "outcomes", "heatmaps", "sensitivity"]);
         assert!(known_keys(&KeyPath::root().key("scenario")).is_empty(), "validated as a scenario");
     }
 }

@@ -8,7 +8,7 @@
 use super::ReadBase;
 use crate::scenario::value_kind;
 use crate::scenario::{self, Ctx, KeyPath, Problem, Scenario};
-use crate::sweep::axes::{Axis, Level, set_at};
+use crate::sweep::axes::{Axis, AxisValues, Level, set_at};
 use crate::sweep::design::expand;
 use crate::sweep::{Design, DesignPoint};
 
@@ -84,14 +84,22 @@ pub(super) fn design_points(
     root_seed: u64,
     base: &toml::Table,
 ) -> Option<Vec<DesignPoint>> {
-    let levels = match expand(design, axes, root_seed) {
-        Ok(l) => l,
+    let expanded = match expand(design, axes, root_seed) {
+        Ok(e) => e,
         Err((i, msg)) => {
             ctx.report(&KeyPath::root().key("axes").key(&axes[i].name), msg);
             return None;
         }
     };
-    let points: Vec<Option<DesignPoint>> = levels.iter().map(|point| design_point(ctx, base, axes, point)).collect();
+    let points: Vec<Option<DesignPoint>> = expanded
+        .levels
+        .iter()
+        .enumerate()
+        .map(|(i, point)| {
+            let unit = expanded.unit.get(i).cloned().unwrap_or_default();
+            design_point(ctx, base, axes, point).map(|p| DesignPoint { unit, ..p })
+        })
+        .collect();
     points.into_iter().collect()
 }
 
@@ -111,7 +119,7 @@ fn design_point(ctx: &mut Ctx<'_>, base: &toml::Table, axes: &[Axis], levels: &[
         Ok(scenario) => {
             let values = levels.iter().map(Level::value_text).collect();
             let labels = axes.iter().zip(levels).map(|(a, l)| a.has_labels().then(|| l.label.clone())).collect();
-            return Some(DesignPoint { values, labels, scenario });
+            return Some(DesignPoint { values, labels, scenario, unit: Vec::new() });
         }
         Err(e) => e.into_problems(file),
     };
@@ -119,9 +127,10 @@ fn design_point(ctx: &mut Ctx<'_>, base: &toml::Table, axes: &[Axis], levels: &[
         let kp = KeyPath::parse(&pr.key_path).unwrap_or_default();
         match axes.iter().zip(levels).rev().find(|(a, _)| related(&a.path, &kp)) {
             Some((a, l)) => {
-                let at = match l.index {
-                    Some(i) => axes_path.key(&a.name).key("values").index(i),
-                    None => axes_path.key(&a.name).key("range"),
+                let at = match (l.index, &a.values) {
+                    (Some(i), _) => axes_path.key(&a.name).key("values").index(i),
+                    (None, AxisValues::Dist { .. }) => axes_path.key(&a.name).key("dist"),
+                    (None, _) => axes_path.key(&a.name).key("range"),
                 };
                 ctx.report_first(&at, format!("with {} = {}: {}: {}", a.name, l.label, pr.key_path, pr.message));
             }

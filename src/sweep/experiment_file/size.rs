@@ -25,46 +25,103 @@ pub(super) fn limit(max: usize, why: &str) -> (i64, &str) {
     (i64::try_from(max).unwrap_or(i64::MAX), why)
 }
 
-/// The design named by `design` (a grid by default), with its `samples` for a
-/// Latin hypercube; `None` if invalid (reported). The flag says whether the
-/// design is a Latin hypercube, even one whose `samples` is invalid (its axes
-/// are then checked as such).
-pub(super) fn design(ctx: &mut Ctx<'_>, raw: &RawExperiment) -> (Option<Design>, bool) {
+/// Levels of a Morris grid when `levels` is not given (Morris 1991; Campolongo et al. 2007 use 4).
+pub const DEFAULT_MORRIS_LEVELS: usize = 4;
+/// Most levels a Morris grid may have: beyond some ten levels screening gains nothing.
+const MAX_MORRIS_LEVELS: i64 = 100;
+/// Random trajectories per trajectory kept, the set the most spread are chosen from
+/// (Campolongo et al. 2007 choose 10 of 500 to 1,000), at most
+/// [`MAX_CANDIDATES`](crate::stats::morris::MAX_CANDIDATES) in all.
+pub const MORRIS_CANDIDATES_PER_TRAJECTORY: usize = 10;
+
+/// The design named by `design` (a grid by default), with its sizes: `samples` for a
+/// Latin hypercube or a Sobol design, `trajectories` and `levels` for Morris,
+/// `second_order` for Sobol; `None` if invalid (reported). The second value names the
+/// design if it is sampled (lhs, morris, sobol), even one whose sizes are invalid (its
+/// axes are then checked as such).
+pub(super) fn design(ctx: &mut Ctx<'_>, raw: &RawExperiment) -> (Option<Design>, Option<&'static str>) {
     let root = KeyPath::root();
     let samples = ctx.int_limit(&raw.samples, &root.key("samples"), 1, limit(MAX_DESIGN_POINTS, POINTS_WHY));
     let samples = samples.and_then(|n| usize::try_from(n).ok());
+    let most = limit(crate::stats::morris::MAX_CANDIDATES, "the most trajectories a Morris design draws");
+    let trajectories = ctx.int_limit(&raw.trajectories, &root.key("trajectories"), 2, most);
+    let trajectories = trajectories.and_then(|n| usize::try_from(n).ok());
+    let levels = ctx.int(&raw.levels, &root.key("levels"), 2, MAX_MORRIS_LEVELS).and_then(|n| usize::try_from(n).ok());
+    if levels.is_some_and(|p| p % 2 == 1) {
+        let p = levels.unwrap_or_default();
+        let msg = format!("must be even (Morris's step p/(2(p-1)) keeps the grid balanced only then), got {p}");
+        ctx.report(&root.key("levels"), msg);
+    }
+    let second_order = ctx.get(&raw.second_order, &root.key("second_order"));
     let name = ctx.get(&raw.design, &root.key("design"));
+    let needs = |ctx: &mut Ctx<'_>, given: bool, msg: &str| {
+        if !given {
+            ctx.report(&root.key("design"), msg);
+        }
+    };
     let design = match name.as_deref() {
         None | Some("grid") => Some(Design::Grid),
         Some("zip") => Some(Design::Zip),
-        Some("lhs") => match samples {
-            Some(samples) => Some(Design::Lhs { samples }),
-            None => {
-                if raw.samples.is_none() {
-                    ctx.report(&root.key("design"), "a Latin hypercube needs `samples = N`");
-                }
-                None
+        Some("lhs") => {
+            needs(ctx, raw.samples.is_some(), "a Latin hypercube needs `samples = N`");
+            samples.map(|samples| Design::Lhs { samples })
+        }
+        Some("morris") => {
+            needs(ctx, raw.trajectories.is_some(), "a Morris design needs `trajectories = r` (10 to 50 is usual)");
+            let levels = match levels {
+                None if raw.levels.is_none() => Some(DEFAULT_MORRIS_LEVELS),
+                Some(p) if p % 2 == 0 => Some(p),
+                _ => None,
+            };
+            match (trajectories, levels) {
+                (Some(trajectories), Some(levels)) => Some(Design::Morris {
+                    trajectories,
+                    levels,
+                    candidates: trajectories
+                        .saturating_mul(MORRIS_CANDIDATES_PER_TRAJECTORY)
+                        .min(crate::stats::morris::MAX_CANDIDATES),
+                }),
+                _ => None,
             }
-        },
+        }
+        Some("sobol") => {
+            needs(ctx, raw.samples.is_some(), "a Sobol design needs `samples = N` base rows (a power of 2)");
+            let samples = samples.filter(|&n| {
+                let ok = n.is_power_of_two();
+                if !ok {
+                    let (lo, hi) = (n.next_power_of_two() / 2, n.next_power_of_two());
+                    let msg = format!(
+                        "must be a power of 2 for a Sobol design (its sequence is balanced only then), got {n}: \
+                         use {lo} or {hi}"
+                    );
+                    ctx.report(&root.key("samples"), msg);
+                }
+                ok
+            });
+            samples.map(|samples| Design::Sobol { samples, second_order: second_order.unwrap_or(false) })
+        }
         Some(other) => {
-            ctx.report(&root.key("design"), one_of_message("design", other, &["grid", "zip", "lhs"]));
+            ctx.report(&root.key("design"), one_of_message("design", other, &DESIGN_NAMES));
             None
         }
     };
-    if samples.is_some() && !matches!(design, Some(Design::Lhs { .. })) {
-        ctx.report_key(&root.key("samples"), "only used with design = \"lhs\"");
+    let sampled = ["lhs", "morris", "sobol"].into_iter().find(|n| name.as_deref() == Some(*n));
+    let is = |n: &str| name.as_deref() == Some(n);
+    for (given, key, used_by) in [
+        (raw.samples.is_some() && !is("lhs") && !is("sobol"), "samples", "design = \"lhs\" or \"sobol\""),
+        (raw.trajectories.is_some() && !is("morris"), "trajectories", "design = \"morris\""),
+        (raw.levels.is_some() && !is("morris"), "levels", "design = \"morris\""),
+        (raw.second_order.is_some() && !is("sobol"), "second_order", "design = \"sobol\""),
+    ] {
+        if given {
+            ctx.report_key(&root.key(key), format!("only used with {used_by}"));
+        }
     }
-    (design, name.as_deref() == Some("lhs"))
+    (design, sampled)
 }
 
-/// The name of `design` in outputs and the manifest.
-pub(super) fn design_name(design: Design) -> &'static str {
-    match design {
-        Design::Grid => "grid",
-        Design::Zip => "zip",
-        Design::Lhs { .. } => "lhs",
-    }
-}
+/// The names `design` takes.
+const DESIGN_NAMES: [&str; 5] = ["grid", "zip", "lhs", "morris", "sobol"];
 
 /// Checks the number of design points and of runs against [`MAX_DESIGN_POINTS`]
 /// and [`MAX_RUNS`], computed from the axes (nothing is expanded yet); reports
@@ -77,6 +134,23 @@ pub(super) fn within_limits(
     replicates_given: bool,
 ) -> bool {
     let root = KeyPath::root();
+    if let Design::Sobol { samples, .. } = design {
+        let most_axes = crate::stats::sobol_seq::MAX_DIMS / 2;
+        if axes.len() > most_axes {
+            let msg = format!(
+                "{} axes, more than the {most_axes} a Sobol design can take (its sequence has {} dimensions, two per axis)",
+                axes.len(),
+                crate::stats::sobol_seq::MAX_DIMS
+            );
+            ctx.report(&root.key("axes"), msg);
+            return false;
+        }
+        if samples > crate::stats::sobol_seq::MAX_POINTS {
+            let msg = format!("more than the {} base rows of the Sobol sequence", crate::stats::sobol_seq::MAX_POINTS);
+            ctx.report(&root.key("samples"), msg);
+            return false;
+        }
+    }
     let points = match n_points(design, axes) {
         Ok(n) => n,
         Err((i, msg)) => {
@@ -88,6 +162,17 @@ pub(super) fn within_limits(
         let total = points.map_or_else(|| "more than 2^64".to_string(), |n| n.to_string());
         let (at, count) = match design {
             Design::Lhs { .. } => (root.key("samples"), format!("{total} samples")),
+            Design::Morris { trajectories, .. } => (
+                root.key("trajectories"),
+                format!("{trajectories} trajectories x ({} axes + 1) = {total} design points", axes.len()),
+            ),
+            Design::Sobol { samples, second_order } => (
+                root.key("samples"),
+                format!(
+                    "{samples} base rows x ({} + 2) = {total} design points",
+                    if second_order { format!("2 x {} axes", axes.len()) } else { format!("{} axes", axes.len()) }
+                ),
+            ),
             Design::Zip => (root.key("axes"), format!("zipped axes of {total} values")),
             Design::Grid => {
                 let lengths: Vec<String> = axes.iter().filter_map(Axis::n_values).map(|n| n.to_string()).collect();

@@ -97,3 +97,71 @@ fn lists_are_read_element_by_element() {
          f.toml:5:13: charts.outcomes[0]: unknown metric `inbox_shar`, did you mean `inbox_share`?"
     );
 }
+
+/// Morris and Sobol designs: their sizes, their points read on each axis (a range, a list, a
+/// distribution), their unit coordinates kept, and the same points from the same seed.
+#[test]
+fn sampled_designs_expand_from_their_unit_points() {
+    let axes = "[axes]\n\"providers.gmail.trust_gain_per_day\" = { dist = \"lognormal\", median = 0.1, p90 = 0.15 }\n\
+                \"strategy.blend_days\" = { range = [20, 40] }\n\
+                \"strategy.segment_order\" = { values = [\"engaged_first\", \"random\"] }\n";
+    let sobol = plan(&format!("name = \"s\"\nscenario = \"d.toml\"\ndesign = \"sobol\"\nsamples = 8\n{axes}"));
+    assert_eq!(sobol.points.len(), 8 * (3 + 2));
+    assert_eq!(sobol.design, "sobol");
+    assert_eq!(sobol.sampling, Some(crate::sweep::Design::Sobol { samples: 8, second_order: false }));
+    let second = plan(&format!(
+        "name = \"s\"\nscenario = \"d.toml\"\ndesign = \"sobol\"\nsamples = 8\nsecond_order = true\n{axes}"
+    ));
+    assert_eq!(second.points.len(), 8 * (2 * 3 + 2));
+    let morris = plan(&format!("name = \"m\"\nscenario = \"d.toml\"\ndesign = \"morris\"\ntrajectories = 5\n{axes}"));
+    assert_eq!(morris.points.len(), 5 * (3 + 1));
+    for p in sobol.points.iter().chain(&morris.points) {
+        assert_eq!(p.unit.len(), 3);
+        let gain = p.scenario.providers.iter().find(|q| q.name == "gmail").map(|q| q.trust_gain_per_day);
+        let gain = gain.expect("gmail");
+        assert!(gain > 0.0 && gain.to_string() == p.values[0], "{gain} written as {}", p.values[0]);
+        let days: f64 = p.values[1].parse().expect("an integer");
+        assert!((20.0..=40.0).contains(&days) && days.fract() == 0.0, "{days}");
+        assert!(["engaged_first", "random"].contains(&p.values[2].as_str()));
+    }
+    // Morris reads each axis at the centres of `levels` strata: a 20-40 range at 22.5 -> 23, 27.5,
+    // 32.5 and 37.5 (rounded to integers), a distribution at its 12.5%, ..., 87.5% quantiles.
+    let mut blend: Vec<&str> = morris.points.iter().map(|p| p.values[1].as_str()).collect();
+    blend.sort();
+    blend.dedup();
+    assert!(blend.iter().all(|v| ["22", "23", "28", "32", "33", "38"].contains(v)), "{blend:?}");
+    let again = plan(&format!("name = \"m\"\nscenario = \"d.toml\"\ndesign = \"morris\"\ntrajectories = 5\n{axes}"));
+    assert_eq!(morris, again, "the same seed, the same design");
+}
+
+/// Every mistake in a sampled design's keys is reported at once, at its key.
+#[test]
+fn sampled_design_mistakes_are_located() {
+    let err = parse(
+        "name = \"x\"\nscenario = \"d.toml\"\ndesign = \"sobol\"\nsamples = 100\nlevels = 3\ntrajectories = 4\n\
+         [axes]\n\"strategy.blend_days\" = { range = [20, 40], steps = 3 }\n",
+    )
+    .expect_err("invalid");
+    for expected in [
+        "f.toml:4:11: samples: must be a power of 2 for a Sobol design (its sequence is balanced only then), got 100: \
+         use 64 or 128",
+        "f.toml:5:10: levels: must be even",
+        "f.toml:5:1: levels: only used with design = \"morris\"",
+        "f.toml:6:1: trajectories: only used with design = \"morris\"",
+        "steps: not used in a sampled design (lhs, morris, sobol)",
+    ] {
+        assert!(err.contains(expected), "{expected}\nnot in\n{err}");
+    }
+    let err = parse("name = \"x\"\nscenario = \"d.toml\"\ndesign = \"morris\"\n").expect_err("invalid");
+    assert!(err.contains("design: a Morris design needs `trajectories = r`"), "{err}");
+    assert!(err.contains("a sensitivity design needs at least one axis"), "{err}");
+    let grid_dist = "name = \"x\"\nscenario = \"d.toml\"\n[axes]\n\
+                     \"providers.gmail.spike_ratio\" = { dist = \"uniform\", min = 2, max = 3 }\n";
+    let err = parse(grid_dist).expect_err("invalid");
+    assert!(err.contains("dist: a distribution is sampled: it needs design = \"lhs\""), "{err}");
+    let bad_dist = "name = \"x\"\nscenario = \"d.toml\"\ndesign = \"lhs\"\nsamples = 4\n[axes]\n\
+                    \"providers.gmail.spike_ratio\" = { dist = \"uniform\", min = 3, max = 2, median = 1 }\n";
+    let err = parse(bad_dist).expect_err("invalid");
+    assert!(err.contains("max: must be > min (3), got 2"), "{err}");
+    assert!(err.contains("median: not a key of dist `uniform`"), "{err}");
+}
