@@ -10,6 +10,7 @@ use ipwarm::sweep::{self, FileDigest, Manifest, RunStatus};
 
 use super::Failure;
 use super::owned::{self, Intent, OwnedDir, open_regular};
+use super::report::FormatArg;
 use super::sweep_dir::{copy_records, finish, read_manifest, report_end, runs_header};
 
 /// Arguments of `ipwarm merge`.
@@ -21,6 +22,8 @@ pub struct MergeArgs {
     /// Folder of the merged results (created; must not exist or be empty).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    #[command(flatten)]
+    format: FormatArg,
 }
 
 /// Checks the shards, merges their files and finishes the merged folder.
@@ -84,6 +87,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     copy_records(&args.shards[0], &mut owned).map_err(rt)?;
     let mut merged = first.clone();
     merged.shard = None;
+    merged.charts.format = args.format.get().unwrap_or(first.charts.format);
     merged.runs = manifests.iter().flat_map(|m| m.runs.iter().cloned()).collect();
     merged.runs.sort_by_key(|r| r.run);
     let merged = finish(&mut owned, merged, true).map_err(rt)?;

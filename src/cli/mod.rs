@@ -12,6 +12,7 @@ mod merge;
 mod owned;
 mod plot;
 mod progress;
+mod report;
 mod run;
 mod schema;
 mod sensitivity;
@@ -31,6 +32,7 @@ Examples:
   ipwarm run                                  run the embedded default scenario into output/default/
   ipwarm run scenarios/blast.toml --seed 7    run a scenario file with another seed
   ipwarm run my.toml --out results/my-run     choose the output folder
+  ipwarm run --format svg                     charts as SVG (report.html shows them inline either way)
   ipwarm run --strategy kumo_conservative     the default scenario with another strategy (a kind or a preset)
   ipwarm strategies                           list every strategy and preset with its parameters and source
   ipwarm validate scenarios/*.toml            check scenario (or experiment) files without running them
@@ -57,7 +59,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run one scenario and write daily.csv, summary.json and PNG charts.
+    /// Run one scenario and write daily.csv, summary.json, charts (PNG or SVG) and report.html.
     #[command(after_help = EXAMPLES)]
     Run(run::RunArgs),
     /// Check scenario and experiment files without running them; exit 0 when every file is valid.
@@ -78,7 +80,7 @@ enum Command {
     /// Combine the folders of a sharded sweep into the files of the unsharded sweep.
     #[command(after_help = EXAMPLES)]
     Merge(merge::MergeArgs),
-    /// Redraw an experiment's charts from its CSV summaries.
+    /// Redraw an experiment's charts and report.html from its CSV summaries.
     #[command(after_help = EXAMPLES)]
     Plot(plot::PlotArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).

@@ -345,7 +345,7 @@ impl OwnedDir {
         for entry in fs::read_dir(dir)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let known = names.contains(&name.as_str()) || name.ends_with(".png");
+            let known = names.contains(&name.as_str()) || name.ends_with(".png") || name.ends_with(".svg");
             if known && entry.file_type()?.is_file() {
                 marker.files.insert(name);
             }
@@ -402,6 +402,21 @@ impl OwnedDir {
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         self.record(name)?;
         write_atomic(&self.dir, name, bytes)
+    }
+
+    /// Deletes `name` if it is a file ipwarm wrote here (listed in the marker), and unlists it;
+    /// does nothing otherwise. Returns whether it was deleted.
+    pub fn remove(&mut self, name: &str) -> Result<bool> {
+        let path = self.dir.join(name);
+        let ours = self.marker.files.contains(name) && fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        if !ours {
+            return Ok(false);
+        }
+        fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+        self.marker.files.remove(name);
+        self.save_marker()?;
+        sync_dir(&self.dir);
+        Ok(true)
     }
 
     /// Opens `name` for reading and appending (created if missing).

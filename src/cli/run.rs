@@ -2,11 +2,14 @@
 
 use super::Failure;
 use super::owned::{self, DELETE_UNOWNED_HELP, Intent, Staging};
+use super::report::{FormatArg, shell_word};
 use anyhow::Context;
 use clap::{Args, ValueHint};
+use ipwarm::report::ChartFormat;
+use ipwarm::report::html::{REPORT_FILE, RunInfo};
 use ipwarm::{report, scenario, sim, sweep};
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `ipwarm run`.
 #[derive(Debug, Args)]
@@ -29,6 +32,8 @@ pub struct RunArgs {
     /// segment order is kept.
     #[arg(long, value_name = "NAME", value_parser = super::strategies::StrategyName, hide_possible_values = true)]
     strategy: Option<String>,
+    #[command(flatten)]
+    format: FormatArg,
 }
 
 /// Runs the scenario and writes its outputs all-or-nothing.
@@ -63,12 +68,19 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         .with_context(|| format!("scenario `{}` failed", scenario.name))
         .map_err(Failure::runtime)?;
     let file_name = args.scenario.as_ref().map(|p| p.display().to_string());
-    let written =
-        write_outputs(&result, file_name.as_deref(), &record, &dest, args.delete_unowned).map_err(Failure::runtime)?;
+    let format = args.format.get().unwrap_or_default();
+    let outputs = Outputs {
+        file: file_name.as_deref(),
+        record: &record,
+        description: &scenario.description,
+        command: &command_line(&args, format),
+        format,
+    };
+    let (written, names) = write_outputs(&result, &outputs, &dest, args.delete_unowned).map_err(Failure::runtime)?;
     out!("{}", report::summary_table(&result));
     outln!("strategy: {}", scenario.strategy.label());
     outln!("\nwrote {}:", written.display());
-    for name in ["daily.csv", "summary.json", sweep::SCENARIO_RECORD, "outcomes.png", "reputation.png", "rates.png"] {
+    for name in names {
         outln!("  {name}");
     }
     for warning in report::warnings(&result) {
@@ -91,22 +103,72 @@ fn record(
     sweep::scenario_record(&text, &origin, ran, seed, strategy).map_err(Failure::runtime)
 }
 
+/// The command that ran, as a user would type it again (without `--out`), for `report.html`.
+fn command_line(args: &RunArgs, format: ChartFormat) -> String {
+    let mut words = vec!["ipwarm".to_string(), "run".to_string()];
+    words.extend(args.scenario.iter().map(|p| shell_word(&p.display().to_string())));
+    if let Some(strategy) = &args.strategy {
+        words.extend(["--strategy".to_string(), shell_word(strategy)]);
+    }
+    if let Some(seed) = args.seed {
+        words.extend(["--seed".to_string(), ipwarm::engine::seed_text(seed)]);
+    }
+    if format != ChartFormat::Png {
+        words.extend(["--format".to_string(), format.to_string()]);
+    }
+    words.join(" ")
+}
+
+/// What a run writes besides its result.
+struct Outputs<'a> {
+    /// The scenario file as given, if any.
+    file: Option<&'a str>,
+    /// The text of `scenario.toml`.
+    record: &'a str,
+    /// The scenario's description.
+    description: &'a str,
+    /// The command, for the report.
+    command: &'a str,
+    /// The chart files' format.
+    format: ChartFormat,
+}
+
+/// Writes every output into a staging folder and swaps it in for `dest`; returns the folder
+/// and the names of the files written, in order.
 fn write_outputs(
     result: &sim::RunResult,
-    file: Option<&str>,
-    record: &str,
-    dest: &std::path::Path,
+    outputs: &Outputs<'_>,
+    dest: &Path,
     delete_unowned: bool,
-) -> anyhow::Result<PathBuf> {
+) -> anyhow::Result<(PathBuf, Vec<String>)> {
     let mut staging = Staging::new(dest, "run", delete_unowned)?;
+    let record = outputs.record;
     staging.create(sweep::SCENARIO_RECORD)?.write_all(record.as_bytes()).context("cannot write scenario.toml")?;
     let mut csv = BufWriter::new(staging.create("daily.csv")?);
     report::write_daily_csv(result, &mut csv).context("cannot write daily.csv")?;
     csv.flush().context("cannot write daily.csv")?;
     let mut json = BufWriter::new(staging.create("summary.json")?);
-    report::write_summary_json(result, file, &mut json).context("cannot write summary.json")?;
+    report::write_summary_json(result, outputs.file, &mut json).context("cannot write summary.json")?;
     json.flush().context("cannot write summary.json")?;
-    let charts = report::write_charts(result, staging.path()).context("cannot draw charts")?;
+    let charts = report::write_charts_as(result, staging.path(), outputs.format).context("cannot draw charts")?;
     staging.adopt(&charts)?;
-    staging.commit()
+    // Plain SHA-256 of the file, so that `sha256sum scenario.toml` checks it.
+    let hash: String = {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(record.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let info = RunInfo {
+        scenario_file: outputs.file,
+        description: outputs.description,
+        scenario_record: record,
+        scenario_hash: &hash,
+        command: outputs.command,
+        chart_format: outputs.format,
+    };
+    let html = report::html::run_report(result, &info).context("cannot write report.html")?;
+    staging.create(REPORT_FILE)?.write_all(html.as_bytes()).context("cannot write report.html")?;
+    let mut names: Vec<String> = ["daily.csv", "summary.json", sweep::SCENARIO_RECORD].map(String::from).to_vec();
+    names.extend(charts.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()));
+    names.push(REPORT_FILE.to_string());
+    Ok((staging.commit()?, names))
 }

@@ -1,12 +1,12 @@
 //! An experiment folder's sensitivity analysis (sampled designs: lhs, morris, sobol):
-//! `sensitivity.csv` from `summary.csv` and the manifest, and its charts
-//! (`sensitivity-<metric>.png`, `scatter-<metric>.png` for a Latin hypercube).
+//! `sensitivity.csv` from `summary.csv` and the manifest, read back for its charts
+//! (`sensitivity-<metric>`, `scatter-<metric>` for a Latin hypercube, drawn with the other
+//! experiment charts).
 
 use std::io::BufReader;
-use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use ipwarm::report::experiment::{self as rx, ChartData, SensitivityRow};
+use ipwarm::report::experiment::{self as rx, SensitivityRow};
 use ipwarm::sweep::{self, Manifest};
 
 use super::owned::OwnedDir;
@@ -46,23 +46,4 @@ pub fn read(out: &OwnedDir, manifest: &Manifest) -> Result<Vec<SensitivityRow>> 
     }
     let mut f = BufReader::new(out.open_read(SENSITIVITY)?);
     rx::read_sensitivity(&mut f).context("cannot read sensitivity.csv")
-}
-
-/// Draws the sensitivity charts of `rows` into `dir`; returns their paths.
-pub fn draw(rows: &[SensitivityRow], manifest: &Manifest, data: &ChartData, dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut paths = Vec::new();
-    for metric in manifest.charts.sensitivity.iter().filter(|m| rows.iter().any(|r| r.metric == rx::summary_metric(m)))
-    {
-        let path = dir.join(format!("sensitivity-{metric}.png"));
-        rx::draw_sensitivity_chart(rows, metric, &data.name, manifest.n_runs, &path)
-            .with_context(|| format!("cannot draw {}", path.display()))?;
-        paths.push(path);
-        if manifest.design == "lhs" {
-            let path = dir.join(format!("scatter-{metric}.png"));
-            rx::draw_scatter_chart(data, rows, metric, &path)
-                .with_context(|| format!("cannot draw {}", path.display()))?;
-            paths.push(path);
-        }
-    }
-    Ok(paths)
 }

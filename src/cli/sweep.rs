@@ -8,6 +8,7 @@ use ipwarm::sweep::{self, Plan, SeedMode, Shard};
 use std::io::Write;
 
 use super::Failure;
+use super::report::FormatArg;
 use super::sweep_dir::{RunOptions, default_threads, run_plan};
 
 /// Arguments of `ipwarm sweep`.
@@ -47,6 +48,8 @@ pub struct RunFlags {
     /// Run only shard K of N (runs i with i mod N = K-1); combine shards with `ipwarm merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 impl RunFlags {
@@ -79,6 +82,7 @@ impl RunFlags {
             delete_unowned: self.delete_unowned,
             inputs,
             command,
+            format: self.format.get(),
         };
         (opts, dir)
     }

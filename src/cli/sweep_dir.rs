@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 use ipwarm::report::experiment::{self as rx, ChartData, SummaryOutputs};
+use ipwarm::report::html::REPORT_FILE;
+use ipwarm::report::{ChartFormat, ChartSink};
 use ipwarm::sweep::{self, FileDigest, Flow, Manifest, Plan, Record, RunStatus, SeedMode, Shard, Sinks};
 
 use super::Failure;
@@ -35,6 +37,8 @@ pub struct RunOptions {
     pub inputs: Vec<PathBuf>,
     /// The command writing the folder (recorded in its marker).
     pub command: &'static str,
+    /// The chart files' format (`--format`); `None`: the format of the results resumed, else PNG.
+    pub format: Option<ChartFormat>,
 }
 
 /// The default number of threads: the machine's parallelism.
@@ -56,12 +60,14 @@ const EXPERIMENT_FILES: [&str; 7] =
 /// Runs `plan` into `dir` and finishes the folder; `records` (what ran:
 /// the experiment file, or the scenarios compared) are written there first.
 pub fn run_plan(plan: &Plan, records: &[Record], dir: &Path, opts: &RunOptions) -> Result<(), Failure> {
+    let resumed_format = opts.resume.then(|| read_manifest(dir).ok()).flatten().map(|m| m.charts.format);
     let mut out = prepare(plan, dir, opts)?;
     let rt = |e: anyhow::Error| Failure::runtime(e);
     for record in records {
         out.write(&record.name, record.text.as_bytes()).map_err(rt)?;
     }
-    let manifest = Manifest::new(plan, opts.shard, |_| RunStatus::Pending);
+    let mut manifest = Manifest::new(plan, opts.shard, |_| RunStatus::Pending);
+    manifest.charts.format = opts.format.or(resumed_format).unwrap_or_default();
     write_manifest(&mut out, &manifest).map_err(rt)?;
     let planned: Vec<usize> = sweep::shard_runs(plan.n_runs(), opts.shard);
     let header = runs_header(&manifest);
@@ -244,7 +250,8 @@ fn open_resumable(
     Ok((w, count))
 }
 
-fn write_manifest(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
+/// Writes `manifest.json`.
+pub fn write_manifest(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
     let mut bytes = Vec::new();
     manifest.write(&mut bytes).context("cannot write manifest.json")?;
     out.write(MANIFEST, &bytes)
@@ -345,7 +352,9 @@ fn write_summaries(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
 }
 
 /// Draws the experiment's charts from `summary.csv`, `series_summary.csv`, `warm_times.csv` and
-/// `warm_curves.csv` (the last two absent from folders of earlier versions); returns their paths.
+/// `warm_curves.csv` (the last two absent from folders of earlier versions), and the single runs
+/// of the first replicates from `series.csv`, as files of the format the manifest records (removing
+/// the same charts in the other format), then `report.html`; returns their paths.
 pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest) -> Result<Vec<PathBuf>> {
     let read = |name: &str, series: bool| -> Result<Vec<rx::StatRow>> {
         let mut f = BufReader::new(out.open_read(name)?);
@@ -358,6 +367,12 @@ pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest) -> Result<Vec<PathBu
         point_values: manifest.point_names(),
         summary: read("summary.csv", false)?,
         series: if manifest.series { read("series_summary.csv", true)? } else { Vec::new() },
+        runs: if manifest.series && (manifest.charts.inbox || manifest.charts.reputation) {
+            let mut f = BufReader::new(out.open_read("series.csv")?);
+            rx::read_run_lines(&mut f, manifest.points.len()).context("cannot read series.csv")?
+        } else {
+            Vec::new()
+        },
     };
     let mut warm = rx::WarmData::default();
     if out.path().join(WARM_TIMES).exists() {
@@ -367,12 +382,26 @@ pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest) -> Result<Vec<PathBu
         warm.curves = rx::read_warm_curves(&mut f).with_context(|| format!("cannot read {WARM_CURVES}"))?;
     }
     let indices = super::sensitivity::read(out, manifest)?;
-    out.write_via(|tmp| {
-        let mut paths =
-            rx::write_experiment_charts(&data, &warm, &manifest.charts, tmp).context("cannot draw the charts")?;
-        paths.extend(super::sensitivity::draw(&indices, manifest, &data, tmp)?);
-        Ok(paths)
-    })
+    let sensitivity = super::report::sensitivity_charts(manifest, &indices);
+    let format = manifest.charts.format;
+    let mut paths = out.write_via(|tmp| {
+        let mut sink = ChartSink::files(tmp, format)?;
+        rx::draw_experiment_charts(&data, &warm, &manifest.charts, &sensitivity, &mut sink)
+            .context("cannot draw the charts")?;
+        Ok(sink.paths())
+    })?;
+    // The same charts in the other format, from an earlier call, are stale: remove them.
+    for path in &paths {
+        if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+            for other in ChartFormat::ALL.into_iter().filter(|f| *f != format) {
+                out.remove(&format!("{stem}.{other}"))?;
+            }
+        }
+    }
+    let html = super::report::experiment_report(out, manifest, &data, &warm, &indices)?;
+    out.write(REPORT_FILE, html.as_bytes())?;
+    paths.push(out.path().join(REPORT_FILE));
+    Ok(paths)
 }
 
 /// Checks that `dir` is an experiment folder and takes it to update its files

@@ -3,7 +3,9 @@
 //! A [`RunResult`] holds one record per (day, IP, provider). Most outputs want
 //! sums over IPs per (day, provider), and the reputation of the sender's
 //! reference IPs ([`ReferenceIps`](crate::sim::ReferenceIps): its dedicated IPs,
-//! or all IPs if none is): [`Aggregates`] computes both once.
+//! or all IPs if none is): [`Aggregates`] computes both once. The run charts
+//! also read its per-IP side: sums over providers per (day, IP), each IP's
+//! reputation at each provider, and the sums over the reference IPs alone.
 
 use std::borrow::Cow;
 
@@ -35,6 +37,14 @@ pub fn deferral_rate(c: &Counts) -> Option<f64> {
     ratio(c.deferred, c.attempts())
 }
 
+/// Retry attempts: delivery attempts beyond each message's first,
+/// `attempts - sent` (every new message is attempted when it is handed to the
+/// MTA, so its later attempts are retries of mail deferred before). Counts
+/// attempts, not messages: a message retried three times counts three.
+pub fn retry_attempts(c: &Counts) -> u64 {
+    c.attempts().saturating_sub(c.sent)
+}
+
 /// The name at `index`, or `#index` when the result has no such name.
 pub(crate) fn name_of(names: &[String], index: usize) -> Cow<'_, str> {
     match names.get(index) {
@@ -50,8 +60,14 @@ pub(crate) struct ProviderDay {
     pub counts: Counts,
     /// Messages still queued at the end of the day, summed over all IPs.
     pub queued: u64,
+    /// Counts summed over the reference IPs only.
+    pub reference_counts: Counts,
+    /// Messages of the reference IPs still queued at the end of the day.
+    pub reference_queued: u64,
     /// Sum of the reputation of the reference IPs.
     rep_sum: f64,
+    /// Lowest reputation of the reference IPs (meaningful when `rep_n > 0`).
+    rep_min: f64,
     /// Number of reference IPs with a record that day.
     rep_n: u32,
 }
@@ -61,6 +77,21 @@ impl ProviderDay {
     pub fn reputation(&self) -> Option<f64> {
         (self.rep_n > 0).then(|| self.rep_sum / f64::from(self.rep_n))
     }
+
+    /// Lowest reputation over the reference IPs, or `None` without any record:
+    /// the one that decides whether the provider is warm, which needs all of them.
+    pub fn lowest_reputation(&self) -> Option<f64> {
+        (self.rep_n > 0).then_some(self.rep_min)
+    }
+}
+
+/// Sums over providers for one (day, IP).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IpDay {
+    /// Counts summed over all providers.
+    pub counts: Counts,
+    /// Messages of the IP still queued at the end of the day.
+    pub queued: u64,
 }
 
 /// Per-(day, provider) sums of a run, day-major.
@@ -70,8 +101,18 @@ pub(crate) struct Aggregates {
     pub n_days: usize,
     /// Number of providers: the named ones, or more if records refer to others.
     pub n_providers: usize,
+    /// Number of IPs: the named ones, or more if records refer to others.
+    pub n_ips: usize,
+    /// Whether each IP (`0..n_ips`) is one of the reference IPs.
+    pub ip_is_reference: Vec<bool>,
+    /// Whether each IP (`0..n_ips`) is dedicated (new or warm) rather than a shared pool.
+    pub ip_dedicated: Vec<bool>,
     /// `days[day_index * n_providers + provider]`, `day_index = day - 1`.
     days: Vec<ProviderDay>,
+    /// `ip_days[day_index * n_ips + ip]`.
+    ip_days: Vec<IpDay>,
+    /// `ip_reputation[(day_index * n_ips + ip) * n_providers + provider]`, NaN without a record.
+    ip_reputation: Vec<f64>,
 }
 
 impl Aggregates {
@@ -82,19 +123,65 @@ impl Aggregates {
         let n_days = result.horizon_days.max(max_day) as usize;
         let max_provider = result.records.iter().map(|r| r.provider + 1).max().unwrap_or(0);
         let n_providers = result.provider_names.len().max(max_provider);
+        let max_ip = result.records.iter().map(|r| r.ip + 1).max().unwrap_or(0);
+        let n_ips = result.ip_names.len().max(result.ip_dedicated.len()).max(max_ip);
         let reference = result.reference_ips();
-        let mut days = vec![ProviderDay::default(); n_days * n_providers];
+        let ip_is_reference: Vec<bool> = (0..n_ips).map(|ip| reference.contains(ip)).collect();
+        let ip_dedicated: Vec<bool> =
+            (0..n_ips).map(|ip| result.ip_dedicated.get(ip).copied().unwrap_or(false)).collect();
+        let empty = ProviderDay { rep_min: f64::INFINITY, ..ProviderDay::default() };
+        let mut days = vec![empty; n_days * n_providers];
+        let mut ip_days = vec![IpDay::default(); n_days * n_ips];
+        let mut ip_reputation = vec![f64::NAN; n_days * n_ips * n_providers];
         for r in &result.records {
             let day_index = r.day.max(1) as usize - 1;
             let day = &mut days[day_index * n_providers + r.provider];
             day.counts.add(&r.counts);
             day.queued += r.queued;
-            if reference.contains(r.ip) && r.reputation.is_finite() {
-                day.rep_sum += r.reputation;
-                day.rep_n += 1;
+            let ip_day = &mut ip_days[day_index * n_ips + r.ip];
+            ip_day.counts.add(&r.counts);
+            ip_day.queued += r.queued;
+            if ip_is_reference[r.ip] {
+                day.reference_counts.add(&r.counts);
+                day.reference_queued += r.queued;
+            }
+            if r.reputation.is_finite() {
+                ip_reputation[(day_index * n_ips + r.ip) * n_providers + r.provider] = r.reputation;
+                if ip_is_reference[r.ip] {
+                    day.rep_sum += r.reputation;
+                    day.rep_min = day.rep_min.min(r.reputation);
+                    day.rep_n += 1;
+                }
             }
         }
-        Self { n_days, n_providers, days }
+        Self { n_days, n_providers, n_ips, ip_is_reference, ip_dedicated, days, ip_days, ip_reputation }
+    }
+
+    /// Whether the reference IPs are some of the IPs but not all (dedicated IPs
+    /// next to shared pools), so that their own sums differ from the totals.
+    pub fn reference_is_part(&self) -> bool {
+        self.ip_is_reference.iter().any(|&r| r) && self.ip_is_reference.iter().any(|&r| !r)
+    }
+
+    /// Number of reference IPs.
+    pub fn n_reference(&self) -> usize {
+        self.ip_is_reference.iter().filter(|&&r| r).count()
+    }
+
+    /// The sums of 0-based `day_index` and `ip` over providers.
+    pub fn ip_day(&self, day_index: usize, ip: usize) -> &IpDay {
+        &self.ip_days[day_index * self.n_ips + ip]
+    }
+
+    /// The reputation of `ip` at `provider` at the end of 0-based `day_index`, if recorded.
+    pub fn ip_reputation(&self, day_index: usize, ip: usize, provider: usize) -> Option<f64> {
+        let v = self.ip_reputation[(day_index * self.n_ips + ip) * self.n_providers + provider];
+        v.is_finite().then_some(v)
+    }
+
+    /// Messages still queued at the end of 0-based `day_index`, over all IPs and providers.
+    pub fn day_queued(&self, day_index: usize) -> u64 {
+        (0..self.n_providers).map(|p| self.day(day_index, p).queued).sum()
     }
 
     /// The sums of 0-based `day_index` and `provider`.
@@ -188,6 +275,48 @@ mod tests {
         let mean = reps.iter().sum::<f64>() / reps.len() as f64;
         let got = agg.day(2, 2).reputation().unwrap_or(f64::NAN);
         assert!((got - mean).abs() < 1e-12);
+    }
+
+    #[test]
+    fn per_ip_sums_and_reference_ips() {
+        let result = testdata::small();
+        let agg = Aggregates::new(&result);
+        assert_eq!((agg.n_ips, agg.n_reference(), agg.reference_is_part()), (2, 1, true));
+        for d in 0..agg.n_days {
+            let mut by_ip = Counts::default();
+            for ip in 0..agg.n_ips {
+                by_ip.add(&agg.ip_day(d, ip).counts);
+            }
+            assert_eq!(by_ip, agg.day_totals(d));
+            let queued: u64 = (0..agg.n_ips).map(|ip| agg.ip_day(d, ip).queued).sum();
+            assert_eq!(queued, agg.day_queued(d));
+            for p in 0..agg.n_providers {
+                // Only IP 0 is dedicated: the reference sums and the lowest reputation are its own.
+                let own = result.records.iter().find(|r| r.day as usize == d + 1 && r.provider == p && r.ip == 0);
+                let own = own.map(|r| (r.counts, r.reputation));
+                let day = agg.day(d, p);
+                assert_eq!(Some((day.reference_counts, day.lowest_reputation().unwrap_or(f64::NAN))), own);
+                assert_eq!(agg.ip_reputation(d, 1, p), day_reputation(&result, d, 1, p));
+            }
+        }
+        let mut all_shared = testdata::small();
+        all_shared.ip_dedicated = vec![false, false];
+        let agg = Aggregates::new(&all_shared);
+        assert!(!agg.reference_is_part() && agg.n_reference() == 2);
+        let lowest = agg.day(2, 2).lowest_reputation().unwrap_or(f64::NAN);
+        assert_eq!(lowest, day_reputation(&all_shared, 2, 1, 2).unwrap_or(f64::NAN), "IP 1 is 0.05 lower");
+    }
+
+    fn day_reputation(result: &RunResult, day_index: usize, ip: usize, provider: usize) -> Option<f64> {
+        let r = result.records.iter().find(|r| r.day as usize == day_index + 1 && r.ip == ip && r.provider == provider);
+        r.map(|r| r.reputation)
+    }
+
+    #[test]
+    fn retry_attempts_are_attempts_beyond_the_first() {
+        let c = Counts { sent: 10, inbox: 12, deferred: 5, blocked: 1, ..Counts::default() };
+        assert_eq!(retry_attempts(&c), 8, "18 attempts for 10 new messages");
+        assert_eq!(retry_attempts(&Counts { sent: 5, ..Counts::default() }), 0);
     }
 
     #[test]

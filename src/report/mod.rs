@@ -1,4 +1,4 @@
-//! Outputs of a run: daily CSV, JSON summary, PNG charts and the terminal table.
+//! Outputs of a run: daily CSV, JSON summary, PNG or SVG charts, the HTML report and the terminal table.
 //!
 //! Every writer takes a finished [`RunResult`](crate::sim::RunResult) and writes
 //! only where it is told: a [`std::io::Write`] for the CSV and the JSON, a
@@ -6,7 +6,9 @@
 //!
 //! - [`write_daily_csv`]: one row per (day, provider, IP).
 //! - [`summary_json`] / [`write_summary_json`]: totals, rates, per-provider results.
-//! - [`write_charts`]: `outcomes.png`, `reputation.png`, `rates.png`.
+//! - [`write_charts`]: `outcomes.png`, `reputation.png`, `rates.png`, `ips.png`, `queue.png`;
+//!   [`write_charts_as`] the same as SVG ([`canvas`]: one chart list, any [`ChartFormat`]).
+//! - [`html`]: `report.html` of a run or an experiment, returned as text (charts inline as SVG).
 //! - [`summary_table`]: a fixed-width text table for the terminal.
 //! - [`warnings`]: what the user should know about a run (e.g. a run outside the model's domain).
 //! - [`experiment`]: rows, statistics and charts of an experiment (many runs).
@@ -19,17 +21,22 @@
 //! `series.csv` metrics (with their chart titles) in `experiment/metrics.rs`.
 
 mod aggregate;
+pub mod canvas;
 mod charts;
 mod csv;
 pub mod experiment;
+mod font_subset;
+pub mod html;
 mod json;
+pub mod svg;
 mod table;
 #[cfg(test)]
 mod testdata;
 mod warnings;
 
 pub use aggregate::{complaint_rate, deferral_rate, inbox_rate};
-pub use charts::write_charts;
+pub use canvas::{ChartFormat, ChartSink, DrawnChart};
+pub use charts::{chart_names, write_charts, write_charts_as};
 pub use csv::write_daily_csv;
 pub use json::{summary_json, write_summary_json};
 pub use table::summary_table;

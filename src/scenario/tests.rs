@@ -88,7 +88,7 @@ fn examples_commented_out_in_the_default_scenario_are_valid() {
     let mut in_example = false;
     let mut text = String::new();
     for line in DEFAULT_SCENARIO_TOML.lines() {
-        in_example |= line.starts_with("# [providers.microsoft]");
+        in_example |= line.starts_with("[providers.microsoft]");
         let line = if in_example { line.strip_prefix("# ").unwrap_or(line) } else { line };
         in_example &= !line.starts_with("trust_gain_per_day = 0.08");
         text.push_str(&line.replace("other = 0.1", "other = 0.05\ngmx = 0.05"));

@@ -4,7 +4,8 @@ use crate::support::{ipwarm, root, shipped_scenarios};
 use std::fs;
 use std::path::Path;
 
-const OUTPUTS: [&str; 5] = ["daily.csv", "summary.json", "outcomes.png", "reputation.png", "rates.png"];
+const OUTPUTS: [&str; 7] =
+    ["daily.csv", "summary.json", "outcomes.png", "reputation.png", "rates.png", "ips.png", "queue.png"];
 
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
     OUTPUTS.iter().map(|f| (f.to_string(), fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")))).collect()

@@ -287,3 +287,22 @@ fn ses_auto_moves_the_mail_to_the_new_ips_over_45_days() {
     }
     assert!(share(&r, accepted) > 0.99);
 }
+
+/// Every shipped scenario draws its five run charts (`report::chart_names`), each
+/// a PNG with something drawn: the per-IP and queue views included.
+#[test]
+fn every_shipped_scenario_draws_its_run_charts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for file in shipped_scenarios() {
+        let name = file.file_stem().expect("stem").to_string_lossy().into_owned();
+        let out = dir.path().join(&name);
+        let paths = ipwarm::report::write_charts(&run(&name), &out).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let names: Vec<String> =
+            paths.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ipwarm::report::chart_names(), "{name}");
+        for path in &paths {
+            let bytes = std::fs::read(path).expect("chart written");
+            assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 20_000, "{name}: {}", path.display());
+        }
+    }
+}

@@ -17,6 +17,9 @@
 //!   `IPWARM_REQUIRE_PANDAS=1`, as in `.ci/run`).
 //! - `slurm`: a sharded sweep as a real Slurm job array through `examples/slurm/submit.sh`, merged; failed tasks
 //!   (skipped without a Slurm cluster: `scripts/slurm/start.sh` starts one).
+//! - `report_html`: `report.html` of runs and experiments (every chart inline, nothing external, user text
+//!   escaped, byte-identical) and `--format svg`; the reports in headless Chromium (skipped without it, unless
+//!   `IPWARM_REQUIRE_CHROMIUM=1`, as in `.ci/run`), with the checks proven on broken pages.
 //! - `schemas`: `schemas/*.schema.json` are generated from the code, every shipped file validates against its
 //!   schema and broken ones do not; `.taplo.toml` associates them in editors.
 //! - `uncertain`: provider parameters given as distributions (and shipped priors), drawn per run and recorded,
@@ -42,6 +45,7 @@ mod init;
 mod model;
 mod provenance;
 mod python;
+mod report_html;
 mod schemas;
 mod sensitivity;
 mod slurm;

@@ -624,3 +624,62 @@ fn plot_refuses_non_finite_statistics_and_draws_huge_ones() {
         assert!(fs::read(tmp.path().join("out").join(chart)).unwrap().starts_with(b"\x89PNG"), "{chart}");
     }
 }
+
+/// Issue 16: two of the four panels of `compare`'s `outcomes.png` were empty: the day every
+/// provider is warm had no value when Microsoft was warm in no run, and the blocked share was 0
+/// in every run. The bottleneck is now a restricted mean (runs never warm at the horizon, the
+/// bar hatched) next to the providers warm by the end, and every panel has a bar per strategy,
+/// not all of them 0.
+#[test]
+fn every_panel_of_a_comparison_has_a_value_per_strategy() {
+    use ipwarm::report::experiment::{self as rx, ChartData};
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/default.toml");
+    let args = ["compare", scenario.to_str().unwrap(), "--strategy", "exponential", "--strategy", "adaptive"];
+    ok(&ipwarm(tmp.path(), &[&args[..], &["--replicates", "3", "--out", "out"]].concat()));
+    let dir = tmp.path().join("out");
+    let manifest = fs::read_to_string(dir.join("manifest.json")).unwrap();
+    let drawn = format!("\"outcomes\":{}", serde_json::to_string(&rx::DEFAULT_OUTCOMES).unwrap());
+    assert!(manifest.replace([' ', '\n'], "").contains(&drawn), "the default panels: {manifest}");
+    let read = |name: &str| fs::File::open(dir.join(name)).unwrap();
+    let data = ChartData {
+        name: "compare".into(),
+        replicates: 3,
+        axes: vec!["strategy".into()],
+        point_values: vec![vec!["exponential".into()], vec!["adaptive".into()]],
+        summary: rx::read_stats(&mut read("summary.csv"), false).unwrap(),
+        series: Vec::new(),
+        runs: Vec::new(),
+    };
+    let warm = rx::WarmData { times: rx::read_warm_times(&mut read("warm_times.csv")).unwrap(), curves: Vec::new() };
+    for metric in rx::DEFAULT_OUTCOMES {
+        let (bars, caption) = rx::outcomes(&data, &warm, metric);
+        assert_eq!(bars.iter().map(|b| b.point).collect::<Vec<_>>(), [0, 1], "{metric}: a bar per strategy");
+        assert!(bars.iter().any(|b| b.value > 0.0), "{metric} ({caption}): not 0 everywhere");
+        assert!(bars.iter().all(|b| b.lo >= 0.0 && b.lo <= b.value && b.value <= b.hi), "{metric}: {bars:?}");
+    }
+}
+
+/// Issue 16: the series charts have a panel for every provider together (`all` rows of
+/// `series_summary.csv`: messages summed, the lowest reputation), and `plot` redraws them with
+/// the single runs read back from `series.csv`.
+#[test]
+fn series_summaries_have_every_provider_together_and_plot_reads_single_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = small_experiment(tmp.path(), 2);
+    ok(&sweep(tmp.path(), &exp, "out", &[]));
+    let dir = tmp.path().join("out");
+    let series = fs::read_to_string(dir.join("series_summary.csv")).unwrap();
+    let inbox = |provider: &str| -> f64 {
+        let prefix = format!("0,3,{provider},inbox,");
+        let line = series.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("no {prefix}"));
+        line.split(',').nth(5).unwrap().parse().unwrap()
+    };
+    let providers = ["gmail", "microsoft", "yahoo", "apple", "other"];
+    let sum: f64 = providers.iter().map(|p| inbox(p)).sum();
+    assert!((inbox("all") - sum).abs() <= 1e-6 * sum.max(1.0), "all = the sum of the providers' inbox");
+    let before = fs::read(dir.join("inbox.png")).unwrap();
+    fs::remove_file(dir.join("inbox.png")).unwrap();
+    ok(&ipwarm(tmp.path(), &["plot", "out"]));
+    assert!(before == fs::read(dir.join("inbox.png")).unwrap(), "plot redraws the same chart");
+}

@@ -1,136 +1,102 @@
-//! PNG charts of a run: `outcomes.png`, `reputation.png` and `rates.png`.
+//! PNG charts of a run: `outcomes.png`, `reputation.png`, `rates.png`,
+//! `ips.png` and `queue.png`.
 //!
 //! Each chart has its own file; [`style`] holds the embedded font, colours,
-//! the title band and the legend row they share.
+//! the title band and the legend row they share, `frame` the notes, the padded
+//! day axis and the panel grids, `marks` the marks that tell overlapping
+//! lines apart, and `warm_label` what the charts say about warm days.
 
+mod frame;
+mod ips;
+pub(crate) mod marks;
 mod outcomes;
+mod queue;
 mod rates;
 mod reputation;
 pub(crate) mod style;
+mod warm_label;
 
 use std::path::{Path, PathBuf};
 
 use super::ReportError;
 use super::aggregate::Aggregates;
+use super::canvas::{ChartFormat, ChartSink, PngCanvas, SvgCanvas};
 use crate::sim::RunResult;
 
-/// Draws one chart into a PNG file.
-type DrawFn = fn(&RunResult, &Aggregates, &Path) -> Result<(), ReportError>;
+/// Draws one chart on a canvas of type `C`.
+type DrawFn<C> = fn(&RunResult, &Aggregates, &mut C) -> Result<(), ReportError>;
 
-/// Writes the three PNG charts of `result` (1280x800 pixels) into `dir`,
+/// A run chart: its file stem and its (generic) draw function, for each canvas.
+struct Chart {
+    stem: &'static str,
+    png: DrawFn<PngCanvas>,
+    svg: DrawFn<SvgCanvas>,
+}
+
+/// The [`Chart`] of file stem `$stem` drawn by `$module::draw`.
+macro_rules! chart {
+    ($stem:literal, $module:ident) => {
+        Chart { stem: $stem, png: $module::draw, svg: $module::draw }
+    };
+}
+
+/// The run charts, in the order they are written (as `<stem>.png` or `<stem>.svg`).
+const CHARTS: [Chart; 5] = [
+    chart!("outcomes", outcomes),
+    chart!("reputation", reputation),
+    chart!("rates", rates),
+    chart!("ips", ips),
+    chart!("queue", queue),
+];
+
+/// Writes the five PNG charts of `result` (1280x800 pixels) into `dir`,
 /// creating it if needed, and returns their paths in this order:
 ///
-/// 1. `outcomes.png`: final outcomes per day (inbox, junk, bounced, blocked,
-///    expired) stacked, over all providers with the messages sent as a line,
-///    then one panel per provider as a share of the messages finished each day;
-/// 2. `reputation.png`: each provider's reputation score over the days
-///    (averaged over the [reference IPs](crate::sim::ReferenceIps)) on the
-///    Bad/Low/Medium/High bands, each provider's warm day marked;
-/// 3. `rates.png`: daily complaint rate (% of inbox, log scale, with 0.1% and
-///    0.3% reference lines) and deferral rate (% of delivery attempts) per provider.
+/// 1. `outcomes.png`: per IP (or group of IPs), final outcomes per day
+///    (inbox, junk, bounced, blocked, expired) stacked, counted on the day each
+///    message finished, with the messages sent and still queued as lines and
+///    the run's balance (sent = finished + still queued) in a note; then per
+///    provider the share of each day's finished mail that missed the inbox, on
+///    a scale fitted to it;
+/// 2. `reputation.png`: each provider's reputation of the sender's reference
+///    IP (the lowest of them, with several) over the days on the
+///    Bad/Low/Medium/High bands, a strip of each provider's level per day with
+///    its warm day, legend labels that follow the warm rule, and the rule;
+/// 3. `rates.png`: per provider, the daily complaint rate (% of inbox, days with
+///    fewer than 1,000 inbox messages left out and marked) and deferral rate
+///    (% of attempts), with sourced reference lines and the counts behind them;
+/// 4. `ips.png`: each IP's share of the sent mail and messages sent per day,
+///    and its reputation at each provider, with the warm days;
+/// 5. `queue.png`: per day and provider, 4xx replies, retry attempts, messages
+///    still queued and messages expired.
 ///
 /// Existing files of these names are overwritten. Titles include the scenario name.
 pub fn write_charts(result: &RunResult, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    write_charts_as(result, dir, ChartFormat::Png)
+}
+
+/// Writes the charts of [`write_charts`] as files of `format` (`.png` or `.svg`, the same
+/// drawings) into `dir`, creating it if needed, and returns their paths in the same order.
+pub fn write_charts_as(result: &RunResult, dir: &Path, format: ChartFormat) -> Result<Vec<PathBuf>, ReportError> {
+    let mut sink = ChartSink::files(dir, format)?;
+    draw_charts(result, &mut sink)?;
+    Ok(sink.paths())
+}
+
+/// Draws the run charts of `result` into `sink`, in order: the one list of run charts.
+pub(crate) fn draw_charts(result: &RunResult, sink: &mut ChartSink) -> Result<(), ReportError> {
     style::ensure_font()?;
-    std::fs::create_dir_all(dir)?;
     let agg = Aggregates::new(result);
-    let charts: [(&str, DrawFn); 3] =
-        [("outcomes.png", outcomes::draw), ("reputation.png", reputation::draw), ("rates.png", rates::draw)];
-    let mut paths = Vec::with_capacity(charts.len());
-    for (name, draw) in charts {
-        let path = dir.join(name);
-        draw(result, &agg, &path)?;
-        paths.push(path);
+    for chart in &CHARTS {
+        sink.draw(chart.stem, |c| (chart.png)(result, &agg, c), |c| (chart.svg)(result, &agg, c))?;
     }
-    Ok(paths)
+    Ok(())
+}
+
+/// The file names of the run charts as PNG, in the order [`write_charts`] writes them.
+pub fn chart_names() -> Vec<String> {
+    CHARTS.iter().map(|c| format!("{}.png", c.stem)).collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::testdata;
-
-    const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
-
-    fn assert_pngs(paths: &[PathBuf], dir: &Path) {
-        let names: Vec<String> =
-            paths.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
-        assert_eq!(names, ["outcomes.png", "reputation.png", "rates.png"]);
-        for path in paths {
-            assert!(path.starts_with(dir));
-            let bytes = std::fs::read(path).unwrap_or_default();
-            assert_eq!(bytes.get(..8), Some(&PNG_SIGNATURE[..]), "{}", path.display());
-            assert!(bytes.len() > 10_000, "{} is only {} bytes", path.display(), bytes.len());
-        }
-    }
-
-    #[test]
-    fn writes_three_valid_pngs() {
-        let dir = tempfile::tempdir().unwrap();
-        let paths = write_charts(&testdata::small(), dir.path()).unwrap();
-        assert_pngs(&paths, dir.path());
-    }
-
-    #[test]
-    fn creates_missing_directory() {
-        let dir = tempfile::tempdir().unwrap();
-        let nested = dir.path().join("a/b");
-        let paths = write_charts(&testdata::realistic(), &nested).unwrap();
-        assert_pngs(&paths, &nested);
-    }
-
-    #[test]
-    fn degenerate_results_do_not_panic() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut empty = testdata::small();
-        empty.records.clear();
-        empty.totals = Default::default();
-        empty.horizon_days = 0;
-        assert!(write_charts(&empty, dir.path()).is_ok());
-        let mut one_day = testdata::small();
-        one_day.records.retain(|r| r.day == 1);
-        one_day.horizon_days = 1;
-        assert!(write_charts(&one_day, dir.path()).is_ok());
-        let mut no_providers = testdata::small();
-        no_providers.records.clear();
-        no_providers.provider_names.clear();
-        no_providers.warm_day.clear();
-        assert!(write_charts(&no_providers, dir.path()).is_ok());
-    }
-
-    #[test]
-    fn unwritable_directory_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("not-a-dir");
-        std::fs::write(&file, b"x").unwrap();
-        assert!(write_charts(&testdata::small(), &file).is_err());
-    }
-
-    /// Writes the charts of a realistic run to `/tmp/report-preview/` (and of the
-    /// small test run to `/tmp/report-preview/small/`) for a visual check:
-    /// `cargo test --lib report::charts::tests::preview -- --ignored`.
-    #[test]
-    #[ignore]
-    fn preview() {
-        let dir = Path::new("/tmp/report-preview");
-        let paths = write_charts(&testdata::realistic(), dir).unwrap();
-        assert_pngs(&paths, dir);
-        let small = dir.join("small");
-        let paths = write_charts(&testdata::small(), &small).unwrap();
-        assert_pngs(&paths, &small);
-        // Stress: 8 providers, a long scenario name, no dedicated IP.
-        let mut stress = testdata::realistic();
-        stress.scenario = "a rather long scenario name: aggressive ramp with shared pool and list hygiene off".into();
-        stress.ip_dedicated = vec![false, false];
-        let extra: Vec<_> = stress.records.iter().filter(|r| r.provider < 3).cloned().collect();
-        stress.records.extend(extra.into_iter().map(|mut r| {
-            r.provider += 5;
-            r
-        }));
-        stress.provider_names.extend(["comcast", "gmx", "web.de"].map(String::from));
-        stress.warm_day.extend([None, Some(3), None]);
-        let dir = dir.join("stress");
-        let paths = write_charts(&stress, &dir).unwrap();
-        assert_pngs(&paths, &dir);
-    }
-}
+mod tests;

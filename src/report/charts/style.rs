@@ -16,7 +16,7 @@ use plotters::style::{FontStyle, register_font};
 use crate::report::ReportError;
 
 /// DejaVu Sans (see `assets/fonts/LICENSE-DejaVu.txt`).
-static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 
 /// The font family every chart uses.
 pub const FAMILY: &str = "sans-serif";
@@ -86,6 +86,10 @@ pub enum Key {
     Line,
     /// A filled circle with a black ring.
     Marker,
+    /// A dashed line (reference lines, partial sums).
+    Dashed,
+    /// A solid line carrying a mark (lines told apart by their marks).
+    LineMark(super::marks::Mark),
 }
 
 /// One legend entry.
@@ -203,6 +207,16 @@ fn draw_key<DB: DrawingBackend>(
             let cx = x + width / 2;
             band.draw(&Circle::new((cx, y), 7, c.filled())).map_err(chart_err)?;
             band.draw(&Circle::new((cx, y), 7, BLACK.stroke_width(2))).map_err(chart_err)?;
+        }
+        Key::Dashed => {
+            for x0 in (x..x + width).step_by(10) {
+                let dash = vec![(x0, y), ((x0 + 6).min(x + width), y)];
+                band.draw(&PathElement::new(dash, c.stroke_width(3))).map_err(chart_err)?;
+            }
+        }
+        Key::LineMark(mark) => {
+            band.draw(&PathElement::new(vec![(x, y), (x + width, y)], c.stroke_width(3))).map_err(chart_err)?;
+            band.draw(&mark.element((x + width / 2, y), 6, c)).map_err(chart_err)?;
         }
     }
     Ok(())

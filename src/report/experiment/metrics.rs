@@ -52,6 +52,30 @@ pub enum Value {
     Missing,
 }
 
+/// Which way a metric is better: charts that colour values by size give "better" the
+/// same colour in every chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    /// Smaller is better (days to warm, blocked share, complaints).
+    Lower,
+    /// Larger is better (inbox share, providers warm).
+    Higher,
+    /// Neither (messages sent, the horizon): a size, not a verdict.
+    Neither,
+}
+
+/// The values a metric can take in one run, so that an interval drawn around a mean
+/// stays among them (a t interval of a mean of values at or near 0 reaches below 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Domain {
+    /// 0 or more (counts, days, rates).
+    NonNegative,
+    /// A share or a score, 0 to 1.
+    Share,
+    /// A count of providers, 0 to the number of providers.
+    Providers,
+}
+
 /// One metric column of `runs.csv` (after the per-provider `days_to_warm_<provider>` columns).
 pub struct RunMetric {
     /// Column name.
@@ -60,17 +84,23 @@ pub struct RunMetric {
     pub title: &'static str,
     /// Factor applied to values on charts (100 for a share shown in %).
     pub scale: f64,
+    /// Which way is better.
+    pub better: Better,
+    /// The values a run can have.
+    pub domain: Domain,
     /// The metric of a run, from its result and the day-by-day totals over providers.
     pub value: fn(result: &RunResult, day_totals: &[Counts]) -> Value,
 }
 
 /// Whole-run total of a [`Counts`] field, as a [`RunMetric`].
 macro_rules! total {
-    ($field:ident) => {
+    ($field:ident, $unit:literal, $better:ident) => {
         RunMetric {
             name: stringify!($field),
-            title: concat!(stringify!($field), " (messages, whole run)"),
+            title: concat!(stringify!($field), " (", $unit, ", whole run)"),
             scale: 1.0,
+            better: Better::$better,
+            domain: Domain::NonNegative,
             value: |result, _| Value::Count(result.totals.$field),
         }
     };
@@ -93,6 +123,8 @@ pub const RUN_METRIC_TABLE: [RunMetric; 16] = [
         name: "days_to_warm_all",
         title: "days until every provider is warm",
         scale: 1.0,
+        better: Better::Lower,
+        domain: Domain::NonNegative,
         value: |result, _| match result.warm_day.iter().copied().collect::<Option<Vec<u32>>>() {
             Some(days) => days.into_iter().max().map_or(Value::Missing, |d| Value::Count(u64::from(d))),
             None => Value::Missing,
@@ -102,50 +134,64 @@ pub const RUN_METRIC_TABLE: [RunMetric; 16] = [
         name: DAYS_OBSERVED,
         title: "days observed (the horizon, days)",
         scale: 1.0,
+        better: Better::Neither,
+        domain: Domain::NonNegative,
         value: |result, _| Value::Count(u64::from(result.horizon_days)),
     },
     RunMetric {
         name: "providers_warm",
         title: "providers warm by the end (count)",
         scale: 1.0,
+        better: Better::Higher,
+        domain: Domain::Providers,
         value: |result, _| Value::Count(result.warm_day.iter().flatten().count() as u64),
     },
-    total!(sent),
-    total!(inbox),
-    total!(junk),
-    total!(bounced),
-    total!(blocked),
-    total!(expired),
-    total!(deferred),
-    total!(complaints),
+    total!(sent, "messages", Neither),
+    total!(inbox, "messages", Higher),
+    total!(junk, "messages", Lower),
+    total!(bounced, "messages", Lower),
+    total!(blocked, "messages", Lower),
+    total!(expired, "messages", Lower),
+    total!(deferred, "4xx replies", Lower),
+    total!(complaints, "complaints", Lower),
     RunMetric {
         name: "inbox_share",
         title: "inbox, share of messages sent (%)",
         scale: 100.0,
+        better: Better::Higher,
+        domain: Domain::Share,
         value: |result, _| share_of_sent(result, result.totals.inbox),
     },
     RunMetric {
         name: "blocked_share",
         title: "blocked, share of messages sent (%)",
         scale: 100.0,
+        better: Better::Lower,
+        domain: Domain::Share,
         value: |result, _| share_of_sent(result, result.totals.blocked),
     },
     RunMetric {
         name: "peak_complaint_rate",
         title: "peak daily complaint rate (%)",
         scale: 100.0,
+        better: Better::Lower,
+        domain: Domain::Share,
         value: |_, days| peak(days, complaint_rate),
     },
     RunMetric {
         name: "peak_deferral_rate",
         title: "peak daily deferral rate (%)",
         scale: 100.0,
+        better: Better::Lower,
+        domain: Domain::Share,
         value: |_, days| peak(days, deferral_rate),
     },
     RunMetric {
         name: POOL_OVERLOAD_DAYS,
         title: "days a shared pool carried more than its own volume (pool-provider-days)",
         scale: 1.0,
+        better: Better::Lower,
+        domain: Domain::NonNegative,
         value: |result, _| Value::Count(result.pool_overloads.iter().map(|o| u64::from(o.days)).sum()),
     },
 ];
@@ -161,10 +207,27 @@ pub const RUN_METRICS: [&str; RUN_METRIC_TABLE.len()] = {
     names
 };
 
+/// How a daily metric of every provider together is made from the providers' values of one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverProviders {
+    /// Their sum (messages).
+    Sum,
+    /// The lowest value (reputation: the provider that holds the sender back).
+    Lowest,
+}
+
 /// One metric column of `series.csv`: a value per (run, day, provider).
 pub struct DailyMetric {
     /// Column name.
     pub name: &'static str,
+    /// Chart title, without its unit.
+    pub title: &'static str,
+    /// Unit, for axis titles.
+    pub unit: &'static str,
+    /// How the value of every provider together is made (the `all` rows of `series_summary.csv`).
+    pub over_providers: OverProviders,
+    /// The values one day can have (a count, or a score from 0 to 1).
+    pub domain: Domain,
     /// The value on one day at one provider: its counts summed over IPs, and the
     /// mean reputation of the reference IPs (`None` without a record).
     pub value: fn(counts: &Counts, reputation: Option<f64>) -> Value,
@@ -172,22 +235,36 @@ pub struct DailyMetric {
 
 /// A daily count of a [`Counts`] field, as a [`DailyMetric`].
 macro_rules! daily {
-    ($field:ident) => {
-        DailyMetric { name: stringify!($field), value: |c, _| Value::Count(c.$field) }
+    ($field:ident, $title:literal, $unit:literal) => {
+        DailyMetric {
+            name: stringify!($field),
+            title: $title,
+            unit: $unit,
+            over_providers: OverProviders::Sum,
+            domain: Domain::NonNegative,
+            value: |c, _| Value::Count(c.$field),
+        }
     };
 }
 
 /// The metrics of `series.csv` after its identifying columns, in order.
 pub const SERIES_METRIC_TABLE: [DailyMetric; 9] = [
-    daily!(sent),
-    daily!(inbox),
-    daily!(junk),
-    daily!(deferred),
-    daily!(bounced),
-    daily!(blocked),
-    daily!(expired),
-    daily!(complaints),
-    DailyMetric { name: "reputation", value: |_, rep| rep.map_or(Value::Missing, Value::Real) },
+    daily!(sent, "new messages sent", "messages/day"),
+    daily!(inbox, "messages delivered to the inbox", "messages/day"),
+    daily!(junk, "messages delivered to the junk folder", "messages/day"),
+    daily!(deferred, "deferrals (4xx replies)", "replies/day"),
+    daily!(bounced, "hard bounces", "messages/day"),
+    daily!(blocked, "messages blocked (5xx, reputation)", "messages/day"),
+    daily!(expired, "messages expired in the queue", "messages/day"),
+    daily!(complaints, "complaints", "complaints/day"),
+    DailyMetric {
+        name: "reputation",
+        title: "reputation of the sender's IPs, its dedicated ones if any",
+        unit: "score from 0 to 1",
+        over_providers: OverProviders::Lowest,
+        domain: Domain::Share,
+        value: |_, rep| rep.map_or(Value::Missing, Value::Real),
+    },
 ];
 
 /// The names of [`SERIES_METRIC_TABLE`], in order.
@@ -204,6 +281,11 @@ pub const SERIES_METRICS: [&str; SERIES_METRIC_TABLE.len()] = {
 /// The run metric named `name`, if it is one of [`RUN_METRIC_TABLE`].
 pub fn run_metric(name: &str) -> Option<&'static RunMetric> {
     RUN_METRIC_TABLE.iter().find(|m| m.name == name)
+}
+
+/// The daily metric named `name`, if it is one of [`SERIES_METRIC_TABLE`].
+pub fn daily_metric(name: &str) -> Option<&'static DailyMetric> {
+    SERIES_METRIC_TABLE.iter().find(|m| m.name == name)
 }
 
 /// Column names of `runs.csv`: identity, one column per axis, status, then

@@ -7,7 +7,9 @@
 //! and writes in run order; when
 //! the sweep ends, [`summarize`] reads the two files back in one streaming pass
 //! and writes the statistics; [`write_experiment_charts`] draws from the
-//! statistics only, so `ipwarm plot` can redraw the charts without re-running.
+//! statistics and from the single runs of the first replicates ([`read_run_lines`],
+//! a bounded read of `series.csv`), all files, so `ipwarm plot` can redraw the
+//! charts without re-running.
 //! Everything here reads from a [`std::io::Read`] and writes to a
 //! [`std::io::Write`] or a directory given by the caller.
 
@@ -15,6 +17,8 @@ mod bars_chart;
 mod chart_data;
 mod heatmap;
 mod metrics;
+mod outcome;
+mod run_lines;
 mod scatter_chart;
 mod sensitivity;
 mod sensitivity_chart;
@@ -27,13 +31,18 @@ mod warm_times;
 
 use std::path::{Path, PathBuf};
 
-pub use chart_data::{ChartData, ChartSpec, DEFAULT_HEATMAPS, DEFAULT_OUTCOMES, MAX_DEFAULT_POINTS, short_key};
+pub use chart_data::{
+    ChartData, ChartSpec, DEFAULT_HEATMAPS, DEFAULT_OUTCOMES, MAX_DEFAULT_POINTS, axis_title, short_key,
+};
 pub use heatmap::is_grid2;
+pub use metrics::{Better, Domain, OverProviders, daily_metric};
 pub use metrics::{
     DAYS_OBSERVED, DAYS_TO_WARM_PREFIX, DailyMetric, MetricRows, NOT_APPLICABLE, POOL_OVERLOAD_DAYS, RUN_ID_COLUMNS,
     RUN_METRIC_TABLE, RUN_METRICS, RunMetric, SERIES_ID_COLUMNS, SERIES_METRIC_TABLE, SERIES_METRICS, STATUS_COLUMNS,
     Value, csv_field, drawn_column, fmt_float, metric_rows, n_metric_fields, run_metric, runs_header, series_header,
 };
+pub use outcome::{MetricInfo, Outcome, clip_interval, metric_info, outcomes};
+pub use run_lines::{MAX_RUN_LINES, RUN_LINE_METRICS, RunLine, read_run_lines};
 pub use scatter_chart::draw as draw_scatter_chart;
 pub use sensitivity::{
     BOOTSTRAP_RESAMPLES, SENSITIVITY_COLUMNS, SensitivityDesign, SensitivityInput, SensitivityOutput, SensitivityRow,
@@ -48,50 +57,80 @@ pub use warm_times::{
 };
 
 use super::ReportError;
+use super::canvas::{ChartSink, draw_chart};
 use super::charts::style::ensure_font;
-use series_chart::SeriesMetric;
 
-/// Draws the charts `spec` asks for into `dir` (created if needed) and returns their paths:
-/// `inbox.png`, `reputation.png` (when series were written), `outcomes.png` (days-to-warm
-/// outcomes from `warm`), `warm_by_day.png` (when `warm` has curves), and
-/// `heatmap-<metric>.png` for each heatmap metric when the points form a two-axis grid.
+/// Draws the charts `spec` asks for into `dir` (created if needed) as files of `spec.format`,
+/// and returns their paths: those of [`draw_experiment_charts`] without the sensitivity charts.
 pub fn write_experiment_charts(
     data: &ChartData,
     warm: &WarmData,
     spec: &ChartSpec,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, ReportError> {
+    let mut sink = ChartSink::files(dir, spec.format)?;
+    draw_experiment_charts(data, warm, spec, &SensitivityCharts::NONE, &mut sink)?;
+    Ok(sink.paths())
+}
+
+/// What the sensitivity charts of a sampled design are drawn from.
+#[derive(Debug, Clone, Copy)]
+pub struct SensitivityCharts<'a> {
+    /// The rows of `sensitivity.csv` (none: no sensitivity chart).
+    pub rows: &'a [SensitivityRow],
+    /// The design (`lhs` adds the scatter charts).
+    pub design: &'a str,
+    /// Runs of the experiment, for titles.
+    pub n_runs: usize,
+}
+
+impl SensitivityCharts<'_> {
+    /// No sensitivity chart.
+    pub const NONE: SensitivityCharts<'static> = SensitivityCharts { rows: &[], design: "", n_runs: 0 };
+}
+
+/// Draws the experiment charts into `sink`, in order: the one list of experiment charts.
+/// `inbox`, `reputation` (when series were written), `outcomes` (days-to-warm outcomes from
+/// `warm`), `warm_by_day` (when `warm` has curves), `heatmap-<metric>` for each heatmap
+/// metric when the points form a two-axis grid, and per metric of `spec.sensitivity` that
+/// `sensitivity` has rows of, `sensitivity-<metric>` (and `scatter-<metric>` for a Latin
+/// hypercube).
+pub fn draw_experiment_charts(
+    data: &ChartData,
+    warm: &WarmData,
+    spec: &ChartSpec,
+    sensitivity: &SensitivityCharts<'_>,
+    sink: &mut ChartSink,
+) -> Result<(), ReportError> {
     ensure_font()?;
-    std::fs::create_dir_all(dir)?;
-    let mut paths = Vec::new();
     let has_series = !data.series.is_empty();
-    for (on, metric, name) in
-        [(spec.inbox, SeriesMetric::Inbox, "inbox.png"), (spec.reputation, SeriesMetric::Reputation, "reputation.png")]
-    {
+    for (on, metric) in [(spec.inbox, "inbox"), (spec.reputation, "reputation")] {
         if on && has_series {
-            let path = dir.join(name);
-            series_chart::draw(data, metric, &path)?;
-            paths.push(path);
+            draw_chart!(sink, metric, |canvas| series_chart::draw(data, metric, canvas))?;
         }
     }
     if !spec.outcomes.is_empty() {
-        let path = dir.join("outcomes.png");
-        bars_chart::draw(data, warm, &spec.outcomes, &path)?;
-        paths.push(path);
+        draw_chart!(sink, "outcomes", |canvas| bars_chart::draw(data, warm, &spec.outcomes, canvas))?;
     }
     if spec.warm_by_day && !warm.curves.is_empty() {
-        let path = dir.join("warm_by_day.png");
-        warm_chart::draw(data, warm, &path)?;
-        paths.push(path);
+        draw_chart!(sink, "warm_by_day", |canvas| warm_chart::draw(data, warm, canvas))?;
     }
     if is_grid2(data) {
         for metric in &spec.heatmaps {
-            let path = dir.join(format!("heatmap-{metric}.png"));
-            heatmap::draw(data, warm, metric, &path)?;
-            paths.push(path);
+            draw_chart!(sink, format!("heatmap-{metric}"), |canvas| heatmap::draw(data, warm, metric, canvas))?;
         }
     }
-    Ok(paths)
+    let rows = sensitivity.rows;
+    for metric in spec.sensitivity.iter().filter(|m| rows.iter().any(|r| r.metric == summary_metric(m))) {
+        let (name, runs) = (&data.name, sensitivity.n_runs);
+        draw_chart!(sink, format!("sensitivity-{metric}"), |canvas| {
+            sensitivity_chart::draw(rows, metric, name, runs, canvas)
+        })?;
+        if sensitivity.design == "lhs" {
+            draw_chart!(sink, format!("scatter-{metric}"), |canvas| scatter_chart::draw(data, rows, metric, canvas))?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -137,6 +176,7 @@ mod tests {
             ],
             summary,
             series,
+            runs: Vec::new(),
         };
         let mut warm = WarmData::default();
         for (p, &v) in extremes.iter().take(4).enumerate() {
@@ -178,6 +218,7 @@ mod tests {
             heatmaps: metrics.map(String::from).to_vec(),
             warm_by_day: true,
             sensitivity: Vec::new(),
+            format: crate::report::ChartFormat::Png,
         };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().to_path_buf();

@@ -2,7 +2,7 @@
 //! point's outcome (the mean over its replicates) against the axis's value, with the
 //! axis's partial rank correlation and its 95% interval in the panel's title.
 
-use std::path::Path;
+use crate::report::canvas::Canvas;
 
 use plotters::prelude::*;
 
@@ -15,13 +15,18 @@ use crate::report::charts::style::{GRID, SIZE, TICK_PX, chart_err, draw_title, f
 /// Panels per row.
 const COLUMNS: usize = 3;
 
-/// Draws the scatter plots of `metric` to `path`.
-pub fn draw(data: &ChartData, rows: &[SensitivityRow], metric: &str, path: &Path) -> Result<(), ReportError> {
+/// Draws the scatter plots of `metric` on `canvas`.
+pub fn draw<C: Canvas>(
+    data: &ChartData,
+    rows: &[SensitivityRow],
+    metric: &str,
+    canvas: &mut C,
+) -> Result<(), ReportError> {
     let (desc, scale) = metric_display(metric);
     let k = data.axes.len().max(1);
     let n_rows = k.div_ceil(COLUMNS);
     let size = (SIZE.0, (SIZE.1 / 2).max(360) * n_rows as u32 + 60);
-    let root = BitMapBackend::new(path, size).into_drawing_area();
+    let root = canvas.area(size);
     root.fill(&WHITE).map_err(chart_err)?;
     let replicates = match data.replicates {
         1 => "one run".to_string(),
@@ -107,7 +112,7 @@ fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
 }
 
 /// A tick label with at most four significant digits and no trailing zeros.
-fn tick(v: f64) -> String {
+pub(super) fn tick(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return format!("{v}");
     }

@@ -10,12 +10,14 @@
 //!   or non-linearly; below the second, almost linearly);
 //! - a Latin hypercube: partial rank correlation coefficients on a -1 to 1 axis.
 
-use std::path::Path;
+use crate::report::canvas::Canvas;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart_data::{metric_display, short_key};
+use super::outcome::metric_unit;
+use super::scatter_chart::tick;
 use super::sensitivity::SensitivityRow;
 use super::warm_times::summary_metric;
 use crate::report::ReportError;
@@ -62,15 +64,22 @@ pub(super) fn axis_label(path: &str) -> String {
     }
 }
 
-/// Draws the chart of `metric` (an experiment `name` with `runs` runs) to `path`. A
+/// Draws the chart of `metric` (an experiment `name` with `runs` runs) on `canvas`. A
 /// days-to-warm metric is analysed as its restricted mean (its [`summary_metric`] rows:
 /// a run never warm counts at the horizon), and the title says so.
-pub fn draw(rows: &[SensitivityRow], metric: &str, name: &str, runs: usize, path: &Path) -> Result<(), ReportError> {
-    let (desc, _) = metric_display(metric);
+pub fn draw<C: Canvas>(
+    rows: &[SensitivityRow],
+    metric: &str,
+    name: &str,
+    runs: usize,
+    canvas: &mut C,
+) -> Result<(), ReportError> {
+    let (desc, scale) = metric_display(metric);
+    let unit = metric_unit(metric);
     let analysed = summary_metric(metric);
     let metric = analysed.as_ref();
     let design = rows.iter().find(|r| r.metric == metric).map_or("", |r| r.design.as_str());
-    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    let root = canvas.area(SIZE);
     root.fill(&WHITE).map_err(chart_err)?;
     let what = match design {
         "sobol" => "Sobol indices",
@@ -92,11 +101,15 @@ pub fn draw(rows: &[SensitivityRow], metric: &str, name: &str, runs: usize, path
         "morris" => {
             let order = ranked(rows, metric, "mu_star");
             let (left, right) = area.split_horizontally(SIZE.0 / 2);
-            let series = [bars(rows, metric, "mu_star", &order)];
+            // Elementary effects are in the outcome's units: shown as its chart shows it (a share in %).
+            let mut series = [bars(rows, metric, "mu_star", &order)];
+            for b in &mut series[0] {
+                (b.value, b.lo, b.hi) = (finite(b.value * scale), finite(b.lo * scale), finite(b.hi * scale));
+            }
             let top = series[0].iter().map(|b| b.hi.max(b.value)).filter(|v| v.is_finite()).fold(0.0, f64::max);
-            let axis = "mu*: mean |elementary effect| (outcome units per full range)";
-            hbars(&left, &order, &series, (0.0, nice_top(top)), axis)?;
-            morris_plane(&right, rows, metric, &order)?;
+            let axis = format!("mu*: mean |elementary effect| ({unit} per full range of the axis)");
+            hbars(&left, &order, &series, (0.0, nice_top(top)), &axis)?;
+            morris_plane(&right, rows, metric, &order, (scale, &unit))?;
         }
         _ => {
             let order = ranked(rows, metric, "prcc");
@@ -134,6 +147,8 @@ fn hbars<DB: DrawingBackend>(
         .configure_mesh()
         .disable_y_mesh()
         .x_desc(x_desc)
+        .x_labels(6)
+        .x_label_formatter(&|v| tick(*v))
         .y_labels(n * 2 + 1)
         .y_label_formatter(&|y| {
             let i = n as f64 - 1.0 - y;
@@ -193,9 +208,11 @@ fn morris_plane<DB: DrawingBackend>(
     rows: &[SensitivityRow],
     metric: &str,
     order: &[String],
+    (scale, unit): (f64, &str),
 ) -> Result<(), ReportError> {
     let get = |p: &str, i: &str| {
-        rows.iter().find(|r| r.metric == metric && r.parameter == p && r.index == i).map(|r| r.value.estimate)
+        let r = rows.iter().find(|r| r.metric == metric && r.parameter == p && r.index == i)?;
+        Some(finite(r.value.estimate * scale))
     };
     let points: Vec<(String, f64, f64)> = order
         .iter()
@@ -211,8 +228,12 @@ fn morris_plane<DB: DrawingBackend>(
         .map_err(chart_err)?;
     chart
         .configure_mesh()
-        .x_desc("mu*")
-        .y_desc("sigma: spread of the effects")
+        .x_desc(format!("mu* ({unit})"))
+        .y_desc(format!("sigma: spread of the effects ({unit})"))
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
         .label_style(text(TICK_PX))
         .axis_desc_style(text(AXIS_DESC_PX))
         .light_line_style(TRANSPARENT)

@@ -14,9 +14,12 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
-use super::metrics::{DAYS_OBSERVED, RUN_ID_COLUMNS, SERIES_ID_COLUMNS, SERIES_METRICS, STATUS_COLUMNS, fmt_float};
+use super::metrics::{
+    DAYS_OBSERVED, OverProviders, RUN_ID_COLUMNS, SERIES_ID_COLUMNS, SERIES_METRIC_TABLE, SERIES_METRICS,
+    STATUS_COLUMNS, fmt_float,
+};
 use super::stats::{Accumulator, Summary};
-use super::warm_times::{WarmCollector, is_warm_metric, restrict, summary_metric, warm_field};
+use super::warm_times::{ALL_PROVIDERS, WarmCollector, is_warm_metric, restrict, summary_metric, warm_field};
 use crate::report::ReportError;
 
 /// Columns of the statistics, after the identifying columns.
@@ -26,7 +29,9 @@ pub const STAT_COLUMNS: [&str; 7] = ["n", "mean", "sd", "ci_low", "ci_high", "mi
 pub struct SummaryOutputs<'a> {
     /// `summary.csv`: per design point and run metric.
     pub summary: &'a mut dyn Write,
-    /// `series_summary.csv`: per design point, day, provider and daily metric.
+    /// `series_summary.csv`: per design point, day, provider and daily metric, each day's
+    /// providers followed by `all`, every provider together (per run, the sum of the
+    /// providers' messages and the lowest reputation: [`OverProviders`]).
     pub series_summary: Option<&'a mut dyn Write>,
     /// `differences.csv`: per design point and metric, the paired difference
     /// against design point 0 (replicate r against replicate r).
@@ -131,6 +136,8 @@ pub fn summarize(
     let mut series_pending = false;
     let mut providers: Vec<String> = Vec::new();
     let mut daily: BTreeMap<(usize, u32, usize), [Accumulator; SERIES_METRICS.len()]> = BTreeMap::new();
+    // The current run's values of every provider together, by day (see [`OverProviders`]).
+    let mut run_all: BTreeMap<u32, [f64; SERIES_METRICS.len()]> = BTreeMap::new();
     for rec in runs.records() {
         let row = parse_run(&rec?, &layout, &warm)?;
         if row.ok {
@@ -178,10 +185,19 @@ pub fn summarize(
                     }
                 };
                 let accs = daily.entry((row.point, day, p)).or_default();
+                let all = run_all.entry(day).or_insert([f64::NAN; SERIES_METRICS.len()]);
                 for (i, acc) in accs.iter_mut().enumerate() {
-                    acc.add(
-                        series_rec.get(SERIES_ID_COLUMNS.len() + i).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN),
-                    );
+                    let v: f64 =
+                        series_rec.get(SERIES_ID_COLUMNS.len() + i).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+                    acc.add(v);
+                    all[i] = over_providers(SERIES_METRIC_TABLE[i].over_providers, all[i], v);
+                }
+            }
+            // Every provider together, after the providers of each day (an index no provider has).
+            for (day, values) in std::mem::take(&mut run_all) {
+                let accs = daily.entry((row.point, day, usize::MAX)).or_default();
+                for (acc, v) in accs.iter_mut().zip(values) {
+                    acc.add(v);
                 }
             }
         }
@@ -213,7 +229,8 @@ pub fn summarize(
         let mut w = ::csv::WriterBuilder::new().from_writer(out);
         write_header(&mut w, &["point", "day", "provider"], &[], &["metric"])?;
         for ((point, day, p), accs) in &daily {
-            let id = [point.to_string(), day.to_string(), providers[*p].clone()];
+            let provider = providers.get(*p).map_or(ALL_PROVIDERS, String::as_str);
+            let id = [point.to_string(), day.to_string(), provider.to_string()];
             for (metric, acc) in SERIES_METRICS.iter().zip(accs) {
                 write_stats(&mut w, &id, &[], metric, &acc.summary())?;
             }
@@ -221,6 +238,16 @@ pub fn summarize(
         w.flush()?;
     }
     Ok(())
+}
+
+/// `acc` (NaN: no provider yet) combined with one more provider's value `v` (NaN: none).
+fn over_providers(how: OverProviders, acc: f64, v: f64) -> f64 {
+    match (acc.is_nan(), v.is_nan(), how) {
+        (_, true, _) => acc,
+        (true, false, _) => v,
+        (false, false, OverProviders::Sum) => acc + v,
+        (false, false, OverProviders::Lowest) => acc.min(v),
+    }
 }
 
 fn field<T: std::str::FromStr>(rec: &::csv::StringRecord, i: usize) -> Result<T, ReportError> {
@@ -394,6 +421,35 @@ mod tests {
         assert_eq!(back[0].stats.mean, Some(11.0));
         let back = read_stats(&mut ss.as_bytes(), true).unwrap();
         assert_eq!((back[0].day, back[0].provider.as_str()), (1, "gmail"));
+    }
+
+    #[test]
+    fn every_provider_together_sums_messages_and_keeps_the_lowest_reputation() {
+        let series = "run,day,provider,sent,inbox,junk,deferred,bounced,blocked,expired,complaints,reputation\n\
+            0,1,gmail,10,8,1,0,1,0,0,0,0.3\n0,1,yahoo,6,5,1,0,0,0,0,0,0.6\n\
+            1,1,gmail,10,6,1,0,1,0,0,0,0.5\n1,1,yahoo,6,4,1,0,1,0,0,0,\n";
+        let (mut s, mut ss, mut wt, mut wc) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let out = SummaryOutputs {
+            summary: &mut s,
+            series_summary: Some(&mut ss),
+            differences: None,
+            warm_times: &mut wt,
+            warm_curves: &mut wc,
+        };
+        summarize(&mut RUNS.as_bytes(), Some(&mut series.as_bytes()), out).unwrap();
+        let rows = read_stats(&mut ss.as_slice(), true).unwrap();
+        let get = |point: usize, provider: &str, metric: &str| {
+            rows.iter().find(|r| (r.point, r.provider.as_str(), r.metric.as_str()) == (point, provider, metric))
+        };
+        // Point 0: runs 0 and 1; point 1: run 2, which has no series rows.
+        let inbox = get(0, ALL_PROVIDERS, "inbox").unwrap().stats;
+        assert_eq!((inbox.n, inbox.mean, inbox.min, inbox.max), (2, Some(11.5), Some(10.0), Some(13.0)));
+        let reputation = get(0, ALL_PROVIDERS, "reputation").unwrap().stats;
+        assert_eq!((reputation.min, reputation.max), (Some(0.3), Some(0.5)), "the lowest of each run");
+        assert!(get(1, ALL_PROVIDERS, "inbox").is_none());
+        // Each day's providers come first, then `all`.
+        let order: Vec<&str> = rows.iter().filter(|r| r.metric == "sent").map(|r| r.provider.as_str()).collect();
+        assert_eq!(order, ["gmail", "yahoo", ALL_PROVIDERS]);
     }
 
     #[test]

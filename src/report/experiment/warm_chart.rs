@@ -1,17 +1,20 @@
 //! `warm_by_day.png`: the share of runs warm by each day (Kaplan–Meier, runs never warm
 //! censored at the horizon), one panel per provider and one for every provider, a step line per
 //! design point with its 95% Greenwood band (log(−log)), the horizon marked by a dashed line.
-//! Drawn from `warm_curves.csv` only.
+//! Curves of several points often coincide (common seeds): each carries its own mark shape,
+//! staggered so that no two mark the same day, and earlier points are drawn wider. Drawn
+//! from `warm_curves.csv` only.
 
-use std::path::Path;
+use crate::report::canvas::Canvas;
 
 use plotters::prelude::*;
 
 use super::chart_data::ChartData;
-use super::series_chart::{PANELS_SIZE, panel_grid};
+use super::series_chart::{PANELS_SIZE, panel_grid, point_entries};
 use super::warm_rows::{WarmCurveRow, WarmData};
 use super::warm_times::ALL_PROVIDERS;
 use crate::report::ReportError;
+use crate::report::charts::marks::{Mark, mark_days};
 use crate::report::charts::style::{
     AXIS_DESC_PX, GRID, Key, TICK_PX, chart_err, day_axes, fmt_pct, provider_color, text,
 };
@@ -24,8 +27,8 @@ fn caption(provider: &str) -> String {
     if provider == ALL_PROVIDERS { "every provider warm".to_string() } else { provider.to_string() }
 }
 
-/// Writes the chart to `path`.
-pub fn draw(data: &ChartData, warm: &WarmData, path: &Path) -> Result<(), ReportError> {
+/// Draws the chart on `canvas`.
+pub fn draw<C: Canvas>(data: &ChartData, warm: &WarmData, canvas: &mut C) -> Result<(), ReportError> {
     // Providers in file order, `all` last.
     let mut providers: Vec<&str> = Vec::new();
     for r in &warm.curves {
@@ -34,13 +37,13 @@ pub fn draw(data: &ChartData, warm: &WarmData, path: &Path) -> Result<(), Report
         }
     }
     providers.sort_by_key(|p| *p == ALL_PROVIDERS);
-    let root = BitMapBackend::new(path, PANELS_SIZE).into_drawing_area();
+    let root = canvas.area(PANELS_SIZE);
     root.fill(&WHITE).map_err(chart_err)?;
     let title = format!(
         "Share of runs warm by day: Kaplan-Meier and 95% band over {} replicates ({})",
         data.replicates, data.name
     );
-    let panels = panel_grid(&root, &title, data, Key::Line, providers.len())?;
+    let panels = panel_grid(&root, &title, &point_entries(data, |p| Key::LineMark(Mark::nth(p))), providers.len())?;
     let last_day = warm.curves.iter().map(|r| r.day).max().unwrap_or(1).max(1);
     let x_max = f64::from(last_day) * 1.02;
     // The horizons: the last day of each curve (a curve runs to its point's largest horizon).
@@ -69,7 +72,7 @@ pub fn draw(data: &ChartData, warm: &WarmData, path: &Path) -> Result<(), Report
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(64)
-            .build_cartesian_2d(0.0..x_max, 0.0..104.0)
+            .build_cartesian_2d(0.0..x_max, -4.0..104.0)
             .map_err(chart_err)?;
         let mut mesh = chart.configure_mesh();
         day_axes(&mut mesh, TICK_PX, AXIS_DESC_PX - 2.0)
@@ -106,6 +109,23 @@ pub fn draw(data: &ChartData, warm: &WarmData, path: &Path) -> Result<(), Report
             let width = 2 + (n_points - 1 - p.min(&(n_points - 1))).min(6) as u32;
             chart
                 .draw_series(std::iter::once(PathElement::new(path, provider_color(*p).stroke_width(width))))
+                .map_err(chart_err)?;
+        }
+        // Each curve's marks, staggered, last: a curve under another still shows its own.
+        for (p, rows) in &curves {
+            let days = mark_days(last_day as usize, *p, n_points);
+            let mut share = 0.0;
+            let mut marks = Vec::new();
+            let mut next = rows.iter().peekable();
+            for day in days {
+                while let Some(r) = next.next_if(|r| r.day as usize <= day) {
+                    share = pct(r.share_warm);
+                }
+                marks.push((day as f64, share));
+            }
+            let mark = Mark::nth(*p);
+            chart
+                .draw_series(marks.into_iter().map(|at| mark.element(at, 5, provider_color(*p))))
                 .map_err(chart_err)?;
         }
         for &h in &horizons {

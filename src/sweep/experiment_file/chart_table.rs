@@ -26,6 +26,7 @@ pub(super) fn charts(ctx: &mut Ctx<'_>, raw: Option<&Section<RawCharts>>, plan: 
             point_values: plan.points.iter().map(DesignPoint::names).collect(),
             summary: Vec::new(),
             series: Vec::new(),
+            runs: Vec::new(),
         };
         is_grid2(&data)
     };

@@ -78,8 +78,9 @@ fn build(ctx: &mut Ctx<'_>, raw: &RawExperiment, table: &toml::Table, read_base:
     let settings = settings(ctx, raw);
     let (design, sampled) = size::design(ctx, raw);
     let axes = axis_table::axes(ctx, raw.axes.as_ref(), sampled.is_some());
+    let no_axes = sampled.is_some() && axes.as_ref().is_some_and(Vec::is_empty);
     if let Some(name) = sampled
-        && axes.as_ref().is_some_and(Vec::is_empty)
+        && no_axes
     {
         let msg = if name == "lhs" {
             "a Latin hypercube needs at least one axis: without one its samples are identical points \
@@ -91,6 +92,10 @@ fn build(ctx: &mut Ctx<'_>, raw: &RawExperiment, table: &toml::Table, read_base:
     }
     let base = scenarios::base_scenario(ctx, raw.scenario.as_ref(), read_base);
     let (design, axes, (base_table, base_text)) = (design?, axes?, base?);
+    if no_axes {
+        return None;
+    }
+    let design = size::with_candidates(design, axes.len());
     let replicates = settings.replicates.unwrap_or(1);
     if !size::within_limits(ctx, design, &axes, replicates, raw.replicates.is_some()) {
         return None;

@@ -87,7 +87,8 @@ pub(super) fn design_points(
     let expanded = match expand(design, axes, root_seed) {
         Ok(e) => e,
         Err((i, msg)) => {
-            ctx.report(&KeyPath::root().key("axes").key(&axes[i].name), msg);
+            let at = KeyPath::root().key("axes");
+            ctx.report(&axes.get(i).map_or(at.clone(), |a| at.key(&a.name)), msg);
             return None;
         }
     };

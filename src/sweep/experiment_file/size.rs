@@ -74,13 +74,9 @@ pub(super) fn design(ctx: &mut Ctx<'_>, raw: &RawExperiment) -> (Option<Design>,
                 _ => None,
             };
             match (trajectories, levels) {
-                (Some(trajectories), Some(levels)) => Some(Design::Morris {
-                    trajectories,
-                    levels,
-                    candidates: trajectories
-                        .saturating_mul(MORRIS_CANDIDATES_PER_TRAJECTORY)
-                        .min(crate::stats::morris::MAX_CANDIDATES),
-                }),
+                (Some(trajectories), Some(levels)) => {
+                    Some(Design::Morris { trajectories, levels, candidates: trajectories })
+                }
                 _ => None,
             }
         }
@@ -118,6 +114,26 @@ pub(super) fn design(ctx: &mut Ctx<'_>, raw: &RawExperiment) -> (Option<Design>,
         }
     }
     (design, sampled)
+}
+
+/// Largest `M (k + 1)` for which Morris trajectories are chosen among `M` candidates: the
+/// choice takes about `M² (k + 1)² / 2` steps, so this bounds it to some 5 x 10^7 (well under a
+/// second) whatever the number of axes `k`.
+const MORRIS_CHOICE_BUDGET: usize = 10_000;
+
+/// `design` with, for Morris over `k` axes, the number of candidate trajectories its
+/// trajectories are chosen from: [`MORRIS_CANDIDATES_PER_TRAJECTORY`] per trajectory, at most
+/// [`MAX_CANDIDATES`](crate::stats::morris::MAX_CANDIDATES) and within
+/// [`MORRIS_CHOICE_BUDGET`], never fewer than the trajectories kept (then none is chosen).
+pub(super) fn with_candidates(design: Design, k: usize) -> Design {
+    match design {
+        Design::Morris { trajectories, levels, .. } => {
+            let most = crate::stats::morris::MAX_CANDIDATES.min(MORRIS_CHOICE_BUDGET / (k + 1));
+            let candidates = trajectories.saturating_mul(MORRIS_CANDIDATES_PER_TRAJECTORY).min(most).max(trajectories);
+            Design::Morris { trajectories, levels, candidates }
+        }
+        other => other,
+    }
 }
 
 /// The names `design` takes.
