@@ -7,24 +7,35 @@
 //! from a cohort of the MTA queue it accepts in part (section 6), and the
 //! complaints about the mail of the hours reported a day later (section 8).
 //!
-//! Each draw is exact up to floating-point rounding, by one of three methods:
-//! - rand_distr's sampler: an inverse transform from 0 when fewer than about 10
-//!   marked items are expected in the sample, whose set-up multiplies ratios over
-//!   the smaller group plus the sample, and a rejection method otherwise, whose
-//!   set-up evaluates a dozen log-factorials;
-//! - a sequential selection, one uniform per item of the shortest of the sample,
-//!   the group and their complements (never longer than rand_distr's
-//!   inverse-transform set-up);
-//! - a ratio-of-uniforms rejection ([`ratio_of_uniforms`]): about 1.4 candidates
-//!   per draw, each four log-factorials from a table, a few times cheaper than
-//!   rand_distr's rejection; the draws of a throttled MTA queue are made this way.
+//! Each draw is exact up to floating-point rounding. The draw is symmetric in
+//! the group and the sample, and either may be replaced by its complement, so
+//! [`Method::Cheapest`] draws from the smaller of each and maps back, by one of:
+//! - an inversion ([`inversion`]): one uniform, `P(0)` as a product of
+//!   `min(group, sample)` ratios and a search of about `1 + mean` steps, when the
+//!   group or the sample is at most 16 items (or, in populations beyond 2^24, the
+//!   mode below 10);
+//! - Stadlober's ratio-of-uniforms rejection ([`ratio_of_uniforms`]) otherwise in
+//!   populations up to 2^24, about 1.4 candidates per draw, each tested with four
+//!   log-factorials read from a table (populations below 8,192) or, beyond the
+//!   table, with bounds of the test costing a few multiplications (and, for about
+//!   one candidate in 30 to 200, the log-factorials); the draws of a throttled MTA
+//!   queue are made this way;
+//! - rand_distr's rejection sampler in larger populations.
 //!
 //! Recipients keep rand_distr's draws wherever they are not slow
-//! ([`Method::RandDistr`]), so that random-order runs keep their outputs; the
-//! MTA queue and the complaints take the cheapest method ([`Method::Cheapest`]).
+//! ([`Method::RandDistr`]), so that random-order runs keep their outputs.
+//!
+//! Cost, measured on the splits of `benches/run.rs`'s throttled runs replayed
+//! alone (thread CPU time; a draw before is the sampler of the previous version,
+//! which took four log-factorials per candidate, by Stirling's series beyond the
+//! table): a split of `blast_42d` (three draws in populations of a few thousand)
+//! 172 ns before, 141 ns after; one of `default_42d_x100_sender_only` (one draw,
+//! in populations of 10^4 to 4 x 10^5, or none) 85 ns before, 44 ns after.
 
+mod inversion;
 mod ratio_of_uniforms;
 
+use inversion::inversion;
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Hypergeometric};
 use ratio_of_uniforms::{RATIO_OF_UNIFORMS_MAX_POPULATION, ratio_of_uniforms};
@@ -35,15 +46,15 @@ use ratio_of_uniforms::{RATIO_OF_UNIFORMS_MAX_POPULATION, ratio_of_uniforms};
 pub enum Method {
     /// rand_distr's sampler, except where its inverse transform would loop over
     /// more than [`HIN_LOOP_LIMIT`] items (lists of over a million recipients),
-    /// where the sequential walk is taken. Used for recipients, whose draws have
-    /// always been rand_distr's.
+    /// where a sequential selection is taken (one uniform per item of the shortest
+    /// of the sample, the group and their complements). Used for recipients, whose
+    /// draws have always been rand_distr's.
     RandDistr,
-    /// The cheapest method: the sequential walk when it is at most 16 steps;
-    /// else the ratio-of-uniforms rejection in populations up to 2^24 (whose
-    /// log-factorials are accurate enough there); else the sequential walk where
-    /// rand_distr would invert (its set-up alone is at least as long), and
-    /// rand_distr's rejection elsewhere. A trivial draw (an empty group, sample or
-    /// complement) costs nothing and uses no random number.
+    /// The cheapest method: the inversion when the group or the sample (or their
+    /// complements) is at most 16 items; else the ratio-of-uniforms rejection in
+    /// populations up to 2^24; else the inversion where rand_distr would invert
+    /// too, and rand_distr's rejection elsewhere. A draw whose group, sample or
+    /// complement is empty costs nothing and uses no random number.
     Cheapest,
 }
 
@@ -55,35 +66,17 @@ pub enum Method {
 /// rand_distr's.
 pub const HIN_LOOP_LIMIT: u64 = 1 << 20;
 
-/// Longest sequential walk [`Method::Cheapest`] prefers to the other methods
-/// (a uniform and a comparison per step, against tens of nanoseconds of set-up).
-const SHORT_WALK: u64 = 16;
+/// Largest `min(group, sample)` (after taking complements) that
+/// [`Method::Cheapest`] draws by inversion whatever the mode: its set-up is then at
+/// most 16 multiplications and its search at most 9 steps on average.
+const SHORT: u64 = 16;
 
 /// How many of the `marked` among `population` a sample of `n` without
 /// replacement holds (`marked` and `n` at most `population`), drawn by `method`.
 pub fn hypergeometric<R: Rng + ?Sized>(rng: &mut R, population: u64, marked: u64, n: u64, method: Method) -> u64 {
-    let walk = match method {
-        Method::RandDistr => {
-            let (inverts, setup) = inverse_transform_setup(population, marked, n);
-            inverts && setup > HIN_LOOP_LIMIT
-        }
-        Method::Cheapest => {
-            let shortest = marked.min(n).min(population - marked).min(population - n);
-            if shortest <= SHORT_WALK {
-                return sequential_draw(rng, population, marked, n);
-            }
-            if population <= RATIO_OF_UNIFORMS_MAX_POPULATION {
-                return ratio_of_uniforms(rng, population, marked, n);
-            }
-            inverse_transform_setup(population, marked, n).0
-        }
-    };
-    if walk {
-        return sequential_draw(rng, population, marked, n);
-    }
-    match Hypergeometric::new(population, marked, n) {
-        Ok(d) => d.sample(rng),
-        Err(_) => 0, // unreachable: marked and n are at most population
+    match method {
+        Method::RandDistr => rand_distr_draw(rng, population, marked, n),
+        Method::Cheapest => cheapest_draw(rng, population, marked, n),
     }
 }
 
@@ -92,15 +85,78 @@ pub fn hypergeometric<R: Rng + ?Sized>(rng: &mut R, population: u64, marked: u64
 /// A chain of hypergeometric draws by `method` (the first group against the
 /// rest, then the second against those after it, ...), which is exactly the
 /// multivariate hypergeometric. Every part is at most its group, and the parts
-/// sum to `n` (to the groups' sum if `n` is larger).
+/// sum to `n` (to the groups' sum if `n` is larger). With [`Method::Cheapest`],
+/// the chain uses no random number once the sample is complete, or when the
+/// groups left are one group or are all taken.
 pub fn random_split_into<R: Rng + ?Sized>(rng: &mut R, n: u64, groups: &[u64], out: &mut [u64], method: Method) {
     let mut population: u64 = groups.iter().sum();
     let mut rest = n.min(population);
     for (o, &k) in out.iter_mut().zip(groups) {
-        let take = if rest > 0 && k > 0 { hypergeometric(rng, population, k, rest, method).min(k) } else { 0 };
+        let take = if rest == 0 || k == 0 {
+            0
+        } else if method == Method::Cheapest && (k == population || rest == population) {
+            // What is left of the sample is all in this group, or the rest is all taken.
+            rest.min(k)
+        } else {
+            hypergeometric(rng, population, k, rest, method).min(k)
+        };
         population -= k;
         rest -= take;
         *o = take;
+    }
+}
+
+/// [`Method::RandDistr`]'s draw.
+fn rand_distr_draw<R: Rng + ?Sized>(rng: &mut R, population: u64, marked: u64, n: u64) -> u64 {
+    let (inverts, setup) = inverse_transform_setup(population, marked, n);
+    if inverts && setup > HIN_LOOP_LIMIT {
+        return sequential_draw(rng, population, marked, n);
+    }
+    match Hypergeometric::new(population, marked, n) {
+        Ok(d) => d.sample(rng),
+        Err(_) => 0, // unreachable: marked and n are at most population
+    }
+}
+
+/// [`Method::Cheapest`]'s draw.
+fn cheapest_draw<R: Rng + ?Sized>(rng: &mut R, population: u64, marked: u64, n: u64) -> u64 {
+    let flip_marked = marked > population - marked;
+    let flip_sample = n > population - n;
+    let group = if flip_marked { population - marked } else { marked };
+    let sample = if flip_sample { population - n } else { n };
+    let shortest = group.min(sample);
+    let hits = if shortest == 0 {
+        0
+    } else if shortest <= SHORT {
+        inversion(rng, population, group, sample)
+    } else if population <= RATIO_OF_UNIFORMS_MAX_POPULATION {
+        ratio_of_uniforms(rng, population, group, sample)
+    } else if small_mode(population, group, sample) {
+        inversion(rng, population, group, sample)
+    } else {
+        match Hypergeometric::new(population, group, sample) {
+            Ok(d) => d.sample(rng),
+            Err(_) => 0, // unreachable: group and sample are at most population
+        }
+    };
+    unflip(population, marked, n, flip_marked, flip_sample, hits)
+}
+
+/// Whether the mode of the hypergeometric of `group` and `sample` (each at most
+/// half the population) is below 10: rand_distr's test for its inverse
+/// transform, whose set-up (the product of `P(0)`) the inversion shares.
+fn small_mode(population: u64, group: u64, sample: u64) -> bool {
+    ((sample + 1) as f64 * (group + 1) as f64 / (population + 2) as f64) < 10.0
+}
+
+/// The count of `marked` in the sample of `n` from `hits`, the count of the
+/// group (its complement if `flip_marked`) in the sample (its complement if `flip_sample`).
+fn unflip(population: u64, marked: u64, n: u64, flip_marked: bool, flip_sample: bool, hits: u64) -> u64 {
+    match (flip_marked, flip_sample) {
+        (false, false) => hits,
+        (true, false) => n - hits,
+        (false, true) => marked - hits,
+        (true, true) => hits + marked + n - population,
     }
 }
 
@@ -117,11 +173,9 @@ fn inverse_transform_setup(population: u64, marked: u64, n: u64) -> (bool, u64) 
 }
 
 /// An exact hypergeometric draw by sequential selection, over the shortest of
-/// the equivalent walks: the draw is symmetric in the marked group and the
-/// sample, and either may be replaced by its complement, so it takes
-/// `min(marked, n, population - marked, population - n)` uniform draws. Where
-/// rand_distr would take its inverse transform, that is at most about
-/// `sqrt(10 population)` (3e5 for the largest list).
+/// the equivalent walks: it takes `min(marked, n, population - marked,
+/// population - n)` uniform draws. Where rand_distr would take its inverse
+/// transform, that is at most about `sqrt(10 population)` (3e5 for the largest list).
 fn sequential_draw<R: Rng + ?Sized>(rng: &mut R, population: u64, marked: u64, n: u64) -> u64 {
     let flip_marked = marked > population - marked;
     let flip_sample = n > population - n;
@@ -141,19 +195,64 @@ fn sequential_draw<R: Rng + ?Sized>(rng: &mut R, population: u64, marked: u64, n
         }
         left -= 1;
     }
-    // `hits` counts the (possibly complemented) group in the (possibly complemented) sample.
-    match (flip_marked, flip_sample) {
-        (false, false) => hits,
-        (true, false) => n - hits,
-        (false, true) => marked - hits,
-        (true, true) => hits + marked + n - population,
-    }
+    unflip(population, marked, n, flip_marked, flip_sample, hits)
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::engine::stream_rng;
+
+    /// Exact probabilities of the hypergeometric (population, marked, n) over
+    /// `0..=min(marked, n)`, by the ratios of consecutive ones from the mode.
+    pub(in crate::model) fn pmf(population: u64, marked: u64, n: u64) -> Vec<f64> {
+        let (lo, hi) = (n.saturating_sub(population - marked), n.min(marked));
+        let (k, m, r) = (marked as f64, n as f64, (population - marked) as f64);
+        // P(x + 1) / P(x).
+        let ratio = |x: u64| {
+            let x = x as f64;
+            (k - x) * (m - x) / ((x + 1.0) * (r - m + x + 1.0))
+        };
+        let mode = (((n + 1) as f64 * (marked + 1) as f64 / (population + 2) as f64) as u64).clamp(lo, hi);
+        let mut p = vec![0.0; hi as usize + 1];
+        p[mode as usize] = 1.0;
+        for x in mode..hi {
+            p[x as usize + 1] = p[x as usize] * ratio(x);
+        }
+        for x in (lo..mode).rev() {
+            p[x as usize] = p[x as usize + 1] / ratio(x);
+        }
+        let sum: f64 = p.iter().sum();
+        p.iter().map(|v| v / sum).collect()
+    }
+
+    /// Pearson's chi-square of the counts `seen` against the probabilities `p`,
+    /// over the values expected at least 5 times, the rest pooled; a value of
+    /// probability 0 must never be seen. A chi-square with `df` degrees of freedom
+    /// exceeds `df + 6 sqrt(2 df) + 10` with probability below 1e-6 for any `df`
+    /// here, so the test fails only for a wrong law.
+    pub(in crate::model) fn assert_chi_square_fits(seen: &[u64], p: &[f64], case: &str) {
+        let reps: u64 = seen.iter().sum();
+        let (mut chi2, mut cells, mut pooled_seen, mut pooled_p) = (0.0, 0, 0u64, 0.0);
+        for (&count, &prob) in seen.iter().zip(p) {
+            let expected = prob * reps as f64;
+            if prob == 0.0 {
+                assert_eq!(count, 0, "{case}: a value of probability 0 was drawn");
+            } else if expected >= 5.0 {
+                chi2 += (count as f64 - expected).powi(2) / expected;
+                cells += 1;
+            } else {
+                (pooled_seen, pooled_p) = (pooled_seen + count, pooled_p + prob);
+            }
+        }
+        if pooled_p * reps as f64 >= 5.0 {
+            let expected = pooled_p * reps as f64;
+            chi2 += (pooled_seen as f64 - expected).powi(2) / expected;
+            cells += 1;
+        }
+        let df = (cells.max(2) - 1) as f64;
+        assert!(chi2 < df + 6.0 * (2.0 * df).sqrt() + 10.0, "{case}: chi2 {chi2} on {df} df");
+    }
 
     fn split(rng: &mut crate::engine::SimRng, n: u64, groups: &[u64], method: Method) -> Vec<u64> {
         let mut out = vec![0; groups.len()];
@@ -213,17 +312,20 @@ mod tests {
     fn cheapest_draws_have_the_hypergeometric_mean_and_variance() {
         let mut rng = stream_rng(4, "test");
         let reps = 20_000u64;
-        // Inverse-transform and rejection regimes, small and large populations, every orientation.
-        // Each method of Method::Cheapest: mode inversion, sequential (short walk; inverse-transform regime
-        // in a population too large to invert from the mode), rand_distr's rejection.
+        // Every path of Method::Cheapest, in every orientation: the ratio of uniforms within the table of
+        // log-factorials and beyond it, the inversion (short support; small mode beyond 2^24), rand_distr's
+        // rejection beyond 2^24.
         for (population, marked, n) in [
             (165u64, 25u64, 31u64),
             (7500, 2625, 150),
             (1000, 970, 950),
+            (100_000, 50_000, 10_000),
+            (283_333, 170_833, 245_049),
             (7500, 2625, 3),
+            (20_000, 19_990, 9_000),
             (10_000_000, 4_000, 12),
             (100_000_000, 40_000, 300),
-            (100_000, 50_000, 10_000),
+            (100_000_000, 50_000_000, 10_000),
         ] {
             let draws: Vec<u64> =
                 (0..reps).map(|_| hypergeometric(&mut rng, population, marked, n, Method::Cheapest)).collect();

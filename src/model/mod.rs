@@ -36,6 +36,6 @@ pub use provider_table::{ORDERED_PARAMS, PROVIDER_PARAMS, ProviderParamSpec, pro
 pub use reputation::Reputation;
 pub use segment_counts::SegmentCounts;
 pub use shipped_priors::shipped_priors;
-pub use split::{slice_of, split_into, split_total};
+pub use split::{Slicer, slice_of, split_into, split_total, split_total_into};
 pub use throttle::HourlyLimit;
 pub use variation::{Variation, shift_logit};

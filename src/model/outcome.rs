@@ -21,19 +21,21 @@
 //! random subset, so the complaints among the messages accepted in some hours
 //! are hypergeometric ([`late_complaints`]).
 
-use super::{HypergeometricMethod, ProviderParams, Reputation, Segment, hypergeometric};
+use super::{HypergeometricMethod, ProviderParams, Reputation, Segment, SegmentCounts, hypergeometric};
 use rand::Rng;
 use rand_distr::{Binomial, Distribution};
 
-/// Outcome of a day's accepted mail of one (IP, provider).
+/// Outcome of a day's accepted mail of one (IP, provider). Its counts per
+/// segment are [`SegmentCounts`], in place for up to four segments, so that the
+/// day's outcomes of a run's pairs take no heap allocation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DayOutcome {
     /// Inbox-placed messages per segment.
-    pub inbox: Vec<u64>,
+    pub inbox: SegmentCounts,
     /// Junk-placed messages per segment.
-    pub junk: Vec<u64>,
+    pub junk: SegmentCounts,
     /// Complaints per segment (from inbox-placed messages).
-    pub complaints: Vec<u64>,
+    pub complaints: SegmentCounts,
     /// Hard bounces.
     pub bounced: u64,
     /// 5xx reputation blocks.
@@ -105,9 +107,9 @@ pub fn sample_day<R: Rng + ?Sized>(
     let p_block = rep.block_probability(p);
     let n_segments = segments.len();
     let mut out = DayOutcome {
-        inbox: vec![0; n_segments],
-        junk: vec![0; n_segments],
-        complaints: vec![0; n_segments],
+        inbox: SegmentCounts::zeros(n_segments),
+        junk: SegmentCounts::zeros(n_segments),
+        complaints: SegmentCounts::zeros(n_segments),
         ..DayOutcome::default()
     };
     for (s, (seg, &n)) in segments.iter().zip(accepted).enumerate() {
@@ -159,7 +161,7 @@ mod tests {
             let o = sample_day(&mut rng, &p, &rep, &segs, &[n, n / 3]);
             let delivered = o.inbox_total() + o.junk_total();
             assert_eq!(delivered + o.bounced + o.blocked, n + n / 3);
-            assert!(o.complaints.iter().zip(&o.inbox).all(|(c, i)| c <= i));
+            assert!(o.complaints.iter().zip(o.inbox.iter()).all(|(c, i)| c <= i));
             assert!(o.opens <= delivered && o.trap_hits <= delivered);
         }
     }

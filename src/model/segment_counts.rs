@@ -21,7 +21,19 @@ pub enum SegmentCounts {
     Heap(Vec<u64>),
 }
 
+impl Default for SegmentCounts {
+    /// No segment.
+    fn default() -> Self {
+        Self::Inline { len: 0, values: [0; INLINE] }
+    }
+}
+
 impl SegmentCounts {
+    /// Zero counts for `len` segments.
+    pub fn zeros(len: usize) -> Self {
+        Self::from_fn(len, |_| 0)
+    }
+
     /// Counts for `len` segments, the `s`-th being `count(s)`.
     pub fn from_fn(len: usize, mut count: impl FnMut(usize) -> u64) -> Self {
         if len <= INLINE {
@@ -69,6 +81,8 @@ mod tests {
             c.iter_mut().for_each(|n| *n += 1);
             assert!(c.iter().enumerate().all(|(s, &n)| n == s as u64 * 10 + 1));
             assert_eq!(matches!(c, SegmentCounts::Inline { .. }), len <= INLINE);
+            assert_eq!(*SegmentCounts::zeros(len), vec![0; len][..]);
         }
+        assert!(SegmentCounts::default().is_empty());
     }
 }

@@ -4,21 +4,46 @@
 /// remainder, ties to the lower index). Parts sum to `total` whenever some
 /// weight is positive; all parts are 0 otherwise.
 pub fn split_total(total: u64, weights: &[f64]) -> Vec<u64> {
+    let mut parts = vec![0; weights.len()];
+    split_total_into(total, weights, &mut parts);
+    parts
+}
+
+/// [`split_total`] into `out` (as long as `weights`), without allocating for
+/// up to eight weights.
+pub fn split_total_into(total: u64, weights: &[f64], out: &mut [u64]) {
+    out.iter_mut().for_each(|o| *o = 0);
     let sum: f64 = weights.iter().filter(|w| **w > 0.0).sum();
     if sum <= 0.0 || total == 0 {
-        return vec![0; weights.len()];
+        return;
     }
-    let exact: Vec<f64> = weights.iter().map(|&w| total as f64 * w.max(0.0) / sum).collect();
-    // `exact` is non-negative, so truncation is the floor.
-    let mut parts: Vec<u64> = exact.iter().map(|&x| x as u64).collect();
-    let fraction: Vec<f64> = exact.iter().zip(&parts).map(|(&x, &p)| x - p as f64).collect();
-    let assigned: u64 = parts.iter().sum();
-    let mut order: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0.0).collect();
-    order.sort_by(|&a, &b| fraction[b].total_cmp(&fraction[a]).then(a.cmp(&b)));
+    let (mut fraction_stack, mut order_stack) = ([0.0; SPLIT_STACK], [0usize; SPLIT_STACK]);
+    let (mut fraction_heap, mut order_heap) = (Vec::new(), Vec::new());
+    let (fraction, order): (&mut [f64], &mut [usize]) = if weights.len() <= SPLIT_STACK {
+        (&mut fraction_stack[..weights.len()], &mut order_stack[..weights.len()])
+    } else {
+        fraction_heap.resize(weights.len(), 0.0);
+        order_heap.resize(weights.len(), 0);
+        (&mut fraction_heap, &mut order_heap)
+    };
+    let (mut assigned, mut positive) = (0, 0);
+    for (i, &w) in weights.iter().enumerate() {
+        let exact = total as f64 * w.max(0.0) / sum;
+        // `exact` is non-negative, so truncation is the floor.
+        out[i] = exact as u64;
+        fraction[i] = exact - out[i] as f64;
+        assigned += out[i];
+        if w > 0.0 {
+            order[positive] = i;
+            positive += 1;
+        }
+    }
+    // Largest fraction first, ties to the lower index (a total order: unstable sorting is stable here).
+    let order = &mut order[..positive];
+    order.sort_unstable_by(|&a, &b| fraction[b].total_cmp(&fraction[a]).then(a.cmp(&b)));
     for &i in order.iter().cycle().take(total.saturating_sub(assigned) as usize) {
-        parts[i] += 1;
+        out[i] += 1;
     }
-    parts
 }
 
 /// Splits `total` into `out` in proportion to the integer `weights`, exactly
@@ -76,7 +101,7 @@ pub fn split_into(total: u64, weights: &[u64], out: &mut [u64]) {
     }
 }
 
-/// Number of weights [`split_into`] handles without allocating.
+/// Number of weights [`split_into`] and [`split_total_into`] handle without allocating.
 const SPLIT_STACK: usize = 8;
 
 /// The `index`-th of `n` near-equal integer slices of `total` (cumulative
@@ -96,6 +121,41 @@ pub fn slice_of(total: u64, index: u32, n: u32) -> u64 {
     }
 }
 
+/// [`slice_of`] for a fixed number of slices `n` (1 to 32), without a division per
+/// slice: a total is divided once ([`Slicer::parts`]), and each of its slices is
+/// then the quotient, plus one where the remainder's share crosses an integer (a
+/// bit read from a table of the `n` possible remainders). The hourly slices of a
+/// day's fresh mail were two 64-bit divisions per segment and hour, about a tenth
+/// of a run's time (3 ns each).
+#[derive(Debug, Clone)]
+pub struct Slicer {
+    /// Bit `i` of `carries[r]`: `floor(r (i + 1) / n) - floor(r i / n)`.
+    carries: Vec<u32>,
+    n: u64,
+}
+
+impl Slicer {
+    /// A slicer into `n` slices, `1 <= n <= 32` (clamped to that range).
+    pub fn new(n: u32) -> Self {
+        let n = n.clamp(1, 32);
+        let carries = (0..n)
+            .map(|r| (0..n).filter(|i| r * (i + 1) / n > r * i / n).fold(0u32, |bits, i| bits | 1 << i))
+            .collect();
+        Self { carries, n: u64::from(n) }
+    }
+
+    /// `total` as (quotient, remainder) of its division by the number of slices.
+    pub fn parts(&self, total: u64) -> (u64, u32) {
+        (total / self.n, (total % self.n) as u32)
+    }
+
+    /// The `index`-th slice (`index` below the number of slices) of the total
+    /// whose [`Slicer::parts`] are `parts`: [`slice_of`] of it.
+    pub fn slice(&self, (quotient, remainder): (u64, u32), index: u32) -> u64 {
+        quotient + u64::from(self.carries[remainder as usize] >> index & 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +166,44 @@ mod tests {
         assert_eq!(split_total(100, &[0.45, 0.2, 0.15, 0.1, 0.1]), vec![45, 20, 15, 10, 10]);
         assert_eq!(split_total(7, &[0.0, 0.0]), vec![0, 0]);
         assert_eq!(split_total(5, &[0.0, 2.0]), vec![0, 5]);
+    }
+
+    /// The allocating form [`split_total`] had before [`split_total_into`]: the same parts.
+    fn split_total_reference(total: u64, weights: &[f64]) -> Vec<u64> {
+        let sum: f64 = weights.iter().filter(|w| **w > 0.0).sum();
+        if sum <= 0.0 || total == 0 {
+            return vec![0; weights.len()];
+        }
+        let exact: Vec<f64> = weights.iter().map(|&w| total as f64 * w.max(0.0) / sum).collect();
+        let mut parts: Vec<u64> = exact.iter().map(|&x| x as u64).collect();
+        let fraction: Vec<f64> = exact.iter().zip(&parts).map(|(&x, &p)| x - p as f64).collect();
+        let assigned: u64 = parts.iter().sum();
+        let mut order: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0.0).collect();
+        order.sort_by(|&a, &b| fraction[b].total_cmp(&fraction[a]).then(a.cmp(&b)));
+        for &i in order.iter().cycle().take(total.saturating_sub(assigned) as usize) {
+            parts[i] += 1;
+        }
+        parts
+    }
+
+    #[test]
+    fn split_total_into_gives_the_reference_parts_with_and_without_the_stack() {
+        let weight_sets: [&[f64]; 7] = [
+            &[1.0, 1.0, 1.0],
+            &[0.45, 0.2, 0.15, 0.1, 0.1],
+            &[0.0, 2.0, -1.0, f64::NAN, 3.0],
+            &[1e-300, 1.0, 1e300],
+            &[0.3; 12],
+            &[0.7, 0.1, 0.1, 0.05, 0.05, 0.0, 0.3, 0.2, 0.9, 0.4],
+            &[],
+        ];
+        for weights in weight_sets {
+            let mut out = vec![7; weights.len()];
+            for total in (0..40).chain([1_000_003, u64::MAX / 7]) {
+                split_total_into(total, weights, &mut out);
+                assert_eq!(out, split_total_reference(total, weights), "{weights:?} {total}");
+            }
+        }
     }
 
     #[test]
@@ -150,6 +248,19 @@ mod tests {
                     let scaled = u128::from(o) * sum;
                     assert!(scaled.abs_diff(exact) < sum, "{w:?} {total}: part {i} is {o}");
                     assert!(o <= wi);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_slicer_gives_the_slices_of_slice_of() {
+        for n in 1..=32u32 {
+            let slicer = Slicer::new(n);
+            for total in (0..200u64).chain([12_345_678, u64::MAX / 3, u64::MAX]) {
+                let parts = slicer.parts(total);
+                for index in 0..n {
+                    assert_eq!(slicer.slice(parts, index), slice_of(total, index, n), "{total} in {n}, slice {index}");
                 }
             }
         }

@@ -24,6 +24,9 @@ pub struct Pair {
     pub late_from_hour: u32,
     /// Fresh messages per segment planned for today.
     pub fresh_today: Vec<u64>,
+    /// `fresh_today` per segment as [`Slicer::parts`](crate::model::Slicer::parts)
+    /// for the day's hours, from which each hour's slice is read.
+    pub fresh_parts: Vec<(u64, u32)>,
     /// Today's counts: recorded in `daily.csv`, read by the provider's reputation
     /// update and, in part, observed by the sender.
     pub today: Counts,
@@ -43,6 +46,7 @@ impl Pair {
             late_accepted: vec![0; n_segments],
             late_from_hour: p.feedback.late_from_hour(),
             fresh_today: vec![0; n_segments],
+            fresh_parts: vec![(0, 0); n_segments],
             today: Counts::default(),
         }
     }

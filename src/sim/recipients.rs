@@ -7,8 +7,10 @@
 //! being warmed get the most engaged recipients.
 
 use crate::engine::SimRng;
-use crate::model::{Audience, HypergeometricMethod, IpKind, IpSpec, random_split_into};
-use crate::strategy::{DayPlan, SegmentPlan, split_total};
+use crate::model::{
+    Audience, HypergeometricMethod, IpKind, IpSpec, SegmentCounts, random_split_into, split_total_into,
+};
+use crate::strategy::{DayPlan, SegmentPlan};
 
 /// The order in which IPs draw recipients: new, then warm, then shared pool.
 pub fn draw_order(ips: &[IpSpec]) -> Vec<usize> {
@@ -22,49 +24,51 @@ pub fn draw_order(ips: &[IpSpec]) -> Vec<usize> {
     order
 }
 
-/// Per (IP, provider) cell (`ip * n_providers + p`), the day's fresh messages per segment.
-pub fn draw(plan: &DayPlan, audience: &Audience, order: &[usize], rng: &mut SimRng) -> Vec<Vec<u64>> {
+/// Draws the day's fresh messages per segment of each (IP, provider) cell
+/// (`ip * n_providers + p`) into `fresh(&mut cells[cell])`, overwriting it; for
+/// a few segments, without allocating.
+pub fn draw<C>(
+    plan: &DayPlan,
+    audience: &Audience,
+    order: &[usize],
+    rng: &mut SimRng,
+    cells: &mut [C],
+    fresh: fn(&mut C) -> &mut [u64],
+) {
     let n_providers = audience.provider_shares.len();
     let n_segments = audience.segments.len();
-    let mut fresh = vec![vec![0; n_segments]; order.len() * n_providers];
+    let mut weights = Vec::new();
     for p in 0..n_providers {
-        let mut left: Vec<u64> = (0..n_segments).map(|s| audience.recipients(p, s)).collect();
+        let mut left = SegmentCounts::from_fn(n_segments, |s| audience.recipients(p, s));
         for &ip in order {
             let want = plan.volume[ip][p];
             let avail: u64 = left.iter().sum();
-            let take = match &plan.segments {
+            let take = fresh(&mut cells[ip * n_providers + p]);
+            match &plan.segments {
                 SegmentPlan::Priority(segments) => {
-                    let mut take = vec![0; n_segments];
+                    take.iter_mut().for_each(|t| *t = 0);
                     let mut rest = want;
                     for &s in segments {
                         take[s] = rest.min(left[s]);
                         rest -= take[s];
                     }
-                    take
                 }
                 SegmentPlan::Proportional => {
-                    let weights: Vec<f64> = left.iter().map(|&n| n as f64).collect();
-                    split_total(want.min(avail), &weights)
+                    weights.clear();
+                    weights.extend(left.iter().map(|&n| n as f64));
+                    split_total_into(want.min(avail), &weights, take);
                 }
-                SegmentPlan::Random => random_split(rng, want.min(avail), &left),
-            };
+                // A uniform random sample without replacement: the multivariate hypergeometric
+                // of [`random_split_into`], by rand_distr's draws wherever they are not slow.
+                SegmentPlan::Random => {
+                    random_split_into(rng, want.min(avail), &left, take, HypergeometricMethod::RandDistr)
+                }
+            }
             for s in 0..n_segments {
                 left[s] -= take[s];
             }
-            fresh[ip * n_providers + p] = take;
         }
     }
-    fresh
-}
-
-/// `n` recipients drawn without replacement from groups of sizes `groups`
-/// (`n` at most their sum): how many come from each group. The multivariate
-/// hypergeometric of [`random_split_into`], by rand_distr's draws wherever they
-/// are not slow ([`HypergeometricMethod::RandDistr`]).
-pub fn random_split(rng: &mut SimRng, n: u64, groups: &[u64]) -> Vec<u64> {
-    let mut take = vec![0; groups.len()];
-    random_split_into(rng, n, groups, &mut take, HypergeometricMethod::RandDistr);
-    take
 }
 
 #[cfg(test)]
@@ -98,10 +102,11 @@ mod tests {
         assert_eq!(order, vec![1, 0]);
         let plan = DayPlan { volume: vec![vec![9000], vec![1500]], segments: SegmentPlan::Priority(vec![0, 1]) };
         let mut rng = stream_rng(1, "recipients");
-        let fresh = draw(&plan, &audience(), &order, &mut rng);
+        let mut fresh = vec![vec![7, 7]; 2];
+        draw(&plan, &audience(), &order, &mut rng, &mut fresh, |cell| cell);
         assert_eq!(fresh, vec![vec![500, 8000], vec![1500, 0]], "the new IP gets the engaged; the pool what is left");
         let random = DayPlan { segments: SegmentPlan::Random, ..plan };
-        let fresh = draw(&random, &audience(), &order, &mut rng);
+        draw(&random, &audience(), &order, &mut rng, &mut fresh, |cell| cell);
         assert_eq!(fresh[0].iter().chain(&fresh[1]).sum::<u64>(), 10_000);
         assert!(fresh[0][0] + fresh[1][0] == 2000 && fresh[1][0] > 0 && fresh[1][1] > 0);
     }

@@ -30,10 +30,10 @@ use super::variation::{self, DayVariation, DrawnParameter};
 use super::{Counts, DailyRecord, ReferenceIps, ReputationLevel, RunResult, SimError, domain, warm};
 use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
 use crate::model::{
-    Cohort, FeedbackLoop, IpKind, ProviderParams, SegmentCounts, late_complaints, next_pool_trust, sample_day,
+    Cohort, FeedbackLoop, IpKind, ProviderParams, SegmentCounts, Slicer, late_complaints, next_pool_trust, sample_day,
 };
 use crate::scenario::Scenario;
-use crate::strategy::{DayObservation, DayPlan, ProviderObservation, SegmentPlan, SenderView, Strategy, slice_of};
+use crate::strategy::{DayObservation, DayPlan, ProviderObservation, SegmentPlan, SenderView, Strategy};
 
 #[derive(Debug, Clone, Copy)]
 enum Event {
@@ -68,6 +68,8 @@ struct Run<'a> {
     drawn: Vec<DrawnParameter>,
     /// Today's campaign and providers' days (see [`variation`]).
     variation: DayVariation,
+    /// Slices of a day's fresh mail into the active hours.
+    slicer: Slicer,
 }
 
 /// Runs `scenario` with `strategy` and `seed`. With a sending calendar that is
@@ -140,6 +142,7 @@ impl<'a> Run<'a> {
             providers,
             drawn,
             variation,
+            slicer: Slicer::new(hours),
         }
     }
 
@@ -152,6 +155,9 @@ impl<'a> Run<'a> {
         for (idx, pair) in self.pairs.iter_mut().enumerate() {
             let allowance = pair.rep.hourly_allowance(&self.providers[idx % self.n_providers]);
             pair.limit.start_day(d, allowance, &pair.fresh_today, self.sc.window);
+            for (parts, &total) in pair.fresh_parts.iter_mut().zip(&pair.fresh_today) {
+                *parts = self.slicer.parts(total);
+            }
         }
         for h in self.sc.window.start_hour..self.sc.window.end_hour {
             self.sim.schedule(SimTime::at(d, h), Event::Hour);
@@ -189,10 +195,8 @@ impl<'a> Run<'a> {
 
     /// Draws each IP's volume at each provider from the recipients left today.
     fn draw_recipients(&mut self, plan: &DayPlan) {
-        let fresh = recipients::draw(plan, &self.sc.audience, &self.draw_order, &mut self.recipients);
-        for (pair, take) in self.pairs.iter_mut().zip(fresh) {
-            pair.fresh_today = take;
-        }
+        let (audience, order) = (&self.sc.audience, &self.draw_order);
+        recipients::draw(plan, audience, order, &mut self.recipients, &mut self.pairs, |pair| &mut pair.fresh_today);
     }
 
     fn hour(&mut self, now: SimTime) {
@@ -218,7 +222,7 @@ impl<'a> Run<'a> {
     /// hourly limit. Accepted mail is placed at the end of the day.
     fn send(&mut self, pair_idx: usize, now: SimTime, with_fresh: bool) {
         let window = self.sc.window;
-        let Pair { queue, limit, day_accepted, late_accepted, late_from_hour, fresh_today, today, .. } =
+        let Pair { queue, limit, day_accepted, late_accepted, late_from_hour, fresh_today, fresh_parts, today, .. } =
             &mut self.pairs[pair_idx];
         let mut fresh = None;
         if with_fresh && fresh_today.iter().any(|&n| n > 0) {
@@ -226,8 +230,8 @@ impl<'a> Run<'a> {
             // The total is summed as the slices are made (reading the counts back right
             // after writing them would stall on the stores).
             let mut total = 0;
-            let counts = SegmentCounts::from_fn(fresh_today.len(), |s| {
-                let n = slice_of(fresh_today[s], index, window.hours());
+            let counts = SegmentCounts::from_fn(fresh_parts.len(), |s| {
+                let n = self.slicer.slice(fresh_parts[s], index);
                 total += n;
                 n
             });
