@@ -22,8 +22,10 @@
 //! - [`strategy`]: what the sender decides each day, from what it can observe.
 //! - [`scenario`]: TOML scenario files to a validated [`scenario::Scenario`], with located errors.
 //! - [`sim`]: runs a scenario: schedules events, applies decisions, records metrics.
+//! - [`observed`]: what a sender observes per day, provider and IP (delivery logs in, simulated events out).
 //! - [`report`]: CSV, JSON, PNG charts and the terminal table.
 //! - [`sweep`]: experiments: designs over scenario parameters, replicates, parallel deterministic runs, shards.
+//! - [`fit`]: provider parameters fitted to a sender's observed data (ABC-SMC), and forecasts from them.
 //!
 //! Nothing below the binary's `cli` module prints or touches files, except
 //! [`report`]'s writers, which write only where they are told.
@@ -32,7 +34,9 @@
 
 pub mod bounds;
 pub mod engine;
+pub mod fit;
 pub mod model;
+pub mod observed;
 pub mod report;
 pub mod scenario;
 pub mod schema;

@@ -6,6 +6,9 @@ mod stdout;
 mod compare;
 mod completions;
 mod errors;
+mod events;
+mod fit;
+mod ingest;
 mod init;
 mod man;
 mod merge;
@@ -41,6 +44,11 @@ Examples:
   ipwarm compare --strategy exponential --strategy adaptive --replicates 20
                                               compare strategies on the default scenario
   ipwarm sweep exp.toml --shard 2/3           run one shard; `ipwarm merge DIR... --out DIR` combines them
+  ipwarm run --events ses --events csv        also write the delivery log and observed.csv the run's sender would see
+  ipwarm ingest ses events.jsonl --out observed.csv
+                                              daily counts per provider and IP from delivery logs
+  ipwarm fit observed.csv --scenario my.toml --forecast 30
+                                              fit the providers to that data and forecast 30 more days
   ipwarm plot output/strategies               redraw an experiment's charts from its CSV files
   ipwarm completions bash                     shell completions; `ipwarm man` prints the manual page
 
@@ -77,9 +85,15 @@ enum Command {
     /// Compare scenarios or strategies over replicates (common random numbers, paired differences).
     #[command(after_help = EXAMPLES)]
     Compare(compare::CompareArgs),
+    /// Normalise delivery logs and provider exports (SES, KumoMTA, Postfix, Postmaster Tools, SNDS) into observed.csv.
+    #[command(after_help = ingest::EXAMPLES)]
+    Ingest(ingest::IngestArgs),
     /// Combine the folders of a sharded sweep into the files of the unsharded sweep.
     #[command(after_help = EXAMPLES)]
     Merge(merge::MergeArgs),
+    /// Fit provider parameters to a sender's observed delivery data (ABC-SMC), and forecast the warm-up.
+    #[command(after_help = fit::EXAMPLES)]
+    Fit(fit::FitArgs),
     /// Redraw an experiment's charts and report.html from its CSV summaries.
     #[command(after_help = EXAMPLES)]
     Plot(plot::PlotArgs),
@@ -129,6 +143,8 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Compare(args) => compare::compare(args),
         Command::Merge(args) => merge::merge(args),
+        Command::Ingest(args) => ingest::ingest(args),
+        Command::Fit(args) => fit::fit(args),
         Command::Plot(args) => plot::plot(args),
         Command::Init(args) => init::init(args),
         Command::Completions(args) => completions::completions(args),

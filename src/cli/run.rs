@@ -1,4 +1,5 @@
-//! `ipwarm run [SCENARIO]`: one run, written to daily.csv, summary.json and charts.
+//! `ipwarm run [SCENARIO]`: one run, written to daily.csv, summary.json and charts (and, with
+//! `--events`, the delivery logs its sender would have written: [`super::events`]).
 
 use super::Failure;
 use super::owned::{self, DELETE_UNOWNED_HELP, Intent, Staging};
@@ -34,6 +35,8 @@ pub struct RunArgs {
     strategy: Option<String>,
     #[command(flatten)]
     format: FormatArg,
+    #[command(flatten)]
+    events: super::events::EventsArgs,
 }
 
 /// Runs the scenario and writes its outputs all-or-nothing.
@@ -67,6 +70,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let result = sim::run(&scenario, seed)
         .with_context(|| format!("scenario `{}` failed", scenario.name))
         .map_err(Failure::runtime)?;
+    let events = args.events.plan(&result, &scenario)?;
     let file_name = args.scenario.as_ref().map(|p| p.display().to_string());
     let format = args.format.get().unwrap_or_default();
     let outputs = Outputs {
@@ -75,6 +79,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         description: &scenario.description,
         command: &command_line(&args, format),
         format,
+        events: events.as_ref(),
     };
     let (written, names) = write_outputs(&result, &outputs, &dest, args.delete_unowned).map_err(Failure::runtime)?;
     out!("{}", report::summary_table(&result));
@@ -116,6 +121,7 @@ fn command_line(args: &RunArgs, format: ChartFormat) -> String {
     if format != ChartFormat::Png {
         words.extend(["--format".to_string(), format.to_string()]);
     }
+    words.extend(args.events.words());
     words.join(" ")
 }
 
@@ -131,6 +137,8 @@ struct Outputs<'a> {
     command: &'a str,
     /// The chart files' format.
     format: ChartFormat,
+    /// The simulated delivery logs of `--events`, if any.
+    events: Option<&'a super::events::Planned>,
 }
 
 /// Writes every output into a staging folder and swaps it in for `dest`; returns the folder
@@ -170,5 +178,8 @@ fn write_outputs(
     let mut names: Vec<String> = ["daily.csv", "summary.json", sweep::SCENARIO_RECORD].map(String::from).to_vec();
     names.extend(charts.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()));
     names.push(REPORT_FILE.to_string());
+    if let Some(events) = outputs.events {
+        names.extend(events.write(&mut staging)?);
+    }
     Ok((staging.commit()?, names))
 }

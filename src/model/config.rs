@@ -79,9 +79,18 @@ pub struct IpSpec {
     pub name: String,
     /// Kind and history.
     pub kind: IpKind,
+    /// Its address, if the scenario gives one: how delivery logs name it
+    /// (see `observed::ip_label`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<std::net::IpAddr>,
 }
 
 impl IpSpec {
+    /// An IP named `name` of kind `kind`, with no address.
+    pub fn new(name: impl Into<String>, kind: IpKind) -> Self {
+        Self { name: name.into(), kind, address: None }
+    }
+
     /// Whether this IP is dedicated to the sender (new or warm), as opposed to shared.
     pub fn is_dedicated(&self) -> bool {
         !matches!(self.kind, IpKind::SharedPool { .. })

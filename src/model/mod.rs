@@ -31,7 +31,7 @@ pub use mta_queue::{Cohort, Deferral, MtaQueue};
 pub use outcome::{DayOutcome, binomial, late_complaints, sample_day};
 pub use pool::{SHARED_POOL_AUTOCORRELATION, next_pool_trust};
 pub use prior::{DIST_NAMES, ParamPrior, Prior};
-pub use provider::{FeedbackLoop, PRESET_NAMES, ProviderParams, REFERENCE_OPEN_RATE, SmtpReply};
+pub use provider::{FeedbackLoop, PRESET_NAMES, ProviderParams, Published, REFERENCE_OPEN_RATE, SmtpReply};
 pub use provider_table::{ORDERED_PARAMS, PROVIDER_PARAMS, ProviderParamSpec, provider_param};
 pub use reputation::Reputation;
 pub use segment_counts::SegmentCounts;

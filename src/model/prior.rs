@@ -133,6 +133,11 @@ fn truncated_normal(mean: f64, sd: f64, low: f64, high: f64, q: f64) -> f64 {
     let Ok(normal) = Normal::new(mean, sd) else { return mean };
     let (f_low, f_high) = (normal.cdf(low), normal.cdf(high));
     let p = (f_low + q * (f_high - f_low)).clamp(0.0, 1.0);
+    // With an sd near f64::MAX the cdf is NaN (statrs' inverse_cdf panics on it): the
+    // distribution is then flat over any bounds, and its centre stands for it.
+    if p.is_nan() {
+        return mean;
+    }
     normal.inverse_cdf(p)
 }
 
@@ -165,6 +170,19 @@ pub struct ParamPrior {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_normal_too_wide_for_floating_point_draws_without_panicking() {
+        // Found by the fuzz campaign: sd = f64::MAX made the cdf NaN and statrs panic.
+        for bounds in [Bounds::NON_NEG, Bounds::at_least(0.0).at_most(3.0)] {
+            for sd in [f64::MAX, 1e300] {
+                for q in [0.125, 0.375, 0.625, 0.875] {
+                    let x = Prior::Normal { mean: 1.0, sd }.quantile(q, bounds);
+                    assert!(bounds.contains(x), "{sd} {q}: {x}");
+                }
+            }
+        }
+    }
     use crate::engine::stream_rng;
 
     /// `n` draws of `prior` within `bounds`, sorted.

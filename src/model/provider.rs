@@ -38,6 +38,25 @@ impl FeedbackLoop {
     }
 }
 
+/// What a provider publishes about each of the sender's IPs, day by day,
+/// besides its SMTP replies and feedback loop: the one rule of which provider
+/// gives which dashboard (docs/MODEL.md, section 8). Set by the presets; a
+/// provider named in a scenario publishes what its preset does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Published {
+    /// Nothing per IP (Yahoo, Apple and unknown providers).
+    Nothing,
+    /// Google Postmaster Tools (v1 traffic stats): the IP's reputation
+    /// (`HIGH`, `MEDIUM`, `LOW`, `BAD`) and the user-reported spam rate
+    /// (complaints over inbox mail).
+    PostmasterTools,
+    /// Microsoft SNDS (`data.aspx`): the IP's filter result (`GREEN`,
+    /// `YELLOW`, `RED`), its complaint rate (complaints over delivered mail)
+    /// and its spam-trap hits.
+    Snds,
+}
+
 /// An SMTP reply as the sender's MTA logs it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SmtpReply {
@@ -134,6 +153,8 @@ pub struct ProviderParams {
     pub escalation_reply: SmtpReply,
     /// Reply to an invalid address (5xx).
     pub bounce_reply: SmtpReply,
+    /// What the provider publishes per IP (Postmaster Tools, SNDS, nothing).
+    pub published: Published,
     /// The float parameters given as distributions, in registry order: each
     /// run draws them (`sim::variation`); empty for fixed parameters.
     pub priors: Vec<ParamPrior>,
@@ -188,6 +209,7 @@ impl ProviderParams {
             block_reply: SmtpReply::new("550 5.7.1", "Service unavailable, client host blocked using reputation"),
             escalation_reply: SmtpReply::new("550 5.7.1", "Service unavailable, client host blocked using reputation"),
             bounce_reply: SmtpReply::new("550 5.1.1", "User unknown"),
+            published: Published::Nothing,
             priors: Vec::new(),
         }
     }
@@ -200,6 +222,7 @@ impl ProviderParams {
                 p.trust_gain_per_day = 0.10;
                 p.engagement_weight = 1.0;
                 p.feedback = FeedbackLoop::DailyAggregate;
+                p.published = Published::PostmasterTools;
                 p.defer_reply = SmtpReply::new(
                     "421 4.7.28",
                     "Our system has detected an unusual rate of unsolicited mail originating from your IP address. \
@@ -224,6 +247,7 @@ impl ProviderParams {
                 p.engagement_weight = 0.25;
                 p.complaint_penalty = 0.08;
                 p.feedback = FeedbackLoop::PerMessage { delay_hours: 24 };
+                p.published = Published::Snds;
                 p.defer_reply = SmtpReply::new(
                     "451 4.7.650",
                     "The mail server [IP] has been temporarily rate limited due to IP reputation. (S775)",
@@ -294,6 +318,13 @@ mod tests {
             assert!(p.bounce_reply.code.starts_with("550 5.1.1"), "{name}: invalid address is 550 5.1.1");
         }
         assert!(ProviderParams::preset("hotmail").is_none());
+    }
+
+    #[test]
+    fn gmail_publishes_postmaster_tools_and_microsoft_snds() {
+        let published = PRESET_NAMES.map(|name| ProviderParams::preset(name).expect("preset").published);
+        use Published::*;
+        assert_eq!(published, [PostmasterTools, Snds, Nothing, Nothing, Nothing]);
     }
 
     #[test]

@@ -22,7 +22,7 @@
 
 mod aggregate;
 pub mod canvas;
-mod charts;
+pub(crate) mod charts;
 mod csv;
 pub mod experiment;
 mod font_subset;

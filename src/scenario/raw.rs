@@ -234,6 +234,9 @@ pub(crate) struct RawIp {
     pub trust_mean: Opt<f64>,
     /// Standard deviation of a shared pool IP's trust, >= 0 (default 0.05).
     pub trust_sd: Opt<f64>,
+    /// The IP's address (IPv4 or IPv6), by which delivery logs name it (`ipwarm ingest`, `ipwarm fit`);
+    /// optional, unique.
+    pub address: Opt<String>,
 }
 
 /// `[strategy]`: the raw value of every key some kind takes (or `kind`,

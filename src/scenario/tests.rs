@@ -504,3 +504,24 @@ fn files() {
     std::fs::write(&path, MIN).expect("write");
     assert_eq!(parse_file(&path).expect("valid").name, "t");
 }
+
+#[test]
+fn ip_addresses_are_parsed_and_checked() {
+    let two = "[[ips]]\nname = \"ip-2\"\nkind = \"new\"\naddress = \"2001:db8::7\"\n";
+    let s = ok(&append(two).replace("kind = \"new\"  ", "address = \"198.51.100.7\"\nkind = \"new\""));
+    let addresses: Vec<String> = s.ips.iter().map(|ip| ip.address.map(|a| a.to_string()).unwrap_or_default()).collect();
+    assert_eq!(addresses, ["198.51.100.7", "2001:db8::7"]);
+    assert_eq!(ok(MIN).ips[0].address, None);
+    check(
+        &append(
+            "[[ips]]\nname = \"b\"\nkind = \"new\"\naddress = \"300.1.2.3\"\n[[ips]]\nname = \"c\"\nkind = \"new\"\naddress = 7\n",
+        ),
+        r#"22:11: ips[1].address: expected an IPv4 or IPv6 address (such as "198.51.100.7"), got "300.1.2.3"
+           26:11: ips[2].address: invalid type: integer `7`, expected a string"#,
+    );
+    let dup = "[[ips]]\nname = \"b\"\nkind = \"new\"\naddress = \"203.0.113.5\"\n";
+    check(
+        &append(&format!("{dup}{}", dup.replace("\"b\"", "\"c\""))),
+        "26:11: ips[2].address: duplicate ip address `203.0.113.5`, first used at ips[1].address",
+    );
+}

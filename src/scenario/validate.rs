@@ -3,6 +3,7 @@
 //! recorded in the [`Ctx`]; nothing stops at the first one.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 
 use super::check::{Bounds, Ctx, num};
 use super::keys::one_of_message;
@@ -266,15 +267,44 @@ fn ips(ctx: &mut Ctx<'_>, raw: Option<&Vec<Section<RawIp>>>) -> Option<Vec<IpSpe
         return None;
     }
     let mut seen = HashMap::new();
+    let mut seen_addresses = HashMap::new();
     let ips: Vec<Option<IpSpec>> = raw
         .iter()
         .enumerate()
         .map(|(i, ip)| match ctx.table(Some(ip), &path.index(i)) {
-            Some(Some(ip)) => self::ip(ctx, ip, &path.index(i), &mut seen),
+            Some(Some(ip)) => {
+                let address = self::address(ctx, &ip.address, &path.index(i).key("address"), &mut seen_addresses);
+                let spec = self::ip(ctx, ip, &path.index(i), &mut seen);
+                Some(IpSpec { address: address?, ..spec? })
+            }
             _ => None,
         })
         .collect();
     ips.into_iter().collect()
+}
+
+/// `address` of an `[[ips]]`: an IPv4 or IPv6 address, unique; `Some(None)` if
+/// absent, `None` if reported.
+fn address(
+    ctx: &mut Ctx<'_>,
+    field: &Opt<String>,
+    path: &KeyPath,
+    seen: &mut HashMap<IpAddr, KeyPath>,
+) -> Option<Option<IpAddr>> {
+    let Some(text) = ctx.get(field, path) else {
+        return field.is_none().then_some(None);
+    };
+    let Ok(address) = text.parse::<IpAddr>() else {
+        let shown: String = text.chars().take(64).collect();
+        ctx.report(path, format!("expected an IPv4 or IPv6 address (such as \"198.51.100.7\"), got {shown:?}"));
+        return None;
+    };
+    if let Some(first) = seen.get(&address) {
+        ctx.report(path, format!("duplicate ip address `{address}`, first used at {first}"));
+        return None;
+    }
+    seen.insert(address, path.clone());
+    Some(Some(address))
 }
 
 /// Kinds of IP accepted in `[[ips]]`.
@@ -316,5 +346,5 @@ fn ip(ctx: &mut Ctx<'_>, raw: &RawIp, path: &KeyPath, seen: &mut HashMap<String,
             return None;
         }
     };
-    Some(IpSpec { name: name?, kind })
+    Some(IpSpec::new(name?, kind))
 }

@@ -80,11 +80,11 @@ mod tests {
     #[test]
     fn only_shared_pools_above_their_own_volume_are_reported() {
         let ips = vec![
-            IpSpec { name: "new".into(), kind: IpKind::New },
-            IpSpec {
-                name: "pool".into(),
-                kind: IpKind::SharedPool { trust_mean: 0.85, trust_sd: 0.05, daily_volume_per_provider: 1000.0 },
-            },
+            IpSpec::new("new", IpKind::New),
+            IpSpec::new(
+                "pool",
+                IpKind::SharedPool { trust_mean: 0.85, trust_sd: 0.05, daily_volume_per_provider: 1000.0 },
+            ),
         ];
         let mut records = Vec::new();
         for (day, sent) in [(1, 900), (2, 1500), (3, 1000), (4, 2500)] {

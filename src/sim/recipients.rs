@@ -92,11 +92,8 @@ mod tests {
     #[test]
     fn new_ips_draw_first_and_nobody_gets_two_messages() {
         let ips = vec![
-            IpSpec {
-                name: "pool".into(),
-                kind: IpKind::SharedPool { trust_mean: 0.8, trust_sd: 0.0, daily_volume_per_provider: 1.0 },
-            },
-            IpSpec { name: "new".into(), kind: IpKind::New },
+            IpSpec::new("pool", IpKind::SharedPool { trust_mean: 0.8, trust_sd: 0.0, daily_volume_per_provider: 1.0 }),
+            IpSpec::new("new", IpKind::New),
         ];
         let order = draw_order(&ips);
         assert_eq!(order, vec![1, 0]);

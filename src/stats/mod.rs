@@ -1,5 +1,6 @@
 //! Statistics that know nothing of the simulator: global sensitivity analysis (samplers and
-//! estimators) and, in [`survival`], time-to-event estimates of censored data.
+//! estimators), in [`survival`], time-to-event estimates of censored data, and in [`abc_smc`],
+//! approximate Bayesian computation (ABC-SMC) for models whose likelihood is intractable.
 //!
 //! A sensitivity study has three steps, and this module owns the first and the last:
 //!
@@ -20,6 +21,7 @@
 //! **Architecture Invariant:** this module imports nothing of the simulator (`model`,
 //! `strategy`, `scenario`, `sim`, `report`, `sweep`, `cli`); it uses only the engine's RNG.
 
+pub mod abc_smc;
 mod bootstrap;
 pub mod morris;
 pub mod prcc;

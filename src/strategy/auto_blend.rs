@@ -260,7 +260,7 @@ mod tests {
     #[test]
     fn new_ips_blend_with_warm_ones_when_there_are_some() {
         let mut v = view();
-        v.ips.push(IpSpec { name: "old".into(), kind: IpKind::Warm { daily_volume_per_provider: 1e4, trust: 0.9 } });
+        v.ips.push(IpSpec::new("old", IpKind::Warm { daily_volume_per_provider: 1e4, trust: 0.9 }));
         let mut b = blend(Blend::Time { days: 4 });
         // Day 2: s = 0.5; weights new 0.5, warm 1, pool 0.
         assert_eq!(b.plan_day(2, &v, &[]).volume, vec![vec![1800, 1200], vec![0, 0], vec![3600, 2400]]);

@@ -89,11 +89,11 @@ pub(crate) mod test_support {
             horizon_days: 42,
             active_hours: 12,
             ips: vec![
-                IpSpec { name: "new".into(), kind: IpKind::New },
-                IpSpec {
-                    name: "pool".into(),
-                    kind: IpKind::SharedPool { trust_mean: 0.8, trust_sd: 0.05, daily_volume_per_provider: 1e5 },
-                },
+                IpSpec::new("new", IpKind::New),
+                IpSpec::new(
+                    "pool",
+                    IpKind::SharedPool { trust_mean: 0.8, trust_sd: 0.05, daily_volume_per_provider: 1e5 },
+                ),
             ],
             provider_names: vec!["gmail".into(), "yahoo".into()],
             provider_shares: vec![0.6, 0.4],

@@ -77,7 +77,7 @@ impl Strategy for Recorder {
 
 #[test]
 fn any_strategy_is_asked_on_sending_days_with_their_index_and_their_observations_only() {
-    let mut sc = scenario(vec![IpSpec { name: "new-1".into(), kind: IpKind::New }], schedule(vec![1000]), 15);
+    let mut sc = scenario(vec![IpSpec::new("new-1", IpKind::New)], schedule(vec![1000]), 15);
     let tue_fri = WeekdaySet::of([Weekday::Tuesday, Weekday::Friday]);
     sc.window.calendar = Calendar { days: SendingDays::Weekdays(tue_fri), start_weekday: Weekday::Monday };
     let mut recorder = Recorder { calls: Vec::new() };
@@ -92,7 +92,7 @@ fn any_strategy_is_asked_on_sending_days_with_their_index_and_their_observations
 #[test]
 fn deferred_mail_is_retried_on_days_off() {
     // A Friday blast from a new IP: most of it deferred, retried over the weekend.
-    let mut sc = scenario(vec![IpSpec { name: "new-1".into(), kind: IpKind::New }], schedule(vec![200_000, 1000]), 5);
+    let mut sc = scenario(vec![IpSpec::new("new-1", IpKind::New)], schedule(vec![200_000, 1000]), 5);
     sc.window.calendar =
         Calendar { days: SendingDays::Weekdays(WeekdaySet::WORKING_WEEK), start_weekday: Weekday::Friday };
     let r = run(&sc, 3);

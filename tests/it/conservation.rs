@@ -151,7 +151,7 @@ prop_compose! {
             window: SendingWindow { start_hour, end_hour: (start_hour + hours).min(24), ..SendingWindow::default() },
             audience: Audience { size, provider_shares: weights.iter().map(|w| w / total).collect(), segments },
             providers: PRESET_NAMES[..n_providers].iter().map(|n| ProviderParams::preset(n).expect("preset")).collect(),
-            ips: ips.into_iter().enumerate().map(|(i, kind)| IpSpec { name: format!("ip-{i}"), kind }).collect(),
+            ips: ips.into_iter().enumerate().map(|(i, kind)| IpSpec::new(format!("ip-{i}"), kind)).collect(),
             retry: RetryPolicy {
                 first_retry_minutes: first_retry,
                 backoff_factor: backoff,

@@ -1,9 +1,11 @@
 //! ipwarm's integration tests: one test binary, one module per concern.
 //!
 //! - `cli`: the real binary in a temp dir (run, validate, exit codes, atomic outputs, determinism).
+//! - `ingest`: `ipwarm ingest` of each log format's fixture to `observed.csv`; located errors on bad files.
 //! - `init`: `ipwarm init` writes starting files that validate and run; `validate` recognises experiments.
 //! - `bad_input`: every kind of bad scenario input gives exit 2 and names its location.
 //! - `file_safety`: the ownership rule of output folders, crash-safe state, kill-and-resume at many points.
+//! - `fit`: `ipwarm fit` on synthetic data with known parameters: outputs, the fitted scenario, recovery.
 //! - `model`: calibration, the blast, spikes, maintenance, retries, feedback loops.
 //! - `conservation`: every shipped scenario and randomised valid scenarios (proptest).
 //! - `strategies`: each strategy's behaviour in runs, `ipwarm strategies` and `run --strategy`.
@@ -27,6 +29,8 @@
 //!   without it; the spread of warm days across seeds.
 //! - `warm_times`: warm times as censored data (`warm_times.csv`, `warm_curves.csv`) against a Kaplan-Meier
 //!   estimate of `runs.csv`; restricted means in the summaries; plot, merge and compare.
+//! - `events`: `run --events` writes every format deterministically, within its limit, and each ingests back to
+//!   the run's `observed.csv`.
 //! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
 //! - `fuzz`: generated and mutated scenario and experiment files through the parsers and the binary
 //!   (a short run here; the long campaign: `IPWARM_FUZZ_SECS=1800 cargo test --release --test it fuzz:: -- --ignored`).
@@ -36,11 +40,14 @@ mod bad_input;
 mod calendar;
 mod cli;
 mod conservation;
+mod events;
 mod facts;
 mod file_safety;
+mod fit;
 mod fuzz;
 mod gallery;
 mod golden;
+mod ingest;
 mod init;
 mod model;
 mod provenance;

@@ -129,7 +129,7 @@ impl Strategy for Recorder {
 
 #[test]
 fn complaints_reach_the_sender_only_through_each_providers_feedback_loop() {
-    let mut sc = scenario(vec![IpSpec { name: "new-1".into(), kind: IpKind::New }], schedule(vec![0]), 20);
+    let mut sc = scenario(vec![IpSpec::new("new-1", IpKind::New)], schedule(vec![0]), 20);
     sc.audience.segments[0].complaint_rate = 0.002;
     let mut rec = Recorder { inner: exponential(2000.0, 1.2, 50_000.0), seen: vec![] };
     let r = run_with(&sc, &mut rec, 11).expect("run");
@@ -165,7 +165,7 @@ fn complaints_reach_the_sender_only_through_each_providers_feedback_loop() {
 fn a_feedback_loop_of_whole_days_reports_each_complaint_that_many_days_later() {
     // A report due at exactly 24:00 belongs to the next day (docs/MODEL.md, section 1),
     // also when it was scheduled days ahead, before that day's end was.
-    let mut sc = scenario(vec![IpSpec { name: "new-1".into(), kind: IpKind::New }], schedule(vec![20_000]), 12);
+    let mut sc = scenario(vec![IpSpec::new("new-1", IpKind::New)], schedule(vec![20_000]), 12);
     sc.audience.segments[0].complaint_rate = 0.002;
     for (p, provider) in sc.providers.iter_mut().enumerate() {
         provider.feedback = FeedbackLoop::PerMessage { delay_hours: 24 * (p as u64 % 3 + 1) };
@@ -186,7 +186,7 @@ fn a_feedback_loop_of_whole_days_reports_each_complaint_that_many_days_later() {
 #[test]
 fn sender_sees_the_providers_own_reply_codes() {
     let mut rec = Recorder { inner: exponential(200_000.0, 1.0, 200_000.0), seen: vec![] };
-    let sc = scenario(vec![IpSpec { name: "new-1".into(), kind: IpKind::New }], schedule(vec![0]), 4);
+    let sc = scenario(vec![IpSpec::new("new-1", IpKind::New)], schedule(vec![0]), 4);
     run_with(&sc, &mut rec, 2).expect("run");
     let codes = |p: usize| -> Vec<String> { rec.seen[0].cells[0][p].replies.iter().map(|r| r.code.clone()).collect() };
     assert!(codes(0).contains(&"421 4.7.28".to_string()), "gmail: {:?}", codes(0));
@@ -220,10 +220,10 @@ fn same_seed_same_result_other_seed_other_result() {
 
 #[test]
 fn shared_pool_reputation_is_established_and_noisy() {
-    let pool = IpSpec {
-        name: "pool".into(),
-        kind: IpKind::SharedPool { trust_mean: 0.85, trust_sd: 0.05, daily_volume_per_provider: 500_000.0 },
-    };
+    let pool = IpSpec::new(
+        "pool",
+        IpKind::SharedPool { trust_mean: 0.85, trust_sd: 0.05, daily_volume_per_provider: 500_000.0 },
+    );
     let sc = scenario(vec![pool], schedule(vec![100_000]), 30);
     let r = sim::run(&sc, 4).expect("run");
     let reps: Vec<f64> = (1..=30).map(|d| reputation(&r, 0, d)).collect();

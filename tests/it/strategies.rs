@@ -189,10 +189,7 @@ fn engaged_first_widens_by_day_when_asked() {
 fn per_ip_tables_give_each_dedicated_ip_the_table() {
     let mut sc = shipped("preset_sendgrid_hourly");
     sc.horizon_days = 3;
-    sc.ips = vec![
-        IpSpec { name: "a".into(), kind: sc.ips[0].kind.clone() },
-        IpSpec { name: "b".into(), ..sc.ips[0].clone() },
-    ];
+    sc.ips = vec![IpSpec::new("a", sc.ips[0].kind.clone()), IpSpec { name: "b".into(), ..sc.ips[0].clone() }];
     let r = sim::run(&sc, 1).expect("run");
     assert_eq!(
         (sent(&r, Cells::day(1).ip("a")), sent(&r, Cells::day(1).ip("b"))),

@@ -123,7 +123,7 @@ pub fn scenario(ips: Vec<IpSpec>, kind: StrategyKind, horizon_days: u32) -> Scen
 
 /// A dedicated IP warmed to `trust` with `per_provider` messages/day of history.
 pub fn warm_ip(per_provider: f64, trust: f64) -> IpSpec {
-    IpSpec { name: "warm-1".into(), kind: IpKind::Warm { daily_volume_per_provider: per_provider, trust } }
+    IpSpec::new("warm-1", IpKind::Warm { daily_volume_per_provider: per_provider, trust })
 }
 
 /// A filter on the records of a run: which days, IPs and providers to sum.

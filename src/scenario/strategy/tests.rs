@@ -166,10 +166,7 @@ fn kinds_that_need_particular_ips() {
     );
     let warm = "[[ips]]\nname = \"old\"\nkind = \"warm\"\ndaily_volume_per_provider = 5000\ntrust = 0.9\n";
     let s = ok(&with("kind = \"auto_blend\"", warm));
-    assert_eq!(
-        s.ips[1],
-        IpSpec { name: "old".into(), kind: IpKind::Warm { daily_volume_per_provider: 5000.0, trust: 0.9 } }
-    );
+    assert_eq!(s.ips[1], IpSpec::new("old", IpKind::Warm { daily_volume_per_provider: 5000.0, trust: 0.9 }));
 }
 
 #[test]

@@ -166,6 +166,7 @@ pub fn worker(state: &Path) {
             Ok(v) if v.valid => match input.kind {
                 Kind::Scenario => stats.valid_scenarios += 1,
                 Kind::Experiment => stats.valid_experiments += 1,
+                Kind::Ingest(_) => {}
             },
             Ok(_) => {}
             Err(f) => {

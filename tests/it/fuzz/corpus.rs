@@ -1,8 +1,11 @@
-//! The seed corpus: every shipped scenario and experiment file, and the key
-//! names and table paths found in them (the vocabulary of generated documents).
+//! The seed corpus: every shipped scenario and experiment file, the ingest
+//! fixtures (log files for `ipwarm ingest`), and the key names and table paths
+//! found in the TOML files (the vocabulary of generated documents).
 
 use std::collections::BTreeSet;
 use std::path::Path;
+
+use ipwarm::observed::ingest::Format;
 
 use crate::support::root;
 
@@ -13,21 +16,44 @@ pub enum Kind {
     Scenario,
     /// `ipwarm::sweep::parse_experiment`, `ipwarm sweep --dry-run`.
     Experiment,
+    /// A log or export for `ipwarm ingest FORMAT` (the format, from `ipwarm::observed::ingest::Format`).
+    Ingest(Format),
 }
 
+/// The ingest fixtures (`tests/fixtures/ingest/`) and their formats: the log-file seeds.
+pub const INGEST_SEEDS: [(&str, Format); 6] = [
+    ("ses.jsonl", Format::Ses),
+    ("kumomta.jsonl", Format::Kumomta),
+    ("postfix.log", Format::Postfix),
+    ("postmaster.json", Format::Postmaster),
+    ("snds.csv", Format::Snds),
+    ("observed.csv", Format::Csv),
+];
+
 impl Kind {
-    /// `scenario` or `experiment`: the middle extension of findings (`x.scenario.toml`).
+    /// Every kind.
+    pub fn all() -> impl Iterator<Item = Kind> {
+        [Self::Scenario, Self::Experiment].into_iter().chain(Format::ALL.into_iter().map(Self::Ingest))
+    }
+
+    /// `scenario`, `experiment` or `ingest-FORMAT`: the middle extension of findings (`x.scenario.toml`).
     pub fn name(self) -> &'static str {
         match self {
             Self::Scenario => "scenario",
             Self::Experiment => "experiment",
+            Self::Ingest(Format::Ses) => "ingest-ses",
+            Self::Ingest(Format::Kumomta) => "ingest-kumomta",
+            Self::Ingest(Format::Postfix) => "ingest-postfix",
+            Self::Ingest(Format::Postmaster) => "ingest-postmaster",
+            Self::Ingest(Format::Snds) => "ingest-snds",
+            Self::Ingest(Format::Csv) => "ingest-csv",
         }
     }
 
     /// The kind a findings file name says (`x.scenario.toml`), if any.
     pub fn of_file(path: &Path) -> Option<Self> {
         let name = path.file_name()?.to_string_lossy().into_owned();
-        [Self::Scenario, Self::Experiment].into_iter().find(|k| name.ends_with(&format!(".{}.toml", k.name())))
+        Self::all().find(|k| name.ends_with(&format!(".{}.toml", k.name())))
     }
 }
 
@@ -47,6 +73,8 @@ pub struct Seed {
 pub struct Corpus {
     /// `scenarios/*.toml` then `experiments/*.toml`, sorted by name.
     pub seeds: Vec<Seed>,
+    /// The ingest fixtures, in the order of [`INGEST_SEEDS`].
+    pub logs: Vec<Seed>,
     /// Every key name (last segment) in the files, sorted.
     pub keys: Vec<String>,
     /// Every table path (`audience.providers`, `axes."strategy.growth"`), sorted.
@@ -79,7 +107,18 @@ impl Corpus {
         }
         assert!(seeds.len() >= 4 && v.keys.len() >= 20 && v.words.len() >= 20, "a corpus to fuzz from");
         let list = |set: BTreeSet<String>| set.into_iter().collect();
-        Self { seeds, keys: list(v.keys), tables: list(v.tables), words: list(v.words) }
+        let logs = INGEST_SEEDS
+            .iter()
+            .map(|(file, format)| {
+                let name = format!("tests/fixtures/ingest/{file}");
+                Seed {
+                    bytes: std::fs::read(root().join(&name)).expect("ingest fixture"),
+                    name,
+                    kind: Kind::Ingest(*format),
+                }
+            })
+            .collect();
+        Self { seeds, logs, keys: list(v.keys), tables: list(v.tables), words: list(v.words) }
     }
 
     /// The seeds of one kind.

@@ -101,7 +101,7 @@ fn install_hook() {
 }
 
 /// The steps of the in-process check, for naming where a case panicked or hung.
-const PHASES: [&str; 7] = [
+const PHASES: [&str; 8] = [
     "scenario::parse",
     "sim::run",
     "report writers",
@@ -109,6 +109,7 @@ const PHASES: [&str; 7] = [
     "plan expansion",
     "first run of the plan",
     "toml round trip (harness)",
+    "observed::ingest",
 ];
 /// Indices in [`PHASES`].
 const PARSE_SCENARIO: usize = 0;
@@ -118,6 +119,7 @@ const PARSE_EXPERIMENT: usize = 3;
 const EXPAND: usize = 4;
 const RUN_FIRST: usize = 5;
 const ROUND_TRIP: usize = 6;
+const INGEST: usize = 7;
 
 /// Runs the in-process checks of `input` on a thread of its own (with the
 /// main thread's 8 MiB stack), waiting at most `limit`. After a timeout the
@@ -187,6 +189,11 @@ fn canary(text: &str) {
 /// The in-process checks. Bytes that are not UTF-8 are checked as their lossy
 /// UTF-8 text, but the file is invalid all the same (the binary refuses it).
 fn check(input: &Input, phase: &AtomicUsize) -> Result<Verdict, Finding> {
+    if let Kind::Ingest(format) = input.kind {
+        phase.store(INGEST, Ordering::SeqCst);
+        canary(&String::from_utf8_lossy(&input.bytes));
+        return check_ingest(&input.bytes, format);
+    }
     let verdict = check_text(&String::from_utf8_lossy(&input.bytes), input.kind, phase)?;
     Ok(if std::str::from_utf8(&input.bytes).is_ok() { verdict } else { Verdict::default() })
 }
@@ -242,6 +249,43 @@ fn check_text(text: &str, kind: Kind, phase: &AtomicUsize) -> Result<Verdict, Fi
                 let _ = ipwarm::sweep::run_rows(id, &plan.points[0].values, columns, &result, plan.series);
             }
             Ok(Verdict { valid: true, short_scenario: None })
+        }
+        Kind::Ingest(format) => check_ingest(text.as_bytes(), format),
+    }
+}
+
+/// A log file through `ipwarm::observed::ingest`: no panic; every problem
+/// located in the file (`fuzz.log:LINE[:COL]: message`, line from 1, one line
+/// of text); a success writes an `observed.csv` that reads back as the same table.
+fn check_ingest(bytes: &[u8], format: ipwarm::observed::ingest::Format) -> Result<Verdict, Finding> {
+    use ipwarm::observed::ingest::{Ingest, Options};
+    let mut ingest = Ingest::new(format, Options { year: Some(2026), ..Options::default() });
+    ingest.read(bytes, "fuzz.log");
+    match ingest.finish() {
+        Err(e) => {
+            for p in &e.problems {
+                let shown = p.to_string();
+                if p.location.source != "fuzz.log" || p.location.line == 0 || shown.contains('\n') {
+                    return Err(Finding::new(format!("unlocated ingest problem ({})", format.name()), shown));
+                }
+            }
+            if e.problems.is_empty() {
+                return Err(Finding::new(format!("ingest error without a problem ({})", format.name()), ""));
+            }
+            Ok(Verdict::default())
+        }
+        Ok(ingested) => {
+            let mut csv = Vec::new();
+            ipwarm::observed::write_observed(ingested.table.rows(), &mut csv)
+                .map_err(|e| Finding::new("write_observed failed", e.to_string()))?;
+            match ipwarm::observed::read_observed(csv.as_slice(), "out.csv") {
+                Ok(back) if back == ingested.table => Ok(Verdict { valid: true, short_scenario: None }),
+                Ok(_) => Err(Finding::new(format!("observed.csv does not read back the same ({})", format.name()), "")),
+                Err(e) => Err(Finding::new(
+                    format!("observed.csv written does not read back ({})", format.name()),
+                    e.to_string(),
+                )),
+            }
         }
     }
 }
@@ -427,6 +471,12 @@ pub fn binary(ws: &Workspace, input: &Input, verdict: &Verdict, limit: Duration)
             outcome
         }),
         Kind::Experiment => command(ws, &["sweep", path, "--dry-run"], limit, expect, None),
+        Kind::Ingest(format) => {
+            let out = ws.cwd.join("out");
+            let csv = out.join("observed.csv");
+            let args = ["ingest", format.name(), path, "--year", "2026", "--out", csv.to_str().expect("UTF-8")];
+            command(ws, &args, limit, expect, Some(&out))
+        }
     };
     let _ = std::fs::remove_file(&file);
     outcome
