@@ -9,8 +9,10 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
-use clap::{Args, ValueEnum, ValueHint};
-use ipwarm::observed::ingest::{Format, Ingest, Options};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, ValueHint};
+use ipwarm::observed::Format;
+use ipwarm::observed::ingest::{Ingest, Options};
 use ipwarm::observed::providers::ProviderMap;
 use ipwarm::observed::write_observed;
 
@@ -33,42 +35,18 @@ Examples:
 Rows are per day (UTC), provider and IP; docs/FIT.md (\"Ingest\") gives each format's mapping rules.
 Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.";
 
-/// The input formats, as clap shows them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// Amazon SES event publishing records (JSON lines)
-    Ses,
-    /// KumoMTA log records (JSON lines)
-    Kumomta,
-    /// Postfix mail log (syslog)
-    Postfix,
-    /// Google Postmaster Tools v1 TrafficStats (JSON)
-    Postmaster,
-    /// Microsoft SNDS data.aspx export (CSV without header)
-    Snds,
-    /// ipwarm's own observed.csv (validated and merged)
-    Csv,
-}
-
-impl FormatArg {
-    fn format(self) -> Format {
-        match self {
-            FormatArg::Ses => Format::Ses,
-            FormatArg::Kumomta => Format::Kumomta,
-            FormatArg::Postfix => Format::Postfix,
-            FormatArg::Postmaster => Format::Postmaster,
-            FormatArg::Snds => Format::Snds,
-            FormatArg::Csv => Format::Csv,
-        }
-    }
+/// `FORMAT` of `ingest` and `run --events`: a name of [`Format::ALL`], each listed by `--help` with `help(format)`.
+pub fn format_parser(help: fn(Format) -> String) -> impl TypedValueParser<Value = Format> {
+    let values = Format::ALL.map(|format| PossibleValue::new(format.name()).help(help(format)));
+    PossibleValuesParser::new(values).try_map(|name| Format::parse(&name).ok_or("unknown format"))
 }
 
 /// Arguments of `ipwarm ingest`.
 #[derive(Debug, Args)]
 pub struct IngestArgs {
     /// Format of the input files.
-    #[arg(value_enum, value_name = "FORMAT")]
-    format: FormatArg,
+    #[arg(value_name = "FORMAT", value_parser = format_parser(|format| format.description().to_string()))]
+    format: Format,
     /// Input files, read in order (`-`: standard input).
     #[arg(value_name = "FILES", required = true, value_hint = ValueHint::FilePath)]
     files: Vec<PathBuf>,
@@ -100,7 +78,7 @@ pub fn ingest(args: IngestArgs) -> Result<(), Failure> {
         }
         None => ProviderMap::default(),
     };
-    let mut ingest = Ingest::new(args.format.format(), Options { providers, year: args.year });
+    let mut ingest = Ingest::new(args.format, Options { providers, year: args.year });
     for path in &args.files {
         let shown = path.display().to_string();
         if path.as_os_str() == "-" {

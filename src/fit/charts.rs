@@ -2,9 +2,12 @@
 //! of `forecast.csv`), in the run charts' style:
 //! - `posterior_predictive.png`: a row of panels per provider, one panel per metric (4xx
 //!   deferrals and 5xx blocks as % of attempts, opens as % of delivered): the 90% and 50%
-//!   bands and the median of the posterior draws, the observed days as black dots;
-//! - `forecast_warm.png`: per provider, the probability of being warm by each day, the last
-//!   observed day marked by a dashed line.
+//!   bands and the median of the posterior draws, the observed days as black dots. A metric
+//!   the data never give (opens in a KumoMTA or Postfix log) has no column, and a note says
+//!   so: bands with nothing to compare them with would read as a check passed;
+//! - `forecast_warm.png`: per provider, the probability of being warm by each day, the
+//!   observed days shaded and the last one marked by a dashed line: a sender does not observe
+//!   warmth, so on those days too the lines are the model's, from the replayed volumes.
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +18,7 @@ use super::predictive::{Band, METRICS};
 use crate::report::ChartFormat;
 use crate::report::ReportError;
 use crate::report::canvas::{Canvas, ChartSink, draw_chart};
+use crate::report::charts::frame::{draw_empty, draw_note, nice_top};
 use crate::report::charts::style::{
     AXIS_DESC_PX, GRID, Key, LegendEntry, TICK_PX, chart_err, day_axes, draw_legend, draw_title, ensure_font, fmt_pct,
     provider_color, text,
@@ -60,20 +64,14 @@ fn providers_of(bands: &[Band]) -> Vec<&str> {
     out
 }
 
-/// A round top for an axis of values up to `max` (percent).
-fn top_of(max: f64) -> f64 {
-    if max.is_nan() || max <= 0.0 || !max.is_finite() {
-        return 1.0;
-    }
-    let step = 10f64.powf(max.log10().floor());
-    let top = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * step).find(|t| *t >= max * 1.05).unwrap_or(10.0 * step);
-    top.min(100.0)
-}
-
 /// Draws the posterior predictive chart on `canvas`.
 pub fn draw_predictive<C: Canvas>(bands: &[Band], draws: usize, canvas: &mut C) -> Result<(), ReportError> {
     let providers = providers_of(bands);
-    let height = 56 + 40 + ROW_H * providers.len().max(1) as u32;
+    // The metrics observed on some day: the others have no column.
+    let (metrics, unobserved): (Vec<usize>, Vec<usize>) =
+        (0..METRICS.len()).partition(|&m| bands.iter().any(|b| b.metric == m && b.observed.is_finite()));
+    let metrics = if metrics.is_empty() { unobserved.clone() } else { metrics };
+    let height = 56 + 40 + 30 + ROW_H * providers.len().max(1) as u32;
     let root = canvas.area((WIDTH, height));
     root.fill(&WHITE).map_err(chart_err)?;
     let title = format!("Posterior predictive check: the observed days against {draws} runs of posterior draws");
@@ -86,16 +84,26 @@ pub fn draw_predictive<C: Canvas>(bands: &[Band], draws: usize, canvas: &mut C) 
         LegendEntry::new("90% of the runs", on_white(band_color, 0.18), Key::Box),
     ];
     let body = draw_legend(&body, &legend)?;
-    let panels = body.split_evenly((providers.len().max(1), METRICS.len()));
+    let mut note = vec![
+        "Each run replays the observed volumes: the bands are what the fitted model gives for the same mail."
+            .to_string(),
+    ];
+    let missing: Vec<&str> = unobserved.iter().map(|&m| METRICS[m].title).collect();
+    if !missing.is_empty() && metrics != unobserved {
+        note[0].push_str(&format!(" Not in the data, so not drawn: {}.", missing.join(", ")));
+    }
+    let body = draw_note(&body, &note)?;
+    let panels = body.split_evenly((providers.len().max(1), metrics.len()));
     let n_days = bands.iter().map(|b| b.day).max().unwrap_or(1).max(1);
     let x_range = 0.5..(f64::from(n_days) + 0.5);
     for (row, provider) in providers.iter().enumerate() {
-        for (m, metric) in METRICS.iter().enumerate() {
-            let panel = &panels[row * METRICS.len() + m];
+        for (column, &m) in metrics.iter().enumerate() {
+            let metric = &METRICS[m];
+            let panel = &panels[row * metrics.len() + column];
             let mine: Vec<&Band> = bands.iter().filter(|b| b.provider == *provider && b.metric == m).collect();
             let max =
                 mine.iter().flat_map(|b| [b.observed, b.quantiles[4]]).filter(|v| v.is_finite()).fold(0.0, f64::max);
-            let top = top_of(max);
+            let top = nice_top(max * 1.05).min(100.0);
             let mut chart = ChartBuilder::on(panel)
                 .caption(format!("{provider}: {}", metric.title), text(19.0))
                 .margin(10)
@@ -112,6 +120,10 @@ pub fn draw_predictive<C: Canvas>(bands: &[Band], draws: usize, canvas: &mut C) 
                 .light_line_style(TRANSPARENT)
                 .bold_line_style(GRID);
             mesh.draw().map_err(chart_err)?;
+            if mine.iter().all(|b| !b.observed.is_finite()) {
+                draw_empty(&chart, "not in this provider's data")?;
+                continue;
+            }
             let clip = |v: f64| v.clamp(0.0, top);
             let defined: Vec<&&Band> = mine.iter().filter(|b| b.quantiles.iter().all(|q| q.is_finite())).collect();
             for (lo, hi, alpha) in [(0, 4, 0.18), (1, 3, 0.45)] {
@@ -152,6 +164,12 @@ pub fn draw_forecast<C: Canvas>(forecast: &Forecast, canvas: &mut C) -> Result<(
         providers.iter().enumerate().map(|(i, p)| LegendEntry::new(*p, provider_color(i), Key::Line)).collect();
     legend.push(LegendEntry::new(format!("last observed day ({})", forecast.observed_days), INK, Key::Dashed));
     let body = draw_legend(&body, &legend)?;
+    let note = format!(
+        "Days 1-{} (shaded) replay the observed volumes: a sender does not observe warmth, so there too the lines \
+         are the model's probability that the IP was already warm.",
+        forecast.observed_days
+    );
+    let body = draw_note(&body, &[note])?;
     let x_max = f64::from(forecast.horizon_days.max(2)) + 0.5;
     let mut chart = ChartBuilder::on(&body)
         .margin(20)
@@ -168,6 +186,9 @@ pub fn draw_forecast<C: Canvas>(forecast: &Forecast, canvas: &mut C) -> Result<(
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID);
     mesh.draw().map_err(chart_err)?;
+    let last_observed = f64::from(forecast.observed_days) + 0.5;
+    let shade = Rectangle::new([(0.5, -2.0), (last_observed, 102.0)], INK.mix(0.06).filled());
+    chart.draw_series(std::iter::once(shade)).map_err(chart_err)?;
     for (i, provider) in providers.iter().enumerate() {
         let mut path: Vec<(f64, f64)> = Vec::new();
         let mut previous = 0.0;
@@ -185,7 +206,7 @@ pub fn draw_forecast<C: Canvas>(forecast: &Forecast, canvas: &mut C) -> Result<(
             .draw_series(std::iter::once(PathElement::new(path, provider_color(i).stroke_width(width))))
             .map_err(chart_err)?;
     }
-    let x = f64::from(forecast.observed_days) + 0.5;
-    chart.draw_series(DashedLineSeries::new([(x, -2.0), (x, 102.0)], 8, 6, INK.stroke_width(2))).map_err(chart_err)?;
+    let dashed = DashedLineSeries::new([(last_observed, -2.0), (last_observed, 102.0)], 8, 6, INK.stroke_width(2));
+    chart.draw_series(dashed).map_err(chart_err)?;
     root.present().map_err(chart_err)
 }

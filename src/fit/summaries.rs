@@ -40,6 +40,9 @@ pub struct SummaryLayout {
 #[derive(Debug, Clone, Default)]
 struct Cell {
     rows: u32,
+    /// Whether a row gave the SMTP replies (`delivered`): a provider export (Postmaster Tools,
+    /// SNDS) gives none, so its deferral and block statistics are not observed, not 0 of 0.
+    replies: bool,
     delivered: u64,
     deferred: u64,
     bounced: u64,
@@ -85,8 +88,9 @@ impl SummaryLayout {
                 continue;
             }
             let attempts = cell.delivered + cell.deferred + cell.bounced + cell.blocked;
-            out.push(elogit(cell.deferred, attempts));
-            out.push(elogit(cell.blocked, attempts));
+            let replies = cell.replies || cell.rows == 0;
+            out.push(if replies { elogit(cell.deferred, attempts) } else { f64::NAN });
+            out.push(if replies { elogit(cell.blocked, attempts) } else { f64::NAN });
             out.push(cell.opens.map_or(f64::NAN, |o| elogit(o.min(cell.delivered), cell.delivered)));
             out.push(cell.complaints.map_or(f64::NAN, |c| elogit(c.min(cell.delivered), cell.delivered)));
             out.push(cell.spam_rate.map_or(f64::NAN, |(sum, n)| (sum / f64::from(n) + 1e-4).ln()));
@@ -113,6 +117,7 @@ impl SummaryLayout {
 /// Adds `row` to `cell`.
 fn add(cell: &mut Cell, row: &ObservedRow) {
     cell.rows += 1;
+    cell.replies |= row.delivered.is_some();
     cell.delivered += row.delivered.unwrap_or(0);
     cell.deferred += row.deferred.unwrap_or(0);
     cell.bounced += row.bounced.unwrap_or(0);
@@ -192,5 +197,22 @@ mod tests {
         assert_eq!(layout.name(7), "gmail/2/block");
         assert_eq!(layout.name(12), "yahoo/1/deferral");
         assert_eq!(reputation_score("green"), Some(3.0));
+    }
+
+    #[test]
+    fn a_provider_export_gives_no_reply_statistics() {
+        // A Postmaster Tools row: a reputation, no counts. Its deferral and block shares are
+        // not observed (NaN), not elogit(0, 0) = 0 (a share of 1/2, which biased fits of
+        // exports towards runs with many deferrals and blocks).
+        let layout = SummaryLayout { n_days: 1, providers: vec!["gmail".into()], reference: vec![true] };
+        let published = ObservedRow {
+            provider: "gmail".into(),
+            reputation: Some("HIGH".into()),
+            spam_rate: Some(0.001),
+            ..ObservedRow::default()
+        };
+        let s = layout.summaries([(&published, 0, 1)].into_iter(), false);
+        assert!(s[0].is_nan() && s[1].is_nan() && s[2].is_nan() && s[3].is_nan(), "{s:?}");
+        assert!(s[4].is_finite() && s[5] == 3.0, "{s:?}");
     }
 }

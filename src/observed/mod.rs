@@ -7,7 +7,8 @@
 //! list of its columns (`observed.csv`); everything that reads or writes the
 //! daily CSV derives from them. A field is `None` where the source does not
 //! report it (a Postfix log has no opens, an SNDS export no deferrals), which
-//! is not the same as 0.
+//! is not the same as 0. [`Format`] is the one list of the formats these
+//! data come in.
 //!
 //! **Invariant:** nothing here exposes what a real sender cannot see (inbox
 //! versus junk placement, the provider's hidden trust, complaints without a
@@ -18,6 +19,7 @@
 mod csv;
 mod date;
 pub mod events;
+mod format;
 mod from_run;
 pub mod ingest;
 mod ips;
@@ -28,6 +30,7 @@ mod table;
 
 pub use csv::{REPUTATIONS, read_observed, write_observed};
 pub use date::CivilDate;
+pub use format::{Count, Format};
 pub use from_run::{
     SNDS_GREEN_BELOW, SNDS_RED_ABOVE, observed_rows, postmaster_reputation, snds_filter_result, snds_rounded,
 };

@@ -33,7 +33,7 @@ use crate::model::{
     Cohort, FeedbackLoop, IpKind, ProviderParams, SegmentCounts, Slicer, late_complaints, next_pool_trust, sample_day,
 };
 use crate::scenario::Scenario;
-use crate::strategy::{DayObservation, DayPlan, ProviderObservation, SegmentPlan, SenderView, Strategy};
+use crate::strategy::{DayObservation, DayPlan, ProviderObservation, ReplyCodes, SegmentPlan, SenderView, Strategy};
 
 #[derive(Debug, Clone, Copy)]
 enum Event {
@@ -64,6 +64,8 @@ struct Run<'a> {
     records: Vec<DailyRecord>,
     /// The providers as drawn for this run (their uncertain parameters drawn, see [`variation`]).
     providers: Vec<ProviderParams>,
+    /// Each provider's reply codes, made once so that observing a day allocates no text.
+    reply_codes: Vec<ReplyCodes>,
     /// The uncertain parameters drawn.
     drawn: Vec<DrawnParameter>,
     /// Today's campaign and providers' days (see [`variation`]).
@@ -139,6 +141,7 @@ impl<'a> Run<'a> {
             draw_order: recipients::draw_order(&sc.ips),
             observations: Vec::with_capacity(sc.horizon_days as usize),
             records: Vec::with_capacity(sc.horizon_days as usize * sc.ips.len() * sc.providers.len()),
+            reply_codes: providers.iter().map(ReplyCodes::of).collect(),
             providers,
             drawn,
             variation,
@@ -304,7 +307,10 @@ impl<'a> Run<'a> {
             self.catch_up(idx, midnight);
             self.place_day(idx, d);
         }
-        let mut observed = vec![Vec::with_capacity(self.n_providers); self.sc.ips.len()];
+        // The day's observation: its `[ip][provider]` vectors are the only allocations of a
+        // day's end (`vec![row; n]` would clone `row` without its capacity, to grow on push).
+        let mut observed: Vec<Vec<ProviderObservation>> =
+            (0..self.sc.ips.len()).map(|_| Vec::with_capacity(self.n_providers)).collect();
         for (idx, pair) in self.pairs.iter_mut().enumerate() {
             let (ip, p) = (idx / self.n_providers, idx % self.n_providers);
             let provider = &self.providers[p];
@@ -314,7 +320,8 @@ impl<'a> Run<'a> {
             if !pair.shared {
                 pair.rep.end_of_day(provider, &pair.today, peak_hour_evaluated);
             }
-            observed[ip].push(ProviderObservation::of_day(&pair.today, provider, block_reply));
+            let codes = self.reply_codes[p].of_day(block_reply);
+            observed[ip].push(ProviderObservation::of_day_coded(&pair.today, provider, codes));
             self.records.push(DailyRecord {
                 day: d + 1,
                 ip,

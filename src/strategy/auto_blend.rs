@@ -22,8 +22,8 @@ use super::read::ParamReader;
 use super::registry::{KindEntry, KindParams, StrategyKind};
 use super::route::{IpRoles, empty_plan, ip_kinds, whole};
 use super::signals::Tally;
-use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan, split_total};
-use crate::model::{IpKind, IpSpec};
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan};
+use crate::model::{IpKind, IpSpec, split_total_into};
 
 const DAILY_VOLUME: ParamSpec = ParamSpec::optional_float(
     "daily_volume",
@@ -158,12 +158,29 @@ impl KindParams for AutoBlendParams {
 pub struct AutoBlend {
     params: AutoBlendParams,
     segments: SegmentSettings,
+    /// Working space of [`Strategy::plan_day`], kept between days so that a day's
+    /// plan is the only thing planning allocates (issue 18: no allocation in the
+    /// steady state of a run); it carries nothing from one day to the next.
+    scratch: Scratch,
+}
+
+/// [`AutoBlend`]'s working space for one day's plan.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    /// The IPs' roles.
+    roles: IpRoles,
+    /// Each IP's weight in a provider's demand.
+    weights: Vec<f64>,
+    /// The day's demand per provider.
+    by_provider: Vec<u64>,
+    /// One provider's demand per IP.
+    by_ip: Vec<u64>,
 }
 
 impl AutoBlend {
     /// A blend sending to the audience in `segments`' order.
     pub fn new(params: AutoBlendParams, segments: SegmentSettings) -> Self {
-        Self { params, segments }
+        Self { params, segments, scratch: Scratch::default() }
     }
 
     /// The dedicated share on day `day` (1-based), given the mail the new IPs
@@ -176,24 +193,23 @@ impl AutoBlend {
         s.clamp(0.0, 1.0)
     }
 
-    /// Each IP's weight in a provider's demand at dedicated share `s`.
-    fn weights(s: f64, roles: &IpRoles) -> Vec<f64> {
+    /// Each IP's weight in a provider's demand at dedicated share `s`, into `weights`.
+    fn weights_into(s: f64, roles: &IpRoles, weights: &mut Vec<f64>) {
         let has_warm = roles.warm.iter().any(|&w| w);
         let n_new = roles.new.iter().filter(|&&n| n).count() as f64;
         let n_pool = roles.pool.iter().filter(|&&p| p).count() as f64;
-        (0..roles.new.len())
-            .map(|ip| {
-                if roles.new[ip] {
-                    if has_warm { s } else { s / n_new }
-                } else if has_warm {
-                    if roles.warm[ip] { 1.0 } else { 0.0 }
-                } else if roles.pool[ip] {
-                    (1.0 - s) / n_pool
-                } else {
-                    0.0
-                }
-            })
-            .collect()
+        weights.clear();
+        weights.extend((0..roles.new.len()).map(|ip| {
+            if roles.new[ip] {
+                if has_warm { s } else { s / n_new }
+            } else if has_warm {
+                if roles.warm[ip] { 1.0 } else { 0.0 }
+            } else if roles.pool[ip] {
+                (1.0 - s) / n_pool
+            } else {
+                0.0
+            }
+        }));
     }
 }
 
@@ -203,13 +219,19 @@ impl Strategy for AutoBlend {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
-        let roles = IpRoles::of(view);
-        let accepted = Tally::over(history, history.len(), &roles.new, |_| true).accepted;
-        let weights = Self::weights(self.share(day, accepted), &roles);
+        self.scratch.roles.fill(view);
+        let accepted = Tally::over(history, history.len(), &self.scratch.roles.new, |_| true).accepted;
+        let share = self.share(day, accepted);
+        let Scratch { roles, weights, by_provider, by_ip } = &mut self.scratch;
+        Self::weights_into(share, roles, weights);
         let demand = whole(self.params.daily_volume.unwrap_or(view.list_size as f64));
         let mut volume = empty_plan(view);
-        for (p, d) in split_total(demand, &view.provider_shares).into_iter().enumerate() {
-            for (ip, part) in split_total(d, &weights).into_iter().enumerate() {
+        by_provider.resize(view.provider_shares.len(), 0);
+        split_total_into(demand, &view.provider_shares, by_provider);
+        by_ip.resize(weights.len(), 0);
+        for (p, &d) in by_provider.iter().enumerate() {
+            split_total_into(d, weights, by_ip);
+            for (ip, &part) in by_ip.iter().enumerate() {
                 volume[ip][p] = part;
             }
         }

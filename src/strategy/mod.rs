@@ -40,7 +40,9 @@ pub use auto_blend::{AutoBlend, AutoBlendParams, Blend};
 pub use exponential::{Exponential, ExponentialParams};
 pub use health::HealthRules;
 pub use linear::{Linear, LinearParams};
-pub use observe::{DayObservation, DayPlan, ProviderObservation, ReplyCount, SegmentPlan, SenderView};
+pub use observe::{
+    DayObservation, DayPlan, ProviderObservation, RepliesByCode, ReplyCodes, ReplyCount, SegmentPlan, SenderView,
+};
 pub use per_provider::{PerProvider, PerProviderParams};
 pub use ramp::{Ramp, RampMode};
 pub use registry::{StrategyKind, StrategySpec};

@@ -8,6 +8,7 @@
 //! turned into what the sender sees of them.
 
 use crate::model::{Counts, FeedbackLoop, IpSpec, ProviderParams, Segment, SmtpReply};
+use std::sync::Arc;
 
 /// Static facts the sender knows about its own setup.
 #[derive(Debug, Clone)]
@@ -31,10 +32,83 @@ pub struct SenderView {
 /// One SMTP reply code and how many times the sender received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyCount {
-    /// The code, e.g. `421 4.7.28`.
-    pub code: String,
+    /// The code, e.g. `421 4.7.28`. Shared (a run makes each provider's codes once, see
+    /// [`ReplyCodes`]), so that observing a day copies no text: a run allocates nothing
+    /// per day for its observations' replies (issue 18).
+    pub code: Arc<str>,
     /// Number of replies with this code.
     pub count: u64,
+}
+
+/// The replies of one day at one provider by code (2xx omitted), in a stable order: at most
+/// one code per class (deferral, block, bounce), so they are kept in place rather than in a
+/// vector of their own (issue 18: no allocation per day and cell).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RepliesByCode([Option<ReplyCount>; 3]);
+
+impl RepliesByCode {
+    /// The replies, in the order their codes were first counted.
+    pub fn iter(&self) -> impl Iterator<Item = &ReplyCount> {
+        self.0.iter().flatten()
+    }
+
+    /// Number of distinct codes.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// Whether no reply was counted.
+    pub fn is_empty(&self) -> bool {
+        self.0[0].is_none()
+    }
+
+    /// Counts `count` more replies with `code`: added to its entry, or a new one after the others.
+    fn add(&mut self, code: &Arc<str>, count: u64) {
+        for entry in &mut self.0 {
+            match entry {
+                Some(r) if r.code == *code => {
+                    r.count += count;
+                    return;
+                }
+                Some(_) => {}
+                None => {
+                    *entry = Some(ReplyCount { code: Arc::clone(code), count });
+                    return;
+                }
+            }
+        }
+        debug_assert!(false, "more than three reply codes in one observation");
+    }
+}
+
+/// A provider's reply codes as observations hold them, made once per run (see [`ReplyCount::code`]).
+#[derive(Debug, Clone)]
+pub struct ReplyCodes {
+    defer: Arc<str>,
+    block: Arc<str>,
+    escalation: Arc<str>,
+    bounce: Arc<str>,
+}
+
+impl ReplyCodes {
+    /// The codes of `p`'s deferral, block, escalation and bounce replies.
+    pub fn of(p: &ProviderParams) -> Self {
+        let code = |r: &SmtpReply| Arc::from(r.code.as_str());
+        Self {
+            defer: code(&p.defer_reply),
+            block: code(&p.block_reply),
+            escalation: code(&p.escalation_reply),
+            bounce: code(&p.bounce_reply),
+        }
+    }
+
+    /// The codes (deferral, block, bounce) of a day whose blocks got `block_reply`: the
+    /// provider's block or its escalation reply (see [`ProviderObservation::of_day`]).
+    pub fn of_day(&self, block_reply: &SmtpReply) -> [&Arc<str>; 3] {
+        debug_assert!([&self.block, &self.escalation].iter().any(|c| ***c == *block_reply.code));
+        let block = if *self.block == *block_reply.code { &self.block } else { &self.escalation };
+        [&self.defer, block, &self.bounce]
+    }
 }
 
 /// What the sender observed for one IP at one provider during one day.
@@ -59,7 +133,7 @@ pub struct ProviderObservation {
     /// Opens recorded by tracking.
     pub opens: u64,
     /// Replies by code (2xx omitted), in a stable order.
-    pub replies: Vec<ReplyCount>,
+    pub replies: RepliesByCode,
 }
 
 impl ProviderObservation {
@@ -72,14 +146,17 @@ impl ProviderObservation {
     /// day's blocks all got `block_reply` (`p`'s block reply, or its escalation
     /// reply on a day it escalated deferral pressure).
     pub fn of_day(c: &Counts, p: &ProviderParams, block_reply: &SmtpReply) -> Self {
-        let mut replies: Vec<ReplyCount> = Vec::new();
-        for (reply, count) in [(&p.defer_reply, c.deferred), (block_reply, c.blocked), (&p.bounce_reply, c.bounced)] {
-            if count == 0 {
-                continue;
-            }
-            match replies.iter_mut().find(|r| r.code == reply.code) {
-                Some(r) => r.count += count,
-                None => replies.push(ReplyCount { code: reply.code.clone(), count }),
+        let code = |r: &SmtpReply| Arc::from(r.code.as_str());
+        Self::of_day_coded(c, p, [&code(&p.defer_reply), &code(block_reply), &code(&p.bounce_reply)])
+    }
+
+    /// [`ProviderObservation::of_day`] with the day's reply codes (deferral, block, bounce)
+    /// made beforehand ([`ReplyCodes::of_day`]): a run observes its days without allocating.
+    pub fn of_day_coded(c: &Counts, p: &ProviderParams, codes: [&Arc<str>; 3]) -> Self {
+        let mut replies = RepliesByCode::default();
+        for (code, count) in codes.into_iter().zip([c.deferred, c.blocked, c.bounced]) {
+            if count > 0 {
+                replies.add(code, count);
             }
         }
         let aggregate_complaint_rate = match p.feedback {

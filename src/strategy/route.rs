@@ -8,7 +8,7 @@ use super::{SenderView, split_total};
 use crate::model::{IpKind, IpSpec};
 
 /// Which of the sender's IPs play which role, by index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IpRoles {
     /// New dedicated IPs.
     pub new: Vec<bool>,
@@ -21,12 +21,22 @@ pub struct IpRoles {
 impl IpRoles {
     /// The roles of the IPs of `view`.
     pub fn of(view: &SenderView) -> Self {
-        let flag = |f: fn(&IpKind) -> bool| view.ips.iter().map(|ip| f(&ip.kind)).collect::<Vec<bool>>();
-        Self {
-            new: flag(|k| matches!(k, IpKind::New)),
-            warm: flag(|k| matches!(k, IpKind::Warm { .. })),
-            pool: flag(|k| matches!(k, IpKind::SharedPool { .. })),
-        }
+        let mut roles = Self::default();
+        roles.fill(view);
+        roles
+    }
+
+    /// Sets these roles to those of the IPs of `view`, in the vectors' existing
+    /// capacity: a strategy that keeps one between days finds the roles without
+    /// allocating (issue 18: no allocation in the steady state of a run).
+    pub fn fill(&mut self, view: &SenderView) {
+        let fill = |flag: &mut Vec<bool>, is: fn(&IpKind) -> bool| {
+            flag.clear();
+            flag.extend(view.ips.iter().map(|ip| is(&ip.kind)));
+        };
+        fill(&mut self.new, |k| matches!(k, IpKind::New));
+        fill(&mut self.warm, |k| matches!(k, IpKind::Warm { .. }));
+        fill(&mut self.pool, |k| matches!(k, IpKind::SharedPool { .. }));
     }
 
     /// Dedicated IPs (new or warm), or every IP when none is dedicated: the IPs a

@@ -113,3 +113,27 @@ fn strategies_see_only_what_a_sender_observes() {
         assert_ne!(field, "complaints", "the true complaint count is hidden: senders see feedback-loop reports");
     }
 }
+
+/// The layers of docs/ARCHITECTURE.md, in order: each may use only those before it.
+const LAYERS: [&str; 12] =
+    ["bounds", "engine", "stats", "model", "strategy", "scenario", "sim", "observed", "report", "sweep", "fit", "cli"];
+
+#[test]
+fn each_layer_uses_only_the_layers_before_it() {
+    let mut broken = Vec::new();
+    for (i, layer) in LAYERS.iter().enumerate() {
+        let dir = root().join("src").join(layer);
+        let files = if dir.is_dir() { rust_files(&dir) } else { vec![root().join("src").join(format!("{layer}.rs"))] };
+        // Test modules (`tests.rs`, `tests_*.rs`) may use what they like.
+        let is_test = |f: &Path| f.file_stem().and_then(|s| s.to_str()).is_some_and(|s| s.starts_with("tests"));
+        for file in files.into_iter().filter(|f| !is_test(f)) {
+            let code = non_test_code(&file);
+            for later in &LAYERS[i + 1..] {
+                if code.contains(&format!("crate::{later}::")) || code.contains(&format!("crate::{later}}}")) {
+                    broken.push(format!("{} uses crate::{later}", file.display()));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{broken:#?}");
+}

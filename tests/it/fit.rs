@@ -1,13 +1,14 @@
 //! `ipwarm fit`: synthetic data from a run with known provider parameters, fitted back with a
 //! few particles (a few seconds on two cores); the outputs exist and parse, the fitted
 //! scenario validates and runs, and the true allowance of a throttling provider lies within
-//! its 90% interval. The forecast's probabilities rise and stay in [0, 1].
+//! its 90% interval. The forecast's probabilities rise and stay in [0, 1]. The README's
+//! commands, as written there, work on the shipped example (`examples/fit/warmup.toml`).
 
 use std::path::Path;
 
 use ipwarm::observed::{CivilDate, observed_rows, write_observed};
 
-use crate::support::{ipwarm, ok};
+use crate::support::{ipwarm, ok, root};
 
 /// A small warm-up: one new IP at Gmail and Microsoft, 10,000 messages on day 1 rising by a
 /// third a day, so that both providers throttle it from the first day.
@@ -181,4 +182,61 @@ fn bad_arguments_and_data_are_refused_before_any_work() {
     refused(&["fit", "missing.csv", "--out", "out"], "missing.csv");
     std::fs::write(dir.path().join("bad.csv"), "date,provider\n2025-13-01,gmail\n").expect("write");
     refused(&["fit", "bad.csv", "--out", "out"], "bad.csv");
+}
+
+/// The commands of the README's section `heading`'s code block, each split into words (comments dropped).
+fn readme_commands(heading: &str) -> Vec<Vec<String>> {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let section = readme.split(heading).nth(1).unwrap_or_else(|| panic!("README.md has no {heading}"));
+    let block = section.split("```sh\n").nth(1).and_then(|b| b.split("```").next()).expect("a sh block");
+    block
+        .lines()
+        .map(|line| line.split(" #").next().unwrap_or(line).split_whitespace().map(String::from).collect())
+        .filter(|words: &Vec<String>| !words.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_readme_example_goes_from_a_kumomta_log_to_a_forecast() {
+    let commands = readme_commands("## Fitting to your own data");
+    let programs: Vec<&str> = commands.iter().map(|c| c[1].as_str()).collect();
+    assert_eq!(programs, ["run", "ingest", "fit"], "{commands:?}");
+    // The example's files where the README's relative paths expect them.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("examples/fit")).expect("mkdir");
+    let example = std::fs::read_to_string(root().join("examples/fit/warmup.toml")).expect("example");
+    std::fs::write(dir.path().join("examples/fit/warmup.toml"), example).expect("copy");
+    std::fs::create_dir(dir.path().join("output")).expect("mkdir");
+    for command in &commands {
+        assert_eq!(command[0], "ipwarm");
+        let mut args: Vec<&str> = command[1..].iter().map(String::as_str).collect();
+        if args[0] == "fit" {
+            // A few particles: the path, not the posterior, is tested here.
+            args.extend([
+                "--particles",
+                "30",
+                "--generations",
+                "2",
+                "--pilot",
+                "60",
+                "--draws",
+                "10",
+                "--threads",
+                "2",
+            ]);
+        }
+        ok(&ipwarm(dir.path(), &args));
+    }
+    // A KumoMTA log of a few MB, ingested into 14 days of 5 providers, fitted and forecast 42 days.
+    let log = dir.path().join("output/warmup/events-kumomta.jsonl");
+    let size = std::fs::metadata(&log).expect("the log").len();
+    assert!((1_000_000..5_000_000).contains(&size), "{size} bytes");
+    let (_, rows) = read_csv(&dir.path().join("output/observed.csv"));
+    assert_eq!(rows.len(), 14 * 5);
+    let fit = dir.path().join("output/fit-warmup");
+    let (_, forecast) = read_csv(&fit.join("forecast.csv"));
+    assert_eq!(forecast.len(), 5 * (14 + 42));
+    for png in ["posterior_predictive.png", "forecast_warm.png"] {
+        assert_eq!(&std::fs::read(fit.join(png)).expect("png")[..4], b"\x89PNG");
+    }
 }

@@ -6,6 +6,8 @@
 //! - `bad_input`: every kind of bad scenario input gives exit 2 and names its location.
 //! - `file_safety`: the ownership rule of output folders, crash-safe state, kill-and-resume at many points.
 //! - `fit`: `ipwarm fit` on synthetic data with known parameters: outputs, the fitted scenario, recovery.
+//! - `fit_calibration`: the fit's calibration study (`examples/fit_calibration`) on two tiny warm-ups: outputs
+//!   well formed and identical on one and two threads.
 //! - `model`: calibration, the blast, spikes, maintenance, retries, feedback loops.
 //! - `conservation`: every shipped scenario and randomised valid scenarios (proptest).
 //! - `strategies`: each strategy's behaviour in runs, `ipwarm strategies` and `run --strategy`.
@@ -31,10 +33,12 @@
 //!   estimate of `runs.csv`; restricted means in the summaries; plot, merge and compare.
 //! - `events`: `run --events` writes every format deterministically, within its limit, and each ingests back to
 //!   the run's `observed.csv`.
+//! - `allocations`: no heap allocation in the steady state of a run (a counting global allocator, per thread).
 //! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
 //! - `fuzz`: generated and mutated scenario and experiment files through the parsers and the binary
 //!   (a short run here; the long campaign: `IPWARM_FUZZ_SECS=1800 cargo test --release --test it fuzz:: -- --ignored`).
 
+mod allocations;
 mod architecture;
 mod bad_input;
 mod calendar;
@@ -44,6 +48,7 @@ mod events;
 mod facts;
 mod file_safety;
 mod fit;
+mod fit_calibration;
 mod fuzz;
 mod gallery;
 mod golden;
@@ -61,3 +66,7 @@ mod support;
 mod sweep;
 mod uncertain;
 mod warm_times;
+
+/// Counts each thread's allocations, for `allocations`; otherwise the system allocator.
+#[global_allocator]
+static ALLOCATOR: allocations::CountingAllocator = allocations::CountingAllocator;

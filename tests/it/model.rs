@@ -188,7 +188,8 @@ fn sender_sees_the_providers_own_reply_codes() {
     let mut rec = Recorder { inner: exponential(200_000.0, 1.0, 200_000.0), seen: vec![] };
     let sc = scenario(vec![IpSpec::new("new-1", IpKind::New)], schedule(vec![0]), 4);
     run_with(&sc, &mut rec, 2).expect("run");
-    let codes = |p: usize| -> Vec<String> { rec.seen[0].cells[0][p].replies.iter().map(|r| r.code.clone()).collect() };
+    let codes =
+        |p: usize| -> Vec<String> { rec.seen[0].cells[0][p].replies.iter().map(|r| r.code.to_string()).collect() };
     assert!(codes(0).contains(&"421 4.7.28".to_string()), "gmail: {:?}", codes(0));
     assert!(codes(1).contains(&"451 4.7.650".to_string()), "microsoft: {:?}", codes(1));
     assert!(codes(2).contains(&"421 4.7.0 [TSS04]".to_string()), "yahoo: {:?}", codes(2));

@@ -21,8 +21,9 @@ use serde::Serialize;
 
 use super::Events;
 use super::cells::{Reply, SENDER_DOMAIN};
-use super::stream::{Event, Kind, for_each_event};
+use super::stream::{Event, for_each_event};
 use super::text::{recipient, rfc3339_ms, unix_seconds};
+use crate::observed::Count;
 
 /// The egress pool every simulated source belongs to.
 const POOL: &str = "warmup";
@@ -113,7 +114,7 @@ pub fn write(events: &Events, out: &mut impl Write) -> io::Result<()> {
         text: "Next delivery time would be after the expiration time".to_string(),
     };
     for_each_event(events, |e| {
-        if e.kind == Kind::Open {
+        if e.kind == Count::Opens {
             return Ok(());
         }
         let rcpt = recipient(e.message.serial, e.cell);
@@ -126,26 +127,26 @@ fn record<'a>(e: &Event<'a>, rcpt: &'a str, ok: &Reply, expired: &Reply) -> Reco
     let cell = e.cell;
     let to_mx = Some(Peer { name: &cell.mx, addr: cell.mx_addr });
     let (kind, response, peer, class) = match e.kind {
-        Kind::Sent => {
+        Count::Sent => {
             let r = Response { code: 250, enhanced_code: None, content: String::new(), command: None };
             ("Reception", r, Some(Peer { name: "app.example.com", addr: "10.0.0.10" }), "Uncategorized")
         }
-        Kind::Delivered => ("Delivery", response(ok, "."), to_mx, "Uncategorized"),
-        Kind::Deferred => ("TransientFailure", response(&cell.defer, "."), to_mx, "Uncategorized"),
-        Kind::Bounced => ("Bounce", response(&cell.bounce, "RCPT TO"), to_mx, "InvalidRecipient"),
-        Kind::Blocked => ("Bounce", response(&cell.block, "."), to_mx, "SpamBlock"),
-        Kind::Expired => {
+        Count::Delivered => ("Delivery", response(ok, "."), to_mx, "Uncategorized"),
+        Count::Deferred => ("TransientFailure", response(&cell.defer, "."), to_mx, "Uncategorized"),
+        Count::Bounced => ("Bounce", response(&cell.bounce, "RCPT TO"), to_mx, "InvalidRecipient"),
+        Count::Blocked => ("Bounce", response(&cell.block, "."), to_mx, "SpamBlock"),
+        Count::Expired => {
             let mut r = response(expired, "");
             r.command = None;
             ("Expiration", r, None, "MessageExpired")
         }
-        Kind::Complaint | Kind::Open => {
+        Count::Complaints | Count::Opens => {
             let r = Response { code: 250, enhanced_code: None, content: String::new(), command: None };
             ("Feedback", r, None, "Uncategorized")
         }
     };
-    let received = e.kind == Kind::Sent;
-    let feedback = (e.kind == Kind::Complaint).then(|| Feedback {
+    let received = e.kind == Count::Sent;
+    let feedback = (e.kind == Count::Complaints).then(|| Feedback {
         feedback_type: "abuse",
         user_agent: "ipwarm-simulated-feedback-loop/1.0",
         version: 1,

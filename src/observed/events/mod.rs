@@ -29,7 +29,7 @@ mod text;
 
 use std::io::{self, Write};
 
-use super::{CivilDate, ObservedRow, observed_rows, write_observed};
+use super::{CivilDate, Format, ObservedRow, observed_rows, write_observed};
 use crate::model::Published;
 use crate::scenario::Scenario;
 use crate::sim::RunResult;
@@ -42,58 +42,6 @@ pub const DEFAULT_EVENTS_START: &str = "2026-03-02";
 /// Most records `ipwarm run --events` writes, over all its formats, unless
 /// `--events-limit` says otherwise.
 pub const DEFAULT_EVENTS_LIMIT: u64 = 5_000_000;
-
-/// The formats of `--events`, as `ipwarm ingest` names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EventFormat {
-    /// Amazon SES event publishing records (JSON lines).
-    Ses,
-    /// KumoMTA log records (JSON lines).
-    Kumomta,
-    /// A Postfix mail log.
-    Postfix,
-    /// Google Postmaster Tools v1 `TrafficStats`, one JSON object a day.
-    Postmaster,
-    /// Microsoft SNDS `data.aspx` rows (CSV without header).
-    Snds,
-    /// ipwarm's `observed.csv`.
-    Csv,
-}
-
-impl EventFormat {
-    /// Every format, in the order of the documentation.
-    pub const ALL: [EventFormat; 6] =
-        [Self::Ses, Self::Kumomta, Self::Postfix, Self::Postmaster, Self::Snds, Self::Csv];
-
-    /// Its name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Ses => "ses",
-            Self::Kumomta => "kumomta",
-            Self::Postfix => "postfix",
-            Self::Postmaster => "postmaster",
-            Self::Snds => "snds",
-            Self::Csv => "csv",
-        }
-    }
-
-    /// The format named `name`.
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// The file it is written to in a run's output folder.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Self::Ses => "events-ses.jsonl",
-            Self::Kumomta => "events-kumomta.jsonl",
-            Self::Postfix => "maillog",
-            Self::Postmaster => "postmaster.jsonl",
-            Self::Snds => "snds.csv",
-            Self::Csv => "observed.csv",
-        }
-    }
-}
 
 /// A run's observed data, ready to be written in any format.
 #[derive(Debug, Clone)]
@@ -117,28 +65,28 @@ impl Events {
 
     /// How many records (lines) [`Self::write`] writes in `format`, header
     /// lines excluded.
-    pub fn record_count(&self, format: EventFormat) -> u64 {
+    pub fn record_count(&self, format: Format) -> u64 {
         let n = |v: Option<u64>| v.unwrap_or(0);
         let rows = self.rows.iter();
         match format {
-            EventFormat::Ses => rows.map(|r| stream::Plan::of(r).records() + n(r.complaints) + n(r.opens)).sum(),
-            EventFormat::Kumomta => rows.map(|r| stream::Plan::of(r).records() + n(r.complaints)).sum(),
-            EventFormat::Postfix => rows.map(|r| stream::Plan::of(r).postfix_lines()).sum(),
-            EventFormat::Postmaster => postmaster::record_count(self),
-            EventFormat::Snds => self.published_rows(Published::Snds).count() as u64,
-            EventFormat::Csv => self.rows.len() as u64,
+            Format::Ses => rows.map(|r| stream::Plan::of(r).records() + n(r.complaints) + n(r.opens)).sum(),
+            Format::Kumomta => rows.map(|r| stream::Plan::of(r).records() + n(r.complaints)).sum(),
+            Format::Postfix => rows.map(|r| stream::Plan::of(r).postfix_lines()).sum(),
+            Format::Postmaster => postmaster::record_count(self),
+            Format::Snds => self.published_rows(Published::Snds).count() as u64,
+            Format::Csv => self.rows.len() as u64,
         }
     }
 
     /// Writes every record of `format` to `out`.
-    pub fn write(&self, format: EventFormat, mut out: impl Write) -> io::Result<()> {
+    pub fn write(&self, format: Format, mut out: impl Write) -> io::Result<()> {
         match format {
-            EventFormat::Ses => ses::write(self, &mut out),
-            EventFormat::Kumomta => kumomta::write(self, &mut out),
-            EventFormat::Postfix => postfix::write(self, &mut out),
-            EventFormat::Postmaster => postmaster::write(self, &mut out),
-            EventFormat::Snds => snds::write(self, &mut out),
-            EventFormat::Csv => write_observed(&self.rows, &mut out),
+            Format::Ses => ses::write(self, &mut out),
+            Format::Kumomta => kumomta::write(self, &mut out),
+            Format::Postfix => postfix::write(self, &mut out),
+            Format::Postmaster => postmaster::write(self, &mut out),
+            Format::Snds => snds::write(self, &mut out),
+            Format::Csv => write_observed(&self.rows, &mut out),
         }
     }
 

@@ -22,8 +22,9 @@ use std::io::{self, Write};
 
 use super::Events;
 use super::cells::{Cell, Reply, SENDER_DOMAIN};
-use super::stream::{Event, Kind, for_each_event};
+use super::stream::{Event, for_each_event};
 use super::text::{recipient, syslog_rfc3339};
+use crate::observed::Count;
 
 /// The host name in every line.
 const HOST: &str = "mta1";
@@ -54,26 +55,26 @@ fn line(e: &Event<'_>, out: &mut impl Write) -> io::Result<()> {
     let qmgr = format!("{time} {HOST} postfix/qmgr[1100]: {id}:");
     let cell = e.cell;
     match e.kind {
-        Kind::Sent => writeln!(out, "{qmgr} from=<news@{SENDER_DOMAIN}>, size=24000, nrcpt=1 (queue active)"),
-        Kind::Delivered => {
+        Count::Sent => writeln!(out, "{qmgr} from=<news@{SENDER_DOMAIN}>, size=24000, nrcpt=1 (queue active)"),
+        Count::Delivered => {
             let text = format!("250 2.0.0 OK <{id}@{SENDER_DOMAIN}>");
             smtp(e, &time, &id, "2.0.0", "sent", &text, out)?;
             writeln!(out, "{qmgr} removed")
         }
-        Kind::Deferred => {
+        Count::Deferred => {
             smtp(e, &time, &id, &cell.defer.dsn(), "deferred", &said(cell, &cell.defer, "end of DATA"), out)
         }
-        Kind::Bounced | Kind::Blocked => {
+        Count::Bounced | Count::Blocked => {
             let (reply, command) =
-                if e.kind == Kind::Bounced { (&cell.bounce, "RCPT TO") } else { (&cell.block, "end of DATA") };
+                if e.kind == Count::Bounced { (&cell.bounce, "RCPT TO") } else { (&cell.block, "end of DATA") };
             smtp(e, &time, &id, &reply.dsn(), "bounced", &said(cell, reply, command), out)?;
             writeln!(out, "{qmgr} removed")
         }
-        Kind::Expired => {
+        Count::Expired => {
             writeln!(out, "{qmgr} from=<news@{SENDER_DOMAIN}>, status=expired, returned to sender")?;
             writeln!(out, "{qmgr} removed")
         }
-        Kind::Complaint | Kind::Open => Ok(()),
+        Count::Complaints | Count::Opens => Ok(()),
     }
 }
 

@@ -20,8 +20,9 @@ use serde::Serialize;
 
 use super::Events;
 use super::cells::{Reply, SENDER_DOMAIN};
-use super::stream::{Event, Kind, for_each_event};
+use super::stream::{Event, for_each_event};
 use super::text::{recipient, rfc3339_ms};
+use crate::observed::Count;
 
 /// The SES host named as reporting MTA.
 const REPORTING_MTA: &str = "a8-1.smtp-out.amazonses.com";
@@ -191,8 +192,8 @@ fn record<'a>(e: &Event<'a>, time: &'a str, rcpt: &'a str, lifetime_ms: i64) -> 
     };
     let cell = e.cell;
     match e.kind {
-        Kind::Sent => (r.event_type, r.send) = ("Send", Some(Empty {})),
-        Kind::Delivered => {
+        Count::Sent => (r.event_type, r.send) = ("Send", Some(Empty {})),
+        Count::Delivered => {
             r.event_type = "Delivery";
             r.delivery = Some(Delivery {
                 timestamp: time,
@@ -202,7 +203,7 @@ fn record<'a>(e: &Event<'a>, time: &'a str, rcpt: &'a str, lifetime_ms: i64) -> 
                 reporting_mta: REPORTING_MTA,
             });
         }
-        Kind::Deferred => {
+        Count::Deferred => {
             r.event_type = "DeliveryDelay";
             r.delivery_delay = Some(Delay {
                 timestamp: time,
@@ -212,19 +213,19 @@ fn record<'a>(e: &Event<'a>, time: &'a str, rcpt: &'a str, lifetime_ms: i64) -> 
                 reporting_mta: REPORTING_MTA,
             });
         }
-        Kind::Bounced => {
+        Count::Bounced => {
             r.event_type = "Bounce";
             r.bounce = Some(bounce("Permanent", "NoEmail", entry(rcpt, "failed", cell.bounce.dsn(), &cell.bounce)));
         }
-        Kind::Blocked => {
+        Count::Blocked => {
             r.event_type = "Bounce";
             r.bounce = Some(bounce("Permanent", "General", entry(rcpt, "failed", cell.block.dsn(), &cell.block)));
         }
-        Kind::Expired => {
+        Count::Expired => {
             r.event_type = "Bounce";
             r.bounce = Some(bounce("Transient", "General", entry(rcpt, "failed", "4.4.7".to_string(), &cell.defer)));
         }
-        Kind::Complaint => {
+        Count::Complaints => {
             r.event_type = "Complaint";
             r.complaint = Some(Complaint {
                 complained_recipients: [Recipient {
@@ -240,7 +241,7 @@ fn record<'a>(e: &Event<'a>, time: &'a str, rcpt: &'a str, lifetime_ms: i64) -> 
                 arrival_date: time,
             });
         }
-        Kind::Open => {
+        Count::Opens => {
             r.event_type = "Open";
             r.open = Some(Open { ip_address: "192.0.2.100", timestamp: time, user_agent: "Mozilla/5.0" });
         }

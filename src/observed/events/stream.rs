@@ -25,34 +25,13 @@ use std::io;
 use super::Events;
 use super::cells::Cell;
 use super::queue::{Family, PairState, is_spread};
-use crate::observed::{CivilDate, ObservedRow};
+use crate::observed::{CivilDate, Count, ObservedRow};
 
 /// Milliseconds in a day.
 pub const MS_PER_DAY: i64 = 86_400_000;
 
 /// Serials of stand-in messages start here (with the pair's index above bit 32).
 const ORPHAN_SERIALS: u64 = 1 << 62;
-
-/// What happened to a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Handed to the MTA (a new message).
-    Sent,
-    /// Accepted with a 2xx.
-    Delivered,
-    /// Deferred with a 4xx.
-    Deferred,
-    /// Refused: invalid address (5xx).
-    Bounced,
-    /// Refused: reputation block (5xx).
-    Blocked,
-    /// Given up after the queue lifetime.
-    Expired,
-    /// A feedback-loop complaint arrived.
-    Complaint,
-    /// An open was tracked.
-    Open,
-}
 
 /// The message of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,8 +51,8 @@ pub struct Message {
 pub struct Event<'a> {
     /// When (Unix milliseconds).
     pub time_ms: i64,
-    /// What.
-    pub kind: Kind,
+    /// What happened to the message: the count of its row it adds one to.
+    pub kind: Count,
     /// About which message.
     pub message: Message,
     /// The pair.
@@ -135,7 +114,7 @@ struct Interleave {
 }
 
 impl Interleave {
-    fn next(&mut self) -> Kind {
+    fn next(&mut self) -> Count {
         let total: u64 = self.weights.iter().sum();
         for (c, w) in self.current.iter_mut().zip(self.weights) {
             *c += i128::from(w);
@@ -147,7 +126,7 @@ impl Interleave {
             }
         }
         self.current[best] -= i128::from(total);
-        [Kind::Delivered, Kind::Bounced, Kind::Blocked][best]
+        [Count::Delivered, Count::Bounced, Count::Blocked][best]
     }
 }
 
@@ -233,7 +212,7 @@ impl PairDay {
         }
     }
 
-    fn next(&mut self) -> Option<(i64, Kind, Message)> {
+    fn next(&mut self) -> Option<(i64, Count, Message)> {
         if self.emitted == self.n_events {
             return None;
         }
@@ -248,7 +227,7 @@ impl PairDay {
                 let family = Family::Spread { base: self.base, total: self.answered, deferred: self.new_deferred };
                 self.state.push(family, self.deferred_so_far, 1, self.day);
                 self.deferred_so_far += 1;
-                return Some((time, Kind::Deferred, m));
+                return Some((time, Count::Deferred, m));
             }
             return Some((time, self.finals.next(), m));
         }
@@ -260,13 +239,13 @@ impl PairDay {
             } else {
                 self.state.push(Family::Plain, self.base + j, 0, self.day);
             }
-            return Some((time, Kind::Sent, message(self.base + j, 0, time)));
+            return Some((time, Count::Sent, message(self.base + j, 0, time)));
         }
         if self.retry_deferrals > 0 {
             self.retry_deferrals -= 1;
             let (family, k, attempts, first_day) = self.pop();
             self.state.push(family, k, attempts + 1, first_day);
-            return Some((time, Kind::Deferred, message(family.serial(k), attempts + 1, self.first_ms(first_day))));
+            return Some((time, Count::Deferred, message(family.serial(k), attempts + 1, self.first_ms(first_day))));
         }
         if self.retry_finals > 0 {
             self.retry_finals -= 1;
@@ -277,14 +256,14 @@ impl PairDay {
         if self.expiries > 0 {
             self.expiries -= 1;
             let (family, k, attempts, first_day) = self.pop();
-            return Some((time, Kind::Expired, message(family.serial(k), attempts, self.first_ms(first_day))));
+            return Some((time, Count::Expired, message(family.serial(k), attempts, self.first_ms(first_day))));
         }
         let (kind, n) = if self.complaints > 0 {
             self.complaints -= 1;
-            (Kind::Complaint, self.complaints)
+            (Count::Complaints, self.complaints)
         } else {
             self.opens -= 1;
-            (Kind::Open, self.opens)
+            (Count::Opens, self.opens)
         };
         let serial = self.recent(n);
         Some((time, kind, message(serial, 1, self.start_ms)))
@@ -308,7 +287,7 @@ pub fn for_each_event(events: &Events, mut f: impl FnMut(&Event<'_>) -> io::Resu
             days.push(PairDay::new(state, pair, plan, next_serial, date, cells.window_hours));
             next_serial += plan.sent;
         }
-        let mut due: Vec<Option<(i64, Kind, Message)>> = days.iter_mut().map(PairDay::next).collect();
+        let mut due: Vec<Option<(i64, Count, Message)>> = days.iter_mut().map(PairDay::next).collect();
         let mut heap: BinaryHeap<Reverse<(i64, usize)>> =
             due.iter().enumerate().filter_map(|(i, e)| e.map(|(t, ..)| Reverse((t, i)))).collect();
         while let Some(Reverse((_, i))) = heap.pop() {

@@ -7,20 +7,40 @@ use serde::de::DeserializeOwned;
 
 use super::LineError;
 
+/// Longest key path put before an error message (bytes).
+const MAX_PATH_CHARS: usize = 80;
+
 /// Longest error message kept (characters): serde_json quotes the culprit.
 const MAX_MESSAGE_CHARS: usize = 200;
 
-/// `text` parsed as a `T`, or the column and message of the first error.
+/// `text` parsed as a `T`, or the column and message of the first error, the
+/// message led by the key path of the culprit (`response.code: invalid type ...`).
 pub fn parse_line<T: DeserializeOwned>(text: &str) -> Result<T, LineError> {
-    serde_json::from_str(text).map_err(|e| {
-        let column = (e.column() > 0).then_some(e.column() as u64);
-        let mut message = e.to_string();
-        // serde_json appends " at line L column C": the location is ours to give.
-        if let Some(i) = message.rfind(" at line ") {
-            message.truncate(i);
-        }
-        (column, bounded(&message))
-    })
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        located(e.into_inner(), &path)
+    })?;
+    // Trailing characters after the record are an error too.
+    deserializer.end().map_err(|e| located(e, "."))?;
+    Ok(value)
+}
+
+/// serde_json's error `e` about the key at `path` (`.` for the record) as a
+/// column and a message led by the path.
+fn located(e: serde_json::Error, path: &str) -> LineError {
+    let column = (e.column() > 0).then_some(e.column() as u64);
+    let mut message = e.to_string();
+    // serde_json appends " at line L column C": the location is ours to give.
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    // serde_path_to_error writes `?` where it does not know the key; a path of a
+    // deeply nested hostile record would crowd out the message.
+    if !matches!(path, "" | "." | "?") && path.len() <= MAX_PATH_CHARS {
+        message = format!("{path}: {message}");
+    }
+    (column, bounded(&message))
 }
 
 /// `message` cut to [`MAX_MESSAGE_CHARS`] characters, control characters escaped.
@@ -58,6 +78,19 @@ mod tests {
         let e = parse_line::<serde_json::Value>("{\"a\": tru}").expect_err("bad");
         assert_eq!(e.0, Some(10));
         assert!(!e.1.contains("at line"), "{}", e.1);
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Record {
+            response: Response,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Response {
+            code: u16,
+        }
+        let e = parse_line::<Record>("{\"response\": {\"code\": \"x\"}}").expect_err("bad type");
+        assert!(e.1.starts_with("response.code: invalid type"), "{}", e.1);
+        assert!(parse_line::<serde_json::Value>("{} x").is_err(), "trailing characters");
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         let e = parse_line::<serde_json::Value>(&deep).expect_err("too deep");
         assert!(e.1.contains("recursion limit"), "{}", e.1);

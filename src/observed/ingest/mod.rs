@@ -22,52 +22,14 @@ mod time;
 
 use std::io::BufRead;
 
+pub(crate) use super::Count;
+use super::Format;
 use super::lines::{BadLine, Lines};
 use super::problem::{Location, ObservedError, Problems, Skips};
 use super::providers::ProviderMap;
 use super::{CivilDate, ObservedRow, ObservedTable};
 
 pub use postfix::MAX_TRACKED_MESSAGES;
-
-/// The input formats of `ipwarm ingest`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Amazon SES event publishing records (JSON lines).
-    Ses,
-    /// KumoMTA log records (JSON lines).
-    Kumomta,
-    /// Postfix mail log (syslog lines).
-    Postfix,
-    /// Google Postmaster Tools v1 `TrafficStats` (JSON).
-    Postmaster,
-    /// Microsoft SNDS `data.aspx` export (CSV without header).
-    Snds,
-    /// ipwarm's own `observed.csv`.
-    Csv,
-}
-
-impl Format {
-    /// Every format, in the order of the documentation.
-    pub const ALL: [Format; 6] =
-        [Format::Ses, Format::Kumomta, Format::Postfix, Format::Postmaster, Format::Snds, Format::Csv];
-
-    /// Its name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Ses => "ses",
-            Format::Kumomta => "kumomta",
-            Format::Postfix => "postfix",
-            Format::Postmaster => "postmaster",
-            Format::Snds => "snds",
-            Format::Csv => "csv",
-        }
-    }
-
-    /// The format named `name`.
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.name() == name)
-    }
-}
 
 /// What a reader needs besides its input.
 #[derive(Debug, Clone, Default)]
@@ -126,55 +88,6 @@ impl Ingest {
     }
 }
 
-/// A count column of [`ObservedRow`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Count {
-    Sent,
-    Delivered,
-    Deferred,
-    Bounced,
-    Blocked,
-    Expired,
-    Complaints,
-    Opens,
-}
-
-impl Count {
-    const ALL: [Count; 8] = [
-        Count::Sent,
-        Count::Delivered,
-        Count::Deferred,
-        Count::Bounced,
-        Count::Blocked,
-        Count::Expired,
-        Count::Complaints,
-        Count::Opens,
-    ];
-
-    fn of(self, row: &mut ObservedRow) -> &mut Option<u64> {
-        match self {
-            Count::Sent => &mut row.sent,
-            Count::Delivered => &mut row.delivered,
-            Count::Deferred => &mut row.deferred,
-            Count::Bounced => &mut row.bounced,
-            Count::Blocked => &mut row.blocked,
-            Count::Expired => &mut row.expired,
-            Count::Complaints => &mut row.complaints,
-            Count::Opens => &mut row.opens,
-        }
-    }
-}
-
-/// The counts a format observes: 0 rather than "not observed" on every row it creates.
-fn observed_counts(format: Format) -> &'static [Count] {
-    match format {
-        Format::Ses => &Count::ALL,
-        Format::Kumomta => &Count::ALL[..7],
-        Format::Postfix => &Count::ALL[..6],
-        Format::Postmaster | Format::Snds | Format::Csv => &[],
-    }
-}
-
 /// Where readers put what they find.
 pub(crate) struct Sink {
     pub(crate) options: Options,
@@ -187,11 +100,10 @@ pub(crate) struct Sink {
 
 impl Sink {
     fn new(format: Format, options: Options) -> Self {
-        let counts = observed_counts(format);
         Self {
             options,
             source: String::new(),
-            counts,
+            counts: format.counts(),
             table: ObservedTable::new(),
             skips: Skips::default(),
             problems: Problems::default(),

@@ -188,11 +188,3 @@ fn hostile_input_gives_problems_never_a_panic() {
     let p = problems(Format::Kumomta, many.as_bytes());
     assert_eq!(p.len(), crate::observed::problem::MAX_PROBLEMS);
 }
-
-#[test]
-fn format_names_round_trip() {
-    for format in Format::ALL {
-        assert_eq!(Format::parse(format.name()), Some(format));
-    }
-    assert_eq!(Format::parse("mbox"), None);
-}

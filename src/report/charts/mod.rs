@@ -6,7 +6,7 @@
 //! day axis and the panel grids, `marks` the marks that tell overlapping
 //! lines apart, and `warm_label` what the charts say about warm days.
 
-mod frame;
+pub(crate) mod frame;
 mod ips;
 pub(crate) mod marks;
 mod outcomes;

@@ -17,7 +17,7 @@ fn log_case(corpus: &Corpus, rng: &mut ipwarm::engine::SimRng) -> (Input, String
     let from = &corpus.logs[rng.random_range(0..corpus.logs.len())];
     let mut bytes = from.bytes.clone();
     let ops = mutate::mutate(rng, &mut bytes, corpus);
-    let formats = ipwarm::observed::ingest::Format::ALL;
+    let formats = ipwarm::observed::Format::ALL;
     let kind = if rng.random_bool(0.1) { Kind::Ingest(formats[rng.random_range(0..formats.len())]) } else { from.kind };
     (Input { kind, bytes }, format!("{} ({}) as {}", from.name, ops.join(", "), kind.name()))
 }

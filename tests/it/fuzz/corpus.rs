@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use ipwarm::observed::ingest::Format;
+use ipwarm::observed::Format;
 
 use crate::support::root;
 
@@ -16,7 +16,7 @@ pub enum Kind {
     Scenario,
     /// `ipwarm::sweep::parse_experiment`, `ipwarm sweep --dry-run`.
     Experiment,
-    /// A log or export for `ipwarm ingest FORMAT` (the format, from `ipwarm::observed::ingest::Format`).
+    /// A log or export for `ipwarm ingest FORMAT` (the format, from `ipwarm::observed::Format`).
     Ingest(Format),
 }
 

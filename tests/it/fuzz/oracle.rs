@@ -257,7 +257,7 @@ fn check_text(text: &str, kind: Kind, phase: &AtomicUsize) -> Result<Verdict, Fi
 /// A log file through `ipwarm::observed::ingest`: no panic; every problem
 /// located in the file (`fuzz.log:LINE[:COL]: message`, line from 1, one line
 /// of text); a success writes an `observed.csv` that reads back as the same table.
-fn check_ingest(bytes: &[u8], format: ipwarm::observed::ingest::Format) -> Result<Verdict, Finding> {
+fn check_ingest(bytes: &[u8], format: ipwarm::observed::Format) -> Result<Verdict, Finding> {
     use ipwarm::observed::ingest::{Ingest, Options};
     let mut ingest = Ingest::new(format, Options { year: Some(2026), ..Options::default() });
     ingest.read(bytes, "fuzz.log");

@@ -21,7 +21,7 @@ fn events() -> Events {
 #[test]
 fn each_message_has_a_consistent_history() {
     let events = events();
-    let mut last: HashMap<u64, Kind> = HashMap::new();
+    let mut last: HashMap<u64, Count> = HashMap::new();
     let (mut previous_ms, mut expired, mut retried) = (i64::MIN, 0, 0);
     for_each_event(&events, |e| {
         assert!(e.time_ms >= previous_ms, "events in time order");
@@ -31,19 +31,19 @@ fn each_message_has_a_consistent_history() {
         assert!(e.message.serial < ORPHAN_SERIALS, "no stand-in message in a real run");
         let before = last.get(&e.message.serial).copied();
         match e.kind {
-            Kind::Sent => assert_eq!(before, None, "a serial is sent once"),
-            Kind::Complaint | Kind::Open => {}
-            Kind::Expired => {
-                assert_eq!(before, Some(Kind::Deferred), "expires after a deferral");
+            Count::Sent => assert_eq!(before, None, "a serial is sent once"),
+            Count::Complaints | Count::Opens => {}
+            Count::Expired => {
+                assert_eq!(before, Some(Count::Deferred), "expires after a deferral");
                 expired += 1;
             }
             _ => {
-                assert!(matches!(before, Some(Kind::Sent | Kind::Deferred)), "{:?} after {before:?}", e.kind);
-                assert_eq!(e.message.attempts == 1, before == Some(Kind::Sent), "attempt numbers");
+                assert!(matches!(before, Some(Count::Sent | Count::Deferred)), "{:?} after {before:?}", e.kind);
+                assert_eq!(e.message.attempts == 1, before == Some(Count::Sent), "attempt numbers");
                 retried += u64::from(e.message.attempts > 1);
             }
         }
-        if !matches!(e.kind, Kind::Complaint | Kind::Open) {
+        if !matches!(e.kind, Count::Complaints | Count::Opens) {
             last.insert(e.message.serial, e.kind);
         }
         Ok(())
@@ -64,17 +64,7 @@ fn the_events_reproduce_each_rows_counts() {
     })
     .expect("no io");
     for row in events.rows() {
-        let n = |v: Option<u64>| v.unwrap_or(0);
-        let expected = [
-            n(row.sent),
-            n(row.delivered),
-            n(row.deferred),
-            n(row.bounced),
-            n(row.blocked),
-            n(row.expired),
-            n(row.complaints),
-            n(row.opens),
-        ];
+        let expected = Count::ALL.map(|count| count.get(row).unwrap_or(0));
         let got = counted.remove(&(row.date, row.provider.clone(), row.ip.clone())).unwrap_or_default();
         assert_eq!(got, expected, "{row:?}");
     }
@@ -92,7 +82,7 @@ fn spread_deferrals_are_found_again_by_their_rank() {
         }
     }
     let mut mix = Interleave { weights: [5, 3, 0], current: [0; 3] };
-    let kinds: Vec<Kind> = (0..8).map(|_| mix.next()).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == Kind::Bounced).count(), 3);
-    assert!(!kinds.contains(&Kind::Blocked));
+    let kinds: Vec<Count> = (0..8).map(|_| mix.next()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == Count::Bounced).count(), 3);
+    assert!(!kinds.contains(&Count::Blocked));
 }
