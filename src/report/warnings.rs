@@ -31,7 +31,7 @@ pub(super) fn pool_overload(result: &RunResult, o: &PoolOverload) -> String {
 ///
 /// Hand-written rather than `num-format`: one fixed grouping for one message, in ten tested lines, where the
 /// crate would add its table of every CLDR locale and `arrayvec` (and has had no release since 2022).
-fn grouped(n: u64) -> String {
+pub(crate) fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use ipwarm::observed::{CivilDate, observed_rows, write_observed};
 
-use crate::support::{ipwarm, ok, root};
+use crate::support::{ipwarm, ok, read_csv, root};
 
 /// A small warm-up: one new IP at Gmail and Microsoft, 10,000 messages on day 1 rising by a
 /// third a day, so that both providers throttle it from the first day.
@@ -60,14 +60,6 @@ fn write_truth(dir: &Path) {
     let mut out = Vec::new();
     write_observed(&rows, &mut out).expect("written");
     std::fs::write(dir.join("observed.csv"), out).expect("write observed.csv");
-}
-
-/// The rows of CSV file `path` as (header, rows).
-fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header = reader.headers().expect("header").iter().map(String::from).collect();
-    let rows = reader.records().map(|r| r.expect("row").iter().map(String::from).collect()).collect();
-    (header, rows)
 }
 
 #[test]

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use ipwarm::observed::Format;
 
-use crate::support::{ipwarm, ok, root};
+use crate::support::{ipwarm, ok, read_csv, root};
 
 /// The study's scenario.
 const SCENARIO: &str = include_str!("../../examples/fit_calibration/scenario.toml");
@@ -48,14 +48,6 @@ fn run(threads: usize, dir: &Path) -> Vec<study::Case> {
     let cases = pool.install(|| study.run(&|_, _| {})).expect("the study runs");
     report::write_all(&cases, &config(), &providers, dir).expect("outputs written");
     cases
-}
-
-/// The rows of CSV file `path` as (header, rows).
-fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header = reader.headers().expect("header").iter().map(String::from).collect();
-    let rows = reader.records().map(|r| r.expect("row").iter().map(String::from).collect()).collect();
-    (header, rows)
 }
 
 #[test]

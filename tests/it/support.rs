@@ -249,3 +249,11 @@ target = 50000.0
     };
 }
 pub(crate) use small_world;
+
+/// The rows of CSV file `path` as (header, rows).
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = reader.headers().expect("header").iter().map(String::from).collect();
+    let rows = reader.records().map(|r| r.expect("row").iter().map(String::from).collect()).collect();
+    (header, rows)
+}

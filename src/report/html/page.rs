@@ -294,18 +294,8 @@ impl Page {
     }
 }
 
-/// `4400000` -> `4,400,000`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// `4400000` -> `4,400,000`: the one grouping of the terminal warnings, reused.
+pub(crate) use crate::report::warnings::grouped;
 
 /// `v` with about three significant digits (whole numbers from 100 on); `-` for none.
 pub fn sig(v: Option<f64>) -> String {
