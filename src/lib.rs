@@ -26,6 +26,8 @@
 //! - [`report`]: CSV, JSON, PNG charts and the terminal table.
 //! - [`sweep`]: experiments: designs over scenario parameters, replicates, parallel deterministic runs, shards.
 //! - [`fit`]: provider parameters fitted to a sender's observed data (ABC-SMC), and forecasts from them.
+//! - [`optimize`]: the fastest warm-up plan within chance constraints (CMA-ES, successive halving, Clopper-Pearson).
+//! - [`export`]: a scenario's plan as MTA configuration (schedule CSV, KumoMTA shaping, Halon warm-up) and as a schedule scenario.
 //!
 //! Nothing below the binary's `cli` module prints or touches files, except
 //! [`report`]'s writers, which write only where they are told.
@@ -34,9 +36,11 @@
 
 pub mod bounds;
 pub mod engine;
+pub mod export;
 pub mod fit;
 pub mod model;
 pub mod observed;
+pub mod optimize;
 pub mod report;
 pub mod scenario;
 pub mod schema;

@@ -283,9 +283,21 @@ fn branch(entry: &KindEntry, preset: Option<&str>) -> Value {
         }
         None => json!({ "properties": { "kind": { "const": entry.name } }, "required": ["kind"] }),
     };
+    // A kind's tables (`daily_volumes`, `hourly_volumes`, `provider_volumes`) are alternatives: the
+    // required one may be replaced by any other.
+    let tables: Vec<&str> = entry
+        .params()
+        .filter(|p| matches!(p.ty, ParamType::PerDay | ParamType::PerProviderDays) && allowed.contains(&p.key))
+        .map(|p| p.key)
+        .collect();
+    let alternatives = tables.len() > 1 && required.iter().any(|k| tables.contains(k));
+    required.retain(|k| !(alternatives && tables.contains(k)));
     let mut then = json!({ "properties": properties, "propertyNames": { "enum": allowed } });
     if !required.is_empty() {
         then["required"] = json!(required);
+    }
+    if alternatives {
+        then["anyOf"] = json!(tables.iter().map(|k| json!({ "required": [k] })).collect::<Vec<_>>());
     }
     json!({ "if": condition, "then": then })
 }
@@ -323,6 +335,14 @@ fn param_schema(p: &ParamSpec) -> Value {
             schema.insert("type".into(), json!("array"));
             schema.insert("minItems".into(), json!(1));
             schema.insert("items".into(), Value::Object(day));
+        }
+        ParamType::PerProviderDays => {
+            let mut day = Map::new();
+            number(&mut day, "integer", p.bounds);
+            let list = json!({ "type": "array", "minItems": 1, "items": Value::Object(day) });
+            schema.insert("type".into(), json!("object"));
+            schema.insert("minProperties".into(), json!(1));
+            schema.insert("additionalProperties".into(), list);
         }
     }
     let default = match p.default {

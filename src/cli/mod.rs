@@ -7,11 +7,13 @@ mod compare;
 mod completions;
 mod errors;
 mod events;
+mod export;
 mod fit;
 mod ingest;
 mod init;
 mod man;
 mod merge;
+mod optimize;
 mod owned;
 mod plot;
 mod progress;
@@ -49,7 +51,9 @@ Examples:
                                               daily counts per provider and IP from delivery logs
   ipwarm fit observed.csv --scenario my.toml --forecast 30
                                               fit the providers to that data and forecast 30 more days
+  ipwarm optimize experiments/optimize.toml   the fastest plan that stays safe, verified and compared with the presets
   ipwarm plot output/strategies               redraw an experiment's charts from its CSV files
+  ipwarm export plan.toml --format kumomta    the plan as KumoMTA shaping files (or csv, halon, scenario)
   ipwarm completions bash                     shell completions; `ipwarm man` prints the manual page
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.";
@@ -94,6 +98,12 @@ enum Command {
     /// Fit provider parameters to a sender's observed delivery data (ABC-SMC), and forecast the warm-up.
     #[command(after_help = fit::EXAMPLES)]
     Fit(fit::FitArgs),
+    /// Write a scenario's plan as the schedule an MTA reads (CSV, KumoMTA shaping, Halon warm-up) or as a schedule scenario.
+    #[command(after_help = export::EXAMPLES)]
+    Export(export::ExportArgs),
+    /// Search a family of warm-up plans for the fastest that keeps the chance of trouble under limits, verify it and compare it with the presets.
+    #[command(after_help = optimize::EXAMPLES)]
+    Optimize(optimize::OptimizeArgs),
     /// Redraw an experiment's charts and report.html from its CSV summaries.
     #[command(after_help = EXAMPLES)]
     Plot(plot::PlotArgs),
@@ -145,6 +155,8 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => merge::merge(args),
         Command::Ingest(args) => ingest::ingest(args),
         Command::Fit(args) => fit::fit(args),
+        Command::Optimize(args) => optimize::optimize(args),
+        Command::Export(args) => export::export(args),
         Command::Plot(args) => plot::plot(args),
         Command::Init(args) => init::init(args),
         Command::Completions(args) => completions::completions(args),

@@ -133,7 +133,8 @@ fn inspect(dir: &Path) -> Result<State> {
             for name in names {
                 let ours = name == MARKER
                     || (marker.files.contains(&name)
-                        && fs::symlink_metadata(dir.join(&name)).is_ok_and(|m| m.is_file()));
+                        && fs::symlink_metadata(dir.join(&name)).is_ok_and(|m| m.is_file()))
+                    || owned_subdir(dir, &marker, &name);
                 if !ours {
                     foreign.push(name);
                 }
@@ -142,6 +143,19 @@ fn inspect(dir: &Path) -> Result<State> {
         }
         None => Ok(State::Unowned(names)),
     }
+}
+
+// D: owned subfolders (`optimize`'s `comparison/`), an additive rule.
+/// Whether `name` in `dir` is a subfolder ipwarm wrote: listed in `marker` as `name/`, a real
+/// folder (not a link), with a marker of its own covering everything in it.
+fn owned_subdir(dir: &Path, marker: &Marker, name: &str) -> bool {
+    marker.files.contains(&format!("{name}/"))
+        && fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.is_dir())
+        && match inspect(&dir.join(name)) {
+            Ok(State::Empty) => true,
+            Ok(State::Owned(_, foreign)) => foreign.is_empty(),
+            _ => false,
+        }
 }
 
 /// `a, b, c and 4 more`.
@@ -325,6 +339,7 @@ impl OwnedDir {
             let name = entry.file_name().to_string_lossy().into_owned();
             let ours = name.starts_with(TMP_PREFIX)
                 || (replace && owned.marker.files.contains(&name))
+                || (replace && owned.marker.files.contains(&format!("{name}/")))
                 || (replace && delete_unowned && name != MARKER);
             if ours {
                 remove_entry(&entry.path())?;
@@ -393,6 +408,23 @@ impl OwnedDir {
             }
         }
         if self.marker.files.insert(name.to_string()) {
+            self.save_marker()?;
+        }
+        Ok(path)
+    }
+
+    // D: owned subfolders (`optimize`'s `comparison/`).
+    /// Records the subfolder `name` as ours (as `name/`, before it is created) and returns its
+    /// path; the subfolder holds its own marker (whoever writes it claims it), and is ours only
+    /// while that marker covers everything in it. Refused if `name` exists and is not a folder.
+    pub fn subdir(&mut self, name: &str) -> Result<PathBuf> {
+        let path = self.dir.join(name);
+        if let Ok(meta) = fs::symlink_metadata(&path)
+            && !meta.is_dir()
+        {
+            bail!("{} is not a folder: ipwarm does not write through links", path.display());
+        }
+        if self.marker.files.insert(format!("{name}/")) {
             self.save_marker()?;
         }
         Ok(path)
@@ -624,7 +656,11 @@ fn remove_old(old: &Path, delete_unowned: bool) -> Result<()> {
     }
     if let Some(marker) = read_marker(old) {
         for name in marker.files.iter().map(String::as_str).chain([MARKER]) {
-            let _ = fs::remove_file(old.join(name));
+            match name.strip_suffix('/') {
+                // D: an owned subfolder (checked by `inspect` before the swap).
+                Some(sub) => drop(fs::remove_dir_all(old.join(sub))),
+                None => drop(fs::remove_file(old.join(name))),
+            }
         }
     }
     fs::remove_dir(old).with_context(|| format!("cannot remove previous results {}", old.display()))

@@ -43,6 +43,20 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
 fn check(file: &Path) -> Result<(), String> {
     let shown = file.display();
     let text = scenario::read_input(file).map_err(|e| e.to_string())?;
+    // D: an optimisation file (`[search]`, `[objective]` or `budget`) is checked as `ipwarm optimize` checks it.
+    if ipwarm::optimize::is_optimize_file(&text) {
+        let (spec, _, _) = super::optimize::load(file)
+            .map_err(|f| format!("{shown}: checked as an optimisation file:\n{}", super::message(&f.error)))?;
+        outln!(
+            "{shown}: ok (optimisation `{}` of {} parameters of `{}` on scenario `{}`: budget {} runs)",
+            spec.name,
+            spec.space.dims(),
+            spec.family.name(),
+            spec.base.name,
+            spec.budget
+        );
+        return Ok(());
+    }
     if is_experiment(&text) {
         let e = load_experiment(file).map_err(|f| {
             format!(

@@ -17,10 +17,10 @@ use super::check::Ctx;
 use super::keys::one_of_message;
 use super::path::KeyPath;
 use super::raw::RawStrategy;
-use crate::model::IpSpec;
+use crate::model::{IpSpec, ProviderParams};
 use crate::strategy::presets::{PRESETS, Preset, preset};
 use crate::strategy::registry::{self, kinds};
-use crate::strategy::{SegmentSettings, StrategySpec};
+use crate::strategy::{SegmentSettings, StrategyKind, StrategySpec};
 use table::Table;
 
 /// Validates `[strategy]` (required); `ips`, when valid, are checked against the kind's needs.
@@ -69,4 +69,27 @@ fn preset_of(ctx: &mut Ctx<'_>, raw: &RawStrategy, path: &KeyPath) -> Option<&'s
         ctx.report(&path.key("name"), one_of_message("preset", &name, &names));
     }
     found
+}
+
+/// Checks the provider names of a schedule's `provider_volumes` against the scenario's providers:
+/// each must be one of them (a located error with a suggestion otherwise), and every provider must
+/// have a list (a provider left out would silently get nothing; `NAME = [0]` says so).
+pub(crate) fn check_provider_names(ctx: &mut Ctx<'_>, spec: &StrategySpec, providers: &[ProviderParams]) {
+    let StrategyKind::Schedule(params) = &spec.kind else { return };
+    if params.provider_volumes.is_empty() {
+        return;
+    }
+    let table = KeyPath::root().key("strategy").key("provider_volumes");
+    let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+    for list in &params.provider_volumes {
+        if !names.contains(&list.provider.as_str()) {
+            ctx.report_key(&table.key(&list.provider), one_of_message("provider", &list.provider, &names));
+        }
+    }
+    for name in names.iter().filter(|n| !params.provider_volumes.iter().any(|l| l.provider == **n)) {
+        ctx.report(
+            &table,
+            format!("missing provider `{name}`: give every provider a list (`{name} = [0]` sends nothing there)"),
+        );
+    }
 }

@@ -397,6 +397,7 @@ fn schedule_strategy() {
     ]));
     let expected = StrategyKind::Schedule(ScheduleParams {
         volumes: vec![100, 200],
+        provider_volumes: Vec::new(),
         unit: TableUnit::Day,
         per_ip: false,
         after: AfterTable::Grow { factor: 1.1, every_days: 1 },

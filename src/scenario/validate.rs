@@ -44,6 +44,9 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawScenario) -> Option<Scenario>
     let ips = ips(ctx, raw.ips.as_ref());
     let strategy = ctx.table(raw.strategy.as_ref(), &root.key("strategy"));
     let strategy = strategy.and_then(|s| self::strategy(ctx, s, ips.as_deref()));
+    if let (Some(strategy), Some(providers)) = (&strategy, &providers) {
+        super::strategy::check_provider_names(ctx, strategy, providers);
+    }
     let variation = ctx.table(raw.variation.as_ref(), &root.key("variation"));
     let variation = variation.and_then(|v| super::variation::variation(ctx, v));
     if ctx.has_problems() {

@@ -1,6 +1,8 @@
 //! Statistics that know nothing of the simulator: global sensitivity analysis (samplers and
 //! estimators), in [`survival`], time-to-event estimates of censored data, and in [`abc_smc`],
-//! approximate Bayesian computation (ABC-SMC) for models whose likelihood is intractable.
+//! approximate Bayesian computation (ABC-SMC) for models whose likelihood is intractable, and
+//! for optimisation: [`cmaes`] (CMA-ES in the unit cube), [`halving`] (successive-halving
+//! replicate schedules) and [`chance`] (Clopper-Pearson bounds for chance constraints).
 //!
 //! A sensitivity study has three steps, and this module owns the first and the last:
 //!
@@ -23,6 +25,9 @@
 
 pub mod abc_smc;
 mod bootstrap;
+pub mod chance;
+pub mod cmaes;
+pub mod halving;
 pub mod morris;
 pub mod prcc;
 pub mod saltelli;

@@ -47,7 +47,7 @@ pub use per_provider::{PerProvider, PerProviderParams};
 pub use ramp::{Ramp, RampMode};
 pub use registry::{StrategyKind, StrategySpec};
 pub use route::IpRoles;
-pub use schedule::{AfterTable, Schedule, ScheduleParams, TableUnit};
+pub use schedule::{AfterTable, ProviderVolumes, Schedule, ScheduleParams, TableUnit};
 pub use signals::{MIN_SIGNAL_MESSAGES, Tally, Verdict};
 
 /// A warm-up strategy.

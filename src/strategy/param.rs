@@ -33,6 +33,9 @@ pub enum ParamType {
     },
     /// A list of whole numbers, one per day from day 1 (at least one); the bounds apply to each.
     PerDay,
+    /// A table of such lists, one per mailbox provider of the scenario (`gmail = [500, 1000]`,
+    /// at least one provider); the bounds apply to each number.
+    PerProviderDays,
 }
 
 /// The setting of another parameter under which a parameter is used.
@@ -94,6 +97,8 @@ pub enum ParamValue {
     Choice(&'static str),
     /// Of a [`ParamType::PerDay`].
     PerDay(Vec<u64>),
+    /// Of a [`ParamType::PerProviderDays`]: (provider name, its list), in the file's order.
+    PerProviderDays(Vec<(String, Vec<u64>)>),
 }
 
 /// One parameter of a strategy kind: the key in the `[strategy]` table and
@@ -166,6 +171,11 @@ impl ParamSpec {
         Self::new(key, ty, ParamDefault::Choice(default), Bounds::ANY, doc)
     }
 
+    /// Whole numbers per day per provider within `bounds`; absent means `absent`.
+    pub const fn per_provider_days(key: &'static str, absent: &'static str, bounds: Bounds, doc: &'static str) -> Self {
+        Self::new(key, ParamType::PerProviderDays, ParamDefault::Absent(absent), bounds, doc)
+    }
+
     /// Whole numbers per day within `bounds`; `default` is `Required` or `Absent`.
     pub const fn per_day(key: &'static str, default: ParamDefault, bounds: Bounds, doc: &'static str) -> Self {
         Self::new(key, ParamType::PerDay, default, bounds, doc)
@@ -218,7 +228,7 @@ impl ParamSpec {
 
     /// Whether its values (or each day's) are whole numbers.
     pub fn is_int(&self) -> bool {
-        matches!(self.ty, ParamType::Int | ParamType::PerDay)
+        matches!(self.ty, ParamType::Int | ParamType::PerDay | ParamType::PerProviderDays)
     }
 
     /// The values it accepts, as listings show them: a range, or the options.
@@ -229,6 +239,7 @@ impl ParamSpec {
             }
             ParamType::Bool => "true | false".to_string(),
             ParamType::PerDay => format!("each {}", self.bounds.describe(true)),
+            ParamType::PerProviderDays => format!("PROVIDER = [each {}]", self.bounds.describe(true)),
             ParamType::Float | ParamType::Int => self.bounds.describe(self.is_int()),
         }
     }

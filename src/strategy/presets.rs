@@ -66,7 +66,14 @@ const KUMO_TRANSACTIONAL: [u64; 21] = [
 
 /// A per-IP table.
 fn per_ip(volumes: &[u64], unit: TableUnit, after: AfterTable) -> StrategyKind {
-    StrategyKind::Schedule(ScheduleParams { volumes: volumes.to_vec(), unit, per_ip: true, after, target: None })
+    StrategyKind::Schedule(ScheduleParams {
+        volumes: volumes.to_vec(),
+        provider_volumes: Vec::new(),
+        unit,
+        per_ip: true,
+        after,
+        target: None,
+    })
 }
 
 /// Every preset, in the order `ipwarm strategies` lists them.

@@ -121,6 +121,18 @@ impl dyn ParamReader + '_ {
         }
     }
 
+    /// Whole numbers per day per provider (provider name, list), in the file's order; `None` if
+    /// absent or invalid.
+    pub fn per_provider_days(&mut self, spec: &ParamSpec) -> Option<Vec<(String, Vec<u64>)>> {
+        if !self.has(spec) {
+            return None;
+        }
+        match self.value(spec)? {
+            ParamValue::PerProviderDays(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// Records `spec` as given while unused (its condition does not hold): `only used when ...`.
     pub fn unused(&mut self, spec: &ParamSpec) {
         if self.has(spec) {

@@ -1,12 +1,22 @@
 //! `schedule`: an explicit table of volumes (per day or per hour, in total or
-//! per IP), then hold the last value or keep growing by a factor.
+//! per IP, or per day at each provider), then hold the last value or keep
+//! growing by a factor.
+//!
+//! With `provider_volumes` each provider has its own list (messages/day at that
+//! provider, in total over the sending IPs or per IP with `volume_per = "ip"`),
+//! routed to the sending IPs as every kind routes a provider's share
+//! (`route::assign`); `after` and `target` apply to each provider's list. The
+//! scenario layer checks that the table names every provider of the scenario
+//! and no other (a provider left out is an error, not a silent zero: `NAME = [0]`
+//! sends nothing there). `ipwarm export --format scenario` writes a plan in this
+//! form.
 
 use serde::Serialize;
 
 use super::param::{Bounds, ParamDefault, ParamSpec};
 use super::read::ParamReader;
 use super::registry::{KindEntry, KindParams, StrategyKind};
-use super::route::{spread_per_ip, spread_total, whole};
+use super::route::{IpRoles, assign, empty_plan, spread_per_ip, spread_total, whole};
 use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan};
 
 /// Largest volume of a day (or hour) of a table: a recipient gets at most one
@@ -30,6 +40,14 @@ const HOURLY_VOLUMES: ParamSpec = ParamSpec::per_day(
 )
 .unit("messages/hour")
 .fixed_by_preset();
+const PROVIDER_VOLUMES: ParamSpec = ParamSpec::per_provider_days(
+    "provider_volumes",
+    "none",
+    Bounds::between(0.0, MAX_TABLE_VOLUME),
+    "instead of daily_volumes: a list per provider, PROVIDER = [volume of day 1, ...], every provider named",
+)
+.unit("messages/day")
+.fixed_by_preset();
 const VOLUME_PER: ParamSpec = ParamSpec::choice(
     "volume_per",
     &["total", "ip"],
@@ -52,7 +70,7 @@ pub const ENTRY: KindEntry = KindEntry {
     name: "schedule",
     summary: "an explicit table of volumes, then hold or keep growing",
     source: "the presets' tables; hourly volumes as [Kumo-warmup]",
-    own: &[DAILY_VOLUMES, HOURLY_VOLUMES, VOLUME_PER, AFTER, AFTER_GROWTH, AFTER_EVERY_DAYS, TARGET],
+    own: &[DAILY_VOLUMES, HOURLY_VOLUMES, PROVIDER_VOLUMES, VOLUME_PER, AFTER, AFTER_GROWTH, AFTER_EVERY_DAYS, TARGET],
     shared: &[],
     reader: read,
 };
@@ -82,11 +100,23 @@ pub enum TableUnit {
     Hour,
 }
 
+/// One provider's list of a `provider_volumes` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProviderVolumes {
+    /// The provider's name in the scenario.
+    pub provider: String,
+    /// Messages/day at that provider, day 1 first.
+    pub volumes: Vec<u64>,
+}
+
 /// The parameters of `schedule`: an explicit table of volumes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScheduleParams {
-    /// Volumes, day 1 first.
+    /// Volumes, day 1 first (empty with `provider_volumes`).
     pub volumes: Vec<u64>,
+    /// `provider_volumes`: a list per provider, in the file's order; empty for a single table.
+    /// When given, `volumes` is empty and `unit` is [`TableUnit::Day`].
+    pub provider_volumes: Vec<ProviderVolumes>,
     /// Per day or per hour.
     pub unit: TableUnit,
     /// Whether each volume is per dedicated IP (`true`) or the sender's total (`volume_per`).
@@ -104,28 +134,60 @@ fn read(r: &mut dyn ParamReader, base: Option<&StrategyKind>) -> Option<Strategy
         _ => None,
     };
     let table = match base {
-        Some(b) => Some((b.volumes.clone(), b.unit, b.per_ip)),
+        Some(b) => Some(Table {
+            volumes: b.volumes.clone(),
+            provider_volumes: b.provider_volumes.clone(),
+            unit: b.unit,
+            per_ip: b.per_ip,
+        }),
         None => read_table(r),
     };
     let after = read_after(r, base.map_or(AfterTable::Hold, |b| b.after));
     let target = r.opt_float(&TARGET, base.and_then(|b| b.target));
-    let (volumes, unit, per_ip) = table?;
-    Some(StrategyKind::Schedule(ScheduleParams { volumes, unit, per_ip, after: after?, target: target? }))
+    let Table { volumes, provider_volumes, unit, per_ip } = table?;
+    Some(StrategyKind::Schedule(ScheduleParams {
+        volumes,
+        provider_volumes,
+        unit,
+        per_ip,
+        after: after?,
+        target: target?,
+    }))
 }
 
-/// A schedule's own table: `daily_volumes` or `hourly_volumes`, and `volume_per`.
-fn read_table(r: &mut dyn ParamReader) -> Option<(Vec<u64>, TableUnit, bool)> {
+/// A schedule's own table, as read.
+struct Table {
+    volumes: Vec<u64>,
+    provider_volumes: Vec<ProviderVolumes>,
+    unit: TableUnit,
+    per_ip: bool,
+}
+
+/// A schedule's own table: `daily_volumes`, `hourly_volumes` or `provider_volumes`, and `volume_per`.
+fn read_table(r: &mut dyn ParamReader) -> Option<Table> {
     let per_ip = r.choice(&VOLUME_PER, "total").map(|per| per == "ip");
-    let (spec, unit) = match (r.has(&DAILY_VOLUMES), r.has(&HOURLY_VOLUMES)) {
-        (true, true) => {
-            r.report_key(&HOURLY_VOLUMES, "give daily_volumes or hourly_volumes, not both".to_string());
-            return None;
+    let given: Vec<&ParamSpec> =
+        [&DAILY_VOLUMES, &HOURLY_VOLUMES, &PROVIDER_VOLUMES].into_iter().filter(|s| r.has(s)).collect();
+    if let [first, rest @ ..] = given.as_slice()
+        && !rest.is_empty()
+    {
+        for spec in rest {
+            let message =
+                format!("give one of daily_volumes, hourly_volumes and provider_volumes, not {} too", first.key);
+            r.report_key(spec, message);
         }
-        (false, true) => (&HOURLY_VOLUMES, TableUnit::Hour),
-        _ => (&DAILY_VOLUMES, TableUnit::Day),
-    };
+        return None;
+    }
+    if r.has(&PROVIDER_VOLUMES) {
+        let lists = r.per_provider_days(&PROVIDER_VOLUMES);
+        let provider_volumes =
+            lists?.into_iter().map(|(provider, volumes)| ProviderVolumes { provider, volumes }).collect();
+        return Some(Table { volumes: Vec::new(), provider_volumes, unit: TableUnit::Day, per_ip: per_ip? });
+    }
+    let (spec, unit) =
+        if r.has(&HOURLY_VOLUMES) { (&HOURLY_VOLUMES, TableUnit::Hour) } else { (&DAILY_VOLUMES, TableUnit::Day) };
     let volumes = r.per_day(spec);
-    Some((volumes?, unit, per_ip?))
+    Some(Table { volumes: volumes?, provider_volumes: Vec::new(), unit, per_ip: per_ip? })
 }
 
 /// `after`, `after_growth` and `after_every_days` over `base`.
@@ -169,7 +231,18 @@ impl Schedule {
 
     /// The table's value for day `day` (1-based) in its own unit, before the cap.
     pub fn table_value(&self, day: u32) -> f64 {
-        let volumes = &self.params.volumes;
+        self.list_value(&self.params.volumes, day)
+    }
+
+    /// Messages/day at the provider of `provider_volumes[index]` on day `day` (1-based), capped at the
+    /// target; 0 without such a list.
+    pub fn provider_volume(&self, index: usize, day: u32) -> u64 {
+        let Some(list) = self.params.provider_volumes.get(index) else { return 0 };
+        whole(self.list_value(&list.volumes, day).min(self.params.target.unwrap_or(f64::INFINITY)))
+    }
+
+    /// The value of `volumes` (a list of the table) on day `day`, extended after its end by `after`.
+    fn list_value(&self, volumes: &[u64], day: u32) -> f64 {
         let idx = day.saturating_sub(1) as usize;
         if let Some(&v) = volumes.get(idx) {
             return v as f64;
@@ -202,9 +275,33 @@ impl Strategy for Schedule {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, _history: &[DayObservation]) -> DayPlan {
-        let v = self.daily_volume(day, view.active_hours);
-        let volume = if self.params.per_ip { spread_per_ip(v, view) } else { spread_total(v, view) };
+        let volume = if !self.params.provider_volumes.is_empty() {
+            self.by_provider(day, view)
+        } else {
+            let v = self.daily_volume(day, view.active_hours);
+            if self.params.per_ip { spread_per_ip(v, view) } else { spread_total(v, view) }
+        };
         DayPlan { volume, segments: segment_plan(self.segments, view, day) }
+    }
+}
+
+impl Schedule {
+    /// The `[ip][provider]` plan of a `provider_volumes` table on day `day`: each provider's volume
+    /// split evenly over the sending IPs (or given to each with `volume_per = "ip"`); a list whose
+    /// provider the view does not have is skipped (validation refuses it).
+    fn by_provider(&self, day: u32, view: &SenderView) -> Vec<Vec<u64>> {
+        let senders = IpRoles::of(view).senders();
+        let mut volume = empty_plan(view);
+        for (i, list) in self.params.provider_volumes.iter().enumerate() {
+            let Some(p) = view.provider_names.iter().position(|n| *n == list.provider) else { continue };
+            let v = self.provider_volume(i, day);
+            if self.params.per_ip {
+                senders.iter().zip(volume.iter_mut()).filter(|(on, _)| **on).for_each(|(_, row)| row[p] = v);
+            } else {
+                assign(&mut volume, p, v, &senders);
+            }
+        }
+        volume
     }
 }
 
@@ -214,7 +311,14 @@ mod tests {
     use crate::strategy::test_support::view;
 
     fn schedule(volumes: Vec<u64>, after: AfterTable) -> Schedule {
-        let params = ScheduleParams { volumes, unit: TableUnit::Day, per_ip: false, after, target: None };
+        let params = ScheduleParams {
+            volumes,
+            provider_volumes: Vec::new(),
+            unit: TableUnit::Day,
+            per_ip: false,
+            after,
+            target: None,
+        };
         Schedule::new(params, SegmentSettings::default())
     }
 
@@ -237,6 +341,7 @@ mod tests {
     fn hourly_tables_per_ip_and_the_cap() {
         let params = ScheduleParams {
             volumes: vec![20, 28],
+            provider_volumes: Vec::new(),
             unit: TableUnit::Hour,
             per_ip: true,
             after: AfterTable::Hold,
@@ -248,5 +353,28 @@ mod tests {
         assert_eq!(plan.volume, vec![vec![202, 134], vec![0, 0]], "28 x 12 = 336 on the dedicated IP");
         let capped = Schedule::new(ScheduleParams { target: Some(300.0), ..params }, SegmentSettings::default());
         assert_eq!(capped.daily_volume(2, 12), 300);
+    }
+
+    #[test]
+    fn provider_tables_route_each_provider_to_the_sending_ips() {
+        let list = |provider: &str, volumes: Vec<u64>| ProviderVolumes { provider: provider.into(), volumes };
+        let params = ScheduleParams {
+            volumes: Vec::new(),
+            provider_volumes: vec![list("yahoo", vec![7, 9]), list("gmail", vec![100, 200, 300])],
+            unit: TableUnit::Day,
+            per_ip: false,
+            after: AfterTable::Grow { factor: 2.0, every_days: 1 },
+            target: Some(500.0),
+        };
+        let mut s = Schedule::new(params.clone(), SegmentSettings::default());
+        let v = view();
+        assert_eq!(s.plan_day(1, &v, &[]).volume, vec![vec![100, 7], vec![0, 0]]);
+        assert_eq!(s.plan_day(3, &v, &[]).volume, vec![vec![300, 18], vec![0, 0]], "yahoo grows after its list");
+        assert_eq!(s.plan_day(4, &v, &[]).volume, vec![vec![500, 36], vec![0, 0]], "gmail capped at the target");
+        let mut two = v.clone();
+        two.ips[1] = two.ips[0].clone();
+        assert_eq!(s.plan_day(1, &two, &[]).volume, vec![vec![50, 4], vec![50, 3]], "split over the sending IPs");
+        let mut per_ip = Schedule::new(ScheduleParams { per_ip: true, ..params }, SegmentSettings::default());
+        assert_eq!(per_ip.plan_day(1, &two, &[]).volume, vec![vec![100, 7], vec![100, 7]]);
     }
 }

@@ -40,7 +40,7 @@ pub use axes::{Axis, AxisValues};
 pub use compare::{CompareError, CompareInput, compare_plan};
 pub use design::{Design, morris_stratum_centre, unit_points};
 pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered};
-pub(crate) use experiment_file::RawExperiment;
+pub(crate) use experiment_file::{BaseScenario, RawExperiment, base_scenario};
 pub use experiment_file::{MAX_DESIGN_POINTS, MAX_RUNS, ReadBase, is_experiment, parse_experiment};
 pub use manifest::{
     FileDigest, Manifest, ManifestPoint, ManifestRun, RunStatus, RunsScan, merge_sorted, scan_runs, scan_series,

@@ -26,6 +26,7 @@ fn sent_on(r: &RunResult, day: u32) -> u64 {
 fn schedule(volumes: Vec<u64>) -> StrategyKind {
     StrategyKind::Schedule(ScheduleParams {
         volumes,
+        provider_volumes: Vec::new(),
         unit: TableUnit::Day,
         per_ip: false,
         after: AfterTable::Hold,

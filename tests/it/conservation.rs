@@ -90,6 +90,7 @@ fn arb_strategy() -> impl Strategy<Value = StrategyKind> {
             .prop_map(|(volumes, g, hourly, per_ip)| {
                 StrategyKind::Schedule(ScheduleParams {
                     volumes,
+                    provider_volumes: Vec::new(),
                     unit: if hourly { TableUnit::Hour } else { TableUnit::Day },
                     per_ip,
                     after: g.map_or(AfterTable::Hold, |(factor, every_days)| AfterTable::Grow { factor, every_days }),

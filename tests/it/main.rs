@@ -9,6 +9,10 @@
 //! - `fit_calibration`: the fit's calibration study (`examples/fit_calibration`) on two tiny warm-ups: outputs
 //!   well formed and identical on one and two threads.
 //! - `model`: calibration, the blast, spikes, maintenance, retries, feedback loops.
+//! - `optimize`: `ipwarm optimize` against an exhaustive grid of a small discrete space (within a day of its best
+//!   with a fifth of its runs, never safe where the grid is unsafe), threads, resume, the best plan exported and
+//!   run back, bad files.
+//! - `optimize_file`: optimisation files: every problem of a bad file at once, located, before any run.
 //! - `conservation`: every shipped scenario and randomised valid scenarios (proptest).
 //! - `strategies`: each strategy's behaviour in runs, `ipwarm strategies` and `run --strategy`.
 //! - `gallery`: every shipped scenario's expected outcome.
@@ -33,6 +37,8 @@
 //!   estimate of `runs.csv`; restricted means in the summaries; plot, merge and compare.
 //! - `events`: `run --events` writes every format deterministically, within its limit, and each ingests back to
 //!   the run's `observed.csv`.
+//! - `export`: `ipwarm export` (schedule CSV, KumoMTA shaping, Halon warm-up, schedule scenario) and the
+//!   `schedule` strategy's `provider_volumes`; an exported plan runs back to the same daily.csv.
 //! - `allocations`: no heap allocation in the steady state of a run (a counting global allocator, per thread).
 //! - `architecture`: invariants of docs/ARCHITECTURE.md checked on the sources.
 //! - `fuzz`: generated and mutated scenario and experiment files through the parsers and the binary
@@ -45,6 +51,7 @@ mod calendar;
 mod cli;
 mod conservation;
 mod events;
+mod export;
 mod facts;
 mod file_safety;
 mod fit;
@@ -55,6 +62,8 @@ mod golden;
 mod ingest;
 mod init;
 mod model;
+mod optimize;
+mod optimize_file;
 mod provenance;
 mod python;
 mod report_html;

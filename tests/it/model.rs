@@ -24,6 +24,7 @@ fn reputation(r: &RunResult, p: usize, day: u32) -> f64 {
 fn schedule(daily_volumes: Vec<u64>) -> StrategyKind {
     StrategyKind::Schedule(ScheduleParams {
         volumes: daily_volumes,
+        provider_volumes: Vec::new(),
         unit: TableUnit::Day,
         per_ip: false,
         after: AfterTable::Hold,

@@ -27,6 +27,8 @@ fn shipped_files(dir: &str) -> Vec<PathBuf> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        // D: optimisation files share experiments/ but are not experiments (no experiment schema).
+        .filter(|p| !ipwarm::optimize::is_optimize_file(&fs::read_to_string(p).unwrap()))
         .collect();
     files.sort();
     files

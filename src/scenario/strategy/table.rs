@@ -55,6 +55,32 @@ impl<'t, 'a> Table<'t, 'a> {
     /// A table of volumes: at least one day, each a whole number within the bounds.
     fn per_day(&mut self, spec: &ParamSpec, path: &KeyPath) -> Option<Vec<u64>> {
         let items: Vec<Field<i64>> = self.typed(spec.key)?;
+        self.days(spec, &items, path)
+    }
+
+    /// A table of such lists, one per provider (names checked against the scenario's providers
+    /// later, where they are known), in the file's order.
+    fn per_provider_days(&mut self, spec: &ParamSpec, path: &KeyPath) -> Option<Vec<(String, Vec<u64>)>> {
+        let table: toml::Table = self.typed(spec.key)?;
+        if table.is_empty() {
+            self.ctx.report(path, "must name at least one provider, as `PROVIDER = [volume of day 1, ...]`");
+            return None;
+        }
+        let lists: Vec<Option<(String, Vec<u64>)>> = table
+            .iter()
+            .map(|(name, value)| {
+                let at = path.key(name);
+                let field = Field::<Vec<Field<i64>>>::deserialize(value.clone())
+                    .unwrap_or_else(|e| Field::Invalid(e.to_string()));
+                let items = self.ctx.value(&field, &at)?;
+                Some((name.clone(), self.days(spec, &items, &at)?))
+            })
+            .collect();
+        lists.into_iter().collect()
+    }
+
+    /// The days of a list at `path`: at least one, each a whole number within the bounds.
+    fn days(&mut self, spec: &ParamSpec, items: &[Field<i64>], path: &KeyPath) -> Option<Vec<u64>> {
         if items.is_empty() {
             self.ctx.report(path, "must have at least one day");
             return None;
@@ -103,6 +129,7 @@ impl ParamReader for Table<'_, '_> {
                 }
             }
             ParamType::PerDay => self.per_day(spec, &path).map(ParamValue::PerDay),
+            ParamType::PerProviderDays => self.per_provider_days(spec, &path).map(ParamValue::PerProviderDays),
         }
     }
 

@@ -109,6 +109,7 @@ fn schedules_hourly_per_ip_growing_every_few_days() {
                 after_growth = 2.0\nafter_every_days = 3\ntarget = 5000";
     let expected = ScheduleParams {
         volumes: vec![20, 28],
+        provider_volumes: Vec::new(),
         unit: TableUnit::Hour,
         per_ip: true,
         after: AfterTable::Grow { factor: 2.0, every_days: 3 },
@@ -120,7 +121,7 @@ fn schedules_hourly_per_ip_growing_every_few_days() {
     check(
         &with(body, ""),
         "14:1: strategy.after_growth: missing required key
-         17:1: strategy.hourly_volumes: give daily_volumes or hourly_volumes, not both
+         17:1: strategy.hourly_volumes: give one of daily_volumes, hourly_volumes and provider_volumes, not daily_volumes too
          18:14: strategy.volume_per: unknown value `each`, expected one of `total`, `ip`",
     );
     check(
@@ -334,7 +335,7 @@ fn validation_enforces_the_registered_bounds() {
 #[test]
 fn a_schedule_day_holds_at_most_the_largest_list() {
     let schedule = kinds().iter().find(|k| k.name == "schedule").expect("schedule");
-    for key in ["daily_volumes", "hourly_volumes"] {
+    for key in ["daily_volumes", "hourly_volumes", "provider_volumes"] {
         let max = schedule.param(key).and_then(|p| p.bounds.max).map(|m| m.value);
         assert_eq!(max, Some(MAX_AUDIENCE_SIZE as f64), "{key}");
     }

@@ -31,7 +31,7 @@ pub(crate) use raw::RawExperiment;
 use size::limit;
 
 pub use detect::is_experiment;
-pub(crate) use scenarios::parse_with_table;
+pub(crate) use scenarios::{BaseScenario, base_scenario, parse_with_table};
 pub(crate) use size::runs_problem;
 pub use size::{MAX_DESIGN_POINTS, MAX_RUNS};
 
@@ -91,7 +91,8 @@ fn build(ctx: &mut Ctx<'_>, raw: &RawExperiment, table: &toml::Table, read_base:
         ctx.report(&KeyPath::root().key("design"), msg);
     }
     let base = scenarios::base_scenario(ctx, raw.scenario.as_ref(), read_base);
-    let (design, axes, (base_table, base_text)) = (design?, axes?, base?);
+    let (design, axes, base) = (design?, axes?, base?);
+    let (base_table, base_text) = (base.table, base.text);
     if no_axes {
         return None;
     }

@@ -12,12 +12,28 @@ use crate::sweep::axes::{Axis, AxisValues, Level, set_at};
 use crate::sweep::design::expand;
 use crate::sweep::{Design, DesignPoint};
 
-/// The base scenario: its TOML table and its text (for the hash), validated on its own.
-pub(super) fn base_scenario(
+/// The base scenario of an experiment or an optimisation file: validated, with its document (into
+/// which design points write their values), its text (for the hash) and the display name of its file.
+#[derive(Debug, Clone)]
+pub(crate) struct BaseScenario {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Its document.
+    pub table: toml::Table,
+    /// Its text.
+    pub text: String,
+    /// The display name of its file (the including file's, for an inline table).
+    pub file: String,
+}
+
+/// The base scenario at `raw` (the value of `scenario`: a file path, read by `read_base` and validated
+/// in its own file, or an inline table whose problems are located in the including file); `None` if
+/// missing or invalid (reported).
+pub(crate) fn base_scenario(
     ctx: &mut Ctx<'_>,
     raw: Option<&toml::Value>,
     read_base: &mut ReadBase<'_>,
-) -> Option<(toml::Table, String)> {
+) -> Option<BaseScenario> {
     let path = KeyPath::root().key("scenario");
     match raw {
         None => {
@@ -33,7 +49,7 @@ pub(super) fn base_scenario(
                 }
             };
             match parse_with_table(&text, &name) {
-                Ok((_, table)) => Some((table, text)),
+                Ok((scenario, table)) => Some(BaseScenario { scenario, table, text, file: name }),
                 Err(problems) => {
                     ctx.adopt(problems);
                     None
@@ -42,14 +58,18 @@ pub(super) fn base_scenario(
         }
         Some(toml::Value::Table(inline)) => {
             let text = toml::to_string(inline).unwrap_or_default();
-            if let Err(e) = scenario::parse(&text, ctx.file()) {
-                for p in e.into_problems(ctx.file()) {
-                    let at = KeyPath::parse(&p.key_path).map_or(path.clone(), |kp| join(&path, &kp));
-                    ctx.report(&at, p.message);
+            match scenario::parse(&text, ctx.file()) {
+                Ok(scenario) => {
+                    Some(BaseScenario { scenario, table: inline.clone(), text, file: ctx.file().to_string() })
                 }
-                return None;
+                Err(e) => {
+                    for p in e.into_problems(ctx.file()) {
+                        let at = KeyPath::parse(&p.key_path).map_or(path.clone(), |kp| join(&path, &kp));
+                        ctx.report(&at, p.message);
+                    }
+                    None
+                }
             }
-            Some((inline.clone(), text))
         }
         Some(v) => {
             ctx.report(&path, format!("expected a scenario file path or a table, got {}", value_kind(v)));
