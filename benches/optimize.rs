@@ -1,5 +1,5 @@
 //! A timed optimisation (not criterion: one takes seconds): the shipped example
-//! `experiments/optimize.toml`, 4 parameters of a per-provider schedule on the default
+//! `optimizations/optimize.toml`, 4 parameters of a per-provider schedule on the default
 //! scenario with a budget of 2,000 runs (search and verification), on 1 and 2 threads.
 //! The final comparison is not part of it (`compare`'s speed is `benches/sweep.rs`'s).
 //!
@@ -13,13 +13,13 @@ use ipwarm::sweep::Flow;
 
 fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let path = root.join("experiments/optimize.toml");
-    let text = std::fs::read_to_string(&path).expect("experiments/optimize.toml");
+    let path = root.join("optimizations/optimize.toml");
+    let text = std::fs::read_to_string(&path).expect("optimizations/optimize.toml");
     let mut read = |file: &str| -> Result<(String, String), String> {
-        let full = root.join("experiments").join(file);
+        let full = root.join("optimizations").join(file);
         std::fs::read_to_string(&full).map(|t| (full.display().to_string(), t)).map_err(|e| e.to_string())
     };
-    let spec = parse_optimize(&text, "experiments/optimize.toml", &mut read).expect("a valid optimisation");
+    let spec = parse_optimize(&text, "optimizations/optimize.toml", &mut read).expect("a valid optimisation");
     assert_eq!(spec.space.dims(), 4);
     for threads in [1, 2] {
         let start = Instant::now();

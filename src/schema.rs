@@ -1,14 +1,20 @@
-//! JSON Schemas of the input file formats (scenario and experiment files),
+//! JSON Schemas of the input file formats (scenario, experiment and
+//! optimisation files),
 //! generated from the raw serde types with `schemars`, for editors (taplo /
 //! Even Better TOML complete keys, show docs and flag mistakes as you type).
 //!
 //! The schemas are derived, never written by hand: tables and leaf values come
 //! from the `#[derive(JsonSchema)]` of `scenario::raw` and
-//! `sweep::experiment_file::raw` (their doc comments become descriptions), and
-//! the `[strategy]` table, which serde reads as a plain key-value map, is
-//! described from the strategy registry's [`ParamSpec`]s: each kind's and
-//! each preset's keys, with their types, bounds, defaults, units and docs.
-//! `ipwarm schema scenario|experiment` prints them; the copies in `schemas/`
+//! `sweep::experiment_file::raw` and `optimize::file::raw` (their doc comments
+//! become descriptions), and the `[strategy]` table, which serde reads as a
+//! plain key-value map, is described from the strategy registry's
+//! [`ParamSpec`]s: each kind's and each preset's keys, with their types,
+//! bounds, defaults, units and docs. An optimisation file's `[strategy]` and
+//! `[search]` take keys that depend on its family (and, for
+//! `provider_schedule`, on the base scenario's providers): their schema names
+//! the family and gives each range its shape, and leaves the keys to
+//! validation. `ipwarm schema scenario|experiment|optimization` prints them;
+//! the copies in `schemas/`
 //! are checked against this code by a test (`IPWARM_UPDATE_SCHEMAS=1`
 //! rewrites them).
 //!
@@ -37,17 +43,20 @@ pub enum Format {
     Scenario,
     /// Experiment files (`experiments/*.toml`).
     Experiment,
+    /// Optimisation files (`optimizations/*.toml`).
+    Optimization,
 }
 
 impl Format {
     /// Every format, in the order of `schemas/`.
-    pub const ALL: [Format; 2] = [Format::Scenario, Format::Experiment];
+    pub const ALL: [Format; 3] = [Format::Scenario, Format::Experiment, Format::Optimization];
 
-    /// Its name: `scenario`, `experiment`.
+    /// Its name: `scenario`, `experiment`, `optimization`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Scenario => "scenario",
             Format::Experiment => "experiment",
+            Format::Optimization => "optimization",
         }
     }
 
@@ -64,10 +73,12 @@ pub fn schema(format: Format) -> Value {
     let mut schema = match format {
         Format::Scenario => generator.into_root_schema_for::<crate::scenario::RawScenario>(),
         Format::Experiment => generator.into_root_schema_for::<crate::sweep::RawExperiment>(),
+        Format::Optimization => crate::optimize::root_schema(generator),
     };
     let title = match format {
         Format::Scenario => "ipwarm scenario file",
         Format::Experiment => "ipwarm experiment file",
+        Format::Optimization => "ipwarm optimisation file",
     };
     schema.insert("title".into(), json!(title));
     schema.to_value()
@@ -188,6 +199,56 @@ pub(crate) fn axis_values_schema(_: &mut SchemaGenerator) -> Schema {
 /// An axis's `range`: two numbers, low and high.
 pub(crate) fn axis_range_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 })
+}
+
+/// An optimisation file's `[strategy]`: the family (exactly one of `kind`,
+/// a registry kind or `provider_schedule`, and `preset`), then fixed values,
+/// whose keys and values depend on the family: validation checks them.
+pub(crate) fn optimize_strategy_schema(_: &mut SchemaGenerator) -> Schema {
+    let mut kind_names: Vec<&str> = kinds().iter().map(|k| k.name).collect();
+    kind_names.push(crate::optimize::PROVIDER_SCHEDULE);
+    let preset_names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+    json_schema!({
+        "description": "The family of plans searched: exactly one of `kind` and `preset`, then fixed values of \
+                        its parameters (a key is fixed here or searched in [search], not both).",
+        "type": "object",
+        "properties": {
+            "kind": {
+                "description": "A strategy kind (`ipwarm strategies` lists them with their parameters), or \
+                                \"provider_schedule\": a start volume and growth per provider.",
+                "enum": kind_names
+            },
+            "preset": {
+                "description": "A published plan, whose parameters may be fixed or searched except those it fixes.",
+                "enum": preset_names
+            }
+        },
+        "oneOf": [{ "required": ["kind"] }, { "required": ["preset"] }],
+        "additionalProperties": {
+            "description": "A fixed value of a parameter of the family (for `provider_schedule`, \
+                            \"PROVIDER.KEY\" for one provider): its key and value are checked by validation."
+        }
+    })
+}
+
+/// A metric of an optimisation file: a run metric of `runs.csv`, or
+/// `days_to_warm_PROVIDER` (the provider checked by validation).
+pub(crate) fn metric_schema(_: &mut SchemaGenerator) -> Schema {
+    use crate::report::experiment::{DAYS_TO_WARM_PREFIX, RUN_METRIC_TABLE};
+    let names: Vec<&str> = RUN_METRIC_TABLE.iter().map(|m| m.name).collect();
+    json_schema!({
+        "anyOf": [
+            { "enum": names },
+            { "type": "string", "pattern": format!("^{DAYS_TO_WARM_PREFIX}.+$") }
+        ]
+    })
+}
+
+/// `compare_presets`: preset names, or `["all"]`.
+pub(crate) fn compare_presets_schema(_: &mut SchemaGenerator) -> Schema {
+    let mut names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+    names.push("all");
+    json_schema!({ "type": "array", "uniqueItems": true, "items": { "enum": names } })
 }
 
 /// `[strategy]`, from the registry: `kind` (or a preset's `kind` and `name`)
@@ -385,6 +446,22 @@ mod tests {
         assert_eq!(properties.len(), all_keys().len());
         let branches = strategy["allOf"].as_array().expect("branches");
         assert_eq!(branches.len(), kinds().len() + PRESETS.len());
+    }
+
+    #[test]
+    fn the_optimization_schema_names_the_families_and_closes_the_ranges() {
+        let schema = schema(Format::Optimization);
+        let strategy = &schema["properties"]["strategy"];
+        let families = strategy["properties"]["kind"]["enum"].as_array().expect("kinds");
+        assert_eq!(families.len(), kinds().len() + 1);
+        assert!(families.contains(&json!(crate::optimize::PROVIDER_SCHEDULE)));
+        assert_eq!(strategy["properties"]["preset"]["enum"].as_array().map(Vec::len), Some(PRESETS.len()));
+        assert!(strategy["additionalProperties"].is_object(), "fixed keys are the family's: left to validation");
+        assert_eq!(schema["properties"]["search"]["additionalProperties"]["$ref"], json!("#/definitions/RawRange"));
+        let range = &schema["definitions"]["RawRange"];
+        let keys: Vec<&String> = range["properties"].as_object().expect("keys").keys().collect();
+        assert_eq!(keys, ["max", "min", "scale", "step"]);
+        assert_eq!(range["additionalProperties"], json!(false));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `ipwarm init [scenario|experiment]`: a commented file to start from, on
+//! `ipwarm init [scenario|experiment|optimization]`: a commented file to start from, on
 //! standard output (`ipwarm init scenario > my.toml`) or written to `--out`
 //! (never over an existing file without `--force`; see
 //! [`super::owned::write_user_file`]).
@@ -8,7 +8,9 @@
 //! with its `[strategy]` table replaced by that preset (or kind on its
 //! defaults) and the parameters it takes. The experiment is a small one over
 //! three strategies on a scenario file (`--scenario`, default `scenario.toml`).
-//! Both are validated before they are written.
+//! The optimisation searches an exponential ramp's start and growth on such a
+//! file for the fastest safe warm-up, every key and optimiser setting
+//! explained. Each is validated before it is written.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -32,7 +34,10 @@ Examples:
                                               with a published plan (or a kind) as its strategy
   ipwarm init experiment --scenario my.toml --out exp.toml
                                               three strategies on my.toml, 5 replicates each
-  ipwarm validate my.toml exp.toml            then `ipwarm run my.toml`, `ipwarm sweep exp.toml`
+  ipwarm init optimization --scenario my.toml --out opt.toml
+                                              the fastest safe exponential ramp for my.toml
+  ipwarm validate my.toml exp.toml opt.toml   then `ipwarm run my.toml`, `ipwarm sweep exp.toml`,
+                                              `ipwarm optimize opt.toml`
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.";
 
@@ -43,6 +48,8 @@ pub enum InitKind {
     Scenario,
     /// An experiment over three strategies on a scenario file.
     Experiment,
+    /// An optimisation (`ipwarm optimize`) of an exponential ramp on a scenario file.
+    Optimization,
 }
 
 /// Arguments of `ipwarm init`.
@@ -55,12 +62,12 @@ pub struct InitArgs {
     /// lists them) [default: the default scenario's automatic warm-up].
     #[arg(long, value_name = "NAME", value_parser = super::strategies::StrategyName, hide_possible_values = true)]
     preset: Option<String>,
-    /// Experiment only: its base scenario file, as a path relative to the experiment file
-    /// [default: scenario.toml].
+    /// Experiment or optimisation only: its base scenario file, as a path relative to the file
+    /// written [default: scenario.toml].
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     scenario: Option<String>,
-    /// Write the file here instead of standard output; its name (without `.toml`) names the scenario
-    /// or experiment. An existing file is refused unless --force.
+    /// Write the file here instead of standard output; its name (without `.toml`) names the scenario,
+    /// experiment or optimisation. An existing file is refused unless --force.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     out: Option<PathBuf>,
     /// Replace --out if it exists.
@@ -68,8 +75,8 @@ pub struct InitArgs {
     force: bool,
 }
 
-/// Name of the scenario or experiment when `--out` does not give one.
-const FALLBACK_NAMES: [&str; 2] = ["my_scenario", "my_experiment"];
+/// Name of the scenario, experiment or optimisation when `--out` does not give one.
+const FALLBACK_NAMES: [&str; 3] = ["my_scenario", "my_experiment", "my_optimization"];
 
 /// Writes the starting file.
 pub fn init(args: InitArgs) -> Result<(), Failure> {
@@ -78,7 +85,7 @@ pub fn init(args: InitArgs) -> Result<(), Failure> {
     let text = match args.kind {
         InitKind::Scenario => {
             if args.scenario.is_some() {
-                return Err(usage("--scenario", "experiment"));
+                return Err(usage("--scenario", "experiment|optimization"));
             }
             let name = stem.or(args.preset.clone()).unwrap_or_else(|| FALLBACK_NAMES[0].to_string());
             scenario_text(&name, args.preset.as_deref())?
@@ -89,6 +96,13 @@ pub fn init(args: InitArgs) -> Result<(), Failure> {
             }
             let name = stem.unwrap_or_else(|| FALLBACK_NAMES[1].to_string());
             experiment_text(&name, args.scenario.as_deref().unwrap_or("scenario.toml"))?
+        }
+        InitKind::Optimization => {
+            if args.preset.is_some() {
+                return Err(usage("--preset", "scenario"));
+            }
+            let name = stem.unwrap_or_else(|| FALLBACK_NAMES[2].to_string());
+            optimization_text(&name, args.scenario.as_deref().unwrap_or("scenario.toml"))?
         }
     };
     let Some(out) = args.out else {
@@ -105,11 +119,14 @@ pub fn init(args: InitArgs) -> Result<(), Failure> {
         InitKind::Experiment => outln!(
             "wrote {shown}: check it with `ipwarm validate {shown}`, list its runs with `ipwarm sweep {shown} --dry-run`"
         ),
+        InitKind::Optimization => outln!(
+            "wrote {shown}: check it with `ipwarm validate {shown}`, see its search with `ipwarm optimize {shown} --dry-run`"
+        ),
     }
     Ok(())
 }
 
-/// The file name of `path` without `.toml`, if it is a valid scenario or experiment name.
+/// The file name of `path` without `.toml`, if it is a valid scenario, experiment or optimisation name.
 fn name_of(path: &Path) -> Option<String> {
     let stem = path.file_stem()?.to_str()?;
     let valid = stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
@@ -290,6 +307,94 @@ values = [
     Ok(text)
 }
 
+/// An optimisation named `name` of an exponential ramp on the scenario file `scenario_file`.
+pub fn optimization_text(name: &str, scenario_file: &str) -> Result<String, Failure> {
+    let text = format!(
+        r#"# Written by `ipwarm init optimization` (ipwarm {version}): the fastest exponential warm-up of
+# a scenario that stays safe. Check it with `ipwarm validate FILE`, see the search space, the
+# budget's split and the seeds with `ipwarm optimize FILE --dry-run`, run it with
+# `ipwarm optimize FILE` (the best plan as best_plan.toml, its verification, and a comparison with
+# the presets and the scenario's own strategy, in output/<name>/). Every problem in this file or
+# in its base scenario is reported at once as `file:line:col: key.path: message` before the
+# first run. Every key and the method: docs/OPTIMIZE.md.
+
+# Short name (letters, digits, `_`, `-`): the default output folder is output/<name>/. Required.
+name = {name}
+# Free text shown in summaries.
+description = "Fastest exponential warm-up with P(blocks) <= 5% and P(complaint spike) <= 5%"
+
+# The base scenario: a path relative to this file, or an inline [scenario] table with the keys of
+# a scenario file (`ipwarm init scenario` writes one). Its own strategy is compared with the best
+# plan at the end. Required.
+scenario = {scenario}
+
+# Root seed of every run's seed (default 1); the scenario's own `seed` is not used.
+seed = 1
+
+# Runs of the search and of the verification (the final comparison's are extra). Required: at
+# least verify_candidates x verify_replicates runs for the verification plus a first generation
+# (population x initial_replicates); the rest goes to the search.
+budget = 1000
+
+# The family of plans searched: `kind = "KIND"` (a strategy kind: `ipwarm strategies` lists them
+# with their parameters), `kind = "provider_schedule"` (a start volume and a growth per provider)
+# or `preset = "NAME"` (a published plan). Every other key fixes a parameter of the family; a key
+# is fixed here or searched in [search], not both. Required.
+[strategy]
+kind = "exponential"   # start x growth ^ (day - 1) messages/day, up to target
+# target = 100000   # daily volume at which growth stops [messages/day]; when absent: the list size
+
+# The searched parameters, at least one: each a numeric parameter of the family with its range
+# `{{ min, max, scale, step }}`, every key optional (min and max default to the parameter's bounds
+# where they are closed; scale "linear" or "log", log for volumes spanning orders of magnitude;
+# step, a grid of values `min + k step`). Required.
+[search]
+start = {{ min = 100, max = 20000, scale = "log" }}   # total volume on day 1 [messages/day]
+growth = {{ min = 1.05, max = 2.0 }}                   # daily growth factor
+
+# What is optimised, the mean over a candidate's replicates: `minimise` or `maximise` a run metric
+# (a runs.csv column: days_to_warm_all, inbox, blocked_share, peak_complaint_rate, ... or
+# days_to_warm_PROVIDER). Required.
+[objective]
+minimise = "days_to_warm_all"   # the days until every provider is warm
+
+# Chance constraints, any number: P(metric above (or `below`) a threshold) <= max_probability,
+# thresholds in runs.csv units (shares as fractions: 0.01 is 1%). A plan is called safe only when
+# every constraint's Clopper-Pearson upper bound, from its verification runs, is within its limit.
+[[constraint]]
+metric = "blocked_share"   # the share of the mail blocked
+above = 0.01               # more than 1% blocked is a violation
+max_probability = 0.05     # allowed in at most 5% of runs
+
+[[constraint]]
+metric = "peak_complaint_rate"   # the highest daily complaint rate
+above = 0.002                    # above 0.2% is a violation
+max_probability = 0.05           # allowed in at most 5% of runs
+
+# The optimiser's settings, every key optional (here at their defaults).
+[optimizer]
+# population = 6          # CMA-ES candidates per generation (default 4 + floor(3 ln n), n searched)
+initial_replicates = 4    # replicates of every candidate in the first round of successive halving
+max_replicates = 32       # replicates of the candidates that survive every round
+verify_replicates = 120   # fresh-seed replicates of each verified candidate
+verify_candidates = 3     # candidates verified
+confidence = 0.95         # of the Clopper-Pearson bounds, over all verified candidates together
+compare_replicates = 50   # fresh-seed replicates of each plan in the final comparison
+compare_presets = ["all"] # the presets the best plan is compared with: names, or "all"
+"#,
+        version = env!("CARGO_PKG_VERSION"),
+        name = quoted(name),
+        scenario = quoted(scenario_file),
+    );
+    // The file's own keys are checked here, on the default scenario; its scenario is read when it is
+    // validated or run.
+    let mut stand_in = |_: &str| Ok(("default".to_string(), DEFAULT_SCENARIO_TOML.to_string()));
+    let spec = ipwarm::optimize::parse_optimize(&text, "the new optimisation", &mut stand_in)
+        .map_err(|e| Failure::runtime(anyhow!("{e}")))?;
+    ipwarm::optimize::search::verify::limits(&spec).map_err(|m| Failure::runtime(anyhow!("{m}")))?;
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,5 +444,17 @@ mod tests {
         let mut read = |_: &str| Ok(("d".to_string(), DEFAULT_SCENARIO_TOML.to_string()));
         let plan = sweep::parse_experiment(&uncommented, "e.toml", &mut read).expect("valid");
         assert_eq!((plan.points.len(), plan.replicates), (6, 5));
+    }
+
+    #[test]
+    fn the_optimization_is_valid_with_its_commented_keys_and_names_its_scenario() {
+        let text = optimization_text("opt", "../my scenario.toml").expect("valid");
+        assert!(text.contains("\nscenario = \"../my scenario.toml\"\n"), "{text}");
+        assert!(ipwarm::optimize::is_optimize_file(&text) && !text.contains("\n\n\n"), "{text}");
+        let uncommented = text.replace("\n# target = ", "\ntarget = ").replace("\n# population = ", "\npopulation = ");
+        let mut read = |_: &str| Ok(("d".to_string(), DEFAULT_SCENARIO_TOML.to_string()));
+        let spec = ipwarm::optimize::parse_optimize(&uncommented, "o.toml", &mut read).expect("valid");
+        assert_eq!((spec.name.as_str(), spec.space.dims(), spec.budget), ("opt", 2, 1000));
+        assert_eq!(spec.settings.population, ipwarm::optimize::default_population(2));
     }
 }

@@ -51,7 +51,8 @@ Examples:
                                               daily counts per provider and IP from delivery logs
   ipwarm fit observed.csv --scenario my.toml --forecast 30
                                               fit the providers to that data and forecast 30 more days
-  ipwarm optimize experiments/optimize.toml   the fastest plan that stays safe, verified and compared with the presets
+  ipwarm optimize optimizations/optimize.toml
+                                              the fastest plan that stays safe, verified and compared with the presets
   ipwarm plot output/strategies               redraw an experiment's charts from its CSV files
   ipwarm export plan.toml --format kumomta    the plan as KumoMTA shaping files (or csv, halon, scenario)
   ipwarm completions bash                     shell completions; `ipwarm man` prints the manual page

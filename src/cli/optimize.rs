@@ -21,7 +21,8 @@ use super::sweep_dir::{RunOptions, default_threads, read_manifest, run_plan};
 /// Examples of `ipwarm optimize`.
 pub const EXAMPLES: &str = "\
 Examples:
-  ipwarm optimize experiments/optimize.toml   search, verify and compare into output/<name>/
+  ipwarm optimize optimizations/optimize.toml
+                                              search, verify and compare into output/<name>/
   ipwarm optimize my.toml --dry-run           the search space, the budget's split and the seeds; no run
   ipwarm optimize my.toml --threads 2 --out results/opt
                                               choose threads and folder (the outputs do not depend on threads)

@@ -1,4 +1,4 @@
-//! `ipwarm schema scenario|experiment`: the JSON Schema of an input file
+//! `ipwarm schema scenario|experiment|optimization`: the JSON Schema of an input file
 //! format, generated from its serde types (see `ipwarm::schema`), for editors;
 //! the copies shipped in `schemas/` are the same text.
 
@@ -13,6 +13,7 @@ pub const EXAMPLES: &str = "\
 Examples:
   ipwarm schema scenario > scenario.schema.json
   ipwarm schema experiment > experiment.schema.json
+  ipwarm schema optimization > optimization.schema.json
 Then put `#:schema ./scenario.schema.json` at the top of a TOML file (taplo / Even Better TOML).
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.";
@@ -32,6 +33,8 @@ enum FormatArg {
     Scenario,
     /// Experiment files.
     Experiment,
+    /// Optimisation files (`ipwarm optimize`).
+    Optimization,
 }
 
 /// Prints the schema.
@@ -39,6 +42,7 @@ pub fn schema(args: SchemaArgs) -> Result<(), Failure> {
     let format = match args.format {
         FormatArg::Scenario => Format::Scenario,
         FormatArg::Experiment => Format::Experiment,
+        FormatArg::Optimization => Format::Optimization,
     };
     super::stdout::write_document(schema_text(format).as_bytes())
         .context("cannot write the schema")

@@ -1,9 +1,13 @@
-//! `ipwarm validate FILE...`: check scenario and experiment files, report every problem.
+//! `ipwarm validate FILE...`: check scenario, experiment and optimisation files, report every problem.
 //!
-//! A file with a top-level `scenario` key or an `[axes]` table (keys no
-//! scenario has) is an experiment and is checked as `ipwarm sweep` checks it
-//! ([`super::sweep::load_experiment`]): the file, its base scenario and every
-//! design point. Anything else is checked as a scenario.
+//! A file with a top-level `[search]` or `[objective]` table or `budget` key is
+//! an optimisation file and is checked as `ipwarm optimize` checks it (the
+//! file, its base scenario and the candidate at the centre of its search); its
+//! folder does not matter. Otherwise, a file with a top-level `scenario` key
+//! or an `[axes]` table (keys no scenario has) is an experiment and is checked
+//! as `ipwarm sweep` checks it ([`super::sweep::load_experiment`]): the file,
+//! its base scenario and every design point. Anything else is checked as a
+//! scenario.
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +22,7 @@ use super::sweep::load_experiment;
 /// Arguments of `ipwarm validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Scenario or experiment files to check.
+    /// Scenario, experiment or optimisation files to check.
     #[arg(required = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     files: Vec<PathBuf>,
 }

@@ -32,6 +32,7 @@ pub mod state;
 pub use family::{
     DAILY_VOLUME, Family, FamilyKind, PROVIDER_SCHEDULE, RAMP_PARAMS, RampParam, ramp_param, ramp_volume,
 };
+pub(crate) use file::root_schema;
 pub use file::{DEFAULT_SEED, default_population, is_optimize_file};
 pub use objective::{Constraint, MetricRef, Objective, Outcome, day_totals, evaluate, outcome};
 pub use space::{SearchParam, Space};

@@ -12,6 +12,9 @@ use crate::model::{
 };
 use crate::strategy::{DayPlan, SegmentPlan};
 
+/// Most segments whose proportional weights [`draw`] keeps on the stack.
+const WEIGHTS_STACK: usize = 8;
+
 /// The order in which IPs draw recipients: new, then warm, then shared pool.
 pub fn draw_order(ips: &[IpSpec]) -> Vec<usize> {
     let rank = |k: &IpKind| match k {
@@ -37,7 +40,17 @@ pub fn draw<C>(
 ) {
     let n_providers = audience.provider_shares.len();
     let n_segments = audience.segments.len();
-    let mut weights = Vec::new();
+    // The proportional split's weights: on the stack for a few segments, so that a day
+    // allocates nothing for them (issue 18: no allocation in the steady state of a run).
+    let (mut weights_stack, mut weights_heap) = ([0.0; WEIGHTS_STACK], Vec::new());
+    let weights: &mut [f64] = if n_segments <= WEIGHTS_STACK {
+        &mut weights_stack[..n_segments]
+    } else {
+        if matches!(plan.segments, SegmentPlan::Proportional) {
+            weights_heap.resize(n_segments, 0.0);
+        }
+        &mut weights_heap
+    };
     for p in 0..n_providers {
         let mut left = SegmentCounts::from_fn(n_segments, |s| audience.recipients(p, s));
         for &ip in order {
@@ -54,9 +67,8 @@ pub fn draw<C>(
                     }
                 }
                 SegmentPlan::Proportional => {
-                    weights.clear();
-                    weights.extend(left.iter().map(|&n| n as f64));
-                    split_total_into(want.min(avail), &weights, take);
+                    weights.iter_mut().zip(left.iter()).for_each(|(w, &n)| *w = n as f64);
+                    split_total_into(want.min(avail), weights, take);
                 }
                 // A uniform random sample without replacement: the multivariate hypergeometric
                 // of [`random_split_into`], by rand_distr's draws wherever they are not slow.

@@ -12,9 +12,9 @@ use super::param::{Bounds, ParamSpec};
 use super::ramp::Ramp;
 use super::read::ParamReader;
 use super::registry::{KindEntry, KindParams, StrategyKind};
-use super::route::{IpRoles, assign, empty_plan, whole};
+use super::route::{Routing, assign, empty_plan, whole};
 use super::signals::Tally;
-use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan, total_plan};
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan};
 
 const START: ParamSpec =
     ParamSpec::float("start", 1000.0, Bounds::POSITIVE, "total volume on day 1").unit("messages/day");
@@ -110,12 +110,15 @@ pub struct Adaptive {
     segments: SegmentSettings,
     /// One ramp per provider, or a single one for the global scope; empty before day 1.
     ramps: Vec<Ramp>,
+    /// Working space of [`Strategy::plan_day`], kept between days (issue 18: no
+    /// allocation in the steady state of a run).
+    routing: Routing,
 }
 
 impl Adaptive {
     /// An adaptive ramp sending to the audience in `segments`' order.
     pub fn new(params: AdaptiveParams, segments: SegmentSettings) -> Self {
-        Self { params, segments, ramps: Vec::new() }
+        Self { params, segments, ramps: Vec::new(), routing: Routing::default() }
     }
 
     /// The ramps' current volumes (messages/day): one per provider, or one in total.
@@ -139,15 +142,16 @@ impl Adaptive {
         self.ramps = (0..n).map(|r| Ramp::new(self.params.start * self.ramp_scope(r, view).1)).collect();
     }
 
+    /// Steps each ramp on its signals, read on the sending IPs of the last [`Routing::fill`].
     fn update(&mut self, view: &SenderView, history: &[DayObservation]) {
-        let senders = IpRoles::of(view).senders();
+        let senders = &self.routing.senders;
         let rules = self.params.health;
         let target = self.params.target.unwrap_or(view.list_size as f64);
         for r in 0..self.ramps.len() {
             let (provider, share) = self.ramp_scope(r, view);
             let covers = |p: usize| provider.is_none_or(|q| q == p);
-            let last = Tally::over(history, 1, &senders, covers);
-            let window = Tally::over(history, rules.window_days as usize, &senders, covers);
+            let last = Tally::over(history, 1, senders, covers);
+            let window = Tally::over(history, rules.window_days as usize, senders, covers);
             self.ramps[r].step(rules.verdict(&last, &window), self.params.growth, target * share, &rules);
         }
     }
@@ -159,18 +163,19 @@ impl Strategy for Adaptive {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
+        self.routing.fill(view);
         if self.ramps.is_empty() {
             self.start(view);
         } else if !history.is_empty() {
             self.update(view, history);
         }
         if self.params.scope == HealthScope::Global {
-            return total_plan(whole(self.ramps[0].volume()), view, self.segments, day);
+            return self.routing.total_plan(whole(self.ramps[0].volume()), view, self.segments, day);
         }
-        let senders = IpRoles::of(view).senders();
+        let Routing { senders, even, .. } = &mut self.routing;
         let mut volume = empty_plan(view);
         for (p, ramp) in self.ramps.iter().enumerate() {
-            assign(&mut volume, p, whole(ramp.volume()), &senders);
+            assign(&mut volume, p, whole(ramp.volume()), senders, even);
         }
         DayPlan { volume, segments: segment_plan(self.segments, view, day) }
     }

@@ -5,8 +5,8 @@ use serde::Serialize;
 use super::param::{Bounds, ParamSpec};
 use super::read::ParamReader;
 use super::registry::{KindEntry, KindParams, StrategyKind};
-use super::route::whole;
-use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, total_plan};
+use super::route::{Routing, whole};
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy};
 
 const START: ParamSpec =
     ParamSpec::float("start", 1000.0, Bounds::POSITIVE, "total volume on day 1").unit("messages/day");
@@ -71,12 +71,15 @@ impl KindParams for ExponentialParams {
 pub struct Exponential {
     params: ExponentialParams,
     segments: SegmentSettings,
+    /// Working space of [`Strategy::plan_day`], kept between days (issue 18: no
+    /// allocation in the steady state of a run).
+    routing: Routing,
 }
 
 impl Exponential {
     /// A ramp sending to the audience in `segments`' order.
     pub fn new(params: ExponentialParams, segments: SegmentSettings) -> Self {
-        Self { params, segments }
+        Self { params, segments, routing: Routing::default() }
     }
 
     /// Total volume planned for day `day` (1-based) for a list of `list_size` recipients.
@@ -93,7 +96,8 @@ impl Strategy for Exponential {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, _history: &[DayObservation]) -> DayPlan {
-        total_plan(self.volume(day, view.list_size), view, self.segments, day)
+        let total = self.volume(day, view.list_size);
+        self.routing.total_plan(total, view, self.segments, day)
     }
 }
 

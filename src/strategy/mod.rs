@@ -65,12 +65,6 @@ pub fn build(spec: &StrategySpec) -> Box<dyn Strategy> {
     spec.kind.build(spec.segments())
 }
 
-/// The plan of a strategy that decides only a total: `total` messages spread
-/// over providers and sending IPs (see `route`), in `settings`' audience order.
-pub fn total_plan(total: u64, view: &SenderView, settings: SegmentSettings, day: u32) -> DayPlan {
-    DayPlan { volume: route::spread_total(total, view), segments: segment_plan(settings, view, day) }
-}
-
 #[cfg(test)]
 pub(crate) mod test_support {
     //! A sender view for strategy unit tests.

@@ -22,9 +22,9 @@ use super::param::{Bounds, ParamSpec};
 use super::ramp::Ramp;
 use super::read::{AllValid, ParamReader};
 use super::registry::{KindEntry, KindParams, StrategyKind};
-use super::route::{IpRoles, assign, empty_plan, ip_kinds, whole};
+use super::route::{Routing, assign, empty_plan, ip_kinds, whole};
 use super::signals::Tally;
-use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan, split_total};
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan};
 use crate::model::IpSpec;
 
 const DAILY_VOLUME: ParamSpec = ParamSpec::optional_float(
@@ -128,12 +128,15 @@ pub struct PerProvider {
     ramps: Vec<Ramp>,
     /// Per provider: whether the overflow is now queued on the dedicated IPs.
     queueing: Vec<bool>,
+    /// Working space of [`Strategy::plan_day`], kept between days (issue 18: no
+    /// allocation in the steady state of a run).
+    routing: Routing,
 }
 
 impl PerProvider {
     /// A per-provider warm-up sending to the audience in `segments`' order.
     pub fn new(params: PerProviderParams, segments: SegmentSettings) -> Self {
-        Self { params, segments, ramps: Vec::new(), queueing: Vec::new() }
+        Self { params, segments, ramps: Vec::new(), queueing: Vec::new(), routing: Routing::default() }
     }
 
     /// Each provider's dedicated ramp volume (messages/day).
@@ -146,8 +149,10 @@ impl PerProvider {
         &self.queueing
     }
 
-    fn update(&mut self, dedicated: &[bool], demand: &[u64], history: &[DayObservation]) {
-        let rules = self.params.health;
+    /// Steps each provider's ramp on its signals at the dedicated IPs, towards its demand
+    /// (the sending IPs and the demand per provider of the day's [`Routing`]).
+    fn update(&mut self, history: &[DayObservation]) {
+        let (rules, Routing { senders: dedicated, by_provider: demand, .. }) = (self.params.health, &self.routing);
         for (p, ramp) in self.ramps.iter_mut().enumerate() {
             let last = Tally::over(history, 1, dedicated, |q| q == p);
             let window = Tally::over(history, rules.window_days as usize, dedicated, |q| q == p);
@@ -162,25 +167,25 @@ impl Strategy for PerProvider {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
-        let roles = IpRoles::of(view);
-        let dedicated = roles.senders();
-        let has_pool = roles.pool.iter().any(|&p| p);
-        let demand =
-            split_total(whole(self.params.daily_volume.unwrap_or(view.list_size as f64)), &view.provider_shares);
+        self.routing.fill(view);
+        self.routing.split_by_provider(whole(self.params.daily_volume.unwrap_or(view.list_size as f64)), view);
         if self.ramps.is_empty() {
-            self.ramps = demand.iter().map(|_| Ramp::new(self.params.start)).collect();
-            self.queueing = vec![false; demand.len()];
+            let n = self.routing.by_provider.len();
+            self.ramps = (0..n).map(|_| Ramp::new(self.params.start)).collect();
+            self.queueing = vec![false; n];
         } else if !history.is_empty() {
-            self.update(&dedicated, &demand, history);
+            self.update(history);
         }
+        let Routing { roles, senders: dedicated, by_provider: demand, even } = &mut self.routing;
+        let has_pool = roles.pool.iter().any(|&p| p);
         let mut volume = empty_plan(view);
         for (p, &d) in demand.iter().enumerate() {
             let ramp = self.ramps[p].volume();
             self.queueing[p] |= ramp >= self.params.pool_until_share * d as f64;
             let own = if self.queueing[p] { d } else { whole(ramp).min(d) };
-            assign(&mut volume, p, own, &dedicated);
+            assign(&mut volume, p, own, dedicated, even);
             if has_pool {
-                assign(&mut volume, p, d - own, &roles.pool);
+                assign(&mut volume, p, d - own, &roles.pool, even);
             }
         }
         DayPlan { volume, segments: segment_plan(self.segments, view, day) }

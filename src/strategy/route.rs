@@ -3,9 +3,13 @@
 //!
 //! Totals are split over providers by list share and evenly over a set of IPs,
 //! always with largest-remainder rounding (parts sum exactly to the whole).
+//!
+//! The splits work in buffers a strategy keeps between days ([`Routing`],
+//! [`EvenSplit`]), so that routing a day allocates only the plan it returns
+//! (issue 18: no allocation in the steady state of a run).
 
-use super::{SenderView, split_total};
-use crate::model::{IpKind, IpSpec};
+use super::{DayPlan, SegmentSettings, SenderView, segment_plan};
+use crate::model::{IpKind, IpSpec, split_total_into};
 
 /// Which of the sender's IPs play which role, by index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,9 +46,80 @@ impl IpRoles {
     /// Dedicated IPs (new or warm), or every IP when none is dedicated: the IPs a
     /// plain ramp sends from and whose signals it watches.
     pub fn senders(&self) -> Vec<bool> {
-        let dedicated: Vec<bool> = self.new.iter().zip(&self.warm).map(|(n, w)| *n || *w).collect();
-        if dedicated.iter().any(|&d| d) { dedicated } else { vec![true; dedicated.len()] }
+        let mut senders = Vec::new();
+        self.senders_into(&mut senders);
+        senders
     }
+
+    /// [`IpRoles::senders`] into `senders`, in its existing capacity.
+    pub fn senders_into(&self, senders: &mut Vec<bool>) {
+        senders.clear();
+        senders.extend(self.new.iter().zip(&self.warm).map(|(n, w)| *n || *w));
+        if !senders.iter().any(|&d| d) {
+            senders.fill(true);
+        }
+    }
+}
+
+/// A strategy's working space for routing a day's volumes, kept between days so
+/// that routing allocates only the plan; it carries nothing from one day to the next.
+#[derive(Debug, Clone, Default)]
+pub struct Routing {
+    /// The IPs' roles, as of the last [`Routing::fill`].
+    pub roles: IpRoles,
+    /// The sending IPs ([`IpRoles::senders`]), as of the last [`Routing::fill`].
+    pub senders: Vec<bool>,
+    /// A volume split over providers ([`Routing::split_by_provider`]).
+    pub by_provider: Vec<u64>,
+    /// The buffers of [`assign`].
+    pub even: EvenSplit,
+}
+
+impl Routing {
+    /// Sets the roles and the sending IPs to those of `view`.
+    pub fn fill(&mut self, view: &SenderView) {
+        self.roles.fill(view);
+        self.roles.senders_into(&mut self.senders);
+    }
+
+    /// Splits `total` over the providers of `view` by list share, into `by_provider`.
+    pub fn split_by_provider(&mut self, total: u64, view: &SenderView) {
+        self.by_provider.resize(view.provider_shares.len(), 0);
+        split_total_into(total, &view.provider_shares, &mut self.by_provider);
+    }
+
+    /// Spreads a total daily volume over providers (by list share) and over the
+    /// sending IPs of [`IpRoles::senders`] (evenly).
+    pub fn spread_total(&mut self, total: u64, view: &SenderView) -> Vec<Vec<u64>> {
+        self.fill(view);
+        self.split_by_provider(total, view);
+        let mut volume = empty_plan(view);
+        for (p, &v) in self.by_provider.iter().enumerate() {
+            assign(&mut volume, p, v, &self.senders, &mut self.even);
+        }
+        volume
+    }
+
+    /// Gives each sending IP of [`IpRoles::senders`] `per_ip` messages, split over providers by list share.
+    pub fn spread_per_ip(&mut self, per_ip: u64, view: &SenderView) -> Vec<Vec<u64>> {
+        self.fill(view);
+        self.split_by_provider(per_ip, view);
+        let per_provider = &self.by_provider;
+        self.senders.iter().map(|&on| if on { per_provider.clone() } else { vec![0; per_provider.len()] }).collect()
+    }
+
+    /// The plan of a strategy that decides only a total: `total` messages spread
+    /// over providers and sending IPs ([`Routing::spread_total`]), in `settings`' audience order.
+    pub fn total_plan(&mut self, total: u64, view: &SenderView, settings: SegmentSettings, day: u32) -> DayPlan {
+        DayPlan { volume: self.spread_total(total, view), segments: segment_plan(settings, view, day) }
+    }
+}
+
+/// The buffers of [`assign`]: the IPs' weights and their parts.
+#[derive(Debug, Clone, Default)]
+pub struct EvenSplit {
+    weights: Vec<f64>,
+    parts: Vec<u64>,
 }
 
 /// The kinds of `ips`, for messages: `new, shared_pool` (`no ip` if empty).
@@ -65,30 +140,17 @@ pub fn empty_plan(view: &SenderView) -> Vec<Vec<u64>> {
     vec![vec![0; view.provider_names.len()]; view.ips.len()]
 }
 
-/// Adds `amount` at provider `p`, split evenly over the IPs with `ips[ip]` true.
-pub fn assign(volume: &mut [Vec<u64>], p: usize, amount: u64, ips: &[bool]) {
-    let weights: Vec<f64> = ips.iter().map(|&on| if on { 1.0 } else { 0.0 }).collect();
-    for (ip, part) in split_total(amount, &weights).into_iter().enumerate() {
+/// Adds `amount` at provider `p`, split evenly over the IPs with `ips[ip]` true,
+/// in `even`'s buffers.
+pub fn assign(volume: &mut [Vec<u64>], p: usize, amount: u64, ips: &[bool], even: &mut EvenSplit) {
+    let EvenSplit { weights, parts } = even;
+    weights.clear();
+    weights.extend(ips.iter().map(|&on| if on { 1.0 } else { 0.0 }));
+    parts.resize(ips.len(), 0);
+    split_total_into(amount, weights, parts);
+    for (ip, &part) in parts.iter().enumerate() {
         volume[ip][p] += part;
     }
-}
-
-/// Spreads a total daily volume over providers (by list share) and over the
-/// sending IPs of [`IpRoles::senders`] (evenly).
-pub fn spread_total(total: u64, view: &SenderView) -> Vec<Vec<u64>> {
-    let senders = IpRoles::of(view).senders();
-    let mut volume = empty_plan(view);
-    for (p, v) in split_total(total, &view.provider_shares).into_iter().enumerate() {
-        assign(&mut volume, p, v, &senders);
-    }
-    volume
-}
-
-/// Gives each sending IP of [`IpRoles::senders`] `per_ip` messages, split over providers by list share.
-pub fn spread_per_ip(per_ip: u64, view: &SenderView) -> Vec<Vec<u64>> {
-    let senders = IpRoles::of(view).senders();
-    let per_provider = split_total(per_ip, &view.provider_shares);
-    senders.iter().map(|&on| if on { per_provider.clone() } else { vec![0; per_provider.len()] }).collect()
 }
 
 /// A volume in messages/day as a whole number (negative and non-finite values give 0).
@@ -103,9 +165,9 @@ mod tests {
 
     #[test]
     fn totals_go_to_dedicated_ips_by_provider_share() {
-        let v = view();
-        assert_eq!(spread_total(1000, &v), vec![vec![600, 400], vec![0, 0]]);
-        assert_eq!(spread_per_ip(1000, &v), vec![vec![600, 400], vec![0, 0]]);
+        let (v, mut routing) = (view(), Routing::default());
+        assert_eq!(routing.spread_total(1000, &v), vec![vec![600, 400], vec![0, 0]]);
+        assert_eq!(routing.spread_per_ip(1000, &v), vec![vec![600, 400], vec![0, 0]]);
     }
 
     #[test]
@@ -113,7 +175,10 @@ mod tests {
         let mut v = view();
         v.ips.remove(0);
         v.ips.push(v.ips[0].clone());
-        assert_eq!(spread_total(1001, &v), vec![vec![301, 200], vec![300, 200]]);
+        let mut routing = Routing::default();
+        assert_eq!(routing.spread_total(1001, &v), vec![vec![301, 200], vec![300, 200]]);
+        assert_eq!(routing.spread_per_ip(1001, &v), vec![vec![601, 400], vec![601, 400]]);
+        assert_eq!(IpRoles::of(&v).senders(), vec![true, true]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::param::{Bounds, ParamDefault, ParamSpec};
 use super::read::ParamReader;
 use super::registry::{KindEntry, KindParams, StrategyKind};
-use super::route::{IpRoles, assign, empty_plan, spread_per_ip, spread_total, whole};
+use super::route::{Routing, assign, empty_plan, whole};
 use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan};
 
 /// Largest volume of a day (or hour) of a table: a recipient gets at most one
@@ -221,12 +221,15 @@ impl KindParams for ScheduleParams {
 pub struct Schedule {
     params: ScheduleParams,
     segments: SegmentSettings,
+    /// Working space of [`Strategy::plan_day`], kept between days (issue 18: no
+    /// allocation in the steady state of a run).
+    routing: Routing,
 }
 
 impl Schedule {
     /// A schedule sending to the audience in `segments`' order.
     pub fn new(params: ScheduleParams, segments: SegmentSettings) -> Self {
-        Self { params, segments }
+        Self { params, segments, routing: Routing::default() }
     }
 
     /// The table's value for day `day` (1-based) in its own unit, before the cap.
@@ -279,7 +282,7 @@ impl Strategy for Schedule {
             self.by_provider(day, view)
         } else {
             let v = self.daily_volume(day, view.active_hours);
-            if self.params.per_ip { spread_per_ip(v, view) } else { spread_total(v, view) }
+            if self.params.per_ip { self.routing.spread_per_ip(v, view) } else { self.routing.spread_total(v, view) }
         };
         DayPlan { volume, segments: segment_plan(self.segments, view, day) }
     }
@@ -289,16 +292,17 @@ impl Schedule {
     /// The `[ip][provider]` plan of a `provider_volumes` table on day `day`: each provider's volume
     /// split evenly over the sending IPs (or given to each with `volume_per = "ip"`); a list whose
     /// provider the view does not have is skipped (validation refuses it).
-    fn by_provider(&self, day: u32, view: &SenderView) -> Vec<Vec<u64>> {
-        let senders = IpRoles::of(view).senders();
+    fn by_provider(&mut self, day: u32, view: &SenderView) -> Vec<Vec<u64>> {
+        self.routing.fill(view);
         let mut volume = empty_plan(view);
         for (i, list) in self.params.provider_volumes.iter().enumerate() {
             let Some(p) = view.provider_names.iter().position(|n| *n == list.provider) else { continue };
             let v = self.provider_volume(i, day);
+            let Routing { senders, even, .. } = &mut self.routing;
             if self.params.per_ip {
                 senders.iter().zip(volume.iter_mut()).filter(|(on, _)| **on).for_each(|(_, row)| row[p] = v);
             } else {
-                assign(&mut volume, p, v, &senders);
+                assign(&mut volume, p, v, senders, even);
             }
         }
         volume

@@ -6,9 +6,10 @@
 //!
 //! A run is observed through a strategy wrapper that reads the counter each time the runner asks
 //! for a day's plan: the difference between two days is everything the run allocated for a day
-//! (the plan, the day's events, the queues, the observation and the records). After the first
-//! days (queues and scratch buffers reach their working size), what a day may still allocate is
-//! only what the `Strategy` API makes a fresh value each day:
+//! (the plan, the day's events, the queues, the observation and the records), and the difference
+//! across `plan_day` is what the strategy allocated to plan it. After the first days (queues and
+//! scratch buffers reach their working size), what a day may still allocate is only what the
+//! `Strategy` API makes a fresh value each day:
 //! - the plan ([`DayPlan`]: the `[ip][provider]` volumes, `1 + n_ips` vectors, and a priority
 //!   order of segments when the strategy gives one), returned by value by `plan_day`;
 //! - the day's observation in the history ([`DayObservation`]: its `[ip][provider]` cells,
@@ -16,11 +17,26 @@
 //!   history as `&[DayObservation]`.
 //!
 //! Everything else (records reserved for the horizon, the event queue, the MTA queues' slots and
-//! cohorts, strategies' scratch, reply codes) allocates nothing per day. A per-day allocation
-//! that comes back fails [`steady_days_allocate_only_the_plan_and_the_observation`].
+//! cohorts, strategies' scratch, reply codes) allocates nothing per day. Three tests hold it:
+//! - [`steady_days_allocate_only_the_plan_and_the_observation`]: each day of the default scenario
+//!   after the first week, whole;
+//! - [`every_strategy_plans_a_day_allocating_only_its_plan`]: the strategy's own share, on
+//!   every day after the first, for every kind of the registry (on its defaults and on the
+//!   planning paths its defaults do not take), every preset and every shipped scenario;
+//! - [`a_longer_run_allocates_only_its_plans_and_observations_more`]: a run of 84 days against
+//!   one of 42, whole, for the default scenario and every strategy of the previous test: the
+//!   buffers of a run that ramps for weeks grow on days after the first week (a few doublings
+//!   in all, not a day's allocation each day).
 
+use super::support::shipped_scenarios;
 use ipwarm::scenario::{Scenario, default_scenario};
-use ipwarm::strategy::{DayObservation, DayPlan, SegmentPlan, SenderView, Strategy, StrategyKind};
+use ipwarm::strategy::presets::PRESETS;
+use ipwarm::strategy::registry::{self, StrategySpec};
+use ipwarm::strategy::{
+    AdaptiveParams, AfterTable, AutoBlendParams, Blend, DayObservation, DayPlan, ExponentialParams, HealthScope,
+    LinearParams, ProviderVolumes, ScheduleParams, SegmentOrder, SegmentPlan, SenderView, Strategy, StrategyKind,
+    TableUnit,
+};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -75,6 +91,8 @@ struct Counted {
     /// `at_plan[d - 1]`: allocations of this thread when day `d` was about to be planned
     /// (reserved for the horizon, so that recording allocates nothing).
     at_plan: Vec<u64>,
+    /// `planning[d - 1]`: allocations of the strategy while it planned day `d`, its plan included.
+    planning: Vec<u64>,
     /// Allocations the plans themselves are allowed per day (see the module's doc).
     plan_allocations: Vec<u64>,
 }
@@ -85,8 +103,10 @@ impl Strategy for Counted {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
-        self.at_plan.push(allocations());
+        let before = allocations();
+        self.at_plan.push(before);
         let plan = self.inner.plan_day(day, view, history);
+        self.planning.push(allocations() - before);
         self.plan_allocations.push(plan_vectors(&plan));
         plan
     }
@@ -103,12 +123,17 @@ fn plan_vectors(plan: &DayPlan) -> u64 {
     u64::from(plan.volume.capacity() > 0) + rows + order
 }
 
-/// What one run allocated: in all, and on each day from the plan of day `d` to that of `d + 1`.
+/// What one run allocated: in all, and on each day from the plan of day `d` to that of `d + 1`
+/// (on a sending calendar, from one sending day to the next).
 struct Allocations {
     total: u64,
     per_day: Vec<u64>,
     /// Per day, the allocations of the plan and of the day's observation (see the module's doc).
     allowed_per_day: Vec<u64>,
+    /// Per day, the strategy's allocations while planning it ([`Counted::planning`]).
+    planning: Vec<u64>,
+    /// Per day, the vectors of its plan.
+    plan_allocations: Vec<u64>,
 }
 
 fn count_run(sc: &Scenario, seed: u64) -> Allocations {
@@ -116,6 +141,7 @@ fn count_run(sc: &Scenario, seed: u64) -> Allocations {
     let mut strategy = Counted {
         inner: ipwarm::strategy::build(&sc.strategy),
         at_plan: Vec::with_capacity(days),
+        planning: Vec::with_capacity(days),
         plan_allocations: Vec::with_capacity(days),
     };
     let before = allocations();
@@ -125,7 +151,8 @@ fn count_run(sc: &Scenario, seed: u64) -> Allocations {
     let per_day = strategy.at_plan.windows(2).map(|w| w[1] - w[0]).collect();
     let observation = 1 + sc.ips.len() as u64;
     let allowed_per_day = strategy.plan_allocations.iter().map(|plan| plan + observation).collect();
-    Allocations { total, per_day, allowed_per_day }
+    let Counted { planning, plan_allocations, .. } = strategy;
+    Allocations { total, per_day, allowed_per_day, planning, plan_allocations }
 }
 
 /// The default scenario over `days` days.
@@ -144,6 +171,77 @@ fn sender_only_x100(days: u32) -> Scenario {
         other => panic!("the default scenario's strategy is an auto blend, not `{}`", other.name()),
     }
     sc
+}
+
+/// The default scenario over `days` days with `spec` for its strategy.
+fn default_with(spec: &StrategySpec, days: u32) -> Scenario {
+    Scenario { strategy: spec.clone(), ..default_over(days) }
+}
+
+/// A schedule of the daily table `volumes`, or of `provider_volumes` (a list per provider):
+/// the sender's total (each dedicated IP's with `per_ip`), then doubling every two days up to
+/// 150,000 a day.
+fn schedule(volumes: &[u64], provider_volumes: Vec<ProviderVolumes>, per_ip: bool) -> StrategyKind {
+    StrategyKind::Schedule(ScheduleParams {
+        volumes: volumes.to_vec(),
+        provider_volumes,
+        unit: TableUnit::Day,
+        per_ip,
+        after: AfterTable::Grow { factor: 2.0, every_days: 2 },
+        target: Some(150_000.0),
+    })
+}
+
+/// Every strategy the registry builds, by label: each kind on its defaults; the planning paths
+/// the defaults do not take (the schedule, which has no defaults, in total, per IP and per
+/// provider; adaptive's global scope; auto_blend's volume blend; the other audience orders);
+/// and every preset. Each runs on the default scenario with its strategy replaced.
+fn every_strategy() -> Vec<(String, StrategySpec)> {
+    let mut specs: Vec<(String, StrategySpec)> = Vec::new();
+    for entry in registry::kinds() {
+        if let Ok(kind) = entry.defaults() {
+            specs.push((entry.name.to_string(), StrategySpec::new(kind)));
+        }
+    }
+    let providers = default_over(1).providers;
+    let lists = |scale: u64| -> Vec<ProviderVolumes> {
+        let list = |i: u64| (1..=20).map(|d| scale * (i + 1) * 50 * d * d).collect();
+        providers.iter().zip(0..).map(|(p, i)| ProviderVolumes { provider: p.name.clone(), volumes: list(i) }).collect()
+    };
+    let table = [500, 1_000, 2_000, 5_000, 10_000, 20_000, 40_000];
+    let variants = [
+        ("schedule (total)", schedule(&table, Vec::new(), false)),
+        ("schedule (per ip)", schedule(&table, Vec::new(), true)),
+        ("schedule (per provider)", schedule(&[], lists(2), false)),
+        ("schedule (per provider, per ip)", schedule(&[], lists(1), true)),
+        (
+            "adaptive (global)",
+            StrategyKind::Adaptive(AdaptiveParams { scope: HealthScope::Global, ..AdaptiveParams::default() }),
+        ),
+        (
+            "auto_blend (volume)",
+            StrategyKind::AutoBlend(AutoBlendParams {
+                daily_volume: Some(50_000.0),
+                blend: Blend::Volume { start_share: 0.05, warmup_volume: 500_000.0 },
+            }),
+        ),
+    ];
+    specs.extend(variants.into_iter().map(|(label, kind)| (label.to_string(), StrategySpec::new(kind))));
+    for (order, label) in [(SegmentOrder::Random, "random"), (SegmentOrder::Proportional, "proportional")] {
+        let spec = StrategySpec {
+            segment_order: order,
+            ..StrategySpec::new(StrategyKind::Exponential(ExponentialParams::default()))
+        };
+        specs.push((format!("exponential ({label} order)"), spec));
+    }
+    let weekly =
+        StrategySpec { widen_every_days: Some(7), ..StrategySpec::new(StrategyKind::Linear(LinearParams::default())) };
+    specs.push(("linear (widening weekly)".to_string(), weekly));
+    for preset in &PRESETS {
+        let spec = StrategySpec { preset: Some(preset.name.to_string()), ..StrategySpec::new(preset.kind()) };
+        specs.push((format!("preset {}", preset.name), spec));
+    }
+    specs
 }
 
 /// Days from which a run must allocate only its plan and its observation: the queues and
@@ -166,16 +264,54 @@ fn steady_days_allocate_only_the_plan_and_the_observation() {
 }
 
 #[test]
-fn a_longer_run_allocates_only_its_plans_and_observations_more() {
-    for (name, scenario) in [("default", default_over as fn(u32) -> Scenario), ("sender_only_x100", sender_only_x100)] {
-        let (short, long) = (count_run(&scenario(42), 42), count_run(&scenario(84), 42));
-        let extra_days: u64 = long.allowed_per_day[42..].iter().sum();
-        assert!(
-            long.total <= short.total + extra_days + RUN_LENGTH_SLACK,
-            "{name}: 42 days allocated {} times, 84 days {} (allowed: {} + {extra_days} + {RUN_LENGTH_SLACK})",
-            short.total,
-            long.total,
-            short.total
-        );
+fn every_strategy_plans_a_day_allocating_only_its_plan() {
+    let strategies = every_strategy();
+    for entry in registry::kinds() {
+        let counted = strategies.iter().any(|(_, spec)| spec.kind.name() == entry.name);
+        assert!(counted, "kind `{}` is not counted", entry.name);
     }
+    let on_default = strategies.into_iter().map(|(label, spec)| (label, default_with(&spec, 84)));
+    let shipped = shipped_scenarios().into_iter().map(|path| {
+        let sc = ipwarm::scenario::parse_file(&path).expect("valid scenario");
+        (format!("scenarios/{}.toml", sc.name), sc)
+    });
+    let mut failures = Vec::new();
+    for (label, sc) in on_default.chain(shipped) {
+        let a = count_run(&sc, 42);
+        // Day 1 sizes the strategy's working space (and starts its ramps).
+        let days = a.planning.iter().zip(&a.plan_allocations).enumerate().skip(1);
+        let over: Vec<String> = days
+            .filter(|(_, (planning, plan))| planning > plan)
+            .map(|(d, (planning, plan))| format!("day {}: {planning} ({plan})", d + 1))
+            .collect();
+        if !over.is_empty() {
+            let first = over.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+            failures.push(format!("{label}: {} days, {first}", over.len()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "days on which planning allocated more than the plan (allocations, of which the plan's):\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_longer_run_allocates_only_its_plans_and_observations_more() {
+    let mut cases =
+        vec![("default".to_string(), default_over(84)), ("sender_only_x100".to_string(), sender_only_x100(84))];
+    cases.extend(every_strategy().into_iter().map(|(label, spec)| (label, default_with(&spec, 84))));
+    let mut failures = Vec::new();
+    for (name, sc) in &cases {
+        let short = Scenario { horizon_days: 42, ..sc.clone() };
+        let (short, long) = (count_run(&short, 42), count_run(sc, 42));
+        let extra_days: u64 = long.allowed_per_day[42..].iter().sum();
+        if long.total > short.total + extra_days + RUN_LENGTH_SLACK {
+            failures.push(format!(
+                "{name}: 42 days allocated {} times, 84 days {} (allowed: {} + {extra_days} + {RUN_LENGTH_SLACK})",
+                short.total, long.total, short.total
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

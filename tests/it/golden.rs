@@ -83,8 +83,6 @@ fn shipped_scenarios_and_experiments_give_their_golden_files() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        // D: optimisation files share the folder; `tests/it/optimize.rs` runs them.
-        .filter(|p| !ipwarm::optimize::is_optimize_file(&fs::read_to_string(p).unwrap()))
         .collect();
     experiments.sort();
     for exp in experiments {

@@ -1,6 +1,7 @@
 //! `ipwarm init` and `ipwarm validate` on what it writes, through the real
-//! binary: the starting files validate and run, existing files are never
-//! replaced without `--force`, and experiments are recognised as such.
+//! binary: the starting files (scenario, experiment, optimisation) validate and
+//! run, existing files are never replaced without `--force`, and experiments
+//! are recognised as such.
 
 use crate::support::{ipwarm, ok, root};
 use std::fs;
@@ -59,6 +60,48 @@ fn the_starting_scenario_and_experiment_validate_and_run() {
 }
 
 #[test]
+fn the_starting_optimization_validates_and_runs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    ok(&ipwarm(dir, &["init", "scenario", "--out", "my.toml"]));
+    let printed = ipwarm(dir, &["init", "optimization", "--scenario", "my.toml"]);
+    ok(&printed);
+    assert!(printed.stdout.starts_with(b"# Written by `ipwarm init optimization`"), "{}", stdout(&printed));
+    let written = ipwarm(dir, &["init", "optimization", "--scenario", "my.toml", "--out", "opt.toml"]);
+    ok(&written);
+    assert!(stdout(&written).contains("wrote opt.toml: "), "{}", stdout(&written));
+    let text = fs::read_to_string(dir.join("opt.toml")).expect("read");
+    // Every key is explained: by a comment on its line or in the lines just before it.
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let key = !line.is_empty() && !line.starts_with('#') && !line.starts_with('[');
+        if key && !line.contains(" # ") && !lines[i.saturating_sub(1)].starts_with('#') {
+            let block_start = lines[..i].iter().rposition(|l| l.is_empty() || l.starts_with('[')).unwrap_or(0);
+            assert!(lines[block_start + 1..i].iter().any(|l| l.starts_with('#')), "unexplained: {line}");
+        }
+    }
+    let out = ipwarm(dir, &["validate", "opt.toml"]);
+    ok(&out);
+    assert!(
+        stdout(&out).contains("opt.toml: ok (optimisation `opt` of 2 parameters of `exponential` on scenario `my`"),
+        "{}",
+        stdout(&out)
+    );
+    let dry = ipwarm(dir, &["optimize", "opt.toml", "--dry-run"]);
+    ok(&dry);
+    assert!(stdout(&dry).contains("budget 1000 runs: search 640"), "{}", stdout(&dry));
+    // As written, on a 10-day horizon so that it runs in a moment.
+    let scenario = fs::read_to_string(dir.join("my.toml")).expect("read");
+    assert_eq!(scenario.matches("\nhorizon_days = 56\n").count(), 1);
+    fs::write(dir.join("my.toml"), scenario.replace("\nhorizon_days = 56\n", "\nhorizon_days = 10\n")).expect("write");
+    let run = ipwarm(dir, &["optimize", "opt.toml", "--threads", "2"]);
+    ok(&run);
+    for file in ["candidates.csv", "summary.json", "comparison"] {
+        assert!(dir.join("output/opt").join(file).exists(), "{file}");
+    }
+}
+
+#[test]
 fn every_preset_and_kind_gives_a_scenario_that_validates() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut files = Vec::new();
@@ -106,7 +149,11 @@ fn an_existing_file_is_refused_unless_forced_and_bad_input_exits_2() {
         ),
         (&["init", "scenario", "--preset", "exponential:growth=2"], "--preset takes a name"),
         (&["init", "experiment", "--preset", "exponential"], "--preset applies to `ipwarm init scenario` only"),
-        (&["init", "scenario", "--scenario", "x.toml"], "--scenario applies to `ipwarm init experiment` only"),
+        (&["init", "optimization", "--preset", "exponential"], "--preset applies to `ipwarm init scenario` only"),
+        (
+            &["init", "scenario", "--scenario", "x.toml"],
+            "--scenario applies to `ipwarm init experiment|optimization` only",
+        ),
         (&["init", "scenaro"], "a similar value exists: 'scenario'"),
         (&["init", "--force"], "--out <FILE>"),
         (&["init", "--out", "folder"], "folder is a folder: give a file name"),

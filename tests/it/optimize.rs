@@ -283,12 +283,12 @@ fn bad_files_give_every_problem_located_and_exit_2_before_any_run() {
 #[test]
 fn the_shipped_optimisations_validate_and_say_what_they_search() {
     let root = crate::support::root();
-    let out = ipwarm(&root, &["validate", "experiments/optimize.toml", "experiments/optimize_fitted.toml"]);
+    let out = ipwarm(&root, &["validate", "optimizations/optimize.toml", "optimizations/optimize_fitted.toml"]);
     ok(&out);
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("ok (optimisation `fastest_safe` of 4 parameters of `provider_schedule`"), "{shown}");
     assert!(shown.contains("on scenario `warmup-fitted`"), "{shown}");
-    let dry = ipwarm(&root, &["optimize", "experiments/optimize.toml", "--dry-run"]);
+    let dry = ipwarm(&root, &["optimize", "optimizations/optimize.toml", "--dry-run"]);
     ok(&dry);
     assert!(String::from_utf8_lossy(&dry.stdout).contains("budget 2000 runs: search 1640"));
 }

@@ -1,7 +1,8 @@
 //! JSON Schemas of the input formats (`schemas/*.schema.json`): generated from
 //! the code (`ipwarm schema FORMAT` prints the same text), every shipped
-//! scenario and experiment file validates against its schema, broken files do
-//! not, and `.taplo.toml` associates them in editors.
+//! scenario, experiment and optimisation file validates against its schema,
+//! and so do the files `ipwarm init` writes; broken files do not, and
+//! `.taplo.toml` associates each schema with its folder in editors.
 //!
 //! Regenerate the shipped schemas after a change of the input formats with
 //! `IPWARM_UPDATE_SCHEMAS=1 cargo test --test it schemas::` and review the diff.
@@ -21,14 +22,12 @@ fn schema_path(format: Format) -> PathBuf {
     root().join("schemas").join(format.file_name())
 }
 
-/// The shipped files of `dir` (`experiments`), sorted.
+/// The shipped files of `dir` (`experiments`, `optimizations`), sorted.
 fn shipped_files(dir: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(root().join(dir))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        // D: optimisation files share experiments/ but are not experiments (no experiment schema).
-        .filter(|p| !ipwarm::optimize::is_optimize_file(&fs::read_to_string(p).unwrap()))
         .collect();
     files.sort();
     files
@@ -97,7 +96,11 @@ fn the_schema_command_prints_the_shipped_schemas() {
 
 #[test]
 fn every_shipped_file_validates_against_its_schema() {
-    let cases = [(Format::Scenario, shipped_scenarios()), (Format::Experiment, shipped_files("experiments"))];
+    let cases = [
+        (Format::Scenario, shipped_scenarios()),
+        (Format::Experiment, shipped_files("experiments")),
+        (Format::Optimization, shipped_files("optimizations")),
+    ];
     for (format, files) in cases {
         let validator = Validator::new(format);
         assert!(!files.is_empty());
@@ -174,10 +177,45 @@ fn broken_experiments_do_not_validate() {
 }
 
 #[test]
+fn broken_optimizations_do_not_validate() {
+    let cases = [
+        // Top-level keys: wrong type, unknown key, out of bounds, a required key missing.
+        ("budget = 2000", "budget = \"2000\"", "/budget"),
+        ("budget = 2000", "budget = 0", "/budget"),
+        ("budget = 2000", "budgets = 2000", "budgets"),
+        ("name = \"fastest_safe\"", "", "name"),
+        // The family: an unknown kind, both kind and preset, neither.
+        ("kind = \"provider_schedule\"", "kind = \"provider_schedul\"", "/strategy/kind"),
+        ("kind = \"provider_schedule\"", "kind = \"provider_schedule\"\npreset = \"ses_auto\"", "/strategy"),
+        ("kind = \"provider_schedule\"", "growth = 1.3", "/strategy"),
+        // A range: a number as a range, an unknown key, a bad scale, a step <= 0; an empty [search].
+        ("growth = { min = 1.02, max = 1.6 }  ", "growth = 1.3  ", "/search/growth"),
+        ("growth = { min = 1.02, max = 1.6 }  ", "growth = { min = 1.02, maks = 1.6 }", "maks"),
+        ("scale = \"log\"", "scale = \"logarithmic\"", "/search/start/scale"),
+        ("max = 20000,", "max = 20000, step = 0,", "/search/start/step"),
+        // The objective: both directions, an unknown metric.
+        ("minimise = \"days_to_warm_all\"", "minimise = \"days_to_warm_all\"\nmaximise = \"inbox\"", "/objective"),
+        ("minimise = \"days_to_warm_all\"", "minimise = \"dayz\"", "/objective/minimise"),
+        // A constraint: both thresholds, a probability out of (0, 1), no metric; the optimiser's settings.
+        ("above = 0.01", "above = 0.01\nbelow = 0.0", "/constraint/0"),
+        ("max_probability = 0.10", "max_probability = 1.0", "/constraint/2/max_probability"),
+        ("metric = \"blocked_share\"", "", "/constraint/0"),
+        ("confidence = 0.95", "confidence = 0.4", "/optimizer/confidence"),
+        ("compare_presets = [\"all\"]", "compare_presets = [\"al\"]", "/optimizer/compare_presets/0"),
+    ];
+    check_broken(Format::Optimization, &root().join("optimizations/optimize.toml"), &cases);
+}
+
+#[test]
 fn taplo_associates_each_schema_with_its_files() {
     let config: toml::Table = toml::from_str(&fs::read_to_string(root().join(".taplo.toml")).unwrap()).unwrap();
     let rules = config["rule"].as_array().expect("[[rule]]");
-    for (format, glob) in [(Format::Scenario, "scenarios/*.toml"), (Format::Experiment, "experiments/*.toml")] {
+    let globs = [
+        (Format::Scenario, "scenarios/*.toml"),
+        (Format::Experiment, "experiments/*.toml"),
+        (Format::Optimization, "optimizations/*.toml"),
+    ];
+    for (format, glob) in globs {
         let rule = rules
             .iter()
             .find(|r| r["include"].as_array().is_some_and(|i| i.iter().any(|g| g.as_str() == Some(glob))))
@@ -185,5 +223,6 @@ fn taplo_associates_each_schema_with_its_files() {
         let path = rule["schema"]["path"].as_str().expect("schema.path");
         assert_eq!(path, format!("./schemas/{}", format.file_name()));
         assert!(root().join(path).is_file(), "{path}");
+        assert!(rule.get("exclude").is_none(), "{glob}: every file of the folder is of its format");
     }
 }

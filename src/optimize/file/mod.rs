@@ -58,6 +58,11 @@ pub fn is_optimize_file(text: &str) -> bool {
     false
 }
 
+/// The JSON Schema of the format, from its raw types (see `crate::schema`).
+pub(crate) fn root_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<RawOptimize>()
+}
+
 /// A number for messages: rounded to 9 decimal places (so that `0.1 + 0.2` shows as `0.3`), tiny values exact.
 pub(super) fn num(v: f64) -> String {
     let rounded = (v * 1e9).round() / 1e9;

@@ -113,6 +113,7 @@ struct Stats {
     binary: u64,
     valid_scenarios: u64,
     valid_experiments: u64,
+    valid_optimizations: u64,
 }
 
 impl Stats {
@@ -121,17 +122,21 @@ impl Stats {
         self.binary += other.binary;
         self.valid_scenarios += other.valid_scenarios;
         self.valid_experiments += other.valid_experiments;
+        self.valid_optimizations += other.valid_optimizations;
     }
     fn write(&self, path: &Path) {
-        let text = format!("{} {} {} {}", self.cases, self.binary, self.valid_scenarios, self.valid_experiments);
+        let text = format!(
+            "{} {} {} {} {}",
+            self.cases, self.binary, self.valid_scenarios, self.valid_experiments, self.valid_optimizations
+        );
         let _ = std::fs::write(path, text);
     }
     fn read(path: &Path) -> Self {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         let v: Vec<u64> = text.split_whitespace().filter_map(|x| x.parse().ok()).collect();
         match v[..] {
-            [cases, binary, valid_scenarios, valid_experiments] => {
-                Self { cases, binary, valid_scenarios, valid_experiments }
+            [cases, binary, valid_scenarios, valid_experiments, valid_optimizations] => {
+                Self { cases, binary, valid_scenarios, valid_experiments, valid_optimizations }
             }
             _ => Self::default(),
         }
@@ -166,6 +171,7 @@ pub fn worker(state: &Path) {
             Ok(v) if v.valid => match input.kind {
                 Kind::Scenario => stats.valid_scenarios += 1,
                 Kind::Experiment => stats.valid_experiments += 1,
+                Kind::Optimization => stats.valid_optimizations += 1,
                 Kind::Ingest(_) => {}
             },
             Ok(_) => {}
@@ -340,11 +346,12 @@ pub fn campaign(settings: &Settings) {
     let (found, stats, cases) = supervise(settings, state.path());
     let fuzz_secs = started.elapsed().as_secs_f64();
     println!(
-        "ran {cases} cases in {fuzz_secs:.0} s ({:.0}/s): {} through the binary as well; valid inputs: {} scenarios, {} experiments",
+        "ran {cases} cases in {fuzz_secs:.0} s ({:.0}/s): {} through the binary as well; valid inputs: {} scenarios, {} experiments, {} optimisations",
         cases as f64 / fuzz_secs.max(1e-9),
         stats.binary,
         stats.valid_scenarios,
-        stats.valid_experiments
+        stats.valid_experiments,
+        stats.valid_optimizations
     );
     let mut distinct: BTreeMap<String, (Found, usize)> = BTreeMap::new();
     for f in found {

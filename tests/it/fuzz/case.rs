@@ -1,6 +1,7 @@
 //! A case from its seed: a mutated ingest fixture (a log file, [`LOG_SHARE`]
 //! of the cases), else a generated document (a quarter of the rest) or a
-//! mutated shipped file, with a line saying how it was made.
+//! mutated shipped file (an optimisation file, half of the time, by the
+//! mutations that know its format), with a line saying how it was made.
 
 use ipwarm::engine::{derive_seed, stream_rng};
 use rand::RngExt;
@@ -36,18 +37,29 @@ pub fn make_case(corpus: &Corpus, seed: u64) -> (Input, String) {
     }
     let mut rng = stream_rng(seed, "fuzz case");
     if rng.random_bool(0.25) {
-        let kind = if rng.random_bool(0.5) { Kind::Scenario } else { Kind::Experiment };
+        let kind = match rng.random_range(0..6) {
+            0..=2 => Kind::Scenario,
+            3 | 4 => Kind::Experiment,
+            _ => Kind::Optimization,
+        };
         let text = generate::draw(corpus, kind, seed);
         (Input { kind, bytes: text.into_bytes() }, format!("generated {}", kind.name()))
     } else {
         let from = &corpus.seeds[rng.random_range(0..corpus.seeds.len())];
         let mut bytes = from.bytes.clone();
-        let ops = mutate::mutate(&mut rng, &mut bytes, corpus);
-        // Now and then, a file of one kind goes to the other parser.
+        // Optimisation files get, half of the time, mutations that know their format instead.
+        let ops = match from.kind {
+            Kind::Optimization if rng.random_bool(0.5) => mutate::mutate_optimization(&mut rng, &mut bytes),
+            _ => mutate::mutate(&mut rng, &mut bytes, corpus),
+        };
+        // Now and then, a file of one kind goes to another parser (an optimisation file to the
+        // experiment parser, as both name a `scenario`, and an experiment to the optimisation parser).
         let kind = match (from.kind, rng.random_bool(0.05)) {
             (k, false) => k,
             (Kind::Scenario, true) => Kind::Experiment,
+            (Kind::Experiment, true) if rng.random_bool(0.5) => Kind::Optimization,
             (Kind::Experiment, true) => Kind::Scenario,
+            (Kind::Optimization, true) => Kind::Experiment,
             (Kind::Ingest(_), true) => from.kind,
         };
         (Input { kind, bytes }, format!("{} ({}) as {}", from.name, ops.join(", "), kind.name()))

@@ -1,4 +1,4 @@
-//! The seed corpus: every shipped scenario and experiment file, the ingest
+//! The seed corpus: every shipped scenario, experiment and optimisation file, the ingest
 //! fixtures (log files for `ipwarm ingest`), and the key names and table paths
 //! found in the TOML files (the vocabulary of generated documents).
 
@@ -16,6 +16,8 @@ pub enum Kind {
     Scenario,
     /// `ipwarm::sweep::parse_experiment`, `ipwarm sweep --dry-run`.
     Experiment,
+    /// `ipwarm::optimize::parse_optimize`, `ipwarm optimize --dry-run`.
+    Optimization,
     /// A log or export for `ipwarm ingest FORMAT` (the format, from `ipwarm::observed::Format`).
     Ingest(Format),
 }
@@ -33,14 +35,18 @@ pub const INGEST_SEEDS: [(&str, Format); 6] = [
 impl Kind {
     /// Every kind.
     pub fn all() -> impl Iterator<Item = Kind> {
-        [Self::Scenario, Self::Experiment].into_iter().chain(Format::ALL.into_iter().map(Self::Ingest))
+        [Self::Scenario, Self::Experiment, Self::Optimization]
+            .into_iter()
+            .chain(Format::ALL.into_iter().map(Self::Ingest))
     }
 
-    /// `scenario`, `experiment` or `ingest-FORMAT`: the middle extension of findings (`x.scenario.toml`).
+    /// `scenario`, `experiment`, `optimization` or `ingest-FORMAT`: the middle extension of findings
+    /// (`x.scenario.toml`).
     pub fn name(self) -> &'static str {
         match self {
             Self::Scenario => "scenario",
             Self::Experiment => "experiment",
+            Self::Optimization => "optimization",
             Self::Ingest(Format::Ses) => "ingest-ses",
             Self::Ingest(Format::Kumomta) => "ingest-kumomta",
             Self::Ingest(Format::Postfix) => "ingest-postfix",
@@ -71,7 +77,7 @@ pub struct Seed {
 /// Every shipped file and their vocabulary.
 #[derive(Debug)]
 pub struct Corpus {
-    /// `scenarios/*.toml` then `experiments/*.toml`, sorted by name.
+    /// `scenarios/*.toml`, `experiments/*.toml` then `optimizations/*.toml`, sorted by name.
     pub seeds: Vec<Seed>,
     /// The ingest fixtures, in the order of [`INGEST_SEEDS`].
     pub logs: Vec<Seed>,
@@ -87,7 +93,9 @@ impl Corpus {
     /// Reads the shipped files.
     pub fn load() -> Self {
         let mut seeds = Vec::new();
-        for (dir, kind) in [("scenarios", Kind::Scenario), ("experiments", Kind::Experiment)] {
+        let dirs =
+            [("scenarios", Kind::Scenario), ("experiments", Kind::Experiment), ("optimizations", Kind::Optimization)];
+        for (dir, kind) in dirs {
             let mut names: Vec<String> = std::fs::read_dir(root().join(dir))
                 .expect("corpus folder")
                 .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -106,6 +114,7 @@ impl Corpus {
             }
         }
         assert!(seeds.len() >= 4 && v.keys.len() >= 20 && v.words.len() >= 20, "a corpus to fuzz from");
+        assert!(seeds.iter().any(|s| s.kind == Kind::Optimization), "optimisation files to fuzz from");
         let list = |set: BTreeSet<String>| set.into_iter().collect();
         let logs = INGEST_SEEDS
             .iter()

@@ -162,6 +162,9 @@ pub fn document(corpus: &Corpus, kind: Kind) -> BoxedStrategy<String> {
     if kind == Kind::Experiment {
         preludes.push("name = \"fz\"\nscenario = \"../scenarios/default.toml\"\n".into());
     }
+    if kind == Kind::Optimization {
+        preludes.push("name = \"fz\"\nscenario = \"../scenarios/default.toml\"\nbudget = 1000\n".into());
+    }
     (select(preludes), prop::collection::vec(line(corpus), 0..30))
         .prop_map(|(prelude, lines)| format!("{prelude}{}\n", lines.join("\n")))
         .boxed()

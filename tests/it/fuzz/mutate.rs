@@ -326,3 +326,168 @@ fn mutate_once(rng: &mut SimRng, b: &mut Vec<u8>, corpus: &Corpus) -> Option<&'s
         _ => return None,
     })
 }
+
+/// Keys an optimisation file may search or fix, right or wrong for its family.
+const OPTIMIZATION_KEYS: [&str; 12] = [
+    "start",
+    "growth",
+    "step_days",
+    "daily_volume",
+    "target",
+    "ramp_days",
+    "segment_order",
+    "daily_volumes",
+    "gmail.growth",
+    "nowhere.growth",
+    "gmail.target",
+    "\"gmail.start\"",
+];
+
+/// Families, right or wrong (`kind = "preset"`, a preset as a kind).
+const FAMILIES: [&str; 6] = [
+    "kind = \"exponential\"",
+    "kind = \"linear\"",
+    "kind = \"schedule\"",
+    "preset = \"kumo_conservative\"",
+    "kind = \"preset\"",
+    "kind = \"ses_auto\"",
+];
+
+/// Applies one or two mutations that know the optimisation format (ranges
+/// swapped or emptied, keys fixed and searched at once, families changed,
+/// budgets and probabilities at their edges); returns their names. The
+/// generic mutations apply to optimisation files too; these reach further
+/// into validation, past the syntax and the keys.
+pub fn mutate_optimization(rng: &mut SimRng, input: &mut Vec<u8>) -> Vec<&'static str> {
+    let Ok(mut text) = String::from_utf8(input.clone()) else { return Vec::new() };
+    let n = 1 + usize::from(rng.random_bool(0.3));
+    let ops = (0..n).filter_map(|_| optimization_once(rng, &mut text)).collect();
+    *input = text.into_bytes();
+    ops
+}
+
+/// The lines of `text` holding `needle`, as byte ranges without the newline.
+fn lines_with(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    lines(text.as_bytes())
+        .into_iter()
+        .map(|(s, e)| (s, if text.as_bytes()[e - 1] == b'\n' { e - 1 } else { e }))
+        .filter(|&(s, e)| text[s..e].contains(needle))
+        .collect()
+}
+
+/// Inserts `line` after the first line that is exactly `header`, or at the end.
+fn insert_after(text: &mut String, header: &str, line: &str) {
+    let at = text.find(&format!("{header}\n")).map_or(text.len(), |i| i + header.len() + 1);
+    text.insert_str(at, &format!("{line}\n"));
+}
+
+fn optimization_once(rng: &mut SimRng, text: &mut String) -> Option<&'static str> {
+    let pick = |rng: &mut SimRng, n: usize| rng.random_range(0..n);
+    Some(match rng.random_range(0..10) {
+        0 => {
+            // A range's min and max swapped, or made equal.
+            let ranges = lines_with(text, "min = ");
+            let (s, e) = *ranges.get(pick(rng, ranges.len().max(1)))?;
+            let line = &text[s..e];
+            let (min_at, max_at) = (line.find("min = ")?, line.find("max = ")?);
+            let value = |at: usize| line[at + 6..].split([',', ' ', '}']).next().unwrap_or("").to_string();
+            let (min, max) = (value(min_at), value(max_at));
+            let new = if rng.random_bool(0.7) {
+                line.replacen(&format!("min = {min}"), &format!("min = {max}"), 1).replacen(
+                    &format!("max = {max}"),
+                    &format!("max = {min}"),
+                    1,
+                )
+            } else {
+                line.replacen(&format!("max = {max}"), &format!("max = {min}"), 1)
+            };
+            text.replace_range(s..e, &new);
+            "swap a range's bounds"
+        }
+        1 => {
+            // A range emptied ({} takes the registry's bounds), or given a step or a log scale.
+            let ranges = lines_with(text, "{ min = ");
+            let (s, e) = *ranges.get(pick(rng, ranges.len().max(1)))?;
+            let open = text[s..e].find('{')? + s;
+            let close = text[s..e].rfind('}')? + s;
+            let inner = match pick(rng, 4) {
+                0 => String::new(),
+                1 => format!("{}, step = {}", &text[open + 1..close].trim(), ["0.01", "1", "1e9", "-1"][pick(rng, 4)]),
+                2 => format!("{}, scale = \"log\"", &text[open + 1..close].trim().replace("min = ", "min = -")),
+                _ => "min = 0, scale = \"log\"".to_string(),
+            };
+            text.replace_range(open..=close, &format!("{{ {inner} }}"));
+            "change a range"
+        }
+        2 => {
+            // A searched key also fixed in [strategy].
+            let ranges = lines_with(text, "= { ");
+            let (s, e) = *ranges.get(pick(rng, ranges.len().max(1)))?;
+            let key = text[s..e].split('=').next()?.trim().to_string();
+            insert_after(text, "[strategy]", &format!("{key} = 2"));
+            "fix a searched key"
+        }
+        3 => {
+            // Another key searched, right or wrong for the family.
+            let key = OPTIMIZATION_KEYS[pick(rng, OPTIMIZATION_KEYS.len())];
+            let key = if key.contains('.') && !key.starts_with('"') { format!("\"{key}\"") } else { key.into() };
+            let range = ["{ min = 1, max = 14 }", "{}", "{ min = 1.1, max = 2.0, step = 0.1 }", "{ max = 50000 }"];
+            insert_after(text, "[search]", &format!("{key} = {}", range[pick(rng, range.len())]));
+            "search another key"
+        }
+        4 => {
+            // Another key fixed.
+            let key = OPTIMIZATION_KEYS[pick(rng, OPTIMIZATION_KEYS.len())];
+            let key = if key.contains('.') && !key.starts_with('"') { format!("\"{key}\"") } else { key.into() };
+            let value = ["3", "1.5", "0", "\"engaged_first\"", "[100, 200]", "{ gmail = [10] }"][pick(rng, 6)];
+            insert_after(text, "[strategy]", &format!("{key} = {value}"));
+            "fix another key"
+        }
+        5 => {
+            // Another family.
+            let family = lines_with(text, "kind = ").into_iter().chain(lines_with(text, "preset = ")).next()?;
+            text.replace_range(family.0..family.1, FAMILIES[pick(rng, FAMILIES.len())]);
+            "change the family"
+        }
+        6 => {
+            // The budget at its edges.
+            let (s, e) = *lines_with(text, "budget = ").first()?;
+            let budget = ["0", "1", "100", "383", "384", "600", "10000000", "10000001"][pick(rng, 8)];
+            text.replace_range(s..e, &format!("budget = {budget}"));
+            "set the budget"
+        }
+        7 => {
+            // A probability or a confidence at its edges.
+            let all: Vec<_> =
+                lines_with(text, "max_probability = ").into_iter().chain(lines_with(text, "confidence = ")).collect();
+            let (s, e) = *all.get(pick(rng, all.len().max(1)))?;
+            let key = text[s..e].split('=').next()?.trim().to_string();
+            let value = ["0", "1", "1e-9", "0.5", "0.999999", "0.2"][pick(rng, 6)];
+            text.replace_range(s..e, &format!("{key} = {value}"));
+            "set a probability"
+        }
+        8 => {
+            // The objective or a constraint on another metric, or in the other direction.
+            let all: Vec<_> = lines_with(text, "metric = ").into_iter().chain(lines_with(text, "imise = ")).collect();
+            let (s, e) = *all.get(pick(rng, all.len().max(1)))?;
+            let key = text[s..e].split('=').next()?.trim().to_string();
+            let key = match key.as_str() {
+                "minimise" if rng.random_bool(0.3) => "maximise".to_string(),
+                "maximise" if rng.random_bool(0.3) => "minimise".to_string(),
+                _ => key,
+            };
+            let metric = ["days_to_warm_gmail", "days_to_warm_nowhere", "inbox", "days_observed", "pool_overload_days"];
+            text.replace_range(s..e, &format!("{key} = \"{}\"", metric[pick(rng, metric.len())]));
+            "change a metric"
+        }
+        _ => {
+            // A constraint's direction changed, or both directions given.
+            let (s, e) = *lines_with(text, "above = ").first()?;
+            let value = text[s..e].split('=').nth(1)?.trim().to_string();
+            let new =
+                if rng.random_bool(0.5) { format!("below = {value}") } else { format!("above = {value}\nbelow = 0") };
+            text.replace_range(s..e, &new);
+            "change a constraint's direction"
+        }
+    })
+}

@@ -4,13 +4,21 @@
 //! case's time limit; a valid scenario then runs (horizon cut to
 //! [`SHORT_HORIZON_DAYS`]) without a panic or a [`SimError`](ipwarm::sim::SimError)
 //! (the simulator's errors are bugs, never bad input), and its reports are
-//! written; a valid experiment expands its runs and runs its first one.
+//! written; a valid experiment expands its runs and runs its first one; an
+//! optimisation file's every problem is located (`file:line:col`), and a valid
+//! one passes the optimiser's limits and runs the candidate at the centre of
+//! its search space.
 //!
-//! Through the binary ([`binary`]): `validate` (scenarios) or `sweep --dry-run`
-//! (experiments), and `run --out` for valid scenarios, each killed at the time
-//! limit, exit only with 0, 1 or 2 (never a panic's 101 or a signal), agree with
-//! the parser in process (exit 0 exactly when the file is valid), and write
-//! nothing outside the output folder they are given.
+//! Through the binary ([`binary`]): `validate` (scenarios, optimisations),
+//! `sweep --dry-run` (experiments) or `optimize --dry-run` (optimisations), and
+//! `run --out` for valid scenarios, each killed at the time limit, exit only
+//! with 0, 1 or 2 (never a panic's 101 or a signal), agree with the parser in
+//! process (exit 0 exactly when the file is valid), and write nothing outside
+//! the output folder they are given. `validate` tells the formats apart by
+//! their keys (an optimisation file's `[search]`, `[objective]` or `budget`,
+//! then an experiment's `scenario` or `[axes]`): its exit code is compared with
+//! the parser of the format it sees ([`validate_kind`]), never with the
+//! parser the case was made for.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -101,7 +109,7 @@ fn install_hook() {
 }
 
 /// The steps of the in-process check, for naming where a case panicked or hung.
-const PHASES: [&str; 8] = [
+const PHASES: [&str; 10] = [
     "scenario::parse",
     "sim::run",
     "report writers",
@@ -110,6 +118,8 @@ const PHASES: [&str; 8] = [
     "first run of the plan",
     "toml round trip (harness)",
     "observed::ingest",
+    "optimize::parse_optimize",
+    "centre candidate of the optimisation",
 ];
 /// Indices in [`PHASES`].
 const PARSE_SCENARIO: usize = 0;
@@ -120,6 +130,8 @@ const EXPAND: usize = 4;
 const RUN_FIRST: usize = 5;
 const ROUND_TRIP: usize = 6;
 const INGEST: usize = 7;
+const PARSE_OPTIMIZE: usize = 8;
+const CENTRE: usize = 9;
 
 /// Runs the in-process checks of `input` on a thread of its own (with the
 /// main thread's 8 MiB stack), waiting at most `limit`. After a timeout the
@@ -153,9 +165,10 @@ pub fn in_process(input: &Input, limit: Duration) -> Result<Verdict, Finding> {
     }
 }
 
-/// Reads a base scenario named by an experiment, as `ipwarm sweep` does
-/// (relative to the experiment's folder, here the shipped `experiments/`),
-/// but only regular files under 10 MB: the binary checks try the others.
+/// Reads a base scenario named by an experiment or an optimisation, as
+/// `ipwarm sweep` and `ipwarm optimize` do (relative to the file's folder:
+/// every case is in `experiments/`, here and in the binary checks' copy of the
+/// project), but only regular files under 10 MB: the binary checks try the others.
 fn read_base(file: &str) -> Result<(String, String), String> {
     let full = root().join("experiments").join(file);
     match std::fs::metadata(&full) {
@@ -250,8 +263,77 @@ fn check_text(text: &str, kind: Kind, phase: &AtomicUsize) -> Result<Verdict, Fi
             }
             Ok(Verdict { valid: true, short_scenario: None })
         }
+        Kind::Optimization => check_optimization(text, phase),
         Kind::Ingest(format) => check_ingest(text.as_bytes(), format),
     }
+}
+
+/// An optimisation file through `ipwarm::optimize::parse_optimize`: every
+/// problem located (`file:line:col`, one line of text); a valid file must
+/// pass the limits `ipwarm optimize` checks (else it is invalid, as for
+/// `validate`), and its centre candidate (validated by the parser) must build
+/// and run for [`SHORT_HORIZON_DAYS`].
+fn check_optimization(text: &str, phase: &AtomicUsize) -> Result<Verdict, Finding> {
+    phase.store(PARSE_OPTIMIZE, Ordering::SeqCst);
+    canary(text);
+    let spec = match ipwarm::optimize::parse_optimize(text, "fuzz.toml", &mut read_base) {
+        Ok(spec) => spec,
+        Err(e) => {
+            let _ = e.to_string();
+            let ipwarm::sweep::ExperimentError::Invalid { problems } = &e;
+            if problems.is_empty() {
+                return Err(Finding::new("optimisation error without a problem", ""));
+            }
+            for p in problems {
+                let unlocated = p.file.is_empty() || p.line == 0 || p.col == 0;
+                if unlocated || p.message.is_empty() || p.message.contains('\n') {
+                    return Err(Finding::new("unlocated optimisation problem", format!("{p:?}")));
+                }
+            }
+            let _ = ipwarm::scenario::render_problems(problems, ipwarm::scenario::Style::Colored);
+            return Ok(Verdict::default());
+        }
+    };
+    if ipwarm::optimize::search::verify::limits(&spec).is_err() {
+        return Ok(Verdict::default());
+    }
+    phase.store(CENTRE, Ordering::SeqCst);
+    let values = spec.space.values_at(&vec![0.5; spec.space.dims()]);
+    let _ = spec.label(&values);
+    let scenario = spec
+        .candidate(&values)
+        .map_err(|e| Finding::new("the centre candidate of a valid optimisation does not build", e))?;
+    let mut scenario = scenario;
+    scenario.horizon_days = scenario.horizon_days.min(SHORT_HORIZON_DAYS);
+    ipwarm::sim::run(&scenario, spec.seed).map_err(|e| {
+        Finding::new(
+            format!("sim::run error on a valid optimisation's candidate: {}", sim_error_kind(&e)),
+            e.to_string(),
+        )
+    })?;
+    Ok(Verdict { valid: true, short_scenario: None })
+}
+
+/// The format `ipwarm validate` checks `bytes` as (by their keys), `given` for text that is not UTF-8.
+fn validate_kind(bytes: &[u8], given: Kind) -> Kind {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if ipwarm::optimize::is_optimize_file(text) => Kind::Optimization,
+        Ok(text) if ipwarm::sweep::is_experiment(text) => Kind::Experiment,
+        Ok(_) => Kind::Scenario,
+        Err(_) => given,
+    }
+}
+
+/// The exit code `ipwarm validate` must give for `input`: as the parser of the
+/// format it sees says (`verdict` when that is the case's own).
+fn validate_expects(input: &Input, verdict: &Verdict, limit: Duration) -> Result<i32, Finding> {
+    let seen = validate_kind(&input.bytes, input.kind);
+    let valid = if seen == input.kind {
+        verdict.valid
+    } else {
+        in_process(&Input { kind: seen, bytes: input.bytes.clone() }, limit)?.valid
+    };
+    Ok(if valid { 0 } else { 2 })
 }
 
 /// A log file through `ipwarm::observed::ingest`: no panic; every problem
@@ -343,10 +425,15 @@ fn listing(dir: &Path) -> BTreeMap<PathBuf, u64> {
     out
 }
 
+/// The folders of the project that base scenarios are read from, copied into
+/// the binary checks' fixture (`examples/fit/` holds the fitted scenario of
+/// `optimizations/optimize_fitted.toml`).
+const FIXTURE_FOLDERS: [&str; 4] = ["scenarios", "experiments", "optimizations", "examples/fit"];
+
 /// The folders the binary checks use: `fixture` holds copies of
-/// `scenarios/` and `experiments/`, and the case files in `experiments/` (so
-/// that an experiment's `../scenarios/...` resolves as in the project); `cwd`
-/// is the empty working folder of every command.
+/// [`FIXTURE_FOLDERS`], and the case files in `experiments/` (so that a
+/// `../scenarios/...` resolves as in the project); `cwd` is the empty working
+/// folder of every command.
 #[derive(Debug)]
 pub struct Workspace {
     _dir: tempfile::TempDir,
@@ -366,11 +453,9 @@ impl Workspace {
         .expect("temp dir");
         let fixture = dir.path().join("fixture");
         let cwd = dir.path().join("cwd");
-        for sub in ["scenarios", "experiments"] {
-            std::fs::create_dir_all(fixture.join(sub)).expect("fixture folder");
-        }
         std::fs::create_dir_all(&cwd).expect("cwd");
-        for sub in ["scenarios", "experiments"] {
+        for sub in FIXTURE_FOLDERS {
+            std::fs::create_dir_all(fixture.join(sub)).expect("fixture folder");
             for entry in std::fs::read_dir(root().join(sub)).expect("shipped files").flatten() {
                 std::fs::copy(entry.path(), fixture.join(sub).join(entry.file_name())).expect("copy a shipped file");
             }
@@ -454,11 +539,10 @@ pub fn binary(ws: &Workspace, input: &Input, verdict: &Verdict, limit: Duration)
     let path = file.to_str().expect("a UTF-8 temp path");
     let expect = Some(if verdict.valid { 0 } else { 2 });
     let outcome = match input.kind {
-        // `validate` checks a file that looks like an experiment as one (`sweep::is_experiment`).
-        Kind::Scenario if std::str::from_utf8(&input.bytes).is_ok_and(ipwarm::sweep::is_experiment) => {
-            let as_experiment = Input { kind: Kind::Experiment, bytes: input.bytes.clone() };
-            let valid = in_process(&as_experiment, limit)?.valid;
-            command(ws, &["validate", path], limit, Some(if valid { 0 } else { 2 }), None)
+        // `validate` checks a file as the format its keys say (`validate_kind`).
+        Kind::Scenario if validate_kind(&input.bytes, input.kind) != Kind::Scenario => {
+            validate_expects(input, verdict, limit)
+                .and_then(|code| command(ws, &["validate", path], limit, Some(code), None))
         }
         Kind::Scenario => command(ws, &["validate", path], limit, expect, None).and_then(|()| {
             let Some(short) = &verdict.short_scenario else { return Ok(()) };
@@ -471,6 +555,10 @@ pub fn binary(ws: &Workspace, input: &Input, verdict: &Verdict, limit: Duration)
             outcome
         }),
         Kind::Experiment => command(ws, &["sweep", path, "--dry-run"], limit, expect, None),
+        Kind::Optimization => command(ws, &["optimize", path, "--dry-run"], limit, expect, None).and_then(|()| {
+            let code = validate_expects(input, verdict, limit)?;
+            command(ws, &["validate", path], limit, Some(code), None)
+        }),
         Kind::Ingest(format) => {
             let out = ws.cwd.join("out");
             let csv = out.join("observed.csv");
