@@ -27,10 +27,8 @@ const MOST: i64 = 1_000_000;
 /// `compare_presets = ["all"]`: every preset.
 const ALL: &str = "all";
 
-/// CMA-ES's default population for `n` parameters, `4 + floor(3 ln n)` (Hansen 2016), at least 4.
-pub fn default_population(n: usize) -> usize {
-    4 + (3.0 * (n.max(1) as f64).ln()).floor() as usize
-}
+/// CMA-ES's default population for `n` parameters (Hansen 2016), defined once in `stats::cmaes`.
+pub use crate::stats::cmaes::default_population;
 
 /// The settings, defaults applied; `None` if any is invalid (reported). `n_dims`: the searched
 /// parameters, if valid; `constraints`, if valid, are checked against the verification's power.
