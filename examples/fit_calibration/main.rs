@@ -73,6 +73,9 @@ struct Args {
     /// Threads [default: every core]; the results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// Keep each finished fit in OUT/cases/ and reuse those already there (resume a killed study).
+    #[arg(long)]
+    resume: bool,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -101,8 +104,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let study = study::Study::new(base, config.clone())?;
     let providers = study.provider_names();
+    let cache = if args.resume { Some(study::Cache::open(&args.out.join("cases"), &config)?) } else { None };
     let cases = pool.install(|| {
-        study.run(&|done, total| {
+        study.run(cache.as_ref(), &|done, total| {
             if done % 10 == 0 || done == total {
                 eprintln!("{done}/{total} fits done after {:.0} s", started.elapsed().as_secs_f64());
             }

@@ -66,7 +66,7 @@ pub struct Config {
 }
 
 /// One fitted parameter of one (warm-up, format).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ParamCase {
     /// `provider.key`.
     pub name: String,
@@ -85,7 +85,7 @@ pub struct ParamCase {
 }
 
 /// The forecast of one provider's warm day in one (warm-up, format).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct WarmCase {
     /// Provider name.
     pub provider: String,
@@ -158,7 +158,9 @@ impl Study {
     }
 
     /// Runs every (warm-up, format) job in parallel; `done` after each with (done, total).
-    pub fn run(&self, done: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<Case>, StudyError> {
+    /// With a `cache`, a job whose case is already there is read instead of run, and each new
+    /// case is stored as soon as it is done, so a killed study resumes where it stopped.
+    pub fn run(&self, cache: Option<&Cache>, done: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<Case>, StudyError> {
         let truths: Vec<(Vec<f64>, Scenario, RunResult)> =
             (0..self.config.warmups).into_par_iter().map(|i| self.truth(i)).collect::<Result<_, _>>()?;
         let jobs: Vec<(usize, Format)> =
@@ -167,10 +169,17 @@ impl Study {
         let counter = std::sync::atomic::AtomicUsize::new(0);
         jobs.par_iter()
             .map(|&(i, format)| {
+                if let Some(case) = cache.and_then(|c| c.load(i, format)) {
+                    done(counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+                    return Ok(case);
+                }
                 let (values, scenario, run) = &truths[i];
-                let case = self.case(i, format, values, scenario, run);
+                let case = self.case(i, format, values, scenario, run)?;
+                if let Some(cache) = cache {
+                    cache.store(&case).map_err(|e| StudyError::Case { warmup: i, message: e.to_string() })?;
+                }
                 done(counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
-                case
+                Ok(case)
             })
             .collect()
     }
@@ -279,4 +288,76 @@ pub fn round_trip(run: &RunResult, scenario: &Scenario, format: Format) -> Resul
     ingest.read(bytes.as_slice(), format.file_name());
     let ingested = ingest.finish().map_err(|e| e.to_string())?;
     Ok(ingested.table.into_rows())
+}
+
+/// Finished cases on disk, one JSON file per (warm-up, format), written to a temporary file
+/// and renamed; `settings.txt` holds the study's settings, and a cache made with other
+/// settings is refused rather than mixed.
+#[derive(Debug)]
+pub struct Cache {
+    dir: std::path::PathBuf,
+}
+
+/// A case as stored: the format by name.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredCase {
+    warmup: usize,
+    format: String,
+    params: Vec<ParamCase>,
+    warm: Vec<WarmCase>,
+    generations: usize,
+    simulations: u64,
+    rank_draws: usize,
+}
+
+impl Cache {
+    /// Opens (creating) the cache in `dir` for `config`; the warm-up count may differ.
+    pub fn open(dir: &std::path::Path, config: &Config) -> Result<Self, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let settings = format!("{:?}\n", Config { warmups: 0, formats: Vec::new(), ..config.clone() });
+        let path = dir.join("settings.txt");
+        match std::fs::read_to_string(&path) {
+            Ok(old) if old != settings => {
+                return Err(format!("{} was made with other settings:\n{old}", path.display()));
+            }
+            Ok(_) => {}
+            Err(_) => std::fs::write(&path, settings).map_err(|e| format!("{}: {e}", path.display()))?,
+        }
+        Ok(Self { dir: dir.to_path_buf() })
+    }
+
+    fn path(&self, warmup: usize, format: Format) -> std::path::PathBuf {
+        self.dir.join(format!("{warmup:05}-{}.json", format.name()))
+    }
+
+    /// The stored case, if any (an unreadable file counts as none and is run again).
+    fn load(&self, warmup: usize, format: Format) -> Option<Case> {
+        let text = std::fs::read_to_string(self.path(warmup, format)).ok()?;
+        let s: StoredCase = serde_json::from_str(&text).ok()?;
+        (s.warmup == warmup && s.format == format.name()).then_some(Case {
+            warmup,
+            format,
+            params: s.params,
+            warm: s.warm,
+            generations: s.generations,
+            simulations: s.simulations,
+            rank_draws: s.rank_draws,
+        })
+    }
+
+    fn store(&self, case: &Case) -> std::io::Result<()> {
+        let stored = StoredCase {
+            warmup: case.warmup,
+            format: case.format.name().to_string(),
+            params: case.params.clone(),
+            warm: case.warm.clone(),
+            generations: case.generations,
+            simulations: case.simulations,
+            rank_draws: case.rank_draws,
+        };
+        let path = self.path(case.warmup, case.format);
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_string(&stored).map_err(std::io::Error::other)?)?;
+        std::fs::rename(tmp, path)
+    }
 }

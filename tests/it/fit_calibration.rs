@@ -39,13 +39,15 @@ fn config() -> study::Config {
     }
 }
 
-/// Runs the study on `threads` threads and writes its outputs into `dir`.
-fn run(threads: usize, dir: &Path) -> Vec<study::Case> {
+/// Runs the study on `threads` threads (keeping cases in `dir/cases` with `cache`) and writes
+/// its outputs into `dir`.
+fn run(threads: usize, dir: &Path, cache: bool) -> Vec<study::Case> {
     let base = ipwarm::scenario::parse(SCENARIO, "scenario.toml").expect("the study's scenario is valid");
     let study = study::Study::new(base, config()).expect("study");
     let providers = study.provider_names();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
-    let cases = pool.install(|| study.run(&|_, _| {})).expect("the study runs");
+    let cache = cache.then(|| study::Cache::open(&dir.join("cases"), &config()).expect("cache"));
+    let cases = pool.install(|| study.run(cache.as_ref(), &|_, _| {})).expect("the study runs");
     report::write_all(&cases, &config(), &providers, dir).expect("outputs written");
     cases
 }
@@ -56,7 +58,7 @@ fn the_calibration_study_writes_well_formed_outputs_whatever_the_threads() {
     ok(&ipwarm(&root(), &["validate", &scenario.display().to_string()]));
     let dir = tempfile::tempdir().expect("temp dir");
     let (two, one) = (dir.path().join("two"), dir.path().join("one"));
-    let cases = run(2, &two);
+    let cases = run(2, &two, false);
     // One case per (warm-up, format), in job order; each fitted and forecast.
     assert_eq!(cases.len(), 2 * 3);
     for (k, c) in cases.iter().enumerate() {
@@ -93,12 +95,26 @@ fn the_calibration_study_writes_well_formed_outputs_whatever_the_threads() {
     for png in ["rank_histograms.png", "rank_histograms_snds.png", "forecast_error.png"] {
         assert_eq!(&std::fs::read(two.join(png)).expect("png")[..4], b"\x89PNG", "{png}");
     }
-    // The same files on one thread.
-    run(1, &one);
-    for name in ["coverage.csv", "ranks.csv", "forecast_cases.csv", "settings.csv", "rank_histograms.png"] {
-        let read = |d: &Path| std::fs::read(d.join(name)).expect("output");
-        assert_eq!(read(&two), read(&one), "{name} differs with one thread");
+    // The same files on one thread, and again from the cases kept on disk (a resumed study:
+    // the torn temporary file of a killed write is ignored).
+    let read = |d: &Path, name: &str| std::fs::read(d.join(name)).expect("output");
+    let names = ["coverage.csv", "ranks.csv", "forecast_cases.csv", "settings.csv", "rank_histograms.png"];
+    run(1, &one, true);
+    for name in names {
+        assert_eq!(read(&two, name), read(&one, name), "{name} differs with one thread");
     }
+    let kept = std::fs::read_dir(one.join("cases")).expect("cases").count();
+    assert_eq!(kept, 2 * 3 + 1, "one file per case and the settings");
+    std::fs::write(one.join("cases/00001-csv.json.tmp"), "{\"warm").expect("torn write");
+    std::fs::remove_file(one.join("cases/00001-snds.json")).expect("one case lost");
+    run(2, &one, true);
+    for name in names {
+        assert_eq!(read(&two, name), read(&one, name), "{name} differs when resumed");
+    }
+    // A cache made with other settings is refused, not mixed.
+    let other = study::Config { particles: 21, ..config() };
+    let refused = study::Cache::open(&one.join("cases"), &other).expect_err("other settings");
+    assert!(refused.contains("other settings"), "{refused}");
 }
 
 #[test]
