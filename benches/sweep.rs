@@ -25,11 +25,11 @@ fn sweep_seconds(n_runs: u32, threads: usize) -> f64 {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut runs = BufWriter::new(File::create(dir.path().join("runs.csv")).expect("runs.csv"));
     let mut series = BufWriter::new(File::create(dir.path().join("series.csv")).expect("series.csv"));
-    let todo: Vec<usize> = (0..plan.n_runs()).collect();
+    let todo = sweep::shard_runs(plan.n_runs(), None);
     let runner = plan.runner();
     let start = Instant::now();
-    let sinks = Sinks { runs: &mut runs, series: Some(&mut series) };
-    let tally = sweep::execute(&plan, &todo, threads, false, sinks, &mut |_| Flow::Continue, &runner).expect("sweep");
+    let sinks = Sinks { runs: &mut runs, series: Some(ipwarm::sweep::SeriesSink::Csv(&mut series)) };
+    let tally = sweep::execute(&plan, todo, threads, false, sinks, &mut |_| Flow::Continue, &runner).expect("sweep");
     runs.flush().expect("flush");
     let seconds = start.elapsed().as_secs_f64();
     assert_eq!((tally.done, tally.failed), (plan.n_runs(), 0));

@@ -1,10 +1,11 @@
-"""Read ipwarm's outputs from Python with pandas: a run folder and an experiment folder.
+"""Read ipwarm's outputs from Python with pandas (and pyarrow, for Parquet): a run folder and an experiment folder.
 
     python3 examples/read_outputs.py RUN_DIR EXPERIMENT_DIR
 
-RUN_DIR is written by `ipwarm run` (daily.csv, summary.json, scenario.toml) and
-EXPERIMENT_DIR by `ipwarm sweep` or `ipwarm compare` (runs.csv, summary.csv,
-manifest.json). The script prints a few figures and checks what the README
+RUN_DIR is written by `ipwarm run` (daily.csv, or daily.parquet with `--series-format
+parquet`; summary.json, scenario.toml) and EXPERIMENT_DIR by `ipwarm sweep` or `ipwarm
+compare` (runs.csv, summary.csv, manifest.json, and the daily series: the Parquet parts of
+series/ by default, series.csv with `--series-format csv`). The script prints a few figures and checks what the README
 promises about the files, so it fails loudly if a format changes: tests/it/python.rs
 runs it on fresh outputs.
 
@@ -15,6 +16,9 @@ Two things to know when reading the files:
   text as it is.
 - In runs.csv and summary.csv each sweep axis has a column of its values (numbers
   as numbers), followed by `<axis>_label` when the experiment gave the axis labels.
+- The Parquet series read as they are: `pd.read_parquet(folder / "series")` (or
+  `polars.read_parquet(folder / "series/*.parquet")`), rows and columns as in series.csv;
+  the reputation holds series.csv's 7 significant digits (to within 3e-8).
 """
 
 import json
@@ -34,7 +38,8 @@ def seed(text: str) -> int:
 def read_run(folder: Path) -> None:
     summary = json.loads((folder / "summary.json").read_text())
     scenario = tomllib.loads((folder / "scenario.toml").read_text())
-    daily = pd.read_csv(folder / "daily.csv")
+    parquet = folder / "daily.parquet"
+    daily = pd.read_parquet(parquet) if parquet.exists() else pd.read_csv(folder / "daily.csv")
 
     strategy = summary["strategy"]
     print(f"run of scenario {summary['scenario']!r} with {strategy['label']}, seed {seed(summary['seed'])}")
@@ -59,8 +64,9 @@ def read_experiment(folder: Path) -> None:
     # Seeds: text in runs.csv and manifest.json alike, the same for each run.
     assert runs["seed"].dtype == object, runs["seed"].dtype
     runs["seed_int"] = runs["seed"].map(seed)
-    from_manifest = {r["run"]: seed(r["seed"]) for r in manifest["runs"]}
-    assert all(from_manifest[r] == s for r, s in zip(runs["run"], runs["seed_int"]))
+    # (manifest.json listed every run with its seed before its layout 2.)
+    from_manifest = {r["run"]: seed(r["seed"]) for r in manifest.get("runs", [])}
+    assert all(from_manifest.get(r, s) == s for r, s in zip(runs["run"], runs["seed_int"]))
     assert all(0 <= s < 2**64 for s in runs["seed_int"])
     seed(manifest["root_seed"])
 
@@ -92,6 +98,21 @@ def read_experiment(folder: Path) -> None:
     every = warm_times[warm_times["provider"] == "all"].set_index("point")
     never = ok["days_to_warm_all"].isna().groupby(ok["point"]).sum()
     assert (every.loc[never.index, "n_censored"] == never).all(), (every, never)
+
+    # The daily series: one row per (run, day, provider) of each run that succeeded, whose sums
+    # are the run's totals in runs.csv; as Parquet parts (the default) or CSV.
+    if manifest["series"]:
+        if manifest.get("series_format", "csv") == "parquet":
+            series = pd.read_parquet(folder / "series")
+        else:
+            series = pd.read_csv(folder / "series.csv")
+        assert list(series.columns[:3]) == ["run", "day", "provider"], list(series.columns)
+        sums = series.groupby("run")[["sent", "inbox"]].sum()
+        assert set(sums.index) == set(ok["run"]), "series rows for the runs that succeeded"
+        totals = ok.set_index("run").loc[sums.index, ["sent", "inbox"]]
+        assert (sums.astype("int64") == totals.astype("int64")).all().all()
+        lowest = series.groupby(["run", "day"])["reputation"].min()
+        print(f"series: {len(series)} rows, lowest daily reputation {lowest.min():.4f}")
 
     names = [c for c in runs.columns if c in axes or c.endswith("_label")]
     table = ok.groupby("point").agg(runs=("run", "size"), inbox_share=("inbox_share", "mean"))

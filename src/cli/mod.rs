@@ -21,6 +21,7 @@ mod report;
 mod run;
 mod schema;
 mod sensitivity;
+mod series_files;
 mod strategies;
 mod sweep;
 mod sweep_dir;

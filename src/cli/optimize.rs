@@ -275,6 +275,7 @@ fn compare(
         inputs: inputs.to_vec(),
         command: "optimize",
         format: None,
+        series_format: Some(ipwarm::report::experiment::SeriesFormat::Csv),
     };
     run_plan(&plan, &records, &dir, &opts)?;
     let runs = owned::open_regular(&dir, "runs.csv").map_err(Failure::runtime)?;

@@ -85,7 +85,7 @@ fn records(out: &OwnedDir) -> Result<Vec<(String, String)>> {
 /// The warnings of an experiment folder: runs failed or not run, runs outside the model's domain.
 fn warnings(out: &OwnedDir, manifest: &Manifest) -> Result<Vec<String>> {
     let (_, failed, pending) = manifest.counts();
-    let total = manifest.runs.len();
+    let total = manifest.run_counts.planned;
     let mut warnings = Vec::new();
     if failed > 0 {
         warnings.push(format!(

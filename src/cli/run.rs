@@ -1,4 +1,4 @@
-//! `ipwarm run [SCENARIO]`: one run, written to daily.csv, summary.json and charts (and, with
+//! `ipwarm run [SCENARIO]`: one run, written to daily.csv (or daily.parquet), summary.json and charts (and, with
 //! `--events`, the delivery logs its sender would have written: [`super::events`]).
 
 use super::Failure;
@@ -7,6 +7,8 @@ use super::report::{FormatArg, shell_word};
 use anyhow::Context;
 use clap::{Args, ValueHint};
 use ipwarm::report::ChartFormat;
+use ipwarm::report::experiment::SeriesFormat;
+use ipwarm::report::experiment::series_store;
 use ipwarm::report::html::{REPORT_FILE, RunInfo};
 use ipwarm::{report, scenario, sim, sweep};
 use std::io::{BufWriter, Write};
@@ -35,6 +37,10 @@ pub struct RunArgs {
     strategy: Option<String>,
     #[command(flatten)]
     format: FormatArg,
+    /// How the daily records are stored: csv (daily.csv) or parquet (daily.parquet, the same
+    /// columns, read by pandas and polars) [default: csv].
+    #[arg(long, value_name = "FORMAT", value_enum)]
+    series_format: Option<super::series_files::SeriesFormatArg>,
     #[command(flatten)]
     events: super::events::EventsArgs,
 }
@@ -79,6 +85,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         description: &scenario.description,
         command: &command_line(&args, format),
         format,
+        series_format: args.series_format.map_or(SeriesFormat::Csv, Into::into),
         events: events.as_ref(),
     };
     let (written, names) = write_outputs(&result, &outputs, &dest, args.delete_unowned).map_err(Failure::runtime)?;
@@ -121,6 +128,9 @@ fn command_line(args: &RunArgs, format: ChartFormat) -> String {
     if format != ChartFormat::Png {
         words.extend(["--format".to_string(), format.to_string()]);
     }
+    if let Some(series) = args.series_format.map(SeriesFormat::from).filter(|f| *f != SeriesFormat::Csv) {
+        words.extend(["--series-format".to_string(), series.to_string()]);
+    }
     words.extend(args.events.words());
     words.join(" ")
 }
@@ -137,6 +147,8 @@ struct Outputs<'a> {
     command: &'a str,
     /// The chart files' format.
     format: ChartFormat,
+    /// How the daily records are stored.
+    series_format: SeriesFormat,
     /// The simulated delivery logs of `--events`, if any.
     events: Option<&'a super::events::Planned>,
 }
@@ -152,9 +164,19 @@ fn write_outputs(
     let mut staging = Staging::new(dest, "run", delete_unowned)?;
     let record = outputs.record;
     staging.create(sweep::SCENARIO_RECORD)?.write_all(record.as_bytes()).context("cannot write scenario.toml")?;
-    let mut csv = BufWriter::new(staging.create("daily.csv")?);
-    report::write_daily_csv(result, &mut csv).context("cannot write daily.csv")?;
-    csv.flush().context("cannot write daily.csv")?;
+    let daily = match outputs.series_format {
+        SeriesFormat::Csv => {
+            let mut csv = BufWriter::new(staging.create("daily.csv")?);
+            report::write_daily_csv(result, &mut csv).context("cannot write daily.csv")?;
+            csv.flush().context("cannot write daily.csv")?;
+            "daily.csv"
+        }
+        SeriesFormat::Parquet => {
+            let bytes = series_store::encode_daily(&report::daily_columns(result))?;
+            staging.create(series_store::DAILY_PARQUET)?.write_all(&bytes).context("cannot write daily.parquet")?;
+            series_store::DAILY_PARQUET
+        }
+    };
     let mut json = BufWriter::new(staging.create("summary.json")?);
     report::write_summary_json(result, outputs.file, &mut json).context("cannot write summary.json")?;
     json.flush().context("cannot write summary.json")?;
@@ -175,7 +197,7 @@ fn write_outputs(
     };
     let html = report::html::run_report(result, &info).context("cannot write report.html")?;
     staging.create(REPORT_FILE)?.write_all(html.as_bytes()).context("cannot write report.html")?;
-    let mut names: Vec<String> = ["daily.csv", "summary.json", sweep::SCENARIO_RECORD].map(String::from).to_vec();
+    let mut names: Vec<String> = [daily, "summary.json", sweep::SCENARIO_RECORD].map(String::from).to_vec();
     names.extend(charts.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()));
     names.push(REPORT_FILE.to_string());
     if let Some(events) = outputs.events {

@@ -50,6 +50,10 @@ pub struct RunFlags {
     pub shard: Option<String>,
     #[command(flatten)]
     pub format: FormatArg,
+    /// How the daily series are stored: parquet (the folder series/, about 2 KB per run, read by
+    /// pandas and polars) or csv (series.csv) [default: parquet; with --resume, as the folder's].
+    #[arg(long, value_name = "FORMAT", value_enum)]
+    pub series_format: Option<super::series_files::SeriesFormatArg>,
 }
 
 impl RunFlags {
@@ -83,6 +87,7 @@ impl RunFlags {
             inputs,
             command,
             format: self.format.get(),
+            series_format: self.series_format.map(Into::into),
         };
         (opts, dir)
     }

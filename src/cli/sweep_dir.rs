@@ -10,14 +10,18 @@ use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
-use ipwarm::report::experiment::{self as rx, ChartData, SummaryOutputs};
+use ipwarm::report::experiment::{self as rx, ChartData, SeriesFormat, SeriesSource, SummaryOutputs};
 use ipwarm::report::html::REPORT_FILE;
 use ipwarm::report::{ChartFormat, ChartSink};
-use ipwarm::sweep::{self, FileDigest, Flow, Manifest, Plan, Record, RunStatus, SeedMode, Shard, Sinks};
+use ipwarm::sweep::{
+    self, DigestState, FileDigest, Flow, HashingWriter, Manifest, Plan, Record, RunCounts, SeedMode, SeriesSink, Shard,
+    Sinks,
+};
 
 use super::Failure;
 use super::owned::{self, Intent, OwnedDir, open_regular};
 use super::progress::Bar;
+use super::series_files;
 
 /// Options shared by `sweep` and `compare`.
 pub struct RunOptions {
@@ -39,6 +43,8 @@ pub struct RunOptions {
     pub command: &'static str,
     /// The chart files' format (`--format`); `None`: the format of the results resumed, else PNG.
     pub format: Option<ChartFormat>,
+    /// How series are stored (`--series-format`); `None`: as in the results resumed, else Parquet.
+    pub series_format: Option<SeriesFormat>,
 }
 
 /// The default number of threads: the machine's parallelism.
@@ -60,39 +66,53 @@ const EXPERIMENT_FILES: [&str; 7] =
 /// Runs `plan` into `dir` and finishes the folder; `records` (what ran:
 /// the experiment file, or the scenarios compared) are written there first.
 pub fn run_plan(plan: &Plan, records: &[Record], dir: &Path, opts: &RunOptions) -> Result<(), Failure> {
-    let resumed_format = opts.resume.then(|| read_manifest(dir).ok()).flatten().map(|m| m.charts.format);
+    let resumed = opts.resume.then(|| read_manifest(dir).ok()).flatten();
+    let resumed_format = resumed.as_ref().map(|m| m.charts.format);
+    let (series_format, part_runs) = series_files::choose(opts.series_format, resumed.as_ref(), dir)?;
     let mut out = prepare(plan, dir, opts)?;
     let rt = |e: anyhow::Error| Failure::runtime(e);
     for record in records {
         out.write(&record.name, record.text.as_bytes()).map_err(rt)?;
     }
-    let mut manifest = Manifest::new(plan, opts.shard, |_| RunStatus::Pending);
+    let mut manifest = Manifest::new(plan, opts.shard);
     manifest.charts.format = opts.format.or(resumed_format).unwrap_or_default();
+    (manifest.series_format, manifest.series_part_runs) = (series_format, part_runs);
     write_manifest(&mut out, &manifest).map_err(rt)?;
-    let planned: Vec<usize> = sweep::shard_runs(plan.n_runs(), opts.shard);
+    let planned = manifest.planned_runs();
     let header = runs_header(&manifest);
     let series_header = rx::series_header().join(",");
     let status_col = manifest.status_col();
-    let mut runs = open_resumable(&mut out, RUNS, &header, |f| {
-        sweep::scan_runs(f, &header, &planned, status_col).map(|s| (s.keep_bytes, s.ok.len()))
+    // With Parquet parts, only the runs of the parts complete and in place are kept.
+    let expected = match part_runs {
+        Some(k) if plan.series => series_files::resumable_runs(&out, &header, &manifest, k).map_err(rt)?,
+        _ => planned,
+    };
+    let (mut runs, resumed) = open_resumable(&mut out, RUNS, &header, |f| {
+        sweep::scan_runs(f, &header, expected, status_col).map(|s| (s.keep_bytes, s))
     })
     .map_err(rt)?;
-    let done = runs.1;
-    let last = done.checked_sub(1).map(|i| planned[i]);
-    let mut series = if plan.series {
+    let done = resumed.done();
+    let last = done.checked_sub(1).map(|i| planned.get(i));
+    let mut parts = match part_runs {
+        Some(k) if plan.series => {
+            Some(series_files::PartFiles::open(&mut out, opts.command, planned, done, k).map_err(rt)?)
+        }
+        _ => None,
+    };
+    let mut series = if plan.series && parts.is_none() {
         let s = open_resumable(&mut out, SERIES, &series_header, |f| {
-            sweep::scan_series(f, &series_header, last).map(|k| (k, 0))
+            sweep::scan_series(f, &series_header, last).map(|k| (k, ()))
         })
         .map_err(rt)?;
         Some(s.0)
     } else {
         None
     };
-    let todo = &planned[done..];
+    let todo = planned.skip(done);
     let bar = Bar::new(planned.len(), done);
     let hooks = super::test_hooks::hooks();
     let (stop_after, fail_runs) = (hooks.stop_after, &hooks.fail_runs);
-    let real = plan.runner();
+    let real = plan.runner_as(series_format);
     let run = |r: usize| {
         if fail_runs.contains(&r) {
             let id = plan.run_id(r);
@@ -109,25 +129,38 @@ pub fn run_plan(plan: &Plan, records: &[Record], dir: &Path, opts: &RunOptions) 
         bar.set(done + p.done, p.failed);
         if stop_after.is_some_and(|k| p.done >= k) { Flow::Stop } else { Flow::Continue }
     };
-    let sinks = Sinks { runs: &mut runs.0, series: series.as_mut().map(|s| s as &mut dyn Write) };
+    let mut write_part = |p: usize, bytes: &[u8]| parts.as_mut().map_or(Ok(()), |f| f.write(p, bytes));
+    let series_sink = match (series.as_mut(), part_runs) {
+        (Some(s), _) => Some(SeriesSink::Csv(s as &mut dyn Write)),
+        (None, Some(k)) if plan.series => Some(SeriesSink::Parts { part_runs: k, write: &mut write_part }),
+        _ => None,
+    };
+    let sinks = Sinks { runs: &mut runs, series: series_sink };
     let result = sweep::execute(plan, todo, opts.threads, opts.fail_fast, sinks, &mut progress, &run);
     bar.finish();
+    // The digests of what the writers wrote, once it is all on disk.
+    let flushed = runs.flush().and_then(|()| series.as_mut().map_or(Ok(()), Write::flush));
+    let digests = (runs.digest(), series.as_ref().map(HashingWriter::digest).or(parts.as_ref().map(|p| p.digest())));
     drop(runs);
     drop(series);
     super::test_hooks::abort_point("sweep-before-finish");
+    let threads = opts.threads;
     let tally = match result {
         Ok(t) => t,
         Err(e) => {
-            // Record what finished, then fail.
-            let _ = finish(&mut out, manifest, false);
+            // Record what finished (read from the files), then fail.
+            let _ = finish(&mut out, manifest, None, false, threads);
             return Err(Failure::runtime(anyhow!(e).context("sweep stopped")));
         }
     };
     if tally.stopped {
-        let _ = finish(&mut out, manifest, false);
+        let _ = finish(&mut out, manifest, None, false, threads);
         return Err(Failure::runtime(anyhow!("stopped after {} runs (--test-hook stop-after)", tally.done)));
     }
-    let manifest = finish(&mut out, manifest, opts.shard.is_none()).map_err(rt)?;
+    flushed.context("cannot write the rows of the runs").map_err(rt)?;
+    let (ok, failed) = (resumed.ok + tally.done - tally.failed, resumed.failed + tally.failed);
+    let written = Written { counts: RunCounts::new(planned.len(), ok, failed), digests };
+    let manifest = finish(&mut out, manifest, Some(written), opts.shard.is_none(), threads).map_err(rt)?;
     report_end(dir, &manifest)
 }
 
@@ -135,7 +168,7 @@ pub fn run_plan(plan: &Plan, records: &[Record], dir: &Path, opts: &RunOptions) 
 /// domain; an error if any run failed.
 pub fn report_end(dir: &Path, manifest: &Manifest) -> Result<(), Failure> {
     let (ok, failed, pending) = manifest.counts();
-    let total = manifest.runs.len();
+    let total = manifest.run_counts.planned;
     outln!("wrote {}", dir.display());
     outln!(
         "runs: total {total}, ok {ok}, failed {failed}{}",
@@ -228,26 +261,36 @@ fn check_resumable(plan: &Plan, dir: &Path, opts: &RunOptions, old: &Manifest) -
     Ok(())
 }
 
+/// A file of runs being written: its digest covers the whole file, the part kept on resume included.
+type RunsWriter = HashingWriter<BufWriter<File>>;
+
 /// Opens `path` for appending after the part `scan` says to keep (truncating the
-/// rest), writing `header` if nothing is kept. Returns the writer and the count `scan` gave.
-fn open_resumable(
+/// rest), writing `header` if nothing is kept. Returns the writer and what `scan` found.
+/// The part kept is read once more, for the writer's digest (only on resume).
+fn open_resumable<T>(
     out: &mut OwnedDir,
     name: &str,
     header: &str,
-    scan: impl FnOnce(&mut dyn std::io::BufRead) -> Result<(u64, usize), sweep::SweepError>,
-) -> Result<(BufWriter<File>, usize)> {
+    scan: impl FnOnce(&mut dyn std::io::BufRead) -> Result<(u64, T), sweep::SweepError>,
+) -> Result<(RunsWriter, T)> {
     let path = out.path().join(name);
     let mut file = out.open_append(name)?;
-    let (keep, count) =
+    let (keep, found) =
         scan(&mut BufReader::new(&mut file)).with_context(|| format!("cannot read {}", path.display()))?;
     file.set_len(keep).with_context(|| format!("cannot truncate {}", path.display()))?;
+    let mut kept = DigestState::default();
+    if keep > 0 {
+        file.seek(SeekFrom::Start(0))?;
+        kept.update_from(&mut BufReader::new(&mut file), keep)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+    }
     file.seek(SeekFrom::End(0))?;
-    let mut w = BufWriter::new(file);
+    let mut w = HashingWriter::after(BufWriter::new(file), kept);
     if keep == 0 {
         writeln!(w, "{header}")?;
         w.flush()?;
     }
-    Ok((w, count))
+    Ok((w, found))
 }
 
 /// Writes `manifest.json`.
@@ -286,38 +329,67 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join(MANIFEST);
     let f = open_regular(dir, MANIFEST)
         .with_context(|| format!("{} is not an experiment folder (it has no manifest.json)", dir.display()))?;
-    Manifest::read(&mut f.take(MANIFEST_MAX_BYTES)).with_context(|| format!("cannot read {}", path.display()))
+    Manifest::read(&mut BufReader::new(f.take(MANIFEST_MAX_BYTES)))
+        .with_context(|| format!("cannot read {}", path.display()))
 }
 
-/// Sets the statuses of `manifest` from `runs.csv`, writes it, and with
-/// `summarize` writes the summaries and the charts. Returns the manifest written.
-pub fn finish(out: &mut OwnedDir, mut manifest: Manifest, summarize: bool) -> Result<Manifest> {
-    let planned: Vec<usize> = manifest.runs.iter().map(|r| r.run).collect();
-    let header = runs_header(&manifest);
-    let file = out.open_read(RUNS)?;
-    let scan = sweep::scan_runs(&mut BufReader::new(file), &header, &planned, manifest.status_col())?;
-    for (i, r) in manifest.runs.iter_mut().enumerate() {
-        r.status = match scan.ok.get(i) {
-            Some(true) => RunStatus::Ok,
-            Some(false) => RunStatus::Failed,
-            None => RunStatus::Pending,
-        };
+/// What a command wrote into a folder's run files: run counts and the digests of
+/// `runs.csv` and `series.csv`, known while writing them.
+pub struct Written {
+    /// Runs by status.
+    pub counts: RunCounts,
+    /// Digests of `runs.csv` and (with series) `series.csv`.
+    pub digests: (FileDigest, Option<FileDigest>),
+}
+
+impl Written {
+    /// Reads them from the files, streaming (after a sweep stopped or failed, when what
+    /// reached the disk is what counts).
+    fn read(out: &OwnedDir, manifest: &Manifest) -> Result<Self> {
+        let planned = manifest.planned_runs();
+        let header = runs_header(manifest);
+        let file = BufReader::new(out.open_read(RUNS)?);
+        let scan = sweep::scan_runs(&mut { file }, &header, planned, manifest.status_col())?;
+        let runs = FileDigest::of(&mut BufReader::new(out.open_read(RUNS)?))?;
+        let series = if manifest.series { Some(series_files::digest(out.path(), manifest)?) } else { None };
+        Ok(Self { counts: RunCounts::new(planned.len(), scan.ok, scan.failed), digests: (runs, series) })
     }
-    manifest.runs_digest = Some(FileDigest::of(&mut BufReader::new(out.open_read(RUNS)?))?);
-    manifest.series_digest =
-        if manifest.series { Some(FileDigest::of(&mut BufReader::new(out.open_read(SERIES)?))?) } else { None };
+}
+
+/// Records in `manifest` the run counts and digests of `written` (read from the files
+/// when `None`), writes it, and with `summarize` writes the summaries and the charts
+/// (on up to `threads` threads). Returns the manifest written.
+pub fn finish(
+    out: &mut OwnedDir,
+    mut manifest: Manifest,
+    written: Option<Written>,
+    summarize: bool,
+    threads: usize,
+) -> Result<Manifest> {
+    let written = match written {
+        Some(w) => w,
+        None => Written::read(out, &manifest)?,
+    };
+    manifest.run_counts = written.counts;
+    (manifest.runs_digest, manifest.series_digest) = (Some(written.digests.0), written.digests.1);
     write_manifest(out, &manifest)?;
     if summarize {
-        write_summaries(out, &manifest)?;
-        super::sensitivity::write(out, &manifest)?;
-        draw_charts(out, &manifest)?;
+        // On the command's threads: the charts are drawn in parallel (`draw_experiment_charts`).
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
+        pool.install(|| -> Result<()> {
+            write_summaries(out, &manifest)?;
+            super::sensitivity::write(out, &manifest)?;
+            draw_charts(out, &manifest)?;
+            Ok(())
+        })?;
     }
     Ok(manifest)
 }
 
 fn write_summaries(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
     let mut runs = BufReader::new(out.open_read(RUNS)?);
-    let mut series = if manifest.series { Some(BufReader::new(out.open_read(SERIES)?)) } else { None };
+    let dir = out.path().to_path_buf();
+    let mut series = series_files::open_source(&dir, manifest)?;
     // Differences against point 0 compare designed alternatives; the points of a sampled
     // design are draws, which sensitivity.csv analyses instead.
     let paired = manifest.seeds == SeedMode::Common && manifest.points.len() > 1 && manifest.sampling.is_none();
@@ -338,7 +410,7 @@ fn write_summaries(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
             warm_times: &mut warm_times.1,
             warm_curves: &mut warm_curves.1,
         };
-        rx::summarize(&mut runs, series.as_mut().map(|r| r as &mut dyn std::io::Read), outputs)
+        rx::summarize(&mut runs, series.as_deref_mut().map(|s| s as &mut dyn SeriesSource), outputs)
             .context("cannot summarise")?;
         let mut paths = Vec::new();
         let all = [Some(summary), series_summary, differences, Some(warm_times), Some(warm_curves)];
@@ -368,8 +440,9 @@ pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest) -> Result<Vec<PathBu
         summary: read("summary.csv", false)?,
         series: if manifest.series { read("series_summary.csv", true)? } else { Vec::new() },
         runs: if manifest.series && (manifest.charts.inbox || manifest.charts.reputation) {
-            let mut f = BufReader::new(out.open_read("series.csv")?);
-            rx::read_run_lines(&mut f, manifest.points.len()).context("cannot read series.csv")?
+            let dir = out.path().to_path_buf();
+            let mut source = series_files::open_source(&dir, manifest)?.context("no series")?;
+            rx::read_run_lines(source.as_mut(), manifest.points.len()).context("cannot read the series")?
         } else {
             Vec::new()
         },

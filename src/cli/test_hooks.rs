@@ -5,6 +5,8 @@
 //! `--test-hook NAME=VALUE` (repeatable, after any command; hidden from `--help`):
 //! - `stop-after=K`: a sweep stops after K runs, as if interrupted (exit 1);
 //! - `fail-runs=I,J,...`: these runs of a sweep fail with an injected message;
+//! - `part-runs=K`: a new sweep with Parquet series puts K runs in each part (not 1024), so
+//!   that tests see several parts with few runs;
 //! - `abort-at=POINT` or `abort-at=POINT#K`: the process aborts (SIGABRT) the K-th
 //!   time it reaches POINT (default the first): `before-rename:FILE` (a crash-safe
 //!   write about to rename FILE into place), `run-between-renames` (a run's old
@@ -26,6 +28,8 @@ pub struct TestHooks {
     pub stop_after: Option<usize>,
     /// Runs of a sweep that fail.
     pub fail_runs: Vec<usize>,
+    /// Runs per Parquet part of a new sweep.
+    pub part_runs: Option<usize>,
     /// Abort at the k-th time this point is reached.
     abort_at: Option<(String, usize)>,
 }
@@ -37,11 +41,14 @@ pub fn install(specs: &[String]) -> Result<(), Failure> {
     let mut hooks = TestHooks::default();
     for spec in specs {
         let bad = || {
-            Failure::input(anyhow!("--test-hook {spec}: expected stop-after=K, fail-runs=I,J or abort-at=POINT[#K]"))
+            Failure::input(anyhow!(
+                "--test-hook {spec}: expected stop-after=K, fail-runs=I,J, part-runs=K or abort-at=POINT[#K]"
+            ))
         };
         let (name, value) = spec.split_once('=').ok_or_else(bad)?;
         match name {
             "stop-after" => hooks.stop_after = Some(value.parse().map_err(|_| bad())?),
+            "part-runs" => hooks.part_runs = Some(value.parse().ok().filter(|&k| k > 0).ok_or_else(bad)?),
             "fail-runs" => {
                 hooks.fail_runs =
                     value.split(',').map(|s| s.trim().parse()).collect::<Result<_, _>>().map_err(|_| bad())?;

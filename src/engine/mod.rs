@@ -16,7 +16,7 @@ mod seed;
 mod time;
 
 pub use queue::EventQueue;
-pub use rng::{SimRng, derive_seed, stream_rng};
+pub use rng::{SimRng, derive_seed, stream_rng, stream_rng_parts};
 pub use seed::{parse_seed, seed_as_text, seed_text};
 pub use time::{MINUTES_PER_DAY, MINUTES_PER_HOUR, SimTime};
 

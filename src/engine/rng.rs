@@ -19,7 +19,15 @@ fn mix64(mut z: u64) -> u64 {
 
 /// FNV-1a hash of a stream name (stable across platforms and versions).
 fn hash_name(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+    hash_parts(&[name])
+}
+
+/// [`hash_name`] of the concatenation of `parts`, without making it.
+fn hash_parts(parts: &[&str]) -> u64 {
+    parts
+        .iter()
+        .flat_map(|part| part.bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// Derives a seed from a root seed and a sequence of identifying parts
@@ -32,7 +40,18 @@ pub fn derive_seed(root: u64, parts: &[u64]) -> u64 {
 
 /// A generator for the stream `name` of a run with seed `seed`.
 pub fn stream_rng(seed: u64, name: &str) -> SimRng {
-    let mut state = derive_seed(seed, &[hash_name(name)]);
+    stream_rng_of(seed, hash_name(name))
+}
+
+/// [`stream_rng`] of the stream named by the concatenation of `parts` (the same
+/// generator), without allocating the name.
+pub fn stream_rng_parts(seed: u64, parts: &[&str]) -> SimRng {
+    stream_rng_of(seed, hash_parts(parts))
+}
+
+/// The generator of the stream whose name hashes to `name_hash`.
+fn stream_rng_of(seed: u64, name_hash: u64) -> SimRng {
+    let mut state = derive_seed(seed, &[name_hash]);
     let mut bytes = [0u8; 32];
     for chunk in bytes.chunks_mut(8) {
         state = mix64(state.wrapping_add(0x9e37_79b9_7f4a_7c15));
@@ -55,6 +74,7 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(a, d);
+        assert_eq!(stream_rng_parts(1, &["send", "", "ing"]), stream_rng(1, "sending"));
     }
 
     #[test]

@@ -186,6 +186,38 @@ impl MtaQueue {
         self.attempt_with(now, tokens, fresh, rng, accept, certain_failure)
     }
 
+    /// [`MtaQueue::attempt`] with the fresh mail given as counts per segment,
+    /// `fresh` (summing to `total`; 0: none). The same attempt, made without a
+    /// cohort when nothing is due and the hour's allowance takes all the fresh
+    /// mail: the common case of an hourly send.
+    pub fn attempt_fresh<R: Rng + ?Sized>(
+        &mut self,
+        now: SimTime,
+        limit: &mut HourlyLimit,
+        fresh: &[u64],
+        total: u64,
+        rng: &mut R,
+        mut accept: impl FnMut(&[u64]),
+    ) -> Deferral {
+        limit.enter_hour(now);
+        let (tokens, certain_failure) = limit.at(now);
+        if self.slots.front().is_none_or(|(t, _)| *t > now) && total <= *tokens {
+            // As `take` of a cohort taken whole: no random number.
+            *tokens -= total;
+            if total > 0 {
+                accept(fresh);
+            }
+            return Deferral::default();
+        }
+        let cohort = (total > 0).then(|| Cohort {
+            first_attempt: now,
+            attempts: 0,
+            counts: SegmentCounts::from_fn(fresh.len(), |s| fresh[s]),
+            total,
+        });
+        self.attempt_with(now, tokens, cohort, rng, accept, certain_failure)
+    }
+
     /// [`MtaQueue::attempt`] against `tokens` (the provider's remaining
     /// allowance, decremented here), where `certain_failure(t)` says that an
     /// attempt at time `t` is known to fail.

@@ -21,9 +21,8 @@
 //! random subset, so the complaints among the messages accepted in some hours
 //! are hypergeometric ([`late_complaints`]).
 
-use super::{HypergeometricMethod, ProviderParams, Reputation, Segment, SegmentCounts, hypergeometric};
+use super::{HypergeometricMethod, ProviderParams, Reputation, Segment, SegmentCounts, binomial, hypergeometric};
 use rand::Rng;
-use rand_distr::{Binomial, Distribution};
 
 /// Outcome of a day's accepted mail of one (IP, provider). Its counts per
 /// segment are [`SegmentCounts`], in place for up to four segments, so that the
@@ -60,20 +59,6 @@ impl DayOutcome {
     /// Total complaints.
     pub fn complaints_total(&self) -> u64 {
         self.complaints.iter().sum()
-    }
-}
-
-/// Draws `Bin(n, p)`; exact, and free when `n == 0` or `p` is 0 or 1.
-pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
-    if n == 0 || p <= 0.0 {
-        return 0;
-    }
-    if p >= 1.0 {
-        return n;
-    }
-    match Binomial::new(n, p) {
-        Ok(dist) => dist.sample(rng),
-        Err(_) => 0, // unreachable: p is in (0, 1)
     }
 }
 

@@ -169,16 +169,15 @@ impl Reputation {
     /// (docs/MODEL.md), from the day's counts `t` (all of them known to the
     /// provider, complaints included) and the most messages it evaluated in one
     /// clock hour, `peak_hour_evaluated`.
-    pub fn end_of_day(&mut self, p: &ProviderParams, t: &Counts, peak_hour_evaluated: u64) {
-        let keep = (-1.0 / QUALITY_MEMORY_DAYS).exp();
+    pub fn end_of_day(&mut self, p: &ProviderParams, f: &DailyFactors, t: &Counts, peak_hour_evaluated: u64) {
+        let keep = f.quality_keep;
         self.window_inbox = keep * self.window_inbox + t.inbox as f64;
         self.window_complaints = keep * self.window_complaints + t.complaints as f64;
         self.window_evaluated = keep * self.window_evaluated + t.evaluated() as f64;
         self.window_bounces = keep * self.window_bounces + t.bounced as f64;
         self.window_opens = keep * self.window_opens + t.opens as f64;
         let deferred_share = if t.attempts() > 0 { t.deferred as f64 / t.attempts() as f64 } else { 0.0 };
-        self.pressure =
-            self.pressure * (-1.0 / p.pressure_memory_days).exp() + (deferred_share - p.pressure_tolerance).max(0.0);
+        self.pressure = self.pressure * f.pressure_keep + (deferred_share - p.pressure_tolerance).max(0.0);
 
         let loss = self.daily_loss(p, t);
         self.trust *= 1.0 - loss;
@@ -199,7 +198,7 @@ impl Reputation {
             let fade = (-shortfall / p.idle_decay_days).exp();
             self.trust = self.baseline + (self.trust - self.baseline) * fade;
         } else {
-            let credit = self.daily_credit(p, t);
+            let credit = self.daily_credit(p, f, t);
             self.trust += (1.0 - self.trust) * p.trust_gain_per_day * credit;
         }
         self.trust = self.trust.clamp(0.0, 1.0);
@@ -207,8 +206,8 @@ impl Reputation {
         // A day off within the sender's learned cadence is not a drop in volume:
         // the recent peaks, which set the allowance, keep their value.
         let expected_pause = self.low_days > 0 && self.low_days <= self.usual_gap();
-        let recent = if expected_pause { 1.0 } else { (-1.0 / p.recent_memory_days).exp() };
-        let history = (-1.0 / p.history_memory_days).exp();
+        let recent = if expected_pause { 1.0 } else { f.recent_keep };
+        let history = f.history_keep;
         self.recent_peak_hourly = (self.recent_peak_hourly * recent).max(peak_hour_evaluated as f64);
         self.recent_peak_daily = (self.recent_peak_daily * recent).max(t.evaluated() as f64);
         self.history_daily = (self.history_daily * history).max(t.accepted() as f64);
@@ -232,7 +231,9 @@ impl Reputation {
             + p.severe_complaint_penalty * (c / p.complaint_severe_rate - 1.0).max(0.0);
         let bounces = p.bounce_penalty * (b / p.bounce_warn_rate - 1.0).max(0.0);
         // Each hit takes its share of what is left: smooth, and bounded by 1.
-        let traps = 1.0 - (1.0 - p.trap_penalty_per_hit.min(1.0)).powf(t.trap_hits as f64);
+        // (Without hits, `x^0` is 1 whatever `x`: no call.)
+        let traps =
+            if t.trap_hits == 0 { 0.0 } else { 1.0 - (1.0 - p.trap_penalty_per_hit.min(1.0)).powf(t.trap_hits as f64) };
         let blocks = if t.evaluated() > 0 { p.block_penalty * t.blocked as f64 / t.evaluated() as f64 } else { 0.0 };
         let ratio = self.spike_ratio(p, t);
         let spike = if ratio > 1.0 { p.spike_penalty * self.reception(p) * ratio.log2() } else { 0.0 };
@@ -265,17 +266,47 @@ impl Reputation {
 
     /// Credit in [0, 1] earned today: enough accepted volume, clean quality,
     /// engagement, no blocks, no spike, no deferral pressure.
-    fn daily_credit(&self, p: &ProviderParams, t: &Counts) -> f64 {
+    fn daily_credit(&self, p: &ProviderParams, f: &DailyFactors, t: &Counts) -> f64 {
         if t.accepted() == 0 {
             return 0.0;
         }
-        let volume = ((1.0 + t.accepted() as f64).ln() / (1.0 + p.notice_volume_per_day).ln()).min(1.0);
+        let volume = ((1.0 + t.accepted() as f64).ln() / f.ln_notice).min(1.0);
         let complaints = quality_factor(self.complaint_rate(), p.complaint_warn_rate);
         let bounces = quality_factor(self.bounce_rate(), p.bounce_warn_rate);
         let unblocked = if t.evaluated() > 0 { 1.0 - t.blocked as f64 / t.evaluated() as f64 } else { 1.0 };
         let consistency = 1.0 / self.spike_ratio(p, t).max(1.0);
         let unpressed = 1.0 / (1.0 + self.pressure);
         (volume * complaints * bounces * self.engagement(p) * unblocked * consistency * unpressed).clamp(0.0, 1.0)
+    }
+}
+
+/// The factors of a provider's daily update that depend on its parameters
+/// only ([`Reputation::end_of_day`]): computed once per run by
+/// [`DailyFactors::of`], the very values the update would compute each day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DailyFactors {
+    /// What the quality window keeps of a day: `exp(-1 / QUALITY_MEMORY_DAYS)`.
+    pub quality_keep: f64,
+    /// What the deferral pressure keeps of a day: `exp(-1 / pressure_memory_days)`.
+    pub pressure_keep: f64,
+    /// What the recent peaks keep of a day: `exp(-1 / recent_memory_days)`.
+    pub recent_keep: f64,
+    /// What the long history keeps of a day: `exp(-1 / history_memory_days)`.
+    pub history_keep: f64,
+    /// `ln(1 + notice_volume_per_day)`, the volume at which a day counts fully.
+    pub ln_notice: f64,
+}
+
+impl DailyFactors {
+    /// The factors of provider `p`.
+    pub fn of(p: &ProviderParams) -> Self {
+        Self {
+            quality_keep: (-1.0 / QUALITY_MEMORY_DAYS).exp(),
+            pressure_keep: (-1.0 / p.pressure_memory_days).exp(),
+            recent_keep: (-1.0 / p.recent_memory_days).exp(),
+            history_keep: (-1.0 / p.history_memory_days).exp(),
+            ln_notice: (1.0 + p.notice_volume_per_day).ln(),
+        }
     }
 }
 

@@ -34,6 +34,8 @@ pub struct HourlyLimit {
     tokens: u64,
     /// Largest number of messages evaluated in one clock hour of the day, over the hours closed so far.
     peak_hour_evaluated: u64,
+    /// Whether the allowance takes every hour's fresh mail of `day` whole.
+    fits_every_hour: bool,
 }
 
 impl HourlyLimit {
@@ -50,7 +52,8 @@ impl HourlyLimit {
         // fresh mail first, and look at each hour only when the bounds straddle the allowance.
         let hours = u64::from(window.hours());
         let low: u64 = fresh.iter().map(|&n| n / hours).sum();
-        let high: u64 = fresh.iter().map(|&n| n.div_ceil(hours)).sum();
+        let high = high_bound(fresh, window);
+        self.fits_every_hour = high <= tokens;
         if high >= tokens && high > 0 {
             for h in window.start_hour..window.end_hour {
                 let hour_fresh = if low >= tokens {
@@ -61,6 +64,21 @@ impl HourlyLimit {
                 self.saturated[h as usize] = hour_fresh >= tokens && hour_fresh > 0;
             }
         }
+    }
+
+    /// Whether the allowance of the day takes each hour's fresh mail whole (the
+    /// fresh mail given to [`HourlyLimit::start_day`], sliced as [`slice_of`]
+    /// makes it): then, with nothing queued, no attempt of the day fails.
+    pub fn fits_every_hour(&self) -> bool {
+        self.fits_every_hour
+    }
+
+    /// Counts a day on which no hour was opened but every hour took its fresh
+    /// mail whole, the busiest `peak_hour` messages: what opening each hour and
+    /// taking its mail would leave for [`HourlyLimit::end_day`].
+    pub fn took_whole_hours(&mut self, peak_hour: u64) {
+        debug_assert!(self.hour.is_none() && self.fits_every_hour && peak_hour <= self.allowance);
+        self.peak_hour_evaluated = self.peak_hour_evaluated.max(peak_hour);
     }
 
     /// Opens the clock hour of `now`, with the whole allowance, unless it is open.
@@ -99,6 +117,13 @@ impl HourlyLimit {
         };
         (&mut self.tokens, certain_failure)
     }
+}
+
+/// The most fresh mail any hour of `window` can get of `fresh` (each segment's
+/// hourly slice is its share rounded down or up).
+fn high_bound(fresh: &[u64], window: SendingWindow) -> u64 {
+    let hours = u64::from(window.hours());
+    fresh.iter().map(|&n| n.div_ceil(hours)).sum()
 }
 
 #[cfg(test)]

@@ -51,11 +51,33 @@ impl Default for Variation {
 /// Probability `p` with its logit moved by `shift`; 0 and 1 stay as they are
 /// (a segment that never complains never does).
 pub fn shift_logit(p: f64, shift: f64) -> f64 {
-    if p <= 0.0 || p >= 1.0 || shift == 0.0 {
-        return p;
+    Shiftable::new(p).shifted(shift)
+}
+
+/// A probability shifted on the logit scale again and again: [`shift_logit`]
+/// with the probability's logit computed once (the same values).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shiftable {
+    /// The probability.
+    p: f64,
+    /// Its logit, `ln(p / (1 - p))`.
+    logit: f64,
+}
+
+impl Shiftable {
+    /// Probability `p`, to be shifted.
+    pub fn new(p: f64) -> Self {
+        Self { p, logit: (p / (1.0 - p)).ln() }
     }
-    let logit = (p / (1.0 - p)).ln() + shift;
-    1.0 / (1.0 + (-logit).exp())
+
+    /// The probability with its logit moved by `shift`: [`shift_logit`].
+    pub fn shifted(&self, shift: f64) -> f64 {
+        if self.p <= 0.0 || self.p >= 1.0 || shift == 0.0 {
+            return self.p;
+        }
+        let logit = self.logit + shift;
+        1.0 / (1.0 + (-logit).exp())
+    }
 }
 
 #[cfg(test)]

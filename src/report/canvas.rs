@@ -130,7 +130,7 @@ pub struct DrawnChart {
 }
 
 /// Where a list of charts goes.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Target {
     Files { dir: PathBuf, format: ChartFormat },
     Inline,
@@ -195,6 +195,17 @@ impl ChartSink {
         };
         self.drawn.push(chart);
         Ok(())
+    }
+
+    /// An empty sink with the same target: charts drawn apart (on other threads) and
+    /// [`ChartSink::append`]ed in their order.
+    pub fn empty_like(&self) -> Self {
+        Self { target: self.target.clone(), drawn: Vec::new() }
+    }
+
+    /// Adds the charts drawn into `other` after those drawn so far.
+    pub fn append(&mut self, other: ChartSink) {
+        self.drawn.extend(other.drawn);
     }
 
     /// The charts drawn, in order.

@@ -6,10 +6,23 @@ use super::ReportError;
 use super::aggregate::name_of;
 use crate::sim::{DailyRecord, RunResult};
 
-/// One column of `daily.csv`: its name and how a record's value is written.
+/// What a column of `daily.csv` holds: its type in `daily.parquet` (`ipwarm run --series-format parquet`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DailyKind {
+    /// A whole number (a count, a day).
+    Count,
+    /// A real number (the reputation, written with 4 decimals).
+    Real,
+    /// Text (names, levels).
+    Text,
+}
+
+/// One column of `daily.csv`: its name, what it holds and how a record's value is written.
 struct Column {
     /// Header name (README.md describes each).
     name: &'static str,
+    /// What it holds.
+    kind: DailyKind,
     /// The field of record `r` of `result`.
     value: fn(result: &RunResult, r: &DailyRecord) -> String,
 }
@@ -17,15 +30,19 @@ struct Column {
 /// A column holding a count of the record.
 macro_rules! count {
     ($name:literal, $field:ident) => {
-        Column { name: $name, value: |_, r| r.counts.$field.to_string() }
+        Column { name: $name, kind: DailyKind::Count, value: |_, r| r.counts.$field.to_string() }
     };
 }
 
 /// The columns of `daily.csv`, in order: the header and every row are written from this table.
 const COLUMNS: [Column; 17] = [
-    Column { name: "day", value: |_, r| r.day.to_string() },
-    Column { name: "provider", value: |result, r| name_of(&result.provider_names, r.provider).into_owned() },
-    Column { name: "ip", value: |result, r| name_of(&result.ip_names, r.ip).into_owned() },
+    Column { name: "day", kind: DailyKind::Count, value: |_, r| r.day.to_string() },
+    Column {
+        name: "provider",
+        kind: DailyKind::Text,
+        value: |result, r| name_of(&result.provider_names, r.provider).into_owned(),
+    },
+    Column { name: "ip", kind: DailyKind::Text, value: |result, r| name_of(&result.ip_names, r.ip).into_owned() },
     count!("sent", sent),
     count!("inbox", inbox),
     count!("junk", junk),
@@ -33,13 +50,13 @@ const COLUMNS: [Column; 17] = [
     count!("bounced", bounced),
     count!("blocked", blocked),
     count!("expired", expired),
-    Column { name: "queued", value: |_, r| r.queued.to_string() },
+    Column { name: "queued", kind: DailyKind::Count, value: |_, r| r.queued.to_string() },
     count!("complaints", complaints),
     count!("fbl_complaints", fbl_complaints),
     count!("opens", opens),
     count!("spam_trap_hits", trap_hits),
-    Column { name: "reputation", value: |_, r| format!("{:.4}", r.reputation) },
-    Column { name: "reputation_level", value: |_, r| r.level.as_str().to_string() },
+    Column { name: "reputation", kind: DailyKind::Real, value: |_, r| format!("{:.4}", r.reputation) },
+    Column { name: "reputation_level", kind: DailyKind::Text, value: |_, r| r.level.as_str().to_string() },
 ];
 
 /// Writes the daily records of `result` as CSV to `w`.
@@ -63,15 +80,44 @@ const COLUMNS: [Column; 17] = [
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_daily_csv<W: Write>(result: &RunResult, w: W) -> Result<(), ReportError> {
-    let mut rows: Vec<&DailyRecord> = result.records.iter().collect();
-    rows.sort_by_key(|r| (r.day, r.provider, r.ip));
     let mut writer = ::csv::Writer::from_writer(w);
     writer.write_record(COLUMNS.iter().map(|c| c.name))?;
-    for r in rows {
+    for r in daily_rows(result) {
         writer.write_record(COLUMNS.iter().map(|c| (c.value)(result, r)))?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// The records of `result` in the order of `daily.csv`.
+fn daily_rows(result: &RunResult) -> Vec<&DailyRecord> {
+    let mut rows: Vec<&DailyRecord> = result.records.iter().collect();
+    rows.sort_by_key(|r| (r.day, r.provider, r.ip));
+    rows
+}
+
+/// One column of `daily.csv` with its fields, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyColumn {
+    /// Header name.
+    pub name: &'static str,
+    /// What it holds.
+    pub kind: DailyKind,
+    /// Its field in each row, in row order, as `daily.csv` writes it.
+    pub fields: Vec<String>,
+}
+
+/// The columns of `daily.csv` of `result`, each with its fields: what `daily.parquet` holds.
+pub fn daily_columns(result: &RunResult) -> Vec<DailyColumn> {
+    let rows = daily_rows(result);
+    COLUMNS
+        .iter()
+        .map(|c| DailyColumn {
+            name: c.name,
+            kind: c.kind,
+            fields: rows.iter().map(|r| (c.value)(result, r)).collect(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

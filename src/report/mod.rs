@@ -37,7 +37,7 @@ mod warnings;
 pub use aggregate::{complaint_rate, deferral_rate, inbox_rate};
 pub use canvas::{ChartFormat, ChartSink, DrawnChart};
 pub use charts::{chart_names, write_charts, write_charts_as};
-pub use csv::write_daily_csv;
+pub use csv::{DailyColumn, DailyKind, daily_columns, write_daily_csv};
 pub use json::{summary_json, write_summary_json};
 pub use table::summary_table;
 pub use warnings::warnings;

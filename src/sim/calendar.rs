@@ -21,8 +21,12 @@ use crate::strategy::{DayObservation, DayPlan, SegmentPlan, SenderView, Strategy
 pub struct OnSendingDays<'a> {
     inner: &'a mut dyn Strategy,
     calendar: Calendar,
-    /// The observations of the sending days so far, renumbered by sending day.
+    /// The observations of the sending days so far, renumbered by sending day: the first
+    /// `sending_days` entries. The others are kept for their capacity, so that copying a
+    /// day's observation in allocates nothing once the run has seen as many (issue 18).
     sending_history: Vec<DayObservation>,
+    /// Number of sending days observed so far.
+    sending_days: usize,
     /// How many days of the full history have been read into `sending_history`.
     read: usize,
 }
@@ -30,7 +34,7 @@ pub struct OnSendingDays<'a> {
 impl<'a> OnSendingDays<'a> {
     /// `inner` on the sending days of `calendar`.
     pub fn new(inner: &'a mut dyn Strategy, calendar: Calendar) -> Self {
-        Self { inner, calendar, sending_history: Vec::new(), read: 0 }
+        Self { inner, calendar, sending_history: Vec::new(), sending_days: 0, read: 0 }
     }
 }
 
@@ -42,25 +46,46 @@ impl Strategy for OnSendingDays<'_> {
     /// On a sending day, `inner`'s plan for its index among the sending days;
     /// on a day off, no fresh mail.
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
+        let mut plan = DayPlan::empty(view);
+        self.plan_day_into(day, view, history, &mut plan);
+        plan
+    }
+
+    fn plan_day_into(&mut self, day: u32, view: &SenderView, history: &[DayObservation], plan: &mut DayPlan) {
+        if self.sending_history.is_empty() {
+            // Room for a whole run's sending days, shaped as the runner's observations.
+            self.sending_history.resize_with(view.horizon_days as usize, || DayObservation::empty(view));
+        }
         // Each day's observation is copied once, when first seen.
         for observed in history.iter().skip(self.read) {
             if self.calendar.sends_on(observed.day) {
-                let index = self.sending_history.len() as u32 + 1;
-                self.sending_history.push(DayObservation { day: index, ..observed.clone() });
+                let index = self.sending_days as u32 + 1;
+                match self.sending_history.get_mut(self.sending_days) {
+                    Some(slot) => {
+                        slot.cells.clone_from(&observed.cells);
+                        slot.day = index;
+                    }
+                    None => self.sending_history.push(DayObservation { day: index, ..observed.clone() }),
+                }
+                self.sending_days += 1;
             }
         }
         self.read = self.read.max(history.len());
         match self.calendar.sending_day_index(day) {
-            Some(index) => self.inner.plan_day(index, view, &self.sending_history),
-            None => no_fresh_mail(view),
+            Some(index) => self.inner.plan_day_into(index, view, &self.sending_history[..self.sending_days], plan),
+            None => no_fresh_mail(view, plan),
         }
     }
 }
 
-/// A plan that sends nothing (and draws nothing: a proportional plan of zero
-/// volumes takes no random numbers).
-fn no_fresh_mail(view: &SenderView) -> DayPlan {
-    DayPlan { volume: vec![vec![0; view.provider_names.len()]; view.ips.len()], segments: SegmentPlan::Proportional }
+/// A plan that sends nothing, into `plan`; it draws nothing: a proportional or
+/// priority plan of zero volumes takes no random numbers (a priority order is
+/// kept, with its capacity, for the next sending day).
+fn no_fresh_mail(view: &SenderView, plan: &mut DayPlan) {
+    crate::strategy::clear_volume(&mut plan.volume, view);
+    if plan.segments == SegmentPlan::Random {
+        plan.segments = SegmentPlan::Proportional;
+    }
 }
 
 #[cfg(test)]
@@ -81,7 +106,7 @@ mod tests {
         }
         fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
             self.asked.push((day, history.iter().map(|o| o.day).collect()));
-            let mut plan = no_fresh_mail(view);
+            let mut plan = DayPlan::empty(view);
             plan.volume[0][0] = 100 * u64::from(day);
             plan
         }

@@ -30,6 +30,11 @@ pub struct Pair {
     /// Today's counts: recorded in `daily.csv`, read by the provider's reputation
     /// update and, in part, observed by the sender.
     pub today: Counts,
+    /// Whether today's hours are sent at the day's end, at once: nothing was queued
+    /// at its start and every hour's fresh mail fits the allowance, so no attempt
+    /// fails, none draws a random number, and nothing else reads the pair before
+    /// the day's end (see `Run::send_whole_day`).
+    pub whole_day: bool,
 }
 
 impl Pair {
@@ -48,6 +53,7 @@ impl Pair {
             fresh_today: vec![0; n_segments],
             fresh_parts: vec![(0, 0); n_segments],
             today: Counts::default(),
+            whole_day: false,
         }
     }
 }

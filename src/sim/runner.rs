@@ -23,6 +23,8 @@
 //! rate limits, the MTA queue, outcomes); what the sender sees of a day is
 //! [`ProviderObservation::of_day`].
 
+use std::cell::Cell;
+
 use super::calendar::OnSendingDays;
 use super::pair::Pair;
 use super::recipients;
@@ -30,7 +32,7 @@ use super::variation::{self, DayVariation, DrawnParameter};
 use super::{Counts, DailyRecord, ReferenceIps, ReputationLevel, RunResult, SimError, domain, warm};
 use crate::engine::{MINUTES_PER_DAY, SimRng, SimTime, Simulation, stream_rng};
 use crate::model::{
-    Cohort, FeedbackLoop, IpKind, ProviderParams, SegmentCounts, Slicer, late_complaints, next_pool_trust, sample_day,
+    DailyFactors, FeedbackLoop, IpKind, ProviderParams, Slicer, late_complaints, next_pool_trust, sample_day,
 };
 use crate::scenario::Scenario;
 use crate::strategy::{DayObservation, DayPlan, ProviderObservation, ReplyCodes, SegmentPlan, SenderView, Strategy};
@@ -60,10 +62,18 @@ struct Run<'a> {
     queue_order: SimRng,
     /// The order in which IPs draw recipients (see [`recipients::draw_order`]).
     draw_order: Vec<usize>,
+    /// The days observed so far: the first `observed` entries. Made for the whole
+    /// horizon at the start, so that observing a day allocates nothing (issue 18).
     observations: Vec<DayObservation>,
+    /// Number of days observed.
+    observed: usize,
+    /// The day's plan: every day's is written into this one ([`Strategy::plan_day_into`]).
+    plan: DayPlan,
     records: Vec<DailyRecord>,
     /// The providers as drawn for this run (their uncertain parameters drawn, see [`variation`]).
     providers: Vec<ProviderParams>,
+    /// Each provider's factors of the daily reputation update, computed once.
+    factors: Vec<DailyFactors>,
     /// Each provider's reply codes, made once so that observing a day allocates no text.
     reply_codes: Vec<ReplyCodes>,
     /// The uncertain parameters drawn.
@@ -72,6 +82,8 @@ struct Run<'a> {
     variation: DayVariation,
     /// Slices of a day's fresh mail into the active hours.
     slicer: Slicer,
+    /// Scratch: one hour's fresh mail of a pair, per segment.
+    hour_fresh: Vec<u64>,
 }
 
 /// Runs `scenario` with `strategy` and `seed`. With a sending calendar that is
@@ -128,6 +140,8 @@ impl<'a> Run<'a> {
             list_size: sc.audience.size,
             segments: sc.audience.segments.clone(),
         };
+        let observations = history_buffers(&view);
+        let plan = DayPlan::empty(&view);
         Self {
             sc,
             sim: Simulation::new(),
@@ -139,31 +153,41 @@ impl<'a> Run<'a> {
             recipients: stream_rng(seed, "recipients"),
             queue_order: stream_rng(seed, "queue-order"),
             draw_order: recipients::draw_order(&sc.ips),
-            observations: Vec::with_capacity(sc.horizon_days as usize),
+            observations,
+            observed: 0,
+            plan,
             records: Vec::with_capacity(sc.horizon_days as usize * sc.ips.len() * sc.providers.len()),
             reply_codes: providers.iter().map(ReplyCodes::of).collect(),
+            factors: providers.iter().map(DailyFactors::of).collect(),
             providers,
             drawn,
             variation,
             slicer: Slicer::new(hours),
+            hour_fresh: vec![0; n_segments],
         }
     }
 
     fn day_start(&mut self, d: u32, strategy: &mut dyn Strategy) -> Result<(), SimError> {
         self.move_shared_pools();
         self.variation.start_day();
-        let plan = strategy.plan_day(d + 1, &self.view, &self.observations);
-        self.check_plan(d, &plan)?;
-        self.draw_recipients(&plan);
+        strategy.plan_day_into(d + 1, &self.view, &self.observations[..self.observed], &mut self.plan);
+        self.check_plan(d, &self.plan)?;
+        self.draw_recipients();
+        let mut hourly = false;
         for (idx, pair) in self.pairs.iter_mut().enumerate() {
             let allowance = pair.rep.hourly_allowance(&self.providers[idx % self.n_providers]);
             pair.limit.start_day(d, allowance, &pair.fresh_today, self.sc.window);
             for (parts, &total) in pair.fresh_parts.iter_mut().zip(&pair.fresh_today) {
                 *parts = self.slicer.parts(total);
             }
+            pair.whole_day = pair.queue.next_due().is_none() && pair.limit.fits_every_hour();
+            hourly |= !pair.whole_day;
         }
-        for h in self.sc.window.start_hour..self.sc.window.end_hour {
-            self.sim.schedule(SimTime::at(d, h), Event::Hour);
+        // Hourly sends only for the pairs that need them (none: no hourly events).
+        if hourly {
+            for h in self.sc.window.start_hour..self.sc.window.end_hour {
+                self.sim.schedule(SimTime::at(d, h), Event::Hour);
+            }
         }
         Ok(())
     }
@@ -197,16 +221,49 @@ impl<'a> Run<'a> {
     }
 
     /// Draws each IP's volume at each provider from the recipients left today.
-    fn draw_recipients(&mut self, plan: &DayPlan) {
-        let (audience, order) = (&self.sc.audience, &self.draw_order);
+    fn draw_recipients(&mut self) {
+        let (plan, audience, order) = (&self.plan, &self.sc.audience, &self.draw_order);
         recipients::draw(plan, audience, order, &mut self.recipients, &mut self.pairs, |pair| &mut pair.fresh_today);
     }
 
     fn hour(&mut self, now: SimTime) {
+        let hour = now.hour_of_day();
+        let index = hour - self.sc.window.start_hour;
         for pair in 0..self.pairs.len() {
-            self.catch_up(pair, now);
-            self.send(pair, now, true);
+            if !self.pairs[pair].whole_day {
+                self.catch_up(pair, now);
+                self.send_fresh(pair, now, hour, index);
+            }
         }
+    }
+
+    /// The day's hourly sends of a pair with [`Pair::whole_day`], at once: what
+    /// [`Run::send_fresh`] would do hour by hour. Each hour's slice is taken whole
+    /// (nothing is queued and the allowance takes every hour's fresh mail), so no
+    /// attempt fails and none draws a random number; the provider's busiest hour
+    /// is the largest slice.
+    fn send_whole_day(&mut self, pair_idx: usize) {
+        let window = self.sc.window;
+        let Pair { limit, day_accepted, late_accepted, late_from_hour, fresh_today, fresh_parts, today, .. } =
+            &mut self.pairs[pair_idx];
+        let late_from = late_from_hour.saturating_sub(window.start_hour);
+        let mut peak = 0;
+        for index in 0..window.hours() {
+            let mut total = 0;
+            for (parts, late) in fresh_parts.iter().zip(late_accepted.iter_mut()) {
+                let n = self.slicer.slice(*parts, index);
+                total += n;
+                if index >= late_from {
+                    *late += n;
+                }
+            }
+            peak = peak.max(total);
+        }
+        for (a, &n) in day_accepted.iter_mut().zip(fresh_today.iter()) {
+            *a += n;
+        }
+        today.sent += fresh_today.iter().sum::<u64>();
+        limit.took_whole_hours(peak);
     }
 
     /// Attempts, in time order and each at its due time, the pair's retries due
@@ -214,45 +271,44 @@ impl<'a> Run<'a> {
     /// `until` (an hourly send or the day's end): until then, retries touch
     /// only the pair itself, so this gives the same outcome as waking the
     /// simulation for each of them.
+    #[inline(always)]
     fn catch_up(&mut self, pair_idx: usize, until: SimTime) {
         while let Some(due) = self.pairs[pair_idx].queue.next_due().filter(|&t| t < until) {
-            self.send(pair_idx, due, false);
+            self.send_retries(pair_idx, due);
         }
     }
 
-    /// Attempts delivery of the pair's due retries (oldest first) and, on an
-    /// hourly tick, of this hour's slice of fresh mail, against the provider's
-    /// hourly limit. Accepted mail is placed at the end of the day.
-    fn send(&mut self, pair_idx: usize, now: SimTime, with_fresh: bool) {
-        let window = self.sc.window;
-        let Pair { queue, limit, day_accepted, late_accepted, late_from_hour, fresh_today, fresh_parts, today, .. } =
-            &mut self.pairs[pair_idx];
-        let mut fresh = None;
-        if with_fresh && fresh_today.iter().any(|&n| n > 0) {
-            let index = now.hour_of_day() - window.start_hour;
-            // The total is summed as the slices are made (reading the counts back right
-            // after writing them would stall on the stores).
-            let mut total = 0;
-            let counts = SegmentCounts::from_fn(fresh_parts.len(), |s| {
-                let n = self.slicer.slice(fresh_parts[s], index);
-                total += n;
-                n
-            });
-            if total > 0 {
-                today.sent += total;
-                fresh = Some(Cohort { first_attempt: now, attempts: 0, counts, total });
-            }
-        }
+    /// Attempts delivery of the pair's due retries (oldest first) against the
+    /// provider's hourly limit. Accepted mail is placed at the end of the day.
+    #[inline(never)]
+    fn send_retries(&mut self, pair_idx: usize, now: SimTime) {
+        let Pair { queue, limit, day_accepted, late_accepted, late_from_hour, today, .. } = &mut self.pairs[pair_idx];
         let late = now.hour_of_day() >= *late_from_hour;
-        let accept = |taken: &[u64]| {
-            for (s, &n) in taken.iter().enumerate() {
-                day_accepted[s] += n;
-                if late {
-                    late_accepted[s] += n;
-                }
-            }
-        };
-        let d = queue.attempt(now, limit, fresh, &mut self.queue_order, accept);
+        let accept = |taken: &[u64]| accept_into(day_accepted, late_accepted, late, taken);
+        let d = queue.attempt(now, limit, None, &mut self.queue_order, accept);
+        today.deferred += d.deferrals;
+        today.expired += d.expired;
+    }
+
+    /// On the hourly tick `now` (hour `hour` of the day, the `index`-th active
+    /// hour): attempts delivery of the pair's due retries (oldest first) and of
+    /// this hour's slice of its fresh mail, against the provider's hourly limit.
+    /// Accepted mail is placed at the end of the day.
+    fn send_fresh(&mut self, pair_idx: usize, now: SimTime, hour: u32, index: u32) {
+        let Pair { queue, limit, day_accepted, late_accepted, late_from_hour, fresh_parts, today, .. } =
+            &mut self.pairs[pair_idx];
+        let fresh = &mut self.hour_fresh[..fresh_parts.len()];
+        // The total is summed as the slices are made (reading the counts back right
+        // after writing them would stall on the stores).
+        let mut total = 0;
+        for (n, &parts) in fresh.iter_mut().zip(fresh_parts.iter()) {
+            *n = self.slicer.slice(parts, index);
+            total += *n;
+        }
+        today.sent += total;
+        let late = hour >= *late_from_hour;
+        let accept = |taken: &[u64]| accept_into(day_accepted, late_accepted, late, taken);
+        let d = queue.attempt_fresh(now, limit, fresh, total, &mut self.queue_order, accept);
         today.deferred += d.deferrals;
         today.expired += d.expired;
     }
@@ -304,13 +360,17 @@ impl<'a> Run<'a> {
     fn day_end(&mut self, d: u32) {
         let midnight = SimTime::from_minutes(u64::from(d + 1) * MINUTES_PER_DAY);
         for idx in 0..self.pairs.len() {
-            self.catch_up(idx, midnight);
+            if self.pairs[idx].whole_day {
+                self.send_whole_day(idx);
+            } else {
+                self.catch_up(idx, midnight);
+            }
             self.place_day(idx, d);
         }
-        // The day's observation: its `[ip][provider]` vectors are the only allocations of a
-        // day's end (`vec![row; n]` would clone `row` without its capacity, to grow on push).
-        let mut observed: Vec<Vec<ProviderObservation>> =
-            (0..self.sc.ips.len()).map(|_| Vec::with_capacity(self.n_providers)).collect();
+        // The day's observation, into its entry made at the start (with room for its cells).
+        let observed = &mut self.observations[self.observed];
+        observed.day = d + 1;
+        observed.cells.iter_mut().for_each(Vec::clear);
         for (idx, pair) in self.pairs.iter_mut().enumerate() {
             let (ip, p) = (idx / self.n_providers, idx % self.n_providers);
             let provider = &self.providers[p];
@@ -318,10 +378,10 @@ impl<'a> Run<'a> {
             // The day's blocks were drawn with the state before today's update.
             let block_reply = pair.rep.block_reply(provider);
             if !pair.shared {
-                pair.rep.end_of_day(provider, &pair.today, peak_hour_evaluated);
+                pair.rep.end_of_day(provider, &self.factors[p], &pair.today, peak_hour_evaluated);
             }
             let codes = self.reply_codes[p].of_day(block_reply);
-            observed[ip].push(ProviderObservation::of_day_coded(&pair.today, provider, codes));
+            observed.cells[ip].push(ProviderObservation::of_day_coded(&pair.today, provider, codes));
             self.records.push(DailyRecord {
                 day: d + 1,
                 ip,
@@ -334,10 +394,11 @@ impl<'a> Run<'a> {
             pair.today = Counts::default();
             pair.fresh_today.iter_mut().for_each(|n| *n = 0);
         }
-        self.observations.push(DayObservation { day: d + 1, cells: observed });
+        self.observed += 1;
     }
 
-    fn finish(self, seed: u64) -> Result<RunResult, SimError> {
+    fn finish(mut self, seed: u64) -> Result<RunResult, SimError> {
+        HISTORY.set(std::mem::take(&mut self.observations));
         let mut totals = Counts::default();
         for r in &self.records {
             totals.add(&r.counts);
@@ -365,5 +426,42 @@ impl<'a> Run<'a> {
             pool_overloads,
             drawn_parameters: self.drawn,
         })
+    }
+}
+
+thread_local! {
+    /// The history's entries of the last run on this thread, for the next one: a run takes
+    /// them at its start ([`history_buffers`]) and gives them back at its end, so that runs
+    /// after the first on a thread make no history (issue 18: run state reused across runs).
+    /// Only capacity is kept: a run overwrites each entry before it shows it to the strategy.
+    static HISTORY: Cell<Vec<DayObservation>> = const { Cell::new(Vec::new()) };
+}
+
+/// Entries for a run's history of `view.horizon_days` days, each with room for a day's
+/// cells: those of the last run on this thread, completed.
+fn history_buffers(view: &SenderView) -> Vec<DayObservation> {
+    let mut history = HISTORY.take();
+    for entry in &mut history {
+        entry.cells.resize_with(view.ips.len(), Vec::new);
+        for row in &mut entry.cells {
+            row.clear();
+            row.reserve(view.provider_names.len());
+        }
+    }
+    let days = history.len().max(view.horizon_days as usize);
+    history.resize_with(days, || DayObservation::empty(view));
+    history
+}
+
+/// Adds the messages `taken` (per segment) to the day's accepted mail, and to
+/// its late mail when they were accepted in the late hours.
+fn accept_into(day_accepted: &mut [u64], late_accepted: &mut [u64], late: bool, taken: &[u64]) {
+    for (a, &n) in day_accepted.iter_mut().zip(taken) {
+        *a += n;
+    }
+    if late {
+        for (a, &n) in late_accepted.iter_mut().zip(taken) {
+            *a += n;
+        }
     }
 }

@@ -19,8 +19,8 @@
 use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
-use crate::engine::{SimRng, stream_rng};
-use crate::model::{ORDERED_PARAMS, ProviderParams, Segment, Variation, provider_param, shift_logit};
+use crate::engine::{SimRng, stream_rng, stream_rng_parts};
+use crate::model::{ORDERED_PARAMS, ProviderParams, Segment, Shiftable, Variation, provider_param};
 
 /// A provider parameter drawn for a run from its distribution.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,7 +50,8 @@ pub fn draw_providers(providers: &[ProviderParams], seed: u64) -> (Vec<ProviderP
         let mut p = provider.clone();
         for prior in &provider.priors {
             let Some(spec) = provider_param(prior.key) else { continue };
-            let mut rng = stream_rng(seed, &param_stream(&provider.name, prior.key));
+            // The stream of `param_stream`, without making its name.
+            let mut rng = stream_rng_parts(seed, &["provider-params/", &provider.name, "/", prior.key]);
             *(spec.get_mut)(&mut p) = prior.prior.draw(&mut rng, spec.bounds);
         }
         let is_drawn = |key: &str| provider.priors.iter().any(|prior| prior.key == key);
@@ -82,8 +83,8 @@ pub struct DayVariation {
     settings: Variation,
     campaign: SimRng,
     placement: SimRng,
-    /// The list's segments as the scenario gives them.
-    base_segments: Vec<Segment>,
+    /// The list's segments' open and complaint rates as the scenario gives them.
+    base_rates: Vec<(Shiftable, Shiftable)>,
     /// Each provider's placement intercept as drawn for the run.
     base_intercepts: Vec<f64>,
     /// Today's segments: what recipients do with today's campaign.
@@ -99,7 +100,10 @@ impl DayVariation {
             settings,
             campaign: stream_rng(seed, "campaign-variation"),
             placement: stream_rng(seed, "placement-variation"),
-            base_segments: segments.to_vec(),
+            base_rates: segments
+                .iter()
+                .map(|s| (Shiftable::new(s.open_rate), Shiftable::new(s.complaint_rate)))
+                .collect(),
             base_intercepts: providers.iter().map(|p| p.inbox_logit_intercept).collect(),
             segments: segments.to_vec(),
             placing: providers.to_vec(),
@@ -114,12 +118,12 @@ impl DayVariation {
         }
         let z_open: f64 = StandardNormal.sample(&mut self.campaign);
         let z_complaint: f64 = StandardNormal.sample(&mut self.campaign);
-        for (today, base) in self.segments.iter_mut().zip(&self.base_segments) {
+        for (today, (open, complaint)) in self.segments.iter_mut().zip(&self.base_rates) {
             if v.open_rate_logit_sd > 0.0 {
-                today.open_rate = shift_logit(base.open_rate, v.open_rate_logit_sd * z_open);
+                today.open_rate = open.shifted(v.open_rate_logit_sd * z_open);
             }
             if v.complaint_rate_logit_sd > 0.0 {
-                today.complaint_rate = shift_logit(base.complaint_rate, v.complaint_rate_logit_sd * z_complaint);
+                today.complaint_rate = complaint.shifted(v.complaint_rate_logit_sd * z_complaint);
             }
         }
         for (provider, &base) in self.placing.iter_mut().zip(&self.base_intercepts) {
@@ -168,6 +172,12 @@ mod tests {
         // Without priors, the providers are as given and nothing is drawn.
         let (same, none) = draw_providers(&[gmail()], 5);
         assert_eq!((same, none), (vec![gmail()], vec![]));
+    }
+
+    #[test]
+    fn parameter_streams_are_named_by_param_stream() {
+        let parts = stream_rng_parts(9, &["provider-params/", "gmail", "/", "trust_gain_per_day"]);
+        assert_eq!(parts, stream_rng(9, &param_stream("gmail", "trust_gain_per_day")));
     }
 
     #[test]

@@ -12,9 +12,9 @@ use super::param::{Bounds, ParamSpec};
 use super::ramp::Ramp;
 use super::read::ParamReader;
 use super::registry::{KindEntry, KindParams, StrategyKind};
-use super::route::{Routing, assign, empty_plan, whole};
+use super::route::{Routing, assign, clear_volume, whole};
 use super::signals::Tally;
-use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan};
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, new_plan, segment_plan_into};
 
 const START: ParamSpec =
     ParamSpec::float("start", 1000.0, Bounds::POSITIVE, "total volume on day 1").unit("messages/day");
@@ -163,6 +163,10 @@ impl Strategy for Adaptive {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
+        new_plan(view, |plan| self.plan_day_into(day, view, history, plan))
+    }
+
+    fn plan_day_into(&mut self, day: u32, view: &SenderView, history: &[DayObservation], plan: &mut DayPlan) {
         self.routing.fill(view);
         if self.ramps.is_empty() {
             self.start(view);
@@ -170,14 +174,14 @@ impl Strategy for Adaptive {
             self.update(view, history);
         }
         if self.params.scope == HealthScope::Global {
-            return self.routing.total_plan(whole(self.ramps[0].volume()), view, self.segments, day);
+            return self.routing.total_plan(whole(self.ramps[0].volume()), view, self.segments, day, plan);
         }
         let Routing { senders, even, .. } = &mut self.routing;
-        let mut volume = empty_plan(view);
+        clear_volume(&mut plan.volume, view);
         for (p, ramp) in self.ramps.iter().enumerate() {
-            assign(&mut volume, p, whole(ramp.volume()), senders, even);
+            assign(&mut plan.volume, p, whole(ramp.volume()), senders, even);
         }
-        DayPlan { volume, segments: segment_plan(self.segments, view, day) }
+        segment_plan_into(self.segments, view, day, &mut plan.segments);
     }
 }
 

@@ -82,17 +82,33 @@ impl SegmentSettings {
 /// Engaged-first lists the segments by decreasing open rate; with
 /// `widen_every_days = n` only the first `1 + (day - 1) / n` of them are allowed.
 pub fn segment_plan(settings: SegmentSettings, view: &SenderView, day: u32) -> SegmentPlan {
+    let mut plan = SegmentPlan::Proportional;
+    segment_plan_into(settings, view, day, &mut plan);
+    plan
+}
+
+/// [`segment_plan`] into `plan`, in the capacity of its priority order if it has one (a
+/// strategy writing into the plan the runner reuses allocates nothing, issue 18).
+pub fn segment_plan_into(settings: SegmentSettings, view: &SenderView, day: u32, plan: &mut SegmentPlan) {
     match settings.order {
         SegmentOrder::EngagedFirst => {
-            let mut idx: Vec<usize> = (0..view.segments.len()).collect();
-            idx.sort_by(|&a, &b| view.segments[b].open_rate.total_cmp(&view.segments[a].open_rate).then(a.cmp(&b)));
+            let mut idx = match std::mem::replace(plan, SegmentPlan::Proportional) {
+                SegmentPlan::Priority(idx) => idx,
+                SegmentPlan::Proportional | SegmentPlan::Random => Vec::new(),
+            };
+            idx.clear();
+            idx.extend(0..view.segments.len());
+            // A total order (ties to the lower index): unstable sorting is stable here, and allocates nothing.
+            idx.sort_unstable_by(|&a, &b| {
+                view.segments[b].open_rate.total_cmp(&view.segments[a].open_rate).then(a.cmp(&b))
+            });
             if let Some(n) = settings.widen_every_days {
                 idx.truncate(1 + (day.saturating_sub(1) / n.max(1)) as usize);
             }
-            SegmentPlan::Priority(idx)
+            *plan = SegmentPlan::Priority(idx);
         }
-        SegmentOrder::Random => SegmentPlan::Random,
-        SegmentOrder::Proportional => SegmentPlan::Proportional,
+        SegmentOrder::Random => *plan = SegmentPlan::Random,
+        SegmentOrder::Proportional => *plan = SegmentPlan::Proportional,
     }
 }
 

@@ -20,9 +20,9 @@ use serde::Serialize;
 use super::param::{Bounds, ParamSpec};
 use super::read::ParamReader;
 use super::registry::{KindEntry, KindParams, StrategyKind};
-use super::route::{IpRoles, empty_plan, ip_kinds, whole};
+use super::route::{IpRoles, clear_volume, ip_kinds, whole};
 use super::signals::Tally;
-use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan};
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, new_plan, segment_plan_into};
 use crate::model::{IpKind, IpSpec, split_total_into};
 
 const DAILY_VOLUME: ParamSpec = ParamSpec::optional_float(
@@ -219,13 +219,22 @@ impl Strategy for AutoBlend {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
+        new_plan(view, |plan| self.plan_day_into(day, view, history, plan))
+    }
+
+    fn plan_day_into(&mut self, day: u32, view: &SenderView, history: &[DayObservation], plan: &mut DayPlan) {
         self.scratch.roles.fill(view);
-        let accepted = Tally::over(history, history.len(), &self.scratch.roles.new, |_| true).accepted;
+        // Only a volume blend reads the history (a time blend's share is the day's).
+        let accepted = match self.params.blend {
+            Blend::Time { .. } => 0,
+            Blend::Volume { .. } => Tally::over(history, history.len(), &self.scratch.roles.new, |_| true).accepted,
+        };
         let share = self.share(day, accepted);
         let Scratch { roles, weights, by_provider, by_ip } = &mut self.scratch;
         Self::weights_into(share, roles, weights);
         let demand = whole(self.params.daily_volume.unwrap_or(view.list_size as f64));
-        let mut volume = empty_plan(view);
+        let volume = &mut plan.volume;
+        clear_volume(volume, view);
         by_provider.resize(view.provider_shares.len(), 0);
         split_total_into(demand, &view.provider_shares, by_provider);
         by_ip.resize(weights.len(), 0);
@@ -235,7 +244,7 @@ impl Strategy for AutoBlend {
                 volume[ip][p] = part;
             }
         }
-        DayPlan { volume, segments: segment_plan(self.segments, view, day) }
+        segment_plan_into(self.segments, view, day, &mut plan.segments);
     }
 }
 

@@ -7,7 +7,7 @@ use super::param::{Bounds, ParamSpec};
 use super::read::ParamReader;
 use super::registry::{KindEntry, KindParams, StrategyKind};
 use super::route::{Routing, whole};
-use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy};
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, new_plan};
 
 const START: ParamSpec =
     ParamSpec::float("start", 1000.0, Bounds::POSITIVE, "total volume on day 1").unit("messages/day");
@@ -107,9 +107,13 @@ impl Strategy for Linear {
         ENTRY.name
     }
 
-    fn plan_day(&mut self, day: u32, view: &SenderView, _history: &[DayObservation]) -> DayPlan {
+    fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
+        new_plan(view, |plan| self.plan_day_into(day, view, history, plan))
+    }
+
+    fn plan_day_into(&mut self, day: u32, view: &SenderView, _history: &[DayObservation], plan: &mut DayPlan) {
         let total = self.volume(day, view.list_size);
-        self.routing.total_plan(total, view, self.segments, day)
+        self.routing.total_plan(total, view, self.segments, day, plan)
     }
 }
 

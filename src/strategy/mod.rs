@@ -35,7 +35,7 @@ mod signals;
 
 pub use crate::model::{slice_of, split_into, split_total};
 pub use adaptive::{Adaptive, AdaptiveParams, HealthScope};
-pub use audience::{SegmentOrder, SegmentSettings, segment_plan};
+pub use audience::{SegmentOrder, SegmentSettings, segment_plan, segment_plan_into};
 pub use auto_blend::{AutoBlend, AutoBlendParams, Blend};
 pub use exponential::{Exponential, ExponentialParams};
 pub use health::HealthRules;
@@ -46,7 +46,7 @@ pub use observe::{
 pub use per_provider::{PerProvider, PerProviderParams};
 pub use ramp::{Ramp, RampMode};
 pub use registry::{StrategyKind, StrategySpec};
-pub use route::IpRoles;
+pub use route::{IpRoles, clear_volume};
 pub use schedule::{AfterTable, ProviderVolumes, Schedule, ScheduleParams, TableUnit};
 pub use signals::{MIN_SIGNAL_MESSAGES, Tally, Verdict};
 
@@ -58,6 +58,23 @@ pub trait Strategy: Send {
     /// Decides day `day` (1-based) from the sender's view and the observations
     /// of days `1..day`, oldest first.
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan;
+
+    /// [`Strategy::plan_day`] written into `plan`, which holds an earlier plan (or
+    /// [`DayPlan::empty`]) and is overwritten whole. A run plans every day into one
+    /// plan it keeps: the strategies of the registry write into its capacity and
+    /// allocate nothing (issue 18: no allocation in the steady state of a run);
+    /// by default, the plan of [`Strategy::plan_day`] replaces it.
+    fn plan_day_into(&mut self, day: u32, view: &SenderView, history: &[DayObservation], plan: &mut DayPlan) {
+        *plan = self.plan_day(day, view, history);
+    }
+}
+
+/// The plan of a strategy that writes its plans ([`Strategy::plan_day_into`]), as a new
+/// value: its [`Strategy::plan_day`].
+pub(crate) fn new_plan(view: &SenderView, plan_into: impl FnOnce(&mut DayPlan)) -> DayPlan {
+    let mut plan = DayPlan::empty(view);
+    plan_into(&mut plan);
+    plan
 }
 
 /// Builds the strategy described by `spec`.

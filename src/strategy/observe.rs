@@ -187,6 +187,14 @@ pub struct DayObservation {
     pub cells: Vec<Vec<ProviderObservation>>,
 }
 
+impl DayObservation {
+    /// Day 0's observation of nothing, with room for a day's cells of `view`'s IPs and
+    /// providers (for a run's buffers: filling it allocates nothing).
+    pub fn empty(view: &SenderView) -> Self {
+        Self { day: 0, cells: (0..view.ips.len()).map(|_| Vec::with_capacity(view.provider_names.len())).collect() }
+    }
+}
+
 /// How the day's volume is drawn from the audience segments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SegmentPlan {
@@ -207,4 +215,11 @@ pub struct DayPlan {
     pub volume: Vec<Vec<u64>>,
     /// Which recipients to send to.
     pub segments: SegmentPlan,
+}
+
+impl DayPlan {
+    /// A plan of no mail, shaped for `view`.
+    pub fn empty(view: &SenderView) -> Self {
+        Self { volume: super::route::empty_plan(view), segments: SegmentPlan::Proportional }
+    }
 }

@@ -22,9 +22,9 @@ use super::param::{Bounds, ParamSpec};
 use super::ramp::Ramp;
 use super::read::{AllValid, ParamReader};
 use super::registry::{KindEntry, KindParams, StrategyKind};
-use super::route::{Routing, assign, empty_plan, ip_kinds, whole};
+use super::route::{Routing, assign, clear_volume, ip_kinds, whole};
 use super::signals::Tally;
-use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan};
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, new_plan, segment_plan_into};
 use crate::model::IpSpec;
 
 const DAILY_VOLUME: ParamSpec = ParamSpec::optional_float(
@@ -167,6 +167,10 @@ impl Strategy for PerProvider {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
+        new_plan(view, |plan| self.plan_day_into(day, view, history, plan))
+    }
+
+    fn plan_day_into(&mut self, day: u32, view: &SenderView, history: &[DayObservation], plan: &mut DayPlan) {
         self.routing.fill(view);
         self.routing.split_by_provider(whole(self.params.daily_volume.unwrap_or(view.list_size as f64)), view);
         if self.ramps.is_empty() {
@@ -178,17 +182,18 @@ impl Strategy for PerProvider {
         }
         let Routing { roles, senders: dedicated, by_provider: demand, even } = &mut self.routing;
         let has_pool = roles.pool.iter().any(|&p| p);
-        let mut volume = empty_plan(view);
+        let volume = &mut plan.volume;
+        clear_volume(volume, view);
         for (p, &d) in demand.iter().enumerate() {
             let ramp = self.ramps[p].volume();
             self.queueing[p] |= ramp >= self.params.pool_until_share * d as f64;
             let own = if self.queueing[p] { d } else { whole(ramp).min(d) };
-            assign(&mut volume, p, own, dedicated, even);
+            assign(volume, p, own, dedicated, even);
             if has_pool {
-                assign(&mut volume, p, d - own, &roles.pool, even);
+                assign(volume, p, d - own, &roles.pool, even);
             }
         }
-        DayPlan { volume, segments: segment_plan(self.segments, view, day) }
+        segment_plan_into(self.segments, view, day, &mut plan.segments);
     }
 }
 

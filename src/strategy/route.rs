@@ -5,10 +5,11 @@
 //! always with largest-remainder rounding (parts sum exactly to the whole).
 //!
 //! The splits work in buffers a strategy keeps between days ([`Routing`],
-//! [`EvenSplit`]), so that routing a day allocates only the plan it returns
-//! (issue 18: no allocation in the steady state of a run).
+//! [`EvenSplit`]) and write into the plan the runner reuses from day to day,
+//! so that routing a day allocates nothing (issue 18: no allocation in the
+//! steady state of a run).
 
-use super::{DayPlan, SegmentSettings, SenderView, segment_plan};
+use super::{DayPlan, SegmentSettings, SenderView, segment_plan_into};
 use crate::model::{IpKind, IpSpec, split_total_into};
 
 /// Which of the sender's IPs play which role, by index.
@@ -89,29 +90,40 @@ impl Routing {
     }
 
     /// Spreads a total daily volume over providers (by list share) and over the
-    /// sending IPs of [`IpRoles::senders`] (evenly).
-    pub fn spread_total(&mut self, total: u64, view: &SenderView) -> Vec<Vec<u64>> {
+    /// sending IPs of [`IpRoles::senders`] (evenly), into `volume` (`[ip][provider]`, overwritten).
+    pub fn spread_total(&mut self, total: u64, view: &SenderView, volume: &mut Vec<Vec<u64>>) {
         self.fill(view);
         self.split_by_provider(total, view);
-        let mut volume = empty_plan(view);
+        clear_volume(volume, view);
         for (p, &v) in self.by_provider.iter().enumerate() {
-            assign(&mut volume, p, v, &self.senders, &mut self.even);
+            assign(volume, p, v, &self.senders, &mut self.even);
         }
-        volume
     }
 
-    /// Gives each sending IP of [`IpRoles::senders`] `per_ip` messages, split over providers by list share.
-    pub fn spread_per_ip(&mut self, per_ip: u64, view: &SenderView) -> Vec<Vec<u64>> {
+    /// Gives each sending IP of [`IpRoles::senders`] `per_ip` messages, split over providers by
+    /// list share, into `volume` (`[ip][provider]`, overwritten).
+    pub fn spread_per_ip(&mut self, per_ip: u64, view: &SenderView, volume: &mut Vec<Vec<u64>>) {
         self.fill(view);
         self.split_by_provider(per_ip, view);
-        let per_provider = &self.by_provider;
-        self.senders.iter().map(|&on| if on { per_provider.clone() } else { vec![0; per_provider.len()] }).collect()
+        clear_volume(volume, view);
+        for (row, _) in volume.iter_mut().zip(&self.senders).filter(|(_, on)| **on) {
+            row.copy_from_slice(&self.by_provider);
+        }
     }
 
     /// The plan of a strategy that decides only a total: `total` messages spread
-    /// over providers and sending IPs ([`Routing::spread_total`]), in `settings`' audience order.
-    pub fn total_plan(&mut self, total: u64, view: &SenderView, settings: SegmentSettings, day: u32) -> DayPlan {
-        DayPlan { volume: self.spread_total(total, view), segments: segment_plan(settings, view, day) }
+    /// over providers and sending IPs ([`Routing::spread_total`]), in `settings`' audience order,
+    /// into `plan` (overwritten).
+    pub fn total_plan(
+        &mut self,
+        total: u64,
+        view: &SenderView,
+        settings: SegmentSettings,
+        day: u32,
+        plan: &mut DayPlan,
+    ) {
+        self.spread_total(total, view, &mut plan.volume);
+        segment_plan_into(settings, view, day, &mut plan.segments);
     }
 }
 
@@ -140,6 +152,15 @@ pub fn empty_plan(view: &SenderView) -> Vec<Vec<u64>> {
     vec![vec![0; view.provider_names.len()]; view.ips.len()]
 }
 
+/// `volume` made an empty `[ip][provider]` plan for `view`, in its existing capacity.
+pub fn clear_volume(volume: &mut Vec<Vec<u64>>, view: &SenderView) {
+    volume.resize_with(view.ips.len(), Vec::new);
+    for row in volume.iter_mut() {
+        row.clear();
+        row.resize(view.provider_names.len(), 0);
+    }
+}
+
 /// Adds `amount` at provider `p`, split evenly over the IPs with `ips[ip]` true,
 /// in `even`'s buffers.
 pub fn assign(volume: &mut [Vec<u64>], p: usize, amount: u64, ips: &[bool], even: &mut EvenSplit) {
@@ -165,9 +186,11 @@ mod tests {
 
     #[test]
     fn totals_go_to_dedicated_ips_by_provider_share() {
-        let (v, mut routing) = (view(), Routing::default());
-        assert_eq!(routing.spread_total(1000, &v), vec![vec![600, 400], vec![0, 0]]);
-        assert_eq!(routing.spread_per_ip(1000, &v), vec![vec![600, 400], vec![0, 0]]);
+        let (v, mut routing, mut volume) = (view(), Routing::default(), vec![vec![7; 5]]);
+        routing.spread_total(1000, &v, &mut volume);
+        assert_eq!(volume, vec![vec![600, 400], vec![0, 0]]);
+        routing.spread_per_ip(1000, &v, &mut volume);
+        assert_eq!(volume, vec![vec![600, 400], vec![0, 0]]);
     }
 
     #[test]
@@ -175,9 +198,11 @@ mod tests {
         let mut v = view();
         v.ips.remove(0);
         v.ips.push(v.ips[0].clone());
-        let mut routing = Routing::default();
-        assert_eq!(routing.spread_total(1001, &v), vec![vec![301, 200], vec![300, 200]]);
-        assert_eq!(routing.spread_per_ip(1001, &v), vec![vec![601, 400], vec![601, 400]]);
+        let (mut routing, mut volume) = (Routing::default(), Vec::new());
+        routing.spread_total(1001, &v, &mut volume);
+        assert_eq!(volume, vec![vec![301, 200], vec![300, 200]]);
+        routing.spread_per_ip(1001, &v, &mut volume);
+        assert_eq!(volume, vec![vec![601, 400], vec![601, 400]]);
         assert_eq!(IpRoles::of(&v).senders(), vec![true, true]);
     }
 

@@ -16,8 +16,8 @@ use serde::Serialize;
 use super::param::{Bounds, ParamDefault, ParamSpec};
 use super::read::ParamReader;
 use super::registry::{KindEntry, KindParams, StrategyKind};
-use super::route::{Routing, assign, empty_plan, whole};
-use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, segment_plan};
+use super::route::{Routing, assign, clear_volume, whole};
+use super::{DayObservation, DayPlan, SegmentSettings, SenderView, Strategy, new_plan, segment_plan_into};
 
 /// Largest volume of a day (or hour) of a table: a recipient gets at most one
 /// message a day, so no day sends more than the largest list (the scenario's
@@ -277,14 +277,23 @@ impl Strategy for Schedule {
         ENTRY.name
     }
 
-    fn plan_day(&mut self, day: u32, view: &SenderView, _history: &[DayObservation]) -> DayPlan {
-        let volume = if !self.params.provider_volumes.is_empty() {
-            self.by_provider(day, view)
+    fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
+        new_plan(view, |plan| self.plan_day_into(day, view, history, plan))
+    }
+
+    fn plan_day_into(&mut self, day: u32, view: &SenderView, _history: &[DayObservation], plan: &mut DayPlan) {
+        let volume = &mut plan.volume;
+        if !self.params.provider_volumes.is_empty() {
+            self.by_provider(day, view, volume);
         } else {
             let v = self.daily_volume(day, view.active_hours);
-            if self.params.per_ip { self.routing.spread_per_ip(v, view) } else { self.routing.spread_total(v, view) }
-        };
-        DayPlan { volume, segments: segment_plan(self.segments, view, day) }
+            if self.params.per_ip {
+                self.routing.spread_per_ip(v, view, volume)
+            } else {
+                self.routing.spread_total(v, view, volume)
+            }
+        }
+        segment_plan_into(self.segments, view, day, &mut plan.segments);
     }
 }
 
@@ -292,9 +301,9 @@ impl Schedule {
     /// The `[ip][provider]` plan of a `provider_volumes` table on day `day`: each provider's volume
     /// split evenly over the sending IPs (or given to each with `volume_per = "ip"`); a list whose
     /// provider the view does not have is skipped (validation refuses it).
-    fn by_provider(&mut self, day: u32, view: &SenderView) -> Vec<Vec<u64>> {
+    fn by_provider(&mut self, day: u32, view: &SenderView, volume: &mut Vec<Vec<u64>>) {
         self.routing.fill(view);
-        let mut volume = empty_plan(view);
+        clear_volume(volume, view);
         for (i, list) in self.params.provider_volumes.iter().enumerate() {
             let Some(p) = view.provider_names.iter().position(|n| *n == list.provider) else { continue };
             let v = self.provider_volume(i, day);
@@ -302,10 +311,9 @@ impl Schedule {
             if self.params.per_ip {
                 senders.iter().zip(volume.iter_mut()).filter(|(on, _)| **on).for_each(|(_, row)| row[p] = v);
             } else {
-                assign(&mut volume, p, v, senders, even);
+                assign(volume, p, v, senders, even);
             }
         }
-        volume
     }
 }
 

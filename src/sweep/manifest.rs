@@ -3,23 +3,34 @@
 //!
 //! `manifest.json` records what the results depend on (ipwarm version,
 //! experiment hash, root seed, design points with their axis values and
-//! labels) and every planned run with its seed and status; seeds are text
-//! (`"0x2a"`, [`crate::engine::seed_text`]), which no JSON reader rounds. It is written before the first run (all `pending`) and
-//! again at the end. `runs.csv` is written in run order, so after a kill its
-//! complete lines are exactly the runs finished: [`scan_runs`] finds them and
-//! [`scan_series`] the matching part of `series.csv`; the caller truncates both
-//! there and carries on. [`merge_sorted`] interleaves the files of several
-//! shards back into run order.
+//! labels), how many runs the folder holds by status ([`RunCounts`]) and the
+//! digests of its run files. Its size does not grow with the number of runs:
+//! the runs of a folder follow from the plan (design points times replicates,
+//! the shard: [`super::shard_runs`]; seeds from the root seed), and each run's
+//! status and seed are in its row of `runs.csv`. Layout version 1 (before
+//! [`MANIFEST_VERSION`] 2) listed every run; such a manifest still reads, its
+//! list counted while it is parsed, never held. Seeds are text (`"0x2a"`,
+//! [`crate::engine::seed_text`]), which no JSON reader rounds. It is written
+//! before the first run (all `pending`) and again at the end. `runs.csv` is
+//! written in run order, so after a kill its complete lines are exactly the runs
+//! finished: [`scan_runs`] finds them and [`scan_series`] the matching part of
+//! `series.csv`; the caller truncates both there and carries on.
+//! [`merge_sorted`] interleaves the files of several shards back into run order.
 
 use std::io::{BufRead, Write};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
-use super::plan::{Plan, SeedMode, Shard};
+use super::digest::FileDigest;
+use super::plan::{Plan, SeedMode, Shard, ShardRuns};
 use super::{Design, SweepError};
-use crate::report::experiment::ChartSpec;
+use crate::report::experiment::{ChartSpec, SeriesFormat};
 
-/// Status of a planned run.
+/// The layout version of `manifest.json` this ipwarm writes: 2, run counts instead of a
+/// list of runs (a manifest without the field has layout 1).
+pub const MANIFEST_VERSION: u32 = 2;
+
+/// Status of a run, as `runs.csv` (and layout 1 of the manifest) gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
@@ -52,25 +63,32 @@ fn no_labels(labels: &[Option<String>]) -> bool {
     labels.iter().all(Option::is_none)
 }
 
-/// A planned run in the manifest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ManifestRun {
-    /// Run index.
-    pub run: usize,
-    /// Design point.
-    pub point: usize,
-    /// Replicate, from 0.
-    pub replicate: u32,
-    /// Seed, written as text ([`crate::engine::seed_text`]).
-    #[serde(with = "crate::engine::seed_as_text")]
-    pub seed: u64,
-    /// Status.
-    pub status: RunStatus,
+/// How many runs a folder holds, by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunCounts {
+    /// Runs planned in the folder (its shard's, or all).
+    pub planned: usize,
+    /// Finished with finite values.
+    pub ok: usize,
+    /// Failed (their messages are in `runs.csv`).
+    pub failed: usize,
+    /// Not finished yet.
+    pub pending: usize,
+}
+
+impl RunCounts {
+    /// `planned` runs of which `ok` and `failed` finished (the rest pending).
+    pub fn new(planned: usize, ok: usize, failed: usize) -> Self {
+        Self { planned, ok, failed, pending: planned.saturating_sub(ok + failed) }
+    }
 }
 
 /// The contents of `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// Layout version ([`MANIFEST_VERSION`]; 1 when absent: a list of runs instead of counts).
+    #[serde(default = "layout_one")]
+    pub manifest_version: u32,
     /// Version of ipwarm that wrote the results.
     pub ipwarm_version: String,
     /// Experiment name.
@@ -91,8 +109,15 @@ pub struct Manifest {
     pub root_seed: u64,
     /// Common or independent seeds.
     pub seeds: SeedMode,
-    /// Whether `series.csv` is written.
+    /// Whether series are written.
     pub series: bool,
+    /// How series are stored: `csv` (`series.csv`; absent from the manifest, as in folders of
+    /// earlier versions) or `parquet` (the parts of `series/`).
+    #[serde(default, skip_serializing_if = "SeriesFormat::is_csv")]
+    pub series_format: SeriesFormat,
+    /// Runs per Parquet part (with Parquet series; absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_part_runs: Option<usize>,
     /// Axis names.
     pub axes: Vec<String>,
     /// Provider columns of `runs.csv`.
@@ -109,61 +134,60 @@ pub struct Manifest {
     pub n_runs: usize,
     /// The shard these files hold (`None`: all runs).
     pub shard: Option<Shard>,
-    /// The runs these files hold, in order, with their status.
-    pub runs: Vec<ManifestRun>,
+    /// The runs these files hold ([`Manifest::planned_runs`]), by status when the manifest was
+    /// last written; each run's status is in `runs.csv`.
+    #[serde(default)]
+    pub run_counts: RunCounts,
+    /// Layout 1's list of runs, counted while read (never written, never held).
+    #[serde(default, rename = "runs", skip_serializing, deserialize_with = "count_listed_runs")]
+    listed_runs: Option<RunCounts>,
     /// Size and checksum of `runs.csv` when the manifest was last written
     /// (absent in folders of older versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs_digest: Option<FileDigest>,
-    /// Size and checksum of `series.csv` likewise.
+    /// Size and checksum of `series.csv` likewise; of Parquet series, of the parts
+    /// present, in order, as if one file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series_digest: Option<FileDigest>,
 }
 
-/// Lines, bytes and a 64-bit FNV-1a checksum of a file: enough to tell a file
-/// cut short or edited since it was recorded (not a defence against tampering).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileDigest {
-    /// Newline-terminated lines.
-    pub lines: u64,
-    /// Bytes.
-    pub bytes: u64,
-    /// FNV-1a 64 of the bytes, as 16 hex digits.
-    pub fnv1a64: String,
+fn layout_one() -> u32 {
+    1
 }
 
-impl FileDigest {
-    /// The digest of everything `r` yields.
-    pub fn of(r: &mut dyn BufRead) -> Result<Self, SweepError> {
-        let (mut lines, mut bytes, mut hash) = (0u64, 0u64, 0xcbf2_9ce4_8422_2325_u64);
-        loop {
-            let buf = r.fill_buf()?;
-            if buf.is_empty() {
-                break;
-            }
-            for &b in buf {
-                hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-                lines += u64::from(b == b'\n');
-            }
-            let n = buf.len();
-            bytes += n as u64;
-            r.consume(n);
-        }
-        Ok(Self { lines, bytes, fnv1a64: format!("{hash:016x}") })
+/// Counts the statuses of layout 1's list of runs one entry at a time.
+fn count_listed_runs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RunCounts>, D::Error> {
+    /// The one field of a listed run that is kept (the others are skipped by serde).
+    #[derive(Deserialize)]
+    struct Listed {
+        status: RunStatus,
     }
+    struct Counter;
+    impl<'de> serde::de::Visitor<'de> for Counter {
+        type Value = RunCounts;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of runs")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RunCounts, A::Error> {
+            let (mut planned, mut ok, mut failed) = (0, 0, 0);
+            while let Some(run) = seq.next_element::<Listed>()? {
+                planned += 1;
+                ok += usize::from(run.status == RunStatus::Ok);
+                failed += usize::from(run.status == RunStatus::Failed);
+            }
+            Ok(RunCounts::new(planned, ok, failed))
+        }
+    }
+    d.deserialize_seq(Counter).map(Some)
 }
 
 impl Manifest {
-    /// The manifest of `plan` for `shard`, the statuses of its runs (in order) given by `status`.
-    pub fn new(plan: &Plan, shard: Option<Shard>, status: impl Fn(usize) -> RunStatus) -> Self {
-        let runs = super::plan::shard_runs(plan.n_runs(), shard)
-            .into_iter()
-            .map(|run| {
-                let id = plan.run_id(run);
-                ManifestRun { run, point: id.point, replicate: id.replicate, seed: id.seed, status: status(run) }
-            })
-            .collect();
+    /// The manifest of `plan` for `shard`, every run pending.
+    pub fn new(plan: &Plan, shard: Option<Shard>) -> Self {
         Self {
+            manifest_version: MANIFEST_VERSION,
             ipwarm_version: crate::VERSION.to_string(),
             experiment: plan.name.clone(),
             description: plan.description.clone(),
@@ -174,6 +198,8 @@ impl Manifest {
             root_seed: plan.root_seed,
             seeds: plan.seeds,
             series: plan.series,
+            series_format: SeriesFormat::Csv,
+            series_part_runs: None,
             axes: plan.axes.clone(),
             providers: plan.providers(),
             drawn_parameters: plan.drawn_columns(),
@@ -191,7 +217,8 @@ impl Manifest {
                 .collect(),
             n_runs: plan.n_runs(),
             shard,
-            runs,
+            run_counts: RunCounts::new(super::plan::shard_runs(plan.n_runs(), shard).len(), 0, 0),
+            listed_runs: None,
             runs_digest: None,
             series_digest: None,
         }
@@ -204,9 +231,26 @@ impl Manifest {
         Ok(())
     }
 
-    /// Reads a manifest.
+    /// Reads a manifest (of any layout; layout 1's list of runs becomes [`Manifest::run_counts`],
+    /// and the manifest is then one of the current layout). Buffer `r`: it is read in small pieces.
     pub fn read(r: &mut dyn std::io::Read) -> Result<Self, SweepError> {
-        serde_json::from_reader(r).map_err(|e| SweepError::Manifest(e.to_string()))
+        let mut m: Self = serde_json::from_reader(r).map_err(|e| SweepError::Manifest(e.to_string()))?;
+        if m.manifest_version > MANIFEST_VERSION {
+            return Err(SweepError::Manifest(format!(
+                "layout version {} is newer than this ipwarm's ({MANIFEST_VERSION}): use a newer ipwarm",
+                m.manifest_version
+            )));
+        }
+        if let Some(counts) = m.listed_runs.take() {
+            m.run_counts = counts;
+        }
+        m.manifest_version = MANIFEST_VERSION;
+        Ok(m)
+    }
+
+    /// The runs these files hold, in order.
+    pub fn planned_runs(&self) -> ShardRuns {
+        super::plan::shard_runs(self.n_runs, self.shard)
     }
 
     /// Which axes have labels.
@@ -231,62 +275,113 @@ impl Manifest {
 
     /// Counts of (ok, failed, pending) runs.
     pub fn counts(&self) -> (usize, usize, usize) {
-        let n = |s| self.runs.iter().filter(|r| r.status == s).count();
-        (n(RunStatus::Ok), n(RunStatus::Failed), n(RunStatus::Pending))
+        (self.run_counts.ok, self.run_counts.failed, self.run_counts.pending)
     }
 }
 
 /// What [`scan_runs`] found in an existing `runs.csv`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunsScan {
     /// Bytes to keep (header and complete, expected rows); 0 if the header is missing or different.
     pub keep_bytes: u64,
-    /// Status of each run kept, in order (`true`: ok).
-    pub ok: Vec<bool>,
+    /// Of the rows kept, those of runs that succeeded.
+    pub ok: usize,
+    /// Of the rows kept, those of runs that failed.
+    pub failed: usize,
+}
+
+impl RunsScan {
+    /// Rows kept: the first `done()` runs expected, finished.
+    pub fn done(&self) -> usize {
+        self.ok + self.failed
+    }
 }
 
 /// The index of the `seed` column of `runs.csv`.
 const SEED_COL: usize = 3;
 
-/// Scans `runs.csv`: its header must be `header` (without newline); then rows
+/// Scans `runs.csv`, streaming: its header must be `header` (without newline); then rows
 /// must be the runs of `expected`, in order, each complete (ending in a newline),
 /// with their seed as text (rows of an earlier version, whose seeds were numbers, are not kept).
 /// `status_col` is the index of the `status` column.
 pub fn scan_runs(
     r: &mut dyn BufRead,
     header: &str,
-    expected: &[usize],
+    expected: ShardRuns,
     status_col: usize,
 ) -> Result<RunsScan, SweepError> {
-    let mut line = String::new();
-    let mut keep = 0u64;
-    let mut ok = Vec::new();
-    let n = r.read_line(&mut line)?;
-    if n == 0 || !line.ends_with('\n') || line.trim_end_matches(['\n', '\r']) != header {
-        return Ok(RunsScan { keep_bytes: 0, ok });
+    let mut line = Vec::new();
+    let mut scan = RunsScan { keep_bytes: 0, ok: 0, failed: 0 };
+    let n = r.read_until(b'\n', &mut line)?;
+    if n == 0 || !line.ends_with(b"\n") || trim_newline(&line) != header.as_bytes() {
+        return Ok(scan);
     }
-    keep += n as u64;
-    loop {
+    scan.keep_bytes += n as u64;
+    let mut fields = Vec::new();
+    while scan.done() < expected.len() {
         line.clear();
-        let n = r.read_line(&mut line)?;
-        if n == 0 || !line.ends_with('\n') || ok.len() >= expected.len() {
+        let n = r.read_until(b'\n', &mut line)?;
+        if n == 0 || !line.ends_with(b"\n") {
             break;
         }
-        let record = ::csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes()).records().next();
-        let Some(Ok(rec)) = record else { break };
-        let run: Option<usize> = rec.get(0).and_then(|s| s.parse().ok());
+        let row = trim_newline(&line);
+        if !leading_fields(row, status_col + 1, &mut fields) {
+            break;
+        }
+        let field = |i: usize| &row[fields[i].clone()];
+        let run = std::str::from_utf8(field(0)).ok().and_then(|s| s.parse::<usize>().ok());
         // A seed not written as text is a row of an earlier version: run again rather than mixed in.
-        if run != Some(expected[ok.len()]) || !rec.get(SEED_COL).is_some_and(|s| s.starts_with("0x")) {
+        if run != Some(expected.get(scan.done())) || !field(SEED_COL).starts_with(b"0x") {
             break;
         }
-        match rec.get(status_col) {
-            Some("ok") => ok.push(true),
-            Some("failed") => ok.push(false),
+        match field(status_col) {
+            b"ok" => scan.ok += 1,
+            b"failed" => scan.failed += 1,
             _ => break,
         }
-        keep += n as u64;
+        scan.keep_bytes += n as u64;
     }
-    Ok(RunsScan { keep_bytes: keep, ok })
+    Ok(scan)
+}
+
+fn trim_newline(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Puts the byte ranges of the first `n` fields of the CSV row `line` into `fields` (a quoted
+/// field with its quotes, as written by [`crate::report::experiment::csv_field`]); false if
+/// it has fewer.
+fn leading_fields(line: &[u8], n: usize, fields: &mut Vec<std::ops::Range<usize>>) -> bool {
+    fields.clear();
+    let mut start = 0;
+    while fields.len() < n {
+        let mut end = start;
+        if line.get(start) == Some(&b'"') {
+            // Up to the closing quote; a doubled quote is an escaped one.
+            end += 1;
+            loop {
+                match line.get(end) {
+                    Some(b'"') if line.get(end + 1) == Some(&b'"') => end += 2,
+                    Some(b'"') => {
+                        end += 1;
+                        break;
+                    }
+                    Some(_) => end += 1,
+                    None => return false,
+                }
+            }
+        }
+        while end < line.len() && line[end] != b',' {
+            end += 1;
+        }
+        fields.push(start..end);
+        if end >= line.len() && fields.len() < n {
+            return false;
+        }
+        start = end + 1;
+    }
+    true
 }
 
 /// Bytes of `series.csv` to keep: the header and the complete rows of runs up
@@ -360,25 +455,47 @@ fn next_row(input: &mut dyn BufRead) -> Result<Option<(usize, String)>, SweepErr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sweep::shard_runs;
 
     #[test]
     fn scans_keep_complete_expected_rows() {
+        let header = "run,point,replicate,seed,status";
         let text = "run,point,replicate,seed,status\n0,0,0,0x1,ok\n2,0,2,0x3,failed\n4,1,0,0x1,o";
-        let scan = scan_runs(&mut text.as_bytes(), "run,point,replicate,seed,status", &[0, 2, 4], 4).unwrap();
-        assert_eq!(scan.ok, [true, false]);
+        let even = |n: usize| shard_runs(2 * n, Some(Shard { index: 1, count: 2 }));
+        let scan = scan_runs(&mut text.as_bytes(), header, even(3), 4).unwrap();
+        assert_eq!((scan.ok, scan.failed, scan.done()), (1, 1, 2));
         assert_eq!(scan.keep_bytes as usize, text.rfind('\n').unwrap() + 1);
-        let wrong = scan_runs(&mut text.as_bytes(), "other", &[0], 4).unwrap();
+        let wrong = scan_runs(&mut text.as_bytes(), "other", even(1), 4).unwrap();
         assert_eq!(wrong.keep_bytes, 0);
-        let skipped = scan_runs(&mut text.as_bytes(), "run,point,replicate,seed,status", &[0, 1], 4).unwrap();
-        assert_eq!(skipped.ok, [true], "run 2 is not the run expected after 0");
+        let skipped = scan_runs(&mut text.as_bytes(), header, shard_runs(2, None), 4).unwrap();
+        assert_eq!((skipped.ok, skipped.failed), (1, 0), "run 2 is not the run expected after 0");
         let old = "run,point,replicate,seed,status\n0,0,0,0x1,ok\n2,0,2,3,failed\n";
-        let old = scan_runs(&mut old.as_bytes(), "run,point,replicate,seed,status", &[0, 2], 4).unwrap();
-        assert_eq!(old.ok, [true], "a seed written as a number is a row of an earlier version");
+        let old = scan_runs(&mut old.as_bytes(), header, even(2), 4).unwrap();
+        assert_eq!(old.done(), 1, "a seed written as a number is a row of an earlier version");
         assert_eq!(crate::report::experiment::RUN_ID_COLUMNS[SEED_COL], "seed");
+        // Quoted axis labels, with commas and quotes, before the status.
+        let quoted =
+            "run,point,replicate,seed,a,status\n0,0,0,0x1,\"x, \"\"y\"\"\",ok,\n1,0,1,0x2,\"z\",failed,\"a,b\"\n";
+        let scan =
+            scan_runs(&mut quoted.as_bytes(), "run,point,replicate,seed,a,status", shard_runs(2, None), 5).unwrap();
+        assert_eq!((scan.ok, scan.failed, scan.keep_bytes as usize), (1, 1, quoted.len()));
         let series = "run,day\n0,1\n0,2\n2,1\n2,";
         assert_eq!(scan_series(&mut series.as_bytes(), "run,day", Some(0)).unwrap(), 16);
         assert_eq!(scan_series(&mut series.as_bytes(), "run,day", None).unwrap(), 8);
         assert_eq!(scan_series(&mut series.as_bytes(), "run,day", Some(2)).unwrap(), 20);
+    }
+
+    #[test]
+    fn leading_fields_split_quoted_fields() {
+        let mut fields = Vec::new();
+        let line = b"1,\"a,\"\"b\",c";
+        assert!(leading_fields(line, 3, &mut fields));
+        let split: Vec<&[u8]> = fields.iter().map(|r| &line[r.clone()]).collect();
+        assert_eq!(split, [&b"1"[..], b"\"a,\"\"b\"", b"c"]);
+        assert!(!leading_fields(b"1,2", 3, &mut fields));
+        assert!(!leading_fields(b"1,\"open", 2, &mut fields));
+        assert!(leading_fields(b"1,,", 3, &mut fields));
+        assert_eq!(fields, [0..1, 2..2, 3..3]);
     }
 
     #[test]
@@ -389,13 +506,6 @@ mod tests {
             labels,
             unit: Vec::new(),
         };
-        let run = ManifestRun { run: 0, point: 0, replicate: 0, seed: u64::MAX, status: RunStatus::Ok };
-        let json = serde_json::to_value(&run).unwrap();
-        assert_eq!(json["seed"], "0xffffffffffffffff");
-        assert_eq!(serde_json::from_value::<ManifestRun>(json).unwrap(), run);
-        let old =
-            serde_json::json!({"run": 0, "point": 0, "replicate": 0, "seed": 18446744073709551615u64, "status": "ok"});
-        assert_eq!(serde_json::from_value::<ManifestRun>(old).unwrap(), run, "earlier versions wrote numbers");
         assert_eq!(
             serde_json::to_value(point(vec![None])).unwrap(),
             serde_json::json!({"point": 0, "values": ["1.2"]})
@@ -406,13 +516,55 @@ mod tests {
         assert!(read.labels.is_empty());
     }
 
+    /// A manifest of `n_runs` runs as this version writes it.
+    fn manifest(n_runs: usize) -> Manifest {
+        let mut plan = crate::sweep::compare_plan(&crate::sweep::CompareInput {
+            scenarios: vec![("default.toml".into(), crate::scenario::DEFAULT_SCENARIO_TOML.into())],
+            strategies: Vec::new(),
+            replicates: 1,
+            seed: 1,
+        })
+        .unwrap();
+        plan.replicates = u32::try_from(n_runs).unwrap();
+        let mut m = Manifest::new(&plan, None);
+        m.run_counts = RunCounts::new(n_runs, n_runs - 1, 1);
+        m.runs_digest =
+            Some(FileDigest { lines: n_runs as u64 + 1, bytes: 570 * n_runs as u64, fnv1a64: "0".repeat(16) });
+        m
+    }
+
+    fn text(m: &Manifest) -> String {
+        let mut bytes = Vec::new();
+        m.write(&mut bytes).unwrap();
+        String::from_utf8(bytes).unwrap()
+    }
+
     #[test]
-    fn digests_tell_a_file_cut_short() {
-        let full = FileDigest::of(&mut "h\n0,a\n1,b\n".as_bytes()).unwrap();
-        assert_eq!((full.lines, full.bytes), (3, 10));
-        assert_eq!(FileDigest::of(&mut "".as_bytes()).unwrap().fnv1a64, "cbf29ce484222325");
-        assert_ne!(FileDigest::of(&mut "h\n0,a\n".as_bytes()).unwrap(), full);
-        assert_ne!(FileDigest::of(&mut "h\n0,a\n1,c\n".as_bytes()).unwrap(), full);
+    fn the_manifest_does_not_grow_with_the_runs() {
+        let (small, large) = (text(&manifest(10)), text(&manifest(10_000)));
+        // Only the counts and the digest's numbers have more digits.
+        assert!(large.len() - small.len() <= 5 * 3 + 2 * 4, "{} vs {} bytes", small.len(), large.len());
+        let back = Manifest::read(&mut large.as_bytes()).unwrap();
+        assert_eq!(back, manifest(10_000));
+        assert_eq!(back.counts(), (9_999, 1, 0));
+        assert!(large.contains("\"manifest_version\": 2"), "{large}");
+    }
+
+    #[test]
+    fn a_manifest_listing_its_runs_reads_as_counts() {
+        let mut json: serde_json::Value = serde_json::from_str(&text(&manifest(3))).unwrap();
+        let map = json.as_object_mut().unwrap();
+        map.remove("manifest_version");
+        map.remove("run_counts");
+        let run = |run: usize, status: &str| serde_json::json!({"run": run, "point": 0, "replicate": run, "seed": "0x1", "status": status});
+        map.insert("runs".into(), serde_json::json!([run(0, "ok"), run(1, "failed"), run(2, "pending")]));
+        let old = Manifest::read(&mut json.to_string().as_bytes()).unwrap();
+        assert_eq!(old.run_counts, RunCounts { planned: 3, ok: 1, failed: 1, pending: 1 });
+        assert_eq!(old.manifest_version, MANIFEST_VERSION);
+        assert!(!text(&old).contains("\"runs\":"), "the list is never written back");
+        json["manifest_version"] = serde_json::json!(MANIFEST_VERSION + 1);
+        let err = Manifest::read(&mut json.to_string().as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("newer than this ipwarm"), "{err}");
     }
 
     #[test]

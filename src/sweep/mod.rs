@@ -23,6 +23,7 @@
 mod axes;
 mod compare;
 mod design;
+mod digest;
 mod exec;
 mod experiment_file;
 #[cfg(test)]
@@ -39,24 +40,29 @@ use std::io::Write;
 pub use axes::{Axis, AxisValues};
 pub use compare::{CompareError, CompareInput, compare_plan};
 pub use design::{Design, morris_stratum_centre, unit_points};
+pub use digest::{DigestState, FileDigest, HashingWriter};
 pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered};
 pub(crate) use experiment_file::{BaseScenario, RawExperiment, base_scenario};
 pub use experiment_file::{MAX_DESIGN_POINTS, MAX_RUNS, ReadBase, is_experiment, parse_experiment};
 pub use manifest::{
-    FileDigest, Manifest, ManifestPoint, ManifestRun, RunStatus, RunsScan, merge_sorted, scan_runs, scan_series,
+    MANIFEST_VERSION, Manifest, ManifestPoint, RunCounts, RunStatus, RunsScan, merge_sorted, scan_runs, scan_series,
 };
 pub use plan::{
-    CONTENT_HASH_HEX_DIGITS, DesignPoint, LABEL_SUFFIX, Plan, SeedMode, Shard, axis_columns, axis_fields, content_hash,
-    labelled_axes, point_names, shard_runs,
+    CONTENT_HASH_HEX_DIGITS, DesignPoint, LABEL_SUFFIX, Plan, SeedMode, Shard, ShardRuns, axis_columns, axis_fields,
+    content_hash, labelled_axes, point_names, shard_runs,
 };
 pub use provenance::{
     BASE_SCENARIO_RECORD, EXPERIMENT_RECORD, Record, RecordError, SCENARIO_RECORD, compare_name, compare_records,
     experiment_records, is_record_name, run_folder_name, scenario_record,
 };
 pub use rows::{RunId, RunRows, failed_rows, run_rows};
+
+#[cfg(doc)]
+use crate::report::experiment::SeriesFormat;
 pub use sensitivity::sensitivity;
 pub use strategy_arg::{ArgError, ArgProblem, StrategyArg};
 
+use crate::report::experiment::series_store;
 use crate::scenario::Problem;
 
 /// Why an experiment could not be loaded.
@@ -106,8 +112,22 @@ pub enum SweepError {
 pub struct Sinks<'a> {
     /// `runs.csv` (header already written).
     pub runs: &'a mut dyn Write,
-    /// `series.csv` (header already written), if the plan writes series.
-    pub series: Option<&'a mut dyn Write>,
+    /// The series, if the plan writes series.
+    pub series: Option<SeriesSink<'a>>,
+}
+
+/// Where the series of finished runs go ([`SeriesFormat`]).
+pub enum SeriesSink<'a> {
+    /// `series.csv` (header already written): each run's lines, then its `runs.csv` row.
+    Csv(&'a mut dyn Write),
+    /// Parquet parts of `part_runs` runs each: `write(part, bytes)` puts part `part` in place
+    /// (crash-safely). The `runs.csv` rows of a part's runs are written after it.
+    Parts {
+        /// Runs per part.
+        part_runs: usize,
+        /// Writes a part.
+        write: &'a mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
+    },
 }
 
 /// Progress after each run written.
@@ -132,16 +152,19 @@ pub struct SweepOutcome {
     pub stopped: bool,
 }
 
-/// Runs `todo` (run indices, ascending) of `plan` on `threads` threads and
-/// writes each run's rows in order: its series rows (flushed), then its
+/// Runs `todo` (run indices, ascending: [`shard_runs`], or what is left of them) of `plan` on `threads` threads and
+/// writes each run's rows in order. With CSV series: its series rows (flushed), then its
 /// `runs.csv` row (flushed), so that after a kill every complete row of
-/// `runs.csv` has all its series rows. `progress` is called after each run
+/// `runs.csv` has all its series rows. With Parquet parts: runs are gathered by part; when
+/// the runs of a part are done (or the sweep ends), the part is written, then the
+/// `runs.csv` rows of its runs (flushed), so that after a kill `runs.csv` holds no run whose
+/// part is not in place. `progress` is called after each run
 /// and may stop the sweep. With `fail_fast`, the first failed run is written
 /// and then ends the sweep with [`SweepError::RunFailed`]. `run` runs one run
-/// and formats its rows: [`Plan::runner`] gives the real one.
+/// and formats its rows: [`Plan::runner_as`] gives the real one.
 pub fn execute(
     plan: &Plan,
-    todo: &[usize],
+    todo: ShardRuns,
     threads: usize,
     fail_fast: bool,
     sinks: Sinks<'_>,
@@ -150,28 +173,94 @@ pub fn execute(
 ) -> Result<SweepOutcome, SweepError> {
     let mut outcome = SweepOutcome::default();
     let Sinks { runs, mut series } = sinks;
+    let mut part = PartWriter::default();
     let flow = run_ordered(
         todo.len(),
         threads,
-        |i| run(todo[i]),
+        |i| run(todo.get(i)),
         |i, rows| {
-            if let Some(s) = series.as_mut() {
-                s.write_all(rows.series_rows.as_bytes())?;
-                s.flush()?;
+            match series.as_mut() {
+                Some(SeriesSink::Csv(s)) => {
+                    s.write_all(rows.series_rows.as_bytes())?;
+                    s.flush()?;
+                    runs.write_all(rows.run_row.as_bytes())?;
+                    runs.flush()?;
+                }
+                Some(SeriesSink::Parts { part_runs, write }) => {
+                    let p = series_store::part_of(todo.get(i), *part_runs);
+                    if part.index.is_some_and(|current| current != p) {
+                        part.flush(&mut **write, &mut *runs)?;
+                    }
+                    part.add(p, *part_runs, &rows)?;
+                }
+                None => {
+                    runs.write_all(rows.run_row.as_bytes())?;
+                    runs.flush()?;
+                }
             }
-            runs.write_all(rows.run_row.as_bytes())?;
-            runs.flush()?;
             outcome.done += 1;
             if !rows.ok {
                 outcome.failed += 1;
                 if fail_fast {
-                    let id = plan.run_id(todo[i]);
+                    let id = plan.run_id(todo.get(i));
                     return Err(SweepError::RunFailed { run: id.run, seed: id.seed, message: rows.message });
                 }
             }
             Ok(progress(Progress { done: outcome.done, total: todo.len(), failed: outcome.failed }))
         },
-    )?;
+    );
+    // The runs of the last part (complete, or cut short by a stop or a failed run) are kept.
+    let flushed = match series.as_mut() {
+        Some(SeriesSink::Parts { write, .. }) if !matches!(flow, Err(SweepError::Io(_))) => {
+            part.flush(&mut **write, &mut *runs)
+        }
+        _ => Ok(()),
+    };
+    let flow = flow?;
+    flushed?;
     outcome.stopped = flow == Flow::Stop;
     Ok(outcome)
+}
+
+/// The runs of the Parquet part being gathered by [`execute`].
+#[derive(Default)]
+struct PartWriter {
+    /// Which part (`None`: no run yet).
+    index: Option<usize>,
+    /// Its series rows.
+    columns: series_store::PartColumns,
+    /// The `runs.csv` rows of its runs.
+    run_rows: String,
+}
+
+impl PartWriter {
+    fn add(&mut self, part: usize, part_runs: usize, rows: &RunRows) -> Result<(), SweepError> {
+        self.index = Some(part);
+        if let Some(series) = &rows.series_typed {
+            if self.columns.is_empty() {
+                // A part's runs have about as many rows each: room for them all, once.
+                self.columns.reserve(series.rows.len() * part_runs);
+            }
+            self.columns.push_run(series).map_err(|e| SweepError::Io(std::io::Error::other(e.to_string())))?;
+        }
+        self.run_rows.push_str(&rows.run_row);
+        Ok(())
+    }
+
+    /// Writes the part, then the `runs.csv` rows of its runs; forgets them.
+    fn flush(
+        &mut self,
+        write: &mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
+        runs: &mut dyn Write,
+    ) -> Result<(), SweepError> {
+        let Some(part) = self.index.take() else { return Ok(()) };
+        let bytes = series_store::encode_part(&self.columns)
+            .map_err(|e| SweepError::Io(std::io::Error::other(e.to_string())))?;
+        write(part, &bytes)?;
+        runs.write_all(self.run_rows.as_bytes())?;
+        runs.flush()?;
+        self.columns.clear();
+        self.run_rows.clear();
+        Ok(())
+    }
 }

@@ -17,7 +17,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use super::Design;
 use super::rows::{RunId, RunRows, failed_rows, run_rows};
 use crate::engine::derive_seed;
-use crate::report::experiment::{ChartSpec, drawn_column, n_metric_fields};
+use crate::report::experiment::{ChartSpec, SeriesFormat, drawn_column, n_metric_fields};
 use crate::scenario::Scenario;
 
 /// How run seeds relate across design points.
@@ -207,13 +207,24 @@ impl Plan {
     /// [`Self::providers`] and [`Self::drawn_columns`], `labelled` [`Self::labelled_axes`]. A simulation
     /// error, a panic or a non-finite value gives a failed row with its message.
     pub fn run_one(&self, run: usize, columns: (&[String], &[String]), labelled: &[bool]) -> RunRows {
+        self.run_one_as(run, columns, labelled, SeriesFormat::Csv)
+    }
+
+    /// [`Plan::run_one`] with the series (if the plan writes series) in `format`.
+    pub fn run_one_as(
+        &self,
+        run: usize,
+        columns: (&[String], &[String]),
+        labelled: &[bool],
+        format: SeriesFormat,
+    ) -> RunRows {
         let id = self.run_id(run);
         let point = &self.points[id.point];
         let fields = axis_fields(&point.values, &point.labels, labelled);
         let n_fields = n_metric_fields(columns.0.len(), columns.1.len());
         let outcome = catch_unwind(AssertUnwindSafe(|| crate::sim::run(&point.scenario, id.seed)));
         match outcome {
-            Ok(Ok(result)) => run_rows(id, &fields, columns, &result, self.series),
+            Ok(Ok(result)) => run_rows(id, &fields, columns, &result, self.series.then_some(format)),
             Ok(Err(e)) => failed_rows(id, &fields, n_fields, &e.to_string()),
             Err(panic) => {
                 let msg = panic
@@ -230,8 +241,13 @@ impl Plan {
 impl Plan {
     /// The real runner for [`super::execute`]: [`Plan::run_one`] with the plan's providers and labelled axes.
     pub fn runner(&self) -> impl Fn(usize) -> RunRows + Sync + '_ {
+        self.runner_as(SeriesFormat::Csv)
+    }
+
+    /// [`Plan::runner`] with the series in `format`.
+    pub fn runner_as(&self, format: SeriesFormat) -> impl Fn(usize) -> RunRows + Sync + '_ {
         let (providers, drawn, labelled) = (self.providers(), self.drawn_columns(), self.labelled_axes());
-        move |run| self.run_one(run, (&providers, &drawn), &labelled)
+        move |run| self.run_one_as(run, (&providers, &drawn), &labelled, format)
     }
 }
 
@@ -270,8 +286,56 @@ impl std::fmt::Display for Shard {
 }
 
 /// The runs of `n_runs` that `shard` (all of them without a shard) holds, in order.
-pub fn shard_runs(n_runs: usize, shard: Option<Shard>) -> Vec<usize> {
-    (0..n_runs).filter(|&r| shard.is_none_or(|s| s.contains(r))).collect()
+pub fn shard_runs(n_runs: usize, shard: Option<Shard>) -> ShardRuns {
+    let (first, step) = shard.map_or((0, 1), |s| (s.index - 1, s.count.max(1)));
+    let len = if n_runs > first { (n_runs - first - 1) / step + 1 } else { 0 };
+    ShardRuns { first, step, len }
+}
+
+/// Runs in order, every `step`-th from `first` ([`shard_runs`]): derived, never listed, so
+/// that their memory does not grow with their number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardRuns {
+    first: usize,
+    step: usize,
+    len: usize,
+}
+
+impl ShardRuns {
+    /// How many runs.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The run at position `i` (`i < len()`).
+    pub fn get(&self, i: usize) -> usize {
+        self.first + i * self.step
+    }
+
+    /// The runs after the first `n`.
+    pub fn skip(&self, n: usize) -> Self {
+        let n = n.min(self.len);
+        Self { first: self.first + n * self.step, step: self.step, len: self.len - n }
+    }
+
+    /// The runs, in order.
+    pub fn iter(&self) -> std::iter::StepBy<std::ops::Range<usize>> {
+        (self.first..self.first + self.len * self.step).step_by(self.step)
+    }
+}
+
+impl IntoIterator for ShardRuns {
+    type Item = usize;
+    type IntoIter = std::iter::StepBy<std::ops::Range<usize>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// Number of hex digits of a [`content_hash`] (SHA-256); hashes written by
@@ -304,6 +368,15 @@ mod tests {
         let mut sorted = all.clone();
         sorted.sort();
         assert_eq!(sorted, (0..10).collect::<Vec<_>>());
+        for (n_runs, shard) in
+            [(10, Some(Shard { index: 3, count: 3 })), (2, Some(Shard { index: 3, count: 3 })), (7, None)]
+        {
+            let runs = shard_runs(n_runs, shard);
+            let listed: Vec<usize> = (0..n_runs).filter(|&r| shard.is_none_or(|s| s.contains(r))).collect();
+            assert_eq!((runs.iter().collect::<Vec<_>>(), runs.len()), (listed.clone(), listed.len()));
+            assert_eq!(runs.skip(1).iter().collect::<Vec<_>>(), listed.get(1..).unwrap_or_default());
+            assert!(runs.skip(99).is_empty());
+        }
         assert_eq!(Shard::parse("2/3"), Ok(Shard { index: 2, count: 3 }));
         assert!(Shard::parse("0/3").is_err() && Shard::parse("4/3").is_err() && Shard::parse("x").is_err());
         assert_eq!(content_hash(&["a", "b"]), content_hash(&["a", "b"]));

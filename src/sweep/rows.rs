@@ -9,7 +9,8 @@
 //! so that the single thread writing files in run order only copies bytes.
 
 use crate::engine::seed_text;
-use crate::report::experiment::{csv_field, metric_rows, n_metric_fields};
+use crate::report::experiment::series_store::RunSeries;
+use crate::report::experiment::{SeriesFormat, csv_field, metric_rows_as, n_metric_fields};
 use crate::sim::RunResult;
 
 /// Identity of a run, written at the start of its row (the columns
@@ -27,7 +28,7 @@ pub struct RunId {
 }
 
 /// The formatted rows of one run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunRows {
     /// Whether the run succeeded with finite values everywhere.
     pub ok: bool,
@@ -35,29 +36,33 @@ pub struct RunRows {
     pub message: String,
     /// The `runs.csv` line, newline included.
     pub run_row: String,
-    /// The `series.csv` lines of the run (empty when the run failed or series are off).
+    /// The `series.csv` lines of the run (empty when the run failed or series are off or not CSV).
     pub series_rows: String,
+    /// The run's series rows typed, for Parquet series (`None` when the run failed or series
+    /// are off or not Parquet).
+    pub series_typed: Option<RunSeries>,
 }
 
 /// The rows of run `id`, whose axis fields ([`super::axis_fields`]) are `axis`,
 /// from its simulation result. `providers` are the provider columns of the experiment (a provider
 /// absent from this run leaves its column empty) and `drawn` its drawn-parameter columns
-/// ([`super::Plan::drawn_columns`]); with `series`, the run's
-/// `series.csv` lines are made too. A non-finite metric turns the run into a
-/// failure.
+/// ([`super::Plan::drawn_columns`]); with `series`, the run's series are made
+/// too in that format (`series.csv` lines, or typed rows for Parquet). A non-finite metric
+/// turns the run into a failure.
 pub fn run_rows(
     id: RunId,
     axis: &[String],
     (providers, drawn): (&[String], &[String]),
     result: &RunResult,
-    series: bool,
+    series: Option<SeriesFormat>,
 ) -> RunRows {
-    match metric_rows(id.run, providers, drawn, result, series) {
+    match metric_rows_as(id.run, providers, drawn, result, series) {
         Ok(rows) => RunRows {
             ok: true,
             message: String::new(),
             run_row: row(id, axis, "ok", "", &rows.fields),
             series_rows: rows.series,
+            series_typed: rows.typed,
         },
         Err(metric) => failed_rows(
             id,
@@ -73,7 +78,7 @@ pub fn run_rows(
 pub fn failed_rows(id: RunId, axis: &[String], n_fields: usize, message: &str) -> RunRows {
     let empty = vec![String::new(); n_fields];
     let run_row = row(id, axis, "failed", message, &empty);
-    RunRows { ok: false, message: message.to_string(), run_row, series_rows: String::new() }
+    RunRows { ok: false, message: message.to_string(), run_row, series_rows: String::new(), series_typed: None }
 }
 
 fn row(id: RunId, axis: &[String], status: &str, message: &str, values: &[String]) -> String {
@@ -101,7 +106,7 @@ mod tests {
         let providers = result.provider_names.clone();
         let id = RunId { run: 7, point: 1, replicate: 2, seed: u64::MAX };
         let labels = vec!["1.5".to_string(), "a,b".to_string()];
-        let rows = run_rows(id, &labels, (&providers, &[]), &result, true);
+        let rows = run_rows(id, &labels, (&providers, &[]), &result, Some(SeriesFormat::Csv));
         assert!(rows.ok);
         let header = runs_header(&["x".into(), "y".into()], &providers, &[]);
         let fields = ::csv::ReaderBuilder::new()
@@ -116,6 +121,10 @@ mod tests {
         assert_eq!((&fields[5], &fields[6], &fields[7]), ("a,b", "ok", ""));
         assert_eq!(rows.series_rows.lines().count(), scenario.horizon_days as usize * providers.len());
         assert!(rows.series_rows.lines().all(|l| l.split(',').count() == series_header().len()));
+        let typed = run_rows(id, &labels, (&providers, &[]), &result, Some(SeriesFormat::Parquet));
+        assert_eq!((&typed.run_row, typed.series_rows.as_str()), (&rows.run_row, ""));
+        let typed = typed.series_typed.unwrap();
+        assert_eq!(typed.rows.len(), rows.series_rows.lines().count());
         let failed = failed_rows(id, &labels, n_metric_fields(providers.len(), 0), "boom");
         assert!(!failed.ok && failed.series_rows.is_empty());
         assert_eq!(failed.run_row.split(',').count(), header.len() + 1, "the quoted `a,b` holds a comma");

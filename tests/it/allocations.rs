@@ -7,26 +7,22 @@
 //! A run is observed through a strategy wrapper that reads the counter each time the runner asks
 //! for a day's plan: the difference between two days is everything the run allocated for a day
 //! (the plan, the day's events, the queues, the observation and the records), and the difference
-//! across `plan_day` is what the strategy allocated to plan it. After the first days (queues and
-//! scratch buffers reach their working size), what a day may still allocate is only what the
-//! `Strategy` API makes a fresh value each day:
-//! - the plan ([`DayPlan`]: the `[ip][provider]` volumes, `1 + n_ips` vectors, and a priority
-//!   order of segments when the strategy gives one), returned by value by `plan_day`;
-//! - the day's observation in the history ([`DayObservation`]: its `[ip][provider]` cells,
-//!   `1 + n_ips` vectors), kept for the rest of the run because `plan_day` reads the whole
-//!   history as `&[DayObservation]`.
-//!
-//! Everything else (records reserved for the horizon, the event queue, the MTA queues' slots and
-//! cohorts, strategies' scratch, reply codes) allocates nothing per day. Three tests hold it:
-//! - [`steady_days_allocate_only_the_plan_and_the_observation`]: each day of the default scenario
-//!   after the first week, whole;
-//! - [`every_strategy_plans_a_day_allocating_only_its_plan`]: the strategy's own share, on
-//!   every day after the first, for every kind of the registry (on its defaults and on the
-//!   planning paths its defaults do not take), every preset and every shipped scenario;
-//! - [`a_longer_run_allocates_only_its_plans_and_observations_more`]: a run of 84 days against
-//!   one of 42, whole, for the default scenario and every strategy of the previous test: the
-//!   buffers of a run that ramps for weeks grow on days after the first week (a few doublings
-//!   in all, not a day's allocation each day).
+//! across `plan_day_into` is what the strategy allocated to plan it. After the first days (queues
+//! and scratch buffers reach their working size), a day allocates nothing: strategies write their
+//! plan into the one the runner keeps ([`Strategy::plan_day_into`]), and the runner makes the
+//! history's entries for the whole horizon at the start, so that observing a day fills one in
+//! place. Records are reserved for the horizon; the event queue, the MTA queues' slots and
+//! cohorts, strategies' scratch and reply codes are kept between days. Three tests hold it:
+//! - [`steady_days_allocate_nothing`]: each day of the default scenario after the first week,
+//!   whole;
+//! - [`every_strategy_plans_a_day_without_allocating`]: the strategy's own share, on every day
+//!   after the first, for every kind of the registry (on its defaults and on the planning paths
+//!   its defaults do not take), every preset and every shipped scenario;
+//! - [`a_longer_run_allocates_only_its_history_more`]: a run of 84 days against one of 42,
+//!   whole, for the default scenario and every strategy of the previous test: the only
+//!   allocations that grow with the horizon are the history's entries, made at the start (the
+//!   buffers of a run that ramps for weeks may still grow on days after the first week: a few
+//!   doublings in all, not a day's allocation each day).
 
 use super::support::shipped_scenarios;
 use ipwarm::scenario::{Scenario, default_scenario};
@@ -34,8 +30,7 @@ use ipwarm::strategy::presets::PRESETS;
 use ipwarm::strategy::registry::{self, StrategySpec};
 use ipwarm::strategy::{
     AdaptiveParams, AfterTable, AutoBlendParams, Blend, DayObservation, DayPlan, ExponentialParams, HealthScope,
-    LinearParams, ProviderVolumes, ScheduleParams, SegmentOrder, SegmentPlan, SenderView, Strategy, StrategyKind,
-    TableUnit,
+    LinearParams, ProviderVolumes, ScheduleParams, SegmentOrder, SenderView, Strategy, StrategyKind, TableUnit,
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -91,10 +86,8 @@ struct Counted {
     /// `at_plan[d - 1]`: allocations of this thread when day `d` was about to be planned
     /// (reserved for the horizon, so that recording allocates nothing).
     at_plan: Vec<u64>,
-    /// `planning[d - 1]`: allocations of the strategy while it planned day `d`, its plan included.
+    /// `planning[d - 1]`: allocations of the strategy while it planned day `d`.
     planning: Vec<u64>,
-    /// Allocations the plans themselves are allowed per day (see the module's doc).
-    plan_allocations: Vec<u64>,
 }
 
 impl Strategy for Counted {
@@ -103,24 +96,17 @@ impl Strategy for Counted {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
-        let before = allocations();
-        self.at_plan.push(before);
-        let plan = self.inner.plan_day(day, view, history);
-        self.planning.push(allocations() - before);
-        self.plan_allocations.push(plan_vectors(&plan));
+        let mut plan = DayPlan::empty(view);
+        self.plan_day_into(day, view, history, &mut plan);
         plan
     }
-}
 
-/// The vectors of `plan` that hold heap memory: its volumes' outer and inner vectors and a
-/// priority order of segments.
-fn plan_vectors(plan: &DayPlan) -> u64 {
-    let rows = plan.volume.iter().filter(|row| row.capacity() > 0).count() as u64;
-    let order = match &plan.segments {
-        SegmentPlan::Priority(order) => u64::from(order.capacity() > 0),
-        SegmentPlan::Proportional | SegmentPlan::Random => 0,
-    };
-    u64::from(plan.volume.capacity() > 0) + rows + order
+    fn plan_day_into(&mut self, day: u32, view: &SenderView, history: &[DayObservation], plan: &mut DayPlan) {
+        let before = allocations();
+        self.at_plan.push(before);
+        self.inner.plan_day_into(day, view, history, plan);
+        self.planning.push(allocations() - before);
+    }
 }
 
 /// What one run allocated: in all, and on each day from the plan of day `d` to that of `d + 1`
@@ -128,12 +114,8 @@ fn plan_vectors(plan: &DayPlan) -> u64 {
 struct Allocations {
     total: u64,
     per_day: Vec<u64>,
-    /// Per day, the allocations of the plan and of the day's observation (see the module's doc).
-    allowed_per_day: Vec<u64>,
     /// Per day, the strategy's allocations while planning it ([`Counted::planning`]).
     planning: Vec<u64>,
-    /// Per day, the vectors of its plan.
-    plan_allocations: Vec<u64>,
 }
 
 fn count_run(sc: &Scenario, seed: u64) -> Allocations {
@@ -142,17 +124,13 @@ fn count_run(sc: &Scenario, seed: u64) -> Allocations {
         inner: ipwarm::strategy::build(&sc.strategy),
         at_plan: Vec::with_capacity(days),
         planning: Vec::with_capacity(days),
-        plan_allocations: Vec::with_capacity(days),
     };
     let before = allocations();
     let result = ipwarm::sim::run_with(sc, &mut strategy, seed).expect("run");
     let total = allocations() - before;
     assert_eq!(result.records.len(), days * sc.ips.len() * sc.providers.len());
     let per_day = strategy.at_plan.windows(2).map(|w| w[1] - w[0]).collect();
-    let observation = 1 + sc.ips.len() as u64;
-    let allowed_per_day = strategy.plan_allocations.iter().map(|plan| plan + observation).collect();
-    let Counted { planning, plan_allocations, .. } = strategy;
-    Allocations { total, per_day, allowed_per_day, planning, plan_allocations }
+    Allocations { total, per_day, planning: strategy.planning }
 }
 
 /// The default scenario over `days` days.
@@ -244,27 +222,27 @@ fn every_strategy() -> Vec<(String, StrategySpec)> {
     specs
 }
 
-/// Days from which a run must allocate only its plan and its observation: the queues and
-/// scratch buffers reach their working size in the first days of a ramp.
+/// Days from which a run must allocate nothing: the queues and scratch buffers reach their
+/// working size in the first days of a ramp.
 const WARM_UP_DAYS: usize = 7;
 
 /// Allocations of a run that do not depend on its length but may differ between two lengths:
-/// vectors growing by doubling to a size that depends on the horizon (the event queue's heap,
-/// the history of observations): a few doublings each.
+/// vectors growing by doubling to a size that depends on the horizon (the event queue's heap):
+/// a few doublings each.
 const RUN_LENGTH_SLACK: u64 = 16;
 
 #[test]
-fn steady_days_allocate_only_the_plan_and_the_observation() {
+fn steady_days_allocate_nothing() {
     for (name, sc) in [("default", default_over(84)), ("sender_only_x100", sender_only_x100(84))] {
         let a = count_run(&sc, 42);
-        for (d, (&got, &allowed)) in a.per_day.iter().zip(&a.allowed_per_day).enumerate().skip(WARM_UP_DAYS) {
-            assert!(got <= allowed, "{name}: day {} allocated {got} times (plan and observation: {allowed})", d + 1);
+        for (d, &got) in a.per_day.iter().enumerate().skip(WARM_UP_DAYS) {
+            assert_eq!(got, 0, "{name}: day {} allocated {got} times", d + 1);
         }
     }
 }
 
 #[test]
-fn every_strategy_plans_a_day_allocating_only_its_plan() {
+fn every_strategy_plans_a_day_without_allocating() {
     let strategies = every_strategy();
     for entry in registry::kinds() {
         let counted = strategies.iter().any(|(_, spec)| spec.kind.name() == entry.name);
@@ -279,25 +257,24 @@ fn every_strategy_plans_a_day_allocating_only_its_plan() {
     for (label, sc) in on_default.chain(shipped) {
         let a = count_run(&sc, 42);
         // Day 1 sizes the strategy's working space (and starts its ramps).
-        let days = a.planning.iter().zip(&a.plan_allocations).enumerate().skip(1);
-        let over: Vec<String> = days
-            .filter(|(_, (planning, plan))| planning > plan)
-            .map(|(d, (planning, plan))| format!("day {}: {planning} ({plan})", d + 1))
+        let over: Vec<String> = a
+            .planning
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, planning)| **planning > 0)
+            .map(|(d, planning)| format!("day {}: {planning}", d + 1))
             .collect();
         if !over.is_empty() {
             let first = over.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
             failures.push(format!("{label}: {} days, {first}", over.len()));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "days on which planning allocated more than the plan (allocations, of which the plan's):\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "days on which planning allocated (allocations):\n{}", failures.join("\n"));
 }
 
 #[test]
-fn a_longer_run_allocates_only_its_plans_and_observations_more() {
+fn a_longer_run_allocates_only_its_history_more() {
     let mut cases =
         vec![("default".to_string(), default_over(84)), ("sender_only_x100".to_string(), sender_only_x100(84))];
     cases.extend(every_strategy().into_iter().map(|(label, spec)| (label, default_with(&spec, 84))));
@@ -305,7 +282,8 @@ fn a_longer_run_allocates_only_its_plans_and_observations_more() {
     for (name, sc) in &cases {
         let short = Scenario { horizon_days: 42, ..sc.clone() };
         let (short, long) = (count_run(&short, 42), count_run(sc, 42));
-        let extra_days: u64 = long.allowed_per_day[42..].iter().sum();
+        // The history's entries, made at the start: one per day and one per day and IP.
+        let extra_days = 42 * (1 + sc.ips.len() as u64);
         if long.total > short.total + extra_days + RUN_LENGTH_SLACK {
             failures.push(format!(
                 "{name}: 42 days allocated {} times, 84 days {} (allowed: {} + {extra_days} + {RUN_LENGTH_SLACK})",

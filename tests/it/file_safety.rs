@@ -129,7 +129,8 @@ fn merge_refuses_a_shard_whose_runs_were_cut_short_or_an_unsharded_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let exp = small_experiment(tmp.path(), 3);
     for k in 1..=2 {
-        assert_eq!(code(&sweep(tmp.path(), &exp, &format!("s{k}"), &["--shard", &format!("{k}/2")])), Some(0));
+        let args = ["--shard", &format!("{k}/2"), "--series-format", "csv"];
+        assert_eq!(code(&sweep(tmp.path(), &exp, &format!("s{k}"), &args)), Some(0));
     }
     let runs = tmp.path().join("s2/runs.csv");
     let text = fs::read_to_string(&runs).unwrap();

@@ -17,10 +17,15 @@
 //! - `strategies`: each strategy's behaviour in runs, `ipwarm strategies` and `run --strategy`.
 //! - `gallery`: every shipped scenario's expected outcome.
 //! - `calendar`: sending calendars: days off, strategies by sending day, retries, the two calendar scenarios.
+//! - `manifest`: `manifest.json` keeps its size whatever the number of runs; counts and digests after a kill and a
+//!   resume; merge refuses a shard edited, cut or unfinished; manifests listing their runs (layout 1) still work.
 //! - `golden`: every shipped scenario and experiment gives the files recorded in `tests/golden/` (byte for byte).
 //! - `sweep`: experiments: determinism across threads and shards, resume, failures, statistics, located errors.
 //! - `provenance`: every output folder records what ran in it and runs again from it; folder names; seeds as
 //!   text and axis values as values in the outputs.
+//! - `series_parquet`: Parquet series of experiments hold the rows of `series.csv` (summaries and charts alike),
+//!   resume after a kill to the same bytes, stay within 2 KB per run of the default scenario, and pandas and
+//!   polars read them (skipped without them, unless `IPWARM_REQUIRE_PANDAS=1`).
 //! - `python`: `examples/read_outputs.py` reads the outputs with pandas (skipped without pandas, unless
 //!   `IPWARM_REQUIRE_PANDAS=1`, as in `.ci/run`).
 //! - `slurm`: a sharded sweep as a real Slurm job array through `examples/slurm/submit.sh`, merged; failed tasks
@@ -61,6 +66,7 @@ mod gallery;
 mod golden;
 mod ingest;
 mod init;
+mod manifest;
 mod model;
 mod optimize;
 mod optimize_file;
@@ -69,6 +75,7 @@ mod python;
 mod report_html;
 mod schemas;
 mod sensitivity;
+mod series_parquet;
 mod slurm;
 mod strategies;
 mod support;

@@ -193,11 +193,16 @@ pub fn ok(out: &Output) {
 
 /// Every file of an output folder, by name.
 pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .expect("output folder")
-        .map(|e| e.expect("entry").path())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).expect("read")))
-        .collect();
+    let mut v: Vec<(String, Vec<u8>)> = Vec::new();
+    for path in std::fs::read_dir(dir).expect("output folder").map(|e| e.expect("entry").path()) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            // A subfolder's files as `sub/name` (the Parquet series of an experiment: `series/`).
+            v.extend(files(&path).into_iter().map(|(n, bytes)| (format!("{name}/{n}"), bytes)));
+        } else {
+            v.push((name, std::fs::read(&path).expect("read")));
+        }
+    }
     v.sort();
     v
 }

@@ -45,17 +45,28 @@ pub(crate) fn sweep(dir: &Path, exp: &Path, out: &str, extra: &[&str]) -> Output
     ipwarm(dir, &args)
 }
 
+/// `--series-format` values, with the hook that puts 4 runs in each Parquet part (so that
+/// the small experiments have several parts).
+const SERIES_FORMATS: [&[&str]; 2] =
+    [&["--series-format", "csv"], &["--series-format", "parquet", "--test-hook", "part-runs=4"]];
+
 #[test]
 fn outputs_are_identical_for_one_and_four_threads() {
+    for (format, series) in SERIES_FORMATS.into_iter().zip(["series.csv", "series/part-000002.parquet"]) {
+        outputs_are_identical_for_one_and_four_threads_in(format, series);
+    }
+}
+
+fn outputs_are_identical_for_one_and_four_threads_in(format: &[&str], series: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let exp = small_experiment(tmp.path(), 3);
-    ok(&sweep(tmp.path(), &exp, "t1", &["--threads", "1"]));
-    ok(&sweep(tmp.path(), &exp, "t4", &["--threads", "4"]));
+    ok(&sweep(tmp.path(), &exp, "t1", &[&["--threads", "1"], format].concat()));
+    ok(&sweep(tmp.path(), &exp, "t4", &[&["--threads", "4"], format].concat()));
     assert_same_files(&tmp.path().join("t1"), &tmp.path().join("t4"));
     let names: Vec<String> = files(&tmp.path().join("t1")).into_iter().map(|(n, _)| n).collect();
     for f in [
         "runs.csv",
-        "series.csv",
+        series,
         "summary.csv",
         "series_summary.csv",
         "differences.csv",
@@ -75,12 +86,18 @@ fn outputs_are_identical_for_one_and_four_threads() {
 
 #[test]
 fn three_shards_merged_equal_one_sweep() {
+    for format in SERIES_FORMATS {
+        three_shards_merged_equal_one_sweep_in(format);
+    }
+}
+
+fn three_shards_merged_equal_one_sweep_in(format: &[&str]) {
     let tmp = tempfile::tempdir().unwrap();
     let exp = small_experiment(tmp.path(), 3);
-    ok(&sweep(tmp.path(), &exp, "all", &["--threads", "2"]));
+    ok(&sweep(tmp.path(), &exp, "all", &[&["--threads", "2"], format].concat()));
     for k in 1..=3 {
         let shard = format!("{k}/3");
-        ok(&sweep(tmp.path(), &exp, &format!("s{k}"), &["--shard", &shard, "--threads", "1"]));
+        ok(&sweep(tmp.path(), &exp, &format!("s{k}"), &[&["--shard", &shard, "--threads", "1"], format].concat()));
     }
     // Shards merge in any order.
     ok(&ipwarm(tmp.path(), &["merge", "s3", "s1", "s2", "--out", "merged"]));
@@ -95,9 +112,9 @@ fn three_shards_merged_equal_one_sweep() {
 fn an_interrupted_sweep_resumes_to_identical_files() {
     let tmp = tempfile::tempdir().unwrap();
     let exp = small_experiment(tmp.path(), 3);
-    ok(&sweep(tmp.path(), &exp, "whole", &[]));
+    ok(&sweep(tmp.path(), &exp, "whole", &["--series-format", "csv"]));
     let stopped = std::process::Command::new(env!("CARGO_BIN_EXE_ipwarm"))
-        .args(["sweep", exp.to_str().unwrap(), "--out", "cut", "--test-hook", "stop-after=5"])
+        .args(["sweep", exp.to_str().unwrap(), "--out", "cut", "--series-format", "csv", "--test-hook", "stop-after=5"])
         .current_dir(tmp.path())
         .output()
         .unwrap();

@@ -38,7 +38,7 @@ fn idle() -> Counts {
 
 /// Ends a day of `counts` whose busiest hour evaluated a twelfth of the day's mail.
 fn live(r: &mut Reputation, p: &ProviderParams, counts: &Counts) {
-    r.end_of_day(p, counts, counts.evaluated() / 12);
+    r.end_of_day(p, &DailyFactors::of(p), counts, counts.evaluated() / 12);
 }
 
 /// Days until a new IP sending `counts` every day first reaches High (0.8), within `max_days`.

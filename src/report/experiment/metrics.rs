@@ -10,6 +10,7 @@
 
 use std::fmt::Write as _;
 
+use super::series_store::{RunSeries, SeriesFormat, stored_real};
 use crate::report::aggregate::{Aggregates, complaint_rate, deferral_rate};
 use crate::sim::{Counts, RunResult};
 
@@ -216,10 +217,21 @@ pub enum OverProviders {
     Lowest,
 }
 
+/// Which [`Value`]s a daily metric has: its column type in Parquet series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// [`Value::Count`] (an unsigned 64-bit integer).
+    Count,
+    /// [`Value::Real`], or [`Value::Missing`].
+    Real,
+}
+
 /// One metric column of `series.csv`: a value per (run, day, provider).
 pub struct DailyMetric {
     /// Column name.
     pub name: &'static str,
+    /// Its values: counts or reals.
+    pub kind: ValueKind,
     /// Chart title, without its unit.
     pub title: &'static str,
     /// Unit, for axis titles.
@@ -238,6 +250,7 @@ macro_rules! daily {
     ($field:ident, $title:literal, $unit:literal) => {
         DailyMetric {
             name: stringify!($field),
+            kind: ValueKind::Count,
             title: $title,
             unit: $unit,
             over_providers: OverProviders::Sum,
@@ -259,6 +272,7 @@ pub const SERIES_METRIC_TABLE: [DailyMetric; 9] = [
     daily!(complaints, "complaints", "complaints/day"),
     DailyMetric {
         name: "reputation",
+        kind: ValueKind::Real,
         title: "reputation of the sender's IPs, its dedicated ones if any",
         unit: "score from 0 to 1",
         over_providers: OverProviders::Lowest,
@@ -333,11 +347,17 @@ pub fn fmt_float(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return if v.is_finite() { "0".to_string() } else { String::new() };
     }
-    let magnitude = v.abs().log10().floor() as i32;
-    let decimals = (6 - magnitude).clamp(0, 15) as usize;
+    let decimals = float_decimals(v);
     let s = format!("{v:.decimals$}");
     let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
     if s == "-0" { "0".to_string() } else { s }
+}
+
+/// The decimals [`fmt_float`] writes `v` (finite, not 0) with, before trailing zeros are removed:
+/// 7 significant digits, at most 15 decimals.
+pub fn float_decimals(v: f64) -> usize {
+    let magnitude = v.abs().log10().floor() as i32;
+    (6 - magnitude).clamp(0, 15) as usize
 }
 
 /// A CSV field: quoted when it contains a comma, a quote or a line break.
@@ -362,12 +382,14 @@ fn push_value(out: &mut String, value: Value) -> bool {
 }
 
 /// What a run contributes to the experiment's files, besides its identity, axis values and status.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetricRows {
     /// The metric fields of its `runs.csv` row (after `message`), unquoted.
     pub fields: Vec<String>,
-    /// Its `series.csv` lines, newlines included (empty without series).
+    /// Its `series.csv` lines, newlines included (empty without CSV series).
     pub series: String,
+    /// Its series rows typed, for Parquet series (`None` otherwise).
+    pub typed: Option<RunSeries>,
 }
 
 /// The metrics of run `run` from its simulation result: one days-to-warm field
@@ -383,6 +405,19 @@ pub fn metric_rows(
     drawn: &[String],
     result: &RunResult,
     series: bool,
+) -> Result<MetricRows, &'static str> {
+    metric_rows_as(run, providers, drawn, result, series.then_some(SeriesFormat::Csv))
+}
+
+/// [`metric_rows`] with the series, if any, in `series` format: `series.csv` lines
+/// ([`MetricRows::series`]) or typed rows for Parquet ([`MetricRows::typed`], reals rounded by
+/// [`stored_real`]). The same values fail the run either way.
+pub fn metric_rows_as(
+    run: usize,
+    providers: &[String],
+    drawn: &[String],
+    result: &RunResult,
+    series: Option<SeriesFormat>,
 ) -> Result<MetricRows, &'static str> {
     let agg = Aggregates::new(result);
     let mut bad = None;
@@ -408,7 +443,7 @@ pub fn metric_rows(
         fields.push(field);
     }
     let mut lines = String::new();
-    if series {
+    if series == Some(SeriesFormat::Csv) {
         for d in 0..agg.n_days {
             for (p, name) in result.provider_names.iter().enumerate() {
                 let day = agg.day(d, p);
@@ -424,7 +459,36 @@ pub fn metric_rows(
             }
         }
     }
-    bad.map_or(Ok(MetricRows { fields, series: lines }), Err)
+    let mut typed = None;
+    if series == Some(SeriesFormat::Parquet) {
+        let n_rows = agg.n_days * result.provider_names.len();
+        let mut t = RunSeries {
+            run,
+            providers: result.provider_names.clone(),
+            rows: Vec::with_capacity(n_rows),
+            values: Vec::with_capacity(n_rows * SERIES_METRIC_TABLE.len()),
+        };
+        for d in 0..agg.n_days {
+            for p in 0..result.provider_names.len() {
+                let day = agg.day(d, p);
+                let reputation = day.reputation();
+                t.rows.push((d as u32 + 1, p as u16));
+                for metric in &SERIES_METRIC_TABLE {
+                    let value = match (metric.value)(&day.counts, reputation) {
+                        Value::Real(v) if !v.is_finite() => {
+                            bad = bad.or(Some(metric.name));
+                            Value::Missing
+                        }
+                        Value::Real(v) => Value::Real(stored_real(v)),
+                        other => other,
+                    };
+                    t.values.push(value);
+                }
+            }
+        }
+        typed = Some(t);
+    }
+    bad.map_or(Ok(MetricRows { fields, series: lines, typed }), Err)
 }
 
 #[cfg(test)]

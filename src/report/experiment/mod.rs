@@ -23,6 +23,7 @@ mod scatter_chart;
 mod sensitivity;
 mod sensitivity_chart;
 mod series_chart;
+pub mod series_store;
 mod stats;
 mod summary;
 mod warm_chart;
@@ -39,7 +40,8 @@ pub use metrics::{Better, Domain, OverProviders, daily_metric};
 pub use metrics::{
     DAYS_OBSERVED, DAYS_TO_WARM_PREFIX, DailyMetric, MetricRows, NOT_APPLICABLE, POOL_OVERLOAD_DAYS, RUN_ID_COLUMNS,
     RUN_METRIC_TABLE, RUN_METRICS, RunMetric, SERIES_ID_COLUMNS, SERIES_METRIC_TABLE, SERIES_METRICS, STATUS_COLUMNS,
-    Value, csv_field, drawn_column, fmt_float, metric_rows, n_metric_fields, run_metric, runs_header, series_header,
+    Value, ValueKind, csv_field, drawn_column, fmt_float, metric_rows, metric_rows_as, n_metric_fields, run_metric,
+    runs_header, series_header,
 };
 pub use outcome::{MetricInfo, Outcome, clip_interval, metric_info, outcomes};
 pub use run_lines::{MAX_RUN_LINES, RUN_LINE_METRICS, RunLine, read_run_lines};
@@ -49,6 +51,7 @@ pub use sensitivity::{
     analyze as analyze_sensitivity, read_sensitivity, write_sensitivity,
 };
 pub use sensitivity_chart::draw as draw_sensitivity_chart;
+pub use series_store::{SeriesFormat, SeriesSource};
 pub use stats::{Accumulator, CONFIDENCE, Summary, t_quantile};
 pub use summary::{RunsLayout, STAT_COLUMNS, StatRow, SummaryOutputs, count_pool_overloaded, read_stats, summarize};
 pub use warm_rows::{WarmCurveRow, WarmData, WarmTimeRow, read_warm_curves, read_warm_times};
@@ -89,12 +92,30 @@ impl SensitivityCharts<'_> {
     pub const NONE: SensitivityCharts<'static> = SensitivityCharts { rows: &[], design: "", n_runs: 0 };
 }
 
+/// One chart of the list of experiment charts.
+enum Chart<'a> {
+    /// `inbox` or `reputation`, from the series.
+    Series(&'static str),
+    /// The days-to-warm outcomes.
+    Outcomes,
+    /// The share of runs warm by day.
+    WarmByDay,
+    /// `heatmap-<metric>`.
+    Heatmap(&'a str),
+    /// `sensitivity-<metric>`.
+    Sensitivity(&'a str),
+    /// `scatter-<metric>`.
+    Scatter(&'a str),
+}
+
 /// Draws the experiment charts into `sink`, in order: the one list of experiment charts.
 /// `inbox`, `reputation` (when series were written), `outcomes` (days-to-warm outcomes from
 /// `warm`), `warm_by_day` (when `warm` has curves), `heatmap-<metric>` for each heatmap
 /// metric when the points form a two-axis grid, and per metric of `spec.sensitivity` that
 /// `sensitivity` has rows of, `sensitivity-<metric>` (and `scatter-<metric>` for a Latin
-/// hypercube).
+/// hypercube). The charts are independent: they are drawn in parallel on the current rayon
+/// pool (the caller's `install` decides how many threads) and added to `sink` in list order,
+/// so that the files and the sink's list are the same whatever the threads.
 pub fn draw_experiment_charts(
     data: &ChartData,
     warm: &WarmData,
@@ -102,35 +123,71 @@ pub fn draw_experiment_charts(
     sensitivity: &SensitivityCharts<'_>,
     sink: &mut ChartSink,
 ) -> Result<(), ReportError> {
+    use rayon::prelude::*;
     ensure_font()?;
     let has_series = !data.series.is_empty();
+    let mut list = Vec::new();
     for (on, metric) in [(spec.inbox, "inbox"), (spec.reputation, "reputation")] {
         if on && has_series {
-            draw_chart!(sink, metric, |canvas| series_chart::draw(data, metric, canvas))?;
+            list.push(Chart::Series(metric));
         }
     }
     if !spec.outcomes.is_empty() {
-        draw_chart!(sink, "outcomes", |canvas| bars_chart::draw(data, warm, &spec.outcomes, canvas))?;
+        list.push(Chart::Outcomes);
     }
     if spec.warm_by_day && !warm.curves.is_empty() {
-        draw_chart!(sink, "warm_by_day", |canvas| warm_chart::draw(data, warm, canvas))?;
+        list.push(Chart::WarmByDay);
     }
     if is_grid2(data) {
-        for metric in &spec.heatmaps {
-            draw_chart!(sink, format!("heatmap-{metric}"), |canvas| heatmap::draw(data, warm, metric, canvas))?;
-        }
+        list.extend(spec.heatmaps.iter().map(|m| Chart::Heatmap(m)));
     }
     let rows = sensitivity.rows;
     for metric in spec.sensitivity.iter().filter(|m| rows.iter().any(|r| r.metric == summary_metric(m))) {
-        let (name, runs) = (&data.name, sensitivity.n_runs);
-        draw_chart!(sink, format!("sensitivity-{metric}"), |canvas| {
-            sensitivity_chart::draw(rows, metric, name, runs, canvas)
-        })?;
+        list.push(Chart::Sensitivity(metric));
         if sensitivity.design == "lhs" {
-            draw_chart!(sink, format!("scatter-{metric}"), |canvas| scatter_chart::draw(data, rows, metric, canvas))?;
+            list.push(Chart::Scatter(metric));
         }
     }
+    let drawn: Vec<Result<ChartSink, ReportError>> = list
+        .par_iter()
+        .map(|chart| {
+            let mut one = sink.empty_like();
+            draw_one(chart, data, warm, spec, sensitivity, &mut one)?;
+            Ok(one)
+        })
+        .collect();
+    for one in drawn {
+        sink.append(one?);
+    }
     Ok(())
+}
+
+/// Draws `chart` into `sink`.
+fn draw_one(
+    chart: &Chart<'_>,
+    data: &ChartData,
+    warm: &WarmData,
+    spec: &ChartSpec,
+    sensitivity: &SensitivityCharts<'_>,
+    sink: &mut ChartSink,
+) -> Result<(), ReportError> {
+    let (rows, name, runs) = (sensitivity.rows, &data.name, sensitivity.n_runs);
+    match *chart {
+        Chart::Series(metric) => draw_chart!(sink, metric, |canvas| series_chart::draw(data, metric, canvas)),
+        Chart::Outcomes => {
+            draw_chart!(sink, "outcomes", |canvas| bars_chart::draw(data, warm, &spec.outcomes, canvas))
+        }
+        Chart::WarmByDay => draw_chart!(sink, "warm_by_day", |canvas| warm_chart::draw(data, warm, canvas)),
+        Chart::Heatmap(metric) => {
+            draw_chart!(sink, format!("heatmap-{metric}"), |canvas| heatmap::draw(data, warm, metric, canvas))
+        }
+        Chart::Sensitivity(metric) => draw_chart!(sink, format!("sensitivity-{metric}"), |canvas| {
+            sensitivity_chart::draw(rows, metric, name, runs, canvas)
+        }),
+        Chart::Scatter(metric) => {
+            draw_chart!(sink, format!("scatter-{metric}"), |canvas| scatter_chart::draw(data, rows, metric, canvas))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Single runs' daily values, read back from `series.csv` for the series charts, which draw
+//! Single runs' daily values, read back from the series (`series.csv` or the Parquet parts) for the series charts, which draw
 //! them faintly under the means: a mean and its confidence band hide replicates that split
 //! into groups (most runs warm, one throttled), single runs show them.
 //!
@@ -9,9 +9,9 @@
 //! it ([`OverProviders`]).
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
-use super::metrics::{OverProviders, SERIES_ID_COLUMNS, daily_metric};
+use super::metrics::{OverProviders, SERIES_METRICS, daily_metric};
+use super::series_store::{SeriesRow, SeriesSource};
 use super::warm_times::ALL_PROVIDERS;
 use crate::report::ReportError;
 
@@ -37,15 +37,15 @@ pub struct RunLine {
 }
 
 /// Reads the single runs of the first [`MAX_RUN_LINES`] replicates of each of `n_points`
-/// design points from `series` (a `series.csv`), for each metric of [`RUN_LINE_METRICS`],
-/// per provider and for every provider together; in order of point, replicate, provider
-/// (`all` last) and metric.
-pub fn read_run_lines(series: &mut dyn Read, n_points: usize) -> Result<Vec<RunLine>, ReportError> {
-    let mut r = ::csv::Reader::from_reader(series);
-    let header = r.headers()?.clone();
-    let id_ok = header.iter().take(SERIES_ID_COLUMNS.len()).eq(SERIES_ID_COLUMNS.iter().copied());
-    let columns: Option<Vec<usize>> = RUN_LINE_METRICS.iter().map(|m| header.iter().position(|h| h == *m)).collect();
-    let (true, Some(columns)) = (id_ok, columns) else {
+/// design points from `series` (`series.csv` or the Parquet parts, through [`SeriesSource`]),
+/// for each metric of [`RUN_LINE_METRICS`], per provider and for every provider together; in
+/// order of point, replicate, provider (`all` last) and metric.
+pub fn read_run_lines(series: &mut dyn SeriesSource, n_points: usize) -> Result<Vec<RunLine>, ReportError> {
+    let columns: Option<Vec<usize>> = RUN_LINE_METRICS
+        .iter()
+        .map(|m| SERIES_METRICS.iter().position(|h| h == m).filter(|&i| series.has_metric(i)))
+        .collect();
+    let Some(columns) = columns else {
         return Err(ReportError::Format("series.csv: unexpected header".into()));
     };
     let n_points = n_points.max(1);
@@ -53,21 +53,23 @@ pub fn read_run_lines(series: &mut dyn Read, n_points: usize) -> Result<Vec<RunL
     // (run, provider index) -> per metric, the values by day; `usize::MAX`: every provider.
     let mut lines: BTreeMap<(usize, usize), Vec<Vec<f64>>> = BTreeMap::new();
     let mut providers: Vec<String> = Vec::new();
-    for rec in r.records() {
-        let rec = rec?;
-        let bad = || ReportError::Format(format!("series.csv: malformed row {:?}", rec.iter().collect::<Vec<_>>()));
-        let run: usize = rec.get(0).and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+    let mut row = SeriesRow::default();
+    while series.next_row(&mut row)? {
+        let run = row.run;
         if run >= last_run {
             break;
         }
-        let day: usize = rec.get(1).and_then(|s| s.parse().ok()).filter(|d| *d >= 1).ok_or_else(bad)?;
-        let name = rec.get(2).unwrap_or_default();
+        let day = row.day as usize;
+        if day < 1 {
+            return Err(ReportError::Format(format!("series: run {run} has a day 0")));
+        }
+        let name = row.provider.as_str();
         let p = providers.iter().position(|n| n == name).unwrap_or_else(|| {
             providers.push(name.to_string());
             providers.len() - 1
         });
         for (k, &column) in columns.iter().enumerate() {
-            let v = rec.get(column).and_then(|s| s.parse::<f64>().ok()).filter(|v| v.is_finite()).unwrap_or(f64::NAN);
+            let v = Some(row.values[column]).filter(|v| v.is_finite()).unwrap_or(f64::NAN);
             let how = daily_metric(RUN_LINE_METRICS[k]).map_or(OverProviders::Sum, |m| m.over_providers);
             for (key, combine) in [((run, p), None), ((run, usize::MAX), Some(how))] {
                 let values = lines.entry(key).or_insert_with(|| vec![Vec::new(); RUN_LINE_METRICS.len()]);
@@ -104,6 +106,7 @@ pub fn read_run_lines(series: &mut dyn Read, n_points: usize) -> Result<Vec<RunL
 
 #[cfg(test)]
 mod tests {
+    use super::super::series_store::CsvSeries;
     use super::*;
 
     const SERIES: &str = "run,day,provider,sent,inbox,junk,deferred,bounced,blocked,expired,complaints,reputation\n\
@@ -112,7 +115,7 @@ mod tests {
 
     #[test]
     fn runs_per_point_with_every_provider_together() {
-        let lines = read_run_lines(&mut SERIES.as_bytes(), 2).unwrap();
+        let lines = read_run_lines(&mut CsvSeries::new(SERIES.as_bytes()).unwrap(), 2).unwrap();
         let find = |point: usize, provider: &str, metric: &str| {
             lines.iter().find(|l| l.point == point && l.provider == provider && l.metric == metric).unwrap()
         };
@@ -134,8 +137,10 @@ mod tests {
         }
         // A malformed row after the last one read is never reached.
         text.push_str("oops\n");
-        let lines = read_run_lines(&mut text.as_bytes(), 1).unwrap();
+        let lines = read_run_lines(&mut CsvSeries::new(text.as_bytes()).unwrap(), 1).unwrap();
         assert_eq!(lines.iter().map(|l| l.replicate).max(), Some(MAX_RUN_LINES - 1));
-        assert!(read_run_lines(&mut "run,day\n".as_bytes(), 1).is_err());
+        assert!(CsvSeries::new("run,day\n".as_bytes()).is_err());
+        let no_inbox = CsvSeries::new("run,day,provider,sent\n".as_bytes()).unwrap();
+        assert!(read_run_lines(&mut { no_inbox }, 1).is_err());
     }
 }

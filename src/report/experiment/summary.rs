@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
 use super::metrics::{
-    DAYS_OBSERVED, OverProviders, RUN_ID_COLUMNS, SERIES_ID_COLUMNS, SERIES_METRIC_TABLE, SERIES_METRICS,
-    STATUS_COLUMNS, fmt_float,
+    DAYS_OBSERVED, OverProviders, RUN_ID_COLUMNS, SERIES_METRIC_TABLE, SERIES_METRICS, STATUS_COLUMNS, fmt_float,
 };
+use super::series_store::{SeriesRow, SeriesSource};
 use super::stats::{Accumulator, Summary};
 use super::warm_times::{ALL_PROVIDERS, WarmCollector, is_warm_metric, restrict, summary_metric, warm_field};
 use crate::report::ReportError;
@@ -114,11 +114,12 @@ fn restricted(values: &[f64], warm: &[bool], horizon: f64) -> impl Iterator<Item
     values.iter().zip(warm).map(move |(&v, &w)| if w { restrict(v, horizon) } else { v })
 }
 
-/// Reads `runs` (and `series`, if given) and writes the summaries. `runs`
-/// must be sorted by run index, and `series` too; both are as the sweep writes them.
+/// Reads `runs` (and `series`, if given: `series.csv` or the Parquet parts, through
+/// [`SeriesSource`]) and writes the summaries. `runs` must be sorted by run index, and `series`
+/// too; both are as the sweep writes them.
 pub fn summarize(
     runs: &mut dyn Read,
-    series: Option<&mut dyn Read>,
+    mut series: Option<&mut dyn SeriesSource>,
     out: SummaryOutputs<'_>,
 ) -> Result<(), ReportError> {
     let mut runs = ::csv::Reader::from_reader(runs);
@@ -131,8 +132,8 @@ pub fn summarize(
     let mut points: BTreeMap<usize, (Vec<String>, Vec<Accumulator>)> = BTreeMap::new();
     let mut diffs: BTreeMap<usize, Vec<Accumulator>> = BTreeMap::new();
     let mut baseline: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
-    let mut series_reader = series.map(::csv::Reader::from_reader);
-    let mut series_rec = ::csv::StringRecord::new();
+    let paired = out.differences.is_some();
+    let mut series_row = SeriesRow::default();
     let mut series_pending = false;
     let mut providers: Vec<String> = Vec::new();
     let mut daily: BTreeMap<(usize, u32, usize), [Accumulator; SERIES_METRICS.len()]> = BTreeMap::new();
@@ -150,7 +151,11 @@ pub fn summarize(
             acc.add(v);
         }
         if row.point == 0 {
-            baseline.insert(row.replicate, row.values.clone());
+            // Kept only for differences (a single point or a sampled design has none), so that
+            // memory does not grow with the number of runs there.
+            if paired {
+                baseline.insert(row.replicate, row.values.clone());
+            }
         } else if let Some(base) = baseline.get(&row.replicate) {
             let d = diffs.entry(row.point).or_insert_with(|| vec![Accumulator::default(); n_metrics]);
             // Both restricted to the smaller horizon of the pair (NaN if either has none).
@@ -161,13 +166,13 @@ pub fn summarize(
             }
         }
         // The series rows of this run (rows of runs absent from runs.csv are skipped).
-        if let Some(reader) = series_reader.as_mut() {
+        if let Some(source) = series.as_mut() {
             loop {
-                if !series_pending && !reader.read_record(&mut series_rec)? {
+                if !series_pending && !source.next_row(&mut series_row)? {
                     break;
                 }
                 series_pending = true;
-                let run: usize = field(&series_rec, 0)?;
+                let run = series_row.run;
                 if run > row.run {
                     break;
                 }
@@ -175,8 +180,8 @@ pub fn summarize(
                 if run < row.run {
                     continue;
                 }
-                let day: u32 = field(&series_rec, 1)?;
-                let name = series_rec.get(2).unwrap_or_default();
+                let day = series_row.day;
+                let name = series_row.provider.as_str();
                 let p = match providers.iter().position(|n| n == name) {
                     Some(p) => p,
                     None => {
@@ -187,8 +192,7 @@ pub fn summarize(
                 let accs = daily.entry((row.point, day, p)).or_default();
                 let all = run_all.entry(day).or_insert([f64::NAN; SERIES_METRICS.len()]);
                 for (i, acc) in accs.iter_mut().enumerate() {
-                    let v: f64 =
-                        series_rec.get(SERIES_ID_COLUMNS.len() + i).and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+                    let v = series_row.values[i];
                     acc.add(v);
                     all[i] = over_providers(SERIES_METRIC_TABLE[i].over_providers, all[i], v);
                 }
@@ -248,12 +252,6 @@ fn over_providers(how: OverProviders, acc: f64, v: f64) -> f64 {
         (false, false, OverProviders::Sum) => acc + v,
         (false, false, OverProviders::Lowest) => acc.min(v),
     }
-}
-
-fn field<T: std::str::FromStr>(rec: &::csv::StringRecord, i: usize) -> Result<T, ReportError> {
-    rec.get(i)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| ReportError::Format(format!("series.csv: malformed row {:?}", rec.iter().collect::<Vec<_>>())))
 }
 
 fn write_header<W: Write>(
@@ -384,6 +382,7 @@ pub fn read_stats(input: &mut dyn Read, series: bool) -> Result<Vec<StatRow>, Re
 
 #[cfg(test)]
 mod tests {
+    use super::super::series_store::CsvSeries;
     use super::*;
 
     const RUNS: &str = "run,point,replicate,seed,g,status,message,days_to_warm_all,days_observed,inbox\n\
@@ -403,7 +402,7 @@ mod tests {
             warm_times: &mut wt,
             warm_curves: &mut wc,
         };
-        summarize(&mut RUNS.as_bytes(), Some(&mut SERIES.as_bytes()), out).unwrap();
+        summarize(&mut RUNS.as_bytes(), Some(&mut CsvSeries::new(SERIES.as_bytes()).unwrap()), out).unwrap();
         let s = String::from_utf8(s).unwrap();
         let lines: Vec<&str> = s.lines().collect();
         assert_eq!(lines[0], "point,g,metric,n,mean,sd,ci_low,ci_high,min,max");
@@ -436,7 +435,7 @@ mod tests {
             warm_times: &mut wt,
             warm_curves: &mut wc,
         };
-        summarize(&mut RUNS.as_bytes(), Some(&mut series.as_bytes()), out).unwrap();
+        summarize(&mut RUNS.as_bytes(), Some(&mut CsvSeries::new(series.as_bytes()).unwrap()), out).unwrap();
         let rows = read_stats(&mut ss.as_slice(), true).unwrap();
         let get = |point: usize, provider: &str, metric: &str| {
             rows.iter().find(|r| (r.point, r.provider.as_str(), r.metric.as_str()) == (point, provider, metric))

@@ -259,7 +259,8 @@ fn check_text(text: &str, kind: Kind, phase: &AtomicUsize) -> Result<Verdict, Fi
                 })?;
                 let drawn = plan.drawn_columns();
                 let columns = (providers.as_slice(), drawn.as_slice());
-                let _ = ipwarm::sweep::run_rows(id, &plan.points[0].values, columns, &result, plan.series);
+                let series = plan.series.then_some(ipwarm::report::experiment::SeriesFormat::Csv);
+                let _ = ipwarm::sweep::run_rows(id, &plan.points[0].values, columns, &result, series);
             }
             Ok(Verdict { valid: true, short_scenario: None })
         }

@@ -1,0 +1,317 @@
+//! A part of an experiment's Parquet series, as bytes: [`encode_part`] and [`decode_part`].
+//!
+//! The schema comes from [`SERIES_ID_COLUMNS`] and [`SERIES_METRIC_TABLE`]: `run` and `day` are
+//! `INT32` (unsigned 32-bit), `provider` a UTF-8 string, each count an optional `INT64` (unsigned
+//! 64-bit) and each real an optional `DOUBLE` ([`super::stored_real`]: 7 significant digits, in single
+//! precision where that prints the same). One row group per part; no statistics (nothing
+//! filters on them), pages of format 2, zstd level 1. Encodings were chosen by measuring the
+//! series of the default scenario (docs/MODEL.md section 11): `run` (sorted) delta-packed,
+//! `provider` dictionary-coded, every other column `BYTE_STREAM_SPLIT`, whose byte planes of
+//! small counts are mostly zeros that zstd removes. The bytes depend only on the rows.
+
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use parquet::basic::{Compression, Encoding, IntType, LogicalType, Repetition, Type as Physical, ZstdLevel};
+use parquet::column::reader::ColumnReader;
+use parquet::data_type::{ByteArrayType, DataType, DoubleType, Int32Type, Int64Type};
+use parquet::errors::ParquetError;
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::{ColumnPath, Type, TypePtr};
+
+use super::super::metrics::{SERIES_ID_COLUMNS, SERIES_METRIC_TABLE, ValueKind};
+use super::part::{ColumnValues, MetricColumn, PartColumns};
+use crate::report::ReportError;
+
+/// The zstd level: level 1 is as small as levels up to 12 on these columns (within 1%) and the fastest.
+const ZSTD_LEVEL: i32 = 1;
+
+/// The Parquet schema of a part.
+fn schema() -> Result<TypePtr, ParquetError> {
+    let [run, day, provider] = SERIES_ID_COLUMNS;
+    let unsigned = |bits| Some(LogicalType::Integer(IntType { bit_width: bits, is_signed: false }));
+    let mut fields = vec![
+        Type::primitive_type_builder(run, Physical::INT32)
+            .with_repetition(Repetition::REQUIRED)
+            .with_logical_type(unsigned(32))
+            .build()?,
+        Type::primitive_type_builder(day, Physical::INT32)
+            .with_repetition(Repetition::REQUIRED)
+            .with_logical_type(unsigned(32))
+            .build()?,
+        Type::primitive_type_builder(provider, Physical::BYTE_ARRAY)
+            .with_repetition(Repetition::REQUIRED)
+            .with_logical_type(Some(LogicalType::String))
+            .build()?,
+    ];
+    for metric in &SERIES_METRIC_TABLE {
+        let field = match metric.kind {
+            ValueKind::Count => {
+                Type::primitive_type_builder(metric.name, Physical::INT64).with_logical_type(unsigned(64))
+            }
+            ValueKind::Real => Type::primitive_type_builder(metric.name, Physical::DOUBLE),
+        };
+        fields.push(field.with_repetition(Repetition::OPTIONAL).build()?);
+    }
+    let fields = fields.into_iter().map(Arc::new).collect();
+    Ok(Arc::new(Type::group_type_builder("series").with_fields(fields).build()?))
+}
+
+/// Rows of a data page at most: more than a part of 1024 runs of a year holds (1024 x 365 days x 5 providers).
+const PAGE_ROWS: usize = 1 << 21;
+
+/// Bytes of a data page at most (before compression), far above a part's column.
+const PAGE_BYTES: usize = 1 << 28;
+
+/// The writer properties of a part (built once).
+fn properties() -> Arc<WriterProperties> {
+    static PROPS: OnceLock<Arc<WriterProperties>> = OnceLock::new();
+    PROPS
+        .get_or_init(|| {
+            let [run, _, provider] = SERIES_ID_COLUMNS;
+            let zstd =
+                ZstdLevel::try_new(ZSTD_LEVEL).map_or(Compression::ZSTD(ZstdLevel::default()), Compression::ZSTD);
+            let props = WriterProperties::builder()
+                .set_writer_version(WriterVersion::PARQUET_2_0)
+                .set_compression(zstd)
+                .set_statistics_enabled(EnabledStatistics::None)
+                .set_max_row_group_row_count(None)
+                .set_max_row_group_bytes(None)
+                // One page per column of a part: pages compressed whole are about 7% smaller than
+                // pages of 20,000 rows (and the batch size is how often page limits are looked at).
+                .set_write_batch_size(PAGE_ROWS)
+                .set_data_page_row_count_limit(PAGE_ROWS)
+                .set_data_page_size_limit(PAGE_BYTES)
+                .set_dictionary_enabled(false)
+                .set_encoding(Encoding::BYTE_STREAM_SPLIT)
+                .set_column_encoding(ColumnPath::from(run), Encoding::DELTA_BINARY_PACKED)
+                .set_column_dictionary_enabled(ColumnPath::from(provider), true)
+                .set_column_encoding(ColumnPath::from(provider), Encoding::PLAIN)
+                .build();
+            Arc::new(props)
+        })
+        .clone()
+}
+
+fn write_error(e: ParquetError) -> ReportError {
+    ReportError::Io(std::io::Error::other(format!("cannot encode a Parquet part: {e}")))
+}
+
+/// The Parquet file of `part` (its rows in order).
+pub fn encode_part(part: &PartColumns) -> Result<Vec<u8>, ReportError> {
+    part.check()?;
+    let mut out = Vec::with_capacity(part.len() * 8);
+    let mut writer =
+        SerializedFileWriter::new(&mut out, schema().map_err(write_error)?, properties()).map_err(write_error)?;
+    let mut group = writer.next_row_group().map_err(write_error)?;
+    let mut index = 0;
+    while let Some(mut column) = group.next_column().map_err(write_error)? {
+        match index {
+            0 => write(column.typed::<Int32Type>(), &as_i32(&part.run), None),
+            1 => write(column.typed::<Int32Type>(), &as_i32(&part.day), None),
+            2 => write_names(column.typed::<ByteArrayType>(), part),
+            i => match part.metrics.get(i - SERIES_ID_COLUMNS.len()) {
+                Some(MetricColumn { values: ColumnValues::Counts(v), defined }) => {
+                    write(column.typed::<Int64Type>(), &present(v, defined), Some(defined))
+                }
+                Some(MetricColumn { values: ColumnValues::Reals(v), defined }) => {
+                    write(column.typed::<DoubleType>(), &present(v, defined), Some(defined))
+                }
+                None => Err(general("more columns than metrics")),
+            },
+        }
+        .map_err(write_error)?;
+        column.close().map_err(write_error)?;
+        index += 1;
+    }
+    group.close().map_err(write_error)?;
+    writer.close().map_err(write_error)?;
+    Ok(out)
+}
+
+fn general(message: &str) -> ParquetError {
+    ParquetError::General(message.to_string())
+}
+
+fn write<T: DataType>(
+    column: &mut parquet::column::writer::ColumnWriterImpl<'_, T>,
+    values: &[T::T],
+    defined: Option<&[i16]>,
+) -> Result<(), ParquetError> {
+    column.write_batch(values, defined, None).map(|_| ())
+}
+
+/// Rows of the provider column made at a time (not a whole part's at once).
+const NAME_CHUNK: usize = 1 << 16;
+
+/// The provider column: each row's name, a chunk of rows at a time (the same bytes as at once:
+/// one page per column, its limits looked at every [`PAGE_ROWS`] rows).
+fn write_names(
+    column: &mut parquet::column::writer::ColumnWriterImpl<'_, ByteArrayType>,
+    part: &PartColumns,
+) -> Result<(), ParquetError> {
+    for chunk in part.provider.chunks(NAME_CHUNK) {
+        let names: Vec<_> = chunk.iter().map(|&p| part.names[usize::from(p)].clone()).collect();
+        column.write_batch(&names, None, None)?;
+    }
+    Ok(())
+}
+
+/// `u32` values as the `i32` Parquet stores (the same bits).
+fn as_i32(values: &[u32]) -> Vec<i32> {
+    values.iter().map(|&v| v as i32).collect()
+}
+
+/// The values of the rows that have one.
+fn present<T: Copy>(values: &[T], defined: &[i16]) -> Vec<T> {
+    values.iter().zip(defined).filter(|(_, d)| **d != 0).map(|(v, _)| *v).collect()
+}
+
+fn read_error(e: ParquetError) -> ReportError {
+    ReportError::Format(format!("a series part is not Parquet as ipwarm writes it: {e}"))
+}
+
+/// The rows of a part written by [`encode_part`].
+pub fn decode_part(bytes: Vec<u8>) -> Result<PartColumns, ReportError> {
+    let mut part = PartColumns::new();
+    decode_part_into(bytes, &mut part)?;
+    Ok(part)
+}
+
+/// [`decode_part`] into `part`, replacing its rows and reusing its memory (a reader of many
+/// parts holds one part's rows at a time).
+pub fn decode_part_into(bytes: Vec<u8>, part: &mut PartColumns) -> Result<(), ReportError> {
+    part.clear();
+    let reader = SerializedFileReader::new(Bytes::from(bytes)).map_err(read_error)?;
+    let expected = schema().map_err(read_error)?;
+    let actual = reader.metadata().file_metadata().schema();
+    let same = actual.get_fields().len() == expected.get_fields().len()
+        && actual
+            .get_fields()
+            .iter()
+            .zip(expected.get_fields())
+            .all(|(a, e)| a.name() == e.name() && a.get_physical_type() == e.get_physical_type());
+    if !same {
+        return Err(ReportError::Format("a series part does not have the columns of series.csv".into()));
+    }
+    part.reserve(usize::try_from(reader.metadata().file_metadata().num_rows()).unwrap_or(0));
+    for g in 0..reader.num_row_groups() {
+        let group = reader.get_row_group(g).map_err(read_error)?;
+        for i in 0..group.num_columns() {
+            let column = group.get_column_reader(i).map_err(read_error)?;
+            match i {
+                0 => part.run.extend(read::<Int32Type>(column, false)?.0.into_iter().map(|v| v as u32)),
+                1 => part.day.extend(read::<Int32Type>(column, false)?.0.into_iter().map(|v| v as u32)),
+                2 => {
+                    for name in read::<ByteArrayType>(column, false)?.0 {
+                        let i = match part.names.iter().position(|n| *n == name) {
+                            Some(i) => i,
+                            None => {
+                                part.names.push(name);
+                                part.names.len() - 1
+                            }
+                        };
+                        part.provider.push(u16::try_from(i).map_err(|_| read_error(general("too many providers")))?);
+                    }
+                }
+                i => {
+                    let Some(metric) = part.metrics.get_mut(i - SERIES_ID_COLUMNS.len()) else { continue };
+                    match &mut metric.values {
+                        ColumnValues::Counts(v) => {
+                            let (values, defined) = read::<Int64Type>(column, true)?;
+                            dense(values, &defined, 0, v)?;
+                            metric.defined.extend(defined);
+                        }
+                        ColumnValues::Reals(v) => {
+                            let (values, defined) = read::<DoubleType>(column, true)?;
+                            dense(values, &defined, 0.0, v)?;
+                            metric.defined.extend(defined);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    part.check()
+}
+
+/// Every value of a column chunk and its definition levels (empty for a required column).
+/// `optional`: the column has definition levels (the metric columns).
+fn read<T: DataType>(column: ColumnReader, optional: bool) -> Result<(Vec<T::T>, Vec<i16>), ReportError> {
+    let mut reader =
+        T::get_column_reader(column).ok_or_else(|| ReportError::Format("a series column has another type".into()))?;
+    let (mut values, mut defined) = (Vec::new(), Vec::new());
+    loop {
+        let levels = if optional { Some(&mut defined) } else { None };
+        let (records, _, _) = reader.read_records(1 << 16, levels, None, &mut values).map_err(read_error)?;
+        if records == 0 {
+            break;
+        }
+    }
+    Ok((values, defined))
+}
+
+/// Spreads the `values` of the rows defined in `defined` over every row, `missing` elsewhere.
+fn dense<T: Copy>(values: Vec<T>, defined: &[i16], missing: T, out: &mut Vec<T>) -> Result<(), ReportError> {
+    let mut it = values.into_iter();
+    for &d in defined {
+        out.push(if d != 0 {
+            it.next().ok_or_else(|| ReportError::Format("a series column has fewer values than rows".into()))?
+        } else {
+            missing
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::metrics::{SERIES_METRICS, Value};
+    use super::super::{RunSeries, merge_parts};
+    use super::*;
+
+    /// Run `run` over `days` days at two providers, values made from the indices; the second
+    /// provider has no reputation on day 2.
+    fn series(run: usize, days: u32) -> RunSeries {
+        let mut s = RunSeries { run, providers: vec!["gmail".into(), "b2b, \"x\"".into()], ..Default::default() };
+        for day in 1..=days {
+            for p in 0..2u16 {
+                s.rows.push((day, p));
+                for (m, kind) in SERIES_METRIC_TABLE.iter().map(|m| m.kind).enumerate() {
+                    s.values.push(match kind {
+                        ValueKind::Count => Value::Count((run as u64 * 1000 + u64::from(day)) << m),
+                        ValueKind::Real if p == 1 && day == 2 => Value::Missing,
+                        ValueKind::Real => Value::Real(super::super::stored_real(0.1 / f64::from(day) + run as f64)),
+                    });
+                }
+            }
+        }
+        s
+    }
+
+    fn part(runs: &[usize]) -> PartColumns {
+        let mut part = PartColumns::new();
+        for &r in runs {
+            part.push_run(&series(r, 3)).unwrap();
+        }
+        part
+    }
+
+    #[test]
+    fn parts_decode_to_their_rows_and_shards_merge_to_the_same_bytes() {
+        let whole = part(&[0, 1, 2, 3, 4]);
+        let bytes = encode_part(&whole).unwrap();
+        let back = decode_part(bytes.clone()).unwrap();
+        assert_eq!(back, whole);
+        assert_eq!(back.provider(1), "b2b, \"x\"");
+        assert!(back.value(3, SERIES_METRICS.len() - 1).is_nan(), "no reputation");
+        assert_eq!((back.value(0, 0), back.value(2, 1)), (1.0, 4.0), "day 1, then day 2 (shifted by 1)");
+        let merged = merge_parts(&[part(&[1, 4]), part(&[0, 3]), part(&[2])]).unwrap();
+        assert_eq!(encode_part(&merged).unwrap(), bytes, "shards merged give the unsharded part");
+        let empty = encode_part(&PartColumns::new()).unwrap();
+        assert!(decode_part(empty).unwrap().is_empty());
+        assert!(decode_part(b"not parquet".to_vec()).is_err());
+    }
+}
