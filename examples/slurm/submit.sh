@@ -181,9 +181,12 @@ fi
 # exit_status CODE:SIGNAL, as Slurm gives it.
 exit_status() { if [ "${1#*:}" = 0 ]; then echo "exit code ${1%%:*}"; else echo "killed by signal ${1#*:}"; fi; }
 tail_log() { [ -s "$1" ] && tail -n 5 "$1" | sed 's/^/    /' >&2 || true; }
-# count STATUS SHARD: runs with that status in the shard's manifest (the manifest is rewritten when
-# the shard ends; a shard killed on the way still lists its runs as pending).
-count() { grep -c "\"status\": \"$1\"" "$OUT/shard-$2/manifest.json" 2>/dev/null || true; }
+# count STATUS SHARD: runs with that status (pending, failed) in the shard's manifest, from its
+# "run_counts" (the manifest is rewritten when the shard ends; a shard killed on the way still
+# counts its unfinished runs as pending).
+count() {
+  sed -n '/"run_counts"/,/}/p' "$OUT/shard-$2/manifest.json" 2>/dev/null | grep -o "\"$1\": [0-9]*" | grep -o '[0-9]*$' || true
+}
 unfinished=()
 with_failed_runs=()
 while read -r task state code reason; do

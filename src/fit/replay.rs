@@ -13,7 +13,7 @@
 //! sender's).
 
 use crate::model::Calendar;
-use crate::strategy::{DayObservation, DayPlan, SenderView, Strategy};
+use crate::strategy::{DayObservation, DayPlan, SenderView, Strategy, new_plan};
 
 /// Observed volumes, then `inner`.
 pub struct Replay<'a> {
@@ -45,11 +45,14 @@ impl Strategy for Replay<'_> {
     }
 
     fn plan_day(&mut self, day: u32, view: &SenderView, history: &[DayObservation]) -> DayPlan {
-        let mut plan = self.inner.plan_day(day, view, history);
+        new_plan(view, |plan| self.plan_day_into(day, view, history, plan))
+    }
+
+    fn plan_day_into(&mut self, day: u32, view: &SenderView, history: &[DayObservation], plan: &mut DayPlan) {
+        self.inner.plan_day_into(day, view, history, plan);
         if let Some(observed) = self.volumes.get(self.calendar_day(day) as usize - 1) {
-            plan.volume = observed.clone();
+            plan.volume.clone_from(observed);
         }
-        plan
     }
 }
 
