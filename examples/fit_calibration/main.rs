@@ -6,6 +6,7 @@
 //!
 //! ```text
 //! cargo run --release --example fit_calibration -- --warmups 50 --out output/fit-calibration
+//! cargo run --release --example fit_calibration -- --warmups 200 --forecast-from 0 --resume --out output/fit-calibration-200
 //! ```
 //!
 //! Writes `coverage.csv`, `ranks.csv`, `rank_counts.csv`, `forecast_error.csv`,
