@@ -102,6 +102,20 @@ fn bench_runs(c: &mut Criterion) {
     group.bench_function("blast_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&blast), 42).expect("run")));
     group.bench_function("default_56d", |b| b.iter(|| ipwarm::sim::run(black_box(&default), 42).expect("run")));
     group.bench_function("default_42d", |b| b.iter(|| ipwarm::sim::run(black_box(&default_42), 42).expect("run")));
+    // Over many seeds, as a sweep runs them (one seed can be a cheap or a dear run).
+    let mut seed = 0u64;
+    group.bench_function("default_56d_seeds", |b| {
+        b.iter(|| {
+            seed += 1;
+            ipwarm::sim::run(black_box(&default), seed).expect("run")
+        })
+    });
+    group.bench_function("default_42d_seeds", |b| {
+        b.iter(|| {
+            seed += 1;
+            ipwarm::sim::run(black_box(&default_42), seed).expect("run")
+        })
+    });
     group.bench_function("default_42d_x100", |b| {
         b.iter(|| ipwarm::sim::run(black_box(&default_42_x100), 42).expect("run"))
     });
