@@ -28,7 +28,7 @@ fn sweep_seconds(n_runs: u32, threads: usize) -> f64 {
     let todo = sweep::shard_runs(plan.n_runs(), None);
     let runner = plan.runner();
     let start = Instant::now();
-    let sinks = Sinks { runs: &mut runs, series: Some(ipwarm::sweep::SeriesSink::Csv(&mut series)) };
+    let sinks = Sinks { runs: &mut runs, series: Some(ipwarm::sweep::SeriesSink::Csv(&mut series)), summaries: None };
     let tally = sweep::execute(&plan, todo, threads, false, sinks, &mut |_| Flow::Continue, &runner).expect("sweep");
     runs.flush().expect("flush");
     let seconds = start.elapsed().as_secs_f64();

@@ -14,7 +14,9 @@ use super::Failure;
 use super::owned::{self, Intent, OwnedDir, open_regular};
 use super::report::FormatArg;
 use super::series_files;
-use super::sweep_dir::{Written, copy_records, default_threads, finish, read_manifest, report_end, runs_header};
+use super::sweep_dir::{
+    Summaries, Written, copy_records, default_threads, finish, read_manifest, report_end, runs_header,
+};
 
 /// Arguments of `ipwarm merge`.
 #[derive(Debug, Args)]
@@ -107,7 +109,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         counts: RunCounts::new(merged.planned_runs().len(), ok, failed),
         digests: (digests.next().ok_or_else(|| rt(anyhow!("runs.csv was not merged")))?, digests.next()),
     };
-    let merged = finish(&mut owned, merged, Some(written), true, default_threads()).map_err(rt)?;
+    let merged = finish(&mut owned, merged, Some(written), Summaries::FromFiles, default_threads()).map_err(rt)?;
     report_end(out, &merged)
 }
 

@@ -10,7 +10,9 @@ use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
-use ipwarm::report::experiment::{self as rx, ChartData, SeriesFormat, SeriesSource, SummaryOutputs};
+use ipwarm::report::experiment::{
+    self as rx, ChartData, RunsLayout, SeriesFormat, SeriesSource, SummaryBuilder, SummaryOutputs,
+};
 use ipwarm::report::html::REPORT_FILE;
 use ipwarm::report::{ChartFormat, ChartSink};
 use ipwarm::sweep::{
@@ -108,6 +110,11 @@ pub fn run_plan(plan: &Plan, records: &[Record], dir: &Path, opts: &RunOptions) 
     } else {
         None
     };
+    // The summaries of an unsharded sweep, fed as runs finish (those kept on resume first).
+    let mut summaries = match opts.shard {
+        None => Some(start_summaries(&out, &manifest, done).map_err(rt)?),
+        Some(_) => None,
+    };
     let todo = planned.skip(done);
     let bar = Bar::new(planned.len(), done);
     let hooks = super::test_hooks::hooks();
@@ -135,7 +142,7 @@ pub fn run_plan(plan: &Plan, records: &[Record], dir: &Path, opts: &RunOptions) 
         (None, Some(k)) if plan.series => Some(SeriesSink::Parts { part_runs: k, write: &mut write_part }),
         _ => None,
     };
-    let sinks = Sinks { runs: &mut runs, series: series_sink };
+    let sinks = Sinks { runs: &mut runs, series: series_sink, summaries: summaries.as_mut() };
     let result = sweep::execute(plan, todo, opts.threads, opts.fail_fast, sinks, &mut progress, &run);
     bar.finish();
     // The digests of what the writers wrote, once it is all on disk.
@@ -149,19 +156,42 @@ pub fn run_plan(plan: &Plan, records: &[Record], dir: &Path, opts: &RunOptions) 
         Ok(t) => t,
         Err(e) => {
             // Record what finished (read from the files), then fail.
-            let _ = finish(&mut out, manifest, None, false, threads);
+            let _ = finish(&mut out, manifest, None, Summaries::Skip, threads);
             return Err(Failure::runtime(anyhow!(e).context("sweep stopped")));
         }
     };
     if tally.stopped {
-        let _ = finish(&mut out, manifest, None, false, threads);
+        let _ = finish(&mut out, manifest, None, Summaries::Skip, threads);
         return Err(Failure::runtime(anyhow!("stopped after {} runs (--test-hook stop-after)", tally.done)));
     }
     flushed.context("cannot write the rows of the runs").map_err(rt)?;
     let (ok, failed) = (resumed.ok + tally.done - tally.failed, resumed.failed + tally.failed);
     let written = Written { counts: RunCounts::new(planned.len(), ok, failed), digests };
-    let manifest = finish(&mut out, manifest, Some(written), opts.shard.is_none(), threads).map_err(rt)?;
+    let summaries = summaries.map_or(Summaries::Skip, |b| Summaries::Streamed(Box::new(b)));
+    let manifest = finish(&mut out, manifest, Some(written), summaries, threads).map_err(rt)?;
     report_end(dir, &manifest)
+}
+
+/// The summaries of `manifest`'s runs, fed the first `done` runs of its folder `out` (a resumed
+/// sweep's), read back from its files.
+fn start_summaries(out: &OwnedDir, manifest: &Manifest, done: usize) -> Result<SummaryBuilder> {
+    let layout = RunsLayout::of(&manifest.axis_columns(), &manifest.providers, &manifest.drawn_parameters);
+    let mut builder = SummaryBuilder::new(layout, paired(manifest))?;
+    if done > 0 {
+        let mut runs = BufReader::new(out.open_read(RUNS)?);
+        let dir = out.path().to_path_buf();
+        let mut series = series_files::open_source(&dir, manifest)?;
+        rx::add_runs_from_files(&mut builder, &mut runs, series.as_deref_mut().map(|s| s as &mut dyn SeriesSource))
+            .context("cannot read the runs kept")?;
+    }
+    Ok(builder)
+}
+
+/// Whether `manifest`'s summaries include paired differences against design point 0: designed
+/// alternatives with common seeds (the points of a sampled design are draws, which
+/// `sensitivity.csv` analyses instead).
+fn paired(manifest: &Manifest) -> bool {
+    manifest.seeds == SeedMode::Common && manifest.points.len() > 1 && manifest.sampling.is_none()
 }
 
 /// Prints the total/ok/failed line and a warning for runs outside the model's
@@ -356,14 +386,24 @@ impl Written {
     }
 }
 
+/// What [`finish`] does about the summaries and charts.
+pub enum Summaries {
+    /// Nothing (a shard, a sweep stopped).
+    Skip,
+    /// Computes them from the folder's files (`merge`).
+    FromFiles,
+    /// Writes those accumulated while the runs streamed.
+    Streamed(Box<SummaryBuilder>),
+}
+
 /// Records in `manifest` the run counts and digests of `written` (read from the files
-/// when `None`), writes it, and with `summarize` writes the summaries and the charts
-/// (on up to `threads` threads). Returns the manifest written.
+/// when `None`), writes it, and unless `summaries` says to skip them writes the summaries and
+/// the charts (on up to `threads` threads). Returns the manifest written.
 pub fn finish(
     out: &mut OwnedDir,
     mut manifest: Manifest,
     written: Option<Written>,
-    summarize: bool,
+    summaries: Summaries,
     threads: usize,
 ) -> Result<Manifest> {
     let written = match written {
@@ -373,11 +413,16 @@ pub fn finish(
     manifest.run_counts = written.counts;
     (manifest.runs_digest, manifest.series_digest) = (Some(written.digests.0), written.digests.1);
     write_manifest(out, &manifest)?;
-    if summarize {
+    let builder = match summaries {
+        Summaries::Skip => return Ok(manifest),
+        Summaries::FromFiles => None,
+        Summaries::Streamed(b) => Some(*b),
+    };
+    {
         // On the command's threads: the charts are drawn in parallel (`draw_experiment_charts`).
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
         pool.install(|| -> Result<()> {
-            write_summaries(out, &manifest)?;
+            write_summaries(out, &manifest, builder)?;
             super::sensitivity::write(out, &manifest)?;
             draw_charts(out, &manifest)?;
             Ok(())
@@ -386,13 +431,10 @@ pub fn finish(
     Ok(manifest)
 }
 
-fn write_summaries(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
-    let mut runs = BufReader::new(out.open_read(RUNS)?);
+/// Writes the summaries: those of `builder`, or else computed from the folder's files.
+fn write_summaries(out: &mut OwnedDir, manifest: &Manifest, builder: Option<SummaryBuilder>) -> Result<()> {
     let dir = out.path().to_path_buf();
-    let mut series = series_files::open_source(&dir, manifest)?;
-    // Differences against point 0 compare designed alternatives; the points of a sampled
-    // design are draws, which sensitivity.csv analyses instead.
-    let paired = manifest.seeds == SeedMode::Common && manifest.points.len() > 1 && manifest.sampling.is_none();
+    let paired = builder.as_ref().map_or_else(|| paired(manifest), SummaryBuilder::paired);
     out.write_via(|tmp| {
         let create = |name: &str| -> Result<(PathBuf, BufWriter<File>)> {
             let path = tmp.join(name);
@@ -410,8 +452,15 @@ fn write_summaries(out: &mut OwnedDir, manifest: &Manifest) -> Result<()> {
             warm_times: &mut warm_times.1,
             warm_curves: &mut warm_curves.1,
         };
-        rx::summarize(&mut runs, series.as_deref_mut().map(|s| s as &mut dyn SeriesSource), outputs)
-            .context("cannot summarise")?;
+        match builder {
+            Some(builder) => builder.write(outputs),
+            None => {
+                let mut runs = BufReader::new(open_regular(&dir, RUNS)?);
+                let mut series = series_files::open_source(&dir, manifest)?;
+                rx::summarize(&mut runs, series.as_deref_mut().map(|s| s as &mut dyn SeriesSource), outputs)
+            }
+        }
+        .context("cannot summarise")?;
         let mut paths = Vec::new();
         let all = [Some(summary), series_summary, differences, Some(warm_times), Some(warm_curves)];
         for (path, mut w) in all.into_iter().flatten() {

@@ -35,6 +35,7 @@ struct Shared {
 
 /// Runs `work(i)` for `i in 0..n_items` on `threads` threads (at least 1) and
 /// calls `consume(i, result)` in the order `0, 1, 2, ...` on the calling thread.
+/// With one thread, everything runs on the calling thread, one item after the other.
 /// Stops early when `consume` returns [`Flow::Stop`] or an error (returned).
 pub fn run_ordered<T, E>(
     n_items: usize,
@@ -47,17 +48,14 @@ where
 {
     let threads = threads.max(1);
     let window = WINDOW_PER_THREAD * threads;
+    // One thread is the calling one: no pool, no hand-over.
+    if threads == 1 {
+        return run_in_place(n_items, work, consume);
+    }
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool,
         // A pool could not be built (no threads available): run in place.
-        Err(_) => {
-            for i in 0..n_items {
-                if consume(i, work(i))? == Flow::Stop {
-                    return Ok(Flow::Stop);
-                }
-            }
-            return Ok(Flow::Continue);
-        }
+        Err(_) => return run_in_place(n_items, work, consume),
     };
     let shared = Mutex::new(Shared::default());
     let wake = Condvar::new();
@@ -116,6 +114,20 @@ where
         }
         Ok(Flow::Continue)
     })
+}
+
+/// [`run_ordered`] on the calling thread alone.
+fn run_in_place<T, E>(
+    n_items: usize,
+    work: impl Fn(usize) -> T,
+    mut consume: impl FnMut(usize, T) -> Result<Flow, E>,
+) -> Result<Flow, E> {
+    for i in 0..n_items {
+        if consume(i, work(i))? == Flow::Stop {
+            return Ok(Flow::Stop);
+        }
+    }
+    Ok(Flow::Continue)
 }
 
 #[cfg(test)]

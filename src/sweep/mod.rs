@@ -62,6 +62,7 @@ use crate::report::experiment::SeriesFormat;
 pub use sensitivity::sensitivity;
 pub use strategy_arg::{ArgError, ArgProblem, StrategyArg};
 
+use crate::report::experiment::SummaryBuilder;
 use crate::report::experiment::series_store;
 use crate::scenario::Problem;
 
@@ -114,6 +115,8 @@ pub struct Sinks<'a> {
     pub runs: &'a mut dyn Write,
     /// The series, if the plan writes series.
     pub series: Option<SeriesSink<'a>>,
+    /// The summaries, fed each run (and its series) in run order, if they are wanted.
+    pub summaries: Option<&'a mut SummaryBuilder>,
 }
 
 /// Where the series of finished runs go ([`SeriesFormat`]).
@@ -156,9 +159,11 @@ pub struct SweepOutcome {
 /// writes each run's rows in order. With CSV series: its series rows (flushed), then its
 /// `runs.csv` row (flushed), so that after a kill every complete row of
 /// `runs.csv` has all its series rows. With Parquet parts: runs are gathered by part; when
-/// the runs of a part are done (or the sweep ends), the part is written, then the
+/// the runs of a part are done (or the sweep ends), the part is encoded (with more than one
+/// thread, on a thread of its own while the next part is gathered) and written, then the
 /// `runs.csv` rows of its runs (flushed), so that after a kill `runs.csv` holds no run whose
-/// part is not in place. `progress` is called after each run
+/// part is not in place. With `summaries`, each run and its series are added as the run is
+/// handed over, in run order. `progress` is called after each run
 /// and may stop the sweep. With `fail_fast`, the first failed run is written
 /// and then ends the sweep with [`SweepError::RunFailed`]. `run` runs one run
 /// and formats its rows: [`Plan::runner_as`] gives the real one.
@@ -172,8 +177,9 @@ pub fn execute(
     run: &(dyn Fn(usize) -> RunRows + Sync),
 ) -> Result<SweepOutcome, SweepError> {
     let mut outcome = SweepOutcome::default();
-    let Sinks { runs, mut series } = sinks;
-    let mut part = PartWriter::default();
+    let Sinks { runs, mut series, mut summaries } = sinks;
+    // With more than one thread, a part is encoded on a thread of its own while the runs go on.
+    let mut part = PartWriter { background: threads > 1, ..PartWriter::default() };
     let flow = run_ordered(
         todo.len(),
         threads,
@@ -198,6 +204,12 @@ pub fn execute(
                     runs.flush()?;
                 }
             }
+            if let Some(builder) = summaries.as_mut() {
+                builder.add_run(&rows.record).map_err(report_error)?;
+                if let Some(series) = &rows.series_typed {
+                    builder.add_run_series(rows.record.point, series).map_err(report_error)?;
+                }
+            }
             outcome.done += 1;
             if !rows.ok {
                 outcome.failed += 1;
@@ -209,10 +221,10 @@ pub fn execute(
             Ok(progress(Progress { done: outcome.done, total: todo.len(), failed: outcome.failed }))
         },
     );
-    // The runs of the last part (complete, or cut short by a stop or a failed run) are kept.
+    // The runs of the last parts (complete, or cut short by a stop or a failed run) are kept.
     let flushed = match series.as_mut() {
         Some(SeriesSink::Parts { write, .. }) if !matches!(flow, Err(SweepError::Io(_))) => {
-            part.flush(&mut **write, &mut *runs)
+            part.flush(&mut **write, &mut *runs).and_then(|()| part.finish_pending(&mut **write, &mut *runs))
         }
         _ => Ok(()),
     };
@@ -222,7 +234,13 @@ pub fn execute(
     Ok(outcome)
 }
 
-/// The runs of the Parquet part being gathered by [`execute`].
+/// A failure of the summaries, as the error of a sweep.
+fn report_error(e: crate::report::ReportError) -> SweepError {
+    SweepError::Io(std::io::Error::other(e.to_string()))
+}
+
+/// The runs of the Parquet part being gathered by [`execute`], and the part before it while it
+/// is encoded (in the background).
 #[derive(Default)]
 struct PartWriter {
     /// Which part (`None`: no run yet).
@@ -231,6 +249,20 @@ struct PartWriter {
     columns: series_store::PartColumns,
     /// The `runs.csv` rows of its runs.
     run_rows: String,
+    /// Whether parts are encoded on a thread of their own (else in the caller's).
+    background: bool,
+    /// The part handed to that thread, if any.
+    pending: Option<PendingPart>,
+    /// Columns of an earlier part, cleared, to gather the next one in (their memory reused).
+    spare: Option<series_store::PartColumns>,
+}
+
+/// A part being encoded in the background: its index, the `runs.csv` rows of its runs, and the
+/// encoding thread, which gives back the bytes and the columns.
+struct PendingPart {
+    index: usize,
+    run_rows: String,
+    encoder: std::thread::JoinHandle<(Result<Vec<u8>, crate::report::ReportError>, series_store::PartColumns)>,
 }
 
 impl PartWriter {
@@ -241,26 +273,61 @@ impl PartWriter {
                 // A part's runs have about as many rows each: room for them all, once.
                 self.columns.reserve(series.rows.len() * part_runs);
             }
-            self.columns.push_run(series).map_err(|e| SweepError::Io(std::io::Error::other(e.to_string())))?;
+            self.columns.push_run(series).map_err(report_error)?;
         }
         self.run_rows.push_str(&rows.run_row);
         Ok(())
     }
 
-    /// Writes the part, then the `runs.csv` rows of its runs; forgets them.
+    /// Hands the part over: encodes it and writes it, then the `runs.csv` rows of its runs, at
+    /// once, or in the background (writing the part handed over before, first). Parts and their
+    /// rows are thus written in order, each part before its rows.
     fn flush(
         &mut self,
         write: &mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
         runs: &mut dyn Write,
     ) -> Result<(), SweepError> {
         let Some(part) = self.index.take() else { return Ok(()) };
-        let bytes = series_store::encode_part(&self.columns)
-            .map_err(|e| SweepError::Io(std::io::Error::other(e.to_string())))?;
-        write(part, &bytes)?;
-        runs.write_all(self.run_rows.as_bytes())?;
-        runs.flush()?;
+        self.finish_pending(write, runs)?;
+        let run_rows = std::mem::take(&mut self.run_rows);
+        if self.background {
+            let columns = std::mem::replace(&mut self.columns, self.spare.take().unwrap_or_default());
+            let encoder = std::thread::spawn(move || (series_store::encode_part(&columns), columns));
+            self.pending = Some(PendingPart { index: part, run_rows, encoder });
+            return Ok(());
+        }
+        let bytes = series_store::encode_part(&self.columns).map_err(report_error)?;
         self.columns.clear();
-        self.run_rows.clear();
-        Ok(())
+        write_part(write, runs, part, &bytes, &run_rows)
     }
+
+    /// Waits for the part being encoded in the background, if any, and writes it, then its rows.
+    fn finish_pending(
+        &mut self,
+        write: &mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
+        runs: &mut dyn Write,
+    ) -> Result<(), SweepError> {
+        let Some(pending) = self.pending.take() else { return Ok(()) };
+        let (bytes, mut columns) = pending
+            .encoder
+            .join()
+            .map_err(|_| SweepError::Io(std::io::Error::other("encoding a series part panicked")))?;
+        columns.clear();
+        self.spare = Some(columns);
+        write_part(write, runs, pending.index, &bytes.map_err(report_error)?, &pending.run_rows)
+    }
+}
+
+/// Writes part `part` (`bytes`), then the `runs.csv` rows of its runs (flushed).
+fn write_part(
+    write: &mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
+    runs: &mut dyn Write,
+    part: usize,
+    bytes: &[u8],
+    run_rows: &str,
+) -> Result<(), SweepError> {
+    write(part, bytes)?;
+    runs.write_all(run_rows.as_bytes())?;
+    runs.flush()?;
+    Ok(())
 }

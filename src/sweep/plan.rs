@@ -17,7 +17,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use super::Design;
 use super::rows::{RunId, RunRows, failed_rows, run_rows};
 use crate::engine::derive_seed;
-use crate::report::experiment::{ChartSpec, SeriesFormat, drawn_column, n_metric_fields};
+use crate::report::experiment::{ChartSpec, RunsLayout, SeriesFormat, drawn_column, n_metric_fields};
 use crate::scenario::Scenario;
 
 /// How run seeds relate across design points.
@@ -203,18 +203,15 @@ impl Plan {
         }
     }
 
-    /// Runs run `run` (single-threaded) and formats its rows; `columns` are
-    /// [`Self::providers`] and [`Self::drawn_columns`], `labelled` [`Self::labelled_axes`]. A simulation
-    /// error, a panic or a non-finite value gives a failed row with its message.
-    pub fn run_one(&self, run: usize, columns: (&[String], &[String]), labelled: &[bool]) -> RunRows {
-        self.run_one_as(run, columns, labelled, SeriesFormat::Csv)
-    }
-
-    /// [`Plan::run_one`] with the series (if the plan writes series) in `format`.
+    /// Runs run `run` (single-threaded) and formats its rows, with the series (if the plan writes
+    /// series) in `format`; `columns` are [`Self::providers`] and [`Self::drawn_columns`], `warm`
+    /// which metric columns are days-to-warm columns ([`RunsLayout::warm`]), `labelled`
+    /// [`Self::labelled_axes`]. A simulation error, a panic or a non-finite value gives a failed
+    /// row with its message.
     pub fn run_one_as(
         &self,
         run: usize,
-        columns: (&[String], &[String]),
+        (columns, warm): ((&[String], &[String]), &[bool]),
         labelled: &[bool],
         format: SeriesFormat,
     ) -> RunRows {
@@ -224,7 +221,7 @@ impl Plan {
         let n_fields = n_metric_fields(columns.0.len(), columns.1.len());
         let outcome = catch_unwind(AssertUnwindSafe(|| crate::sim::run(&point.scenario, id.seed)));
         match outcome {
-            Ok(Ok(result)) => run_rows(id, &fields, columns, &result, self.series.then_some(format)),
+            Ok(Ok(result)) => run_rows(id, &fields, columns, warm, &result, self.series.then_some(format)),
             Ok(Err(e)) => failed_rows(id, &fields, n_fields, &e.to_string()),
             Err(panic) => {
                 let msg = panic
@@ -239,15 +236,17 @@ impl Plan {
 }
 
 impl Plan {
-    /// The real runner for [`super::execute`]: [`Plan::run_one`] with the plan's providers and labelled axes.
+    /// The real runner for [`super::execute`] with CSV series: [`Self::runner_as`].
     pub fn runner(&self) -> impl Fn(usize) -> RunRows + Sync + '_ {
         self.runner_as(SeriesFormat::Csv)
     }
 
-    /// [`Plan::runner`] with the series in `format`.
+    /// The real runner for [`super::execute`]: [`Plan::run_one_as`] with the plan's columns and
+    /// labelled axes, the series in `format`.
     pub fn runner_as(&self, format: SeriesFormat) -> impl Fn(usize) -> RunRows + Sync + '_ {
         let (providers, drawn, labelled) = (self.providers(), self.drawn_columns(), self.labelled_axes());
-        move |run| self.run_one_as(run, (&providers, &drawn), &labelled, format)
+        let warm = RunsLayout::of(&[], &providers, &drawn).warm();
+        move |run| self.run_one_as(run, ((&providers, &drawn), &warm), &labelled, format)
     }
 }
 

@@ -10,7 +10,7 @@
 
 use crate::engine::seed_text;
 use crate::report::experiment::series_store::RunSeries;
-use crate::report::experiment::{SeriesFormat, csv_field, metric_rows_as, n_metric_fields};
+use crate::report::experiment::{RunRecord, SeriesFormat, csv_field, metric_rows_as, n_metric_fields};
 use crate::sim::RunResult;
 
 /// Identity of a run, written at the start of its row (the columns
@@ -38,21 +38,25 @@ pub struct RunRows {
     pub run_row: String,
     /// The `series.csv` lines of the run (empty when the run failed or series are off or not CSV).
     pub series_rows: String,
-    /// The run's series rows typed, for Parquet series (`None` when the run failed or series
-    /// are off or not Parquet).
+    /// The run's series rows typed, for Parquet parts and the summaries (`None` when the run
+    /// failed or series are off).
     pub series_typed: Option<RunSeries>,
+    /// The `runs.csv` row as its reader gets it, for the summaries.
+    pub record: RunRecord,
 }
 
 /// The rows of run `id`, whose axis fields ([`super::axis_fields`]) are `axis`,
 /// from its simulation result. `providers` are the provider columns of the experiment (a provider
 /// absent from this run leaves its column empty) and `drawn` its drawn-parameter columns
-/// ([`super::Plan::drawn_columns`]); with `series`, the run's series are made
-/// too in that format (`series.csv` lines, or typed rows for Parquet). A non-finite metric
-/// turns the run into a failure.
+/// ([`super::Plan::drawn_columns`]); `warm` says which metric columns are days-to-warm columns
+/// ([`RunsLayout::warm`](crate::report::experiment::RunsLayout::warm)). With `series`, the run's
+/// series are made too, typed, and as `series.csv` lines in CSV. A non-finite metric turns the
+/// run into a failure.
 pub fn run_rows(
     id: RunId,
     axis: &[String],
     (providers, drawn): (&[String], &[String]),
+    warm: &[bool],
     result: &RunResult,
     series: Option<SeriesFormat>,
 ) -> RunRows {
@@ -63,6 +67,13 @@ pub fn run_rows(
             run_row: row(id, axis, "ok", "", &rows.fields),
             series_rows: rows.series,
             series_typed: rows.typed,
+            record: RunRecord::new(
+                (id.run, id.point, u64::from(id.replicate)),
+                labels(axis),
+                true,
+                rows.fields.iter().map(String::as_str),
+                warm,
+            ),
         },
         Err(metric) => failed_rows(
             id,
@@ -78,15 +89,33 @@ pub fn run_rows(
 pub fn failed_rows(id: RunId, axis: &[String], n_fields: usize, message: &str) -> RunRows {
     let empty = vec![String::new(); n_fields];
     let run_row = row(id, axis, "failed", message, &empty);
-    RunRows { ok: false, message: message.to_string(), run_row, series_rows: String::new(), series_typed: None }
+    let record = RunRecord {
+        run: id.run,
+        point: id.point,
+        replicate: u64::from(id.replicate),
+        labels: labels(axis),
+        ok: false,
+        values: vec![f64::NAN; n_fields],
+    };
+    RunRows { ok: false, message: message.to_string(), run_row, series_rows: String::new(), series_typed: None, record }
+}
+
+/// The axis fields as a reader of `runs.csv` gets them back.
+fn labels(axis: &[String]) -> Vec<String> {
+    axis.iter().map(|l| text_field(l)).collect()
+}
+
+/// A text field as written on one line.
+fn text_field(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
 }
 
 fn row(id: RunId, axis: &[String], status: &str, message: &str, values: &[String]) -> String {
     let mut fields: Vec<String> =
         vec![id.run.to_string(), id.point.to_string(), id.replicate.to_string(), seed_text(id.seed)];
-    fields.extend(axis.iter().map(|l| csv_field(&l.replace(['\n', '\r'], " "))));
+    fields.extend(axis.iter().map(|l| csv_field(&text_field(l))));
     fields.push(status.to_string());
-    fields.push(csv_field(&message.replace(['\n', '\r'], " ")));
+    fields.push(csv_field(&text_field(message)));
     fields.extend(values.iter().cloned());
     let mut line = fields.join(",");
     line.push('\n');
@@ -96,7 +125,7 @@ fn row(id: RunId, axis: &[String], status: &str, message: &str, values: &[String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::experiment::{RUN_ID_COLUMNS, runs_header, series_header};
+    use crate::report::experiment::{RUN_ID_COLUMNS, RunsLayout, runs_header, series_header};
     use crate::scenario::default_scenario;
 
     #[test]
@@ -106,7 +135,9 @@ mod tests {
         let providers = result.provider_names.clone();
         let id = RunId { run: 7, point: 1, replicate: 2, seed: u64::MAX };
         let labels = vec!["1.5".to_string(), "a,b".to_string()];
-        let rows = run_rows(id, &labels, (&providers, &[]), &result, Some(SeriesFormat::Csv));
+        let layout = RunsLayout::of(&["x".into(), "y".into()], &providers, &[]);
+        let warm = layout.warm();
+        let rows = run_rows(id, &labels, (&providers, &[]), &warm, &result, Some(SeriesFormat::Csv));
         assert!(rows.ok);
         let header = runs_header(&["x".into(), "y".into()], &providers, &[]);
         let fields = ::csv::ReaderBuilder::new()
@@ -121,12 +152,29 @@ mod tests {
         assert_eq!((&fields[5], &fields[6], &fields[7]), ("a,b", "ok", ""));
         assert_eq!(rows.series_rows.lines().count(), scenario.horizon_days as usize * providers.len());
         assert!(rows.series_rows.lines().all(|l| l.split(',').count() == series_header().len()));
-        let typed = run_rows(id, &labels, (&providers, &[]), &result, Some(SeriesFormat::Parquet));
+        // The record is the row as a reader of runs.csv gets it.
+        let first_metric = header.len() - layout.metrics.len();
+        let read: Vec<f64> = fields
+            .iter()
+            .skip(first_metric)
+            .zip(&warm)
+            .map(|(f, w)| match (*w, f) {
+                (true, "") => f64::INFINITY,
+                _ => f.parse().unwrap_or(f64::NAN),
+            })
+            .collect();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&rows.record.values), bits(&read));
+        assert_eq!((rows.record.run, rows.record.point, rows.record.replicate, rows.record.ok), (7, 1, 2, true));
+        assert_eq!(rows.record.labels, ["1.5", "a,b"]);
+        let typed = run_rows(id, &labels, (&providers, &[]), &warm, &result, Some(SeriesFormat::Parquet));
         assert_eq!((&typed.run_row, typed.series_rows.as_str()), (&rows.run_row, ""));
+        assert_eq!(rows.series_typed.as_ref(), typed.series_typed.as_ref(), "typed rows in either format");
         let typed = typed.series_typed.unwrap();
         assert_eq!(typed.rows.len(), rows.series_rows.lines().count());
         let failed = failed_rows(id, &labels, n_metric_fields(providers.len(), 0), "boom");
         assert!(!failed.ok && failed.series_rows.is_empty());
+        assert!(!failed.record.ok && failed.record.values.len() == layout.metrics.len());
         assert_eq!(failed.run_row.split(',').count(), header.len() + 1, "the quoted `a,b` holds a comma");
     }
 }

@@ -344,20 +344,105 @@ pub fn n_metric_fields(n_providers: usize, n_drawn: usize) -> usize {
 /// Formats a float with at most 7 significant digits (fixed notation, no
 /// exponent, trailing zeros removed): the same value always gives the same text.
 pub fn fmt_float(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return if v.is_finite() { "0".to_string() } else { String::new() };
-    }
-    let decimals = float_decimals(v);
-    let s = format!("{v:.decimals$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
-    if s == "-0" { "0".to_string() } else { s }
+    let mut s = String::new();
+    push_float(&mut s, v);
+    s
 }
 
+/// Appends [`fmt_float`]`(v)` to `out` (without making a string of its own).
+pub fn push_float(out: &mut String, v: f64) {
+    if v == 0.0 || !v.is_finite() {
+        if v.is_finite() {
+            out.push('0');
+        }
+        return;
+    }
+    match decimal_mantissa(v) {
+        Some((m, decimals)) => push_decimal(out, m, decimals),
+        None => {
+            let start = out.len();
+            let decimals = float_decimals(v);
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{v:.decimals$}");
+            if out[start..].contains('.') {
+                let kept = out[start..].trim_end_matches('0').trim_end_matches('.').len();
+                out.truncate(start + kept);
+            }
+            if &out[start..] == "-0" {
+                out.truncate(start);
+                out.push('0');
+            }
+        }
+    }
+}
+
+/// Appends `m / 10^decimals` (`m` a whole number below 2^52 in size) as `{:.decimals}` writes
+/// it, trailing zeros and a trailing point removed, and `0` for `-0`.
+fn push_decimal(out: &mut String, m: f64, decimals: usize) {
+    let magnitude = m.abs() as u64;
+    if magnitude == 0 {
+        out.push('0');
+        return;
+    }
+    if m < 0.0 {
+        out.push('-');
+    }
+    let mut digits = [b'0'; 20];
+    let mut rest = magnitude;
+    let mut start = digits.len();
+    while rest > 0 {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    // At least one digit before the point.
+    let start = start.min(digits.len() - decimals - 1);
+    let point = digits.len() - decimals;
+    let fraction = &digits[point..];
+    let kept = fraction.iter().rposition(|&d| d != b'0').map_or(0, |i| i + 1);
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&digits[start..point]).unwrap_or_default());
+    if kept > 0 {
+        out.push('.');
+        out.push_str(std::str::from_utf8(&fraction[..kept]).unwrap_or_default());
+    }
+}
+
+/// `v` (finite, not 0) as `m / 10^d`, `d` its decimals ([`float_decimals`]) and `m` the whole
+/// number its text shows without the point: `v * 10^d` rounded, unless that is within 1e-6 of
+/// a tie or not below 2^52 (`None`: the text decides). `v * 10^d` is below 10^7 but for large
+/// or tiny `v`, so its rounding error is far below 1e-6, and `m` is the exact value of `v`
+/// rounded to `d` decimals, as the text has it.
+pub fn decimal_mantissa(v: f64) -> Option<(f64, usize)> {
+    let decimals = float_decimals(v);
+    let scaled = v * POW10[decimals];
+    let near_tie = ((scaled - scaled.trunc()).abs() - 0.5).abs() < 1e-6;
+    if near_tie || scaled.abs() >= 2f64.powi(52) {
+        return None;
+    }
+    Some((scaled.round(), decimals))
+}
+
+/// `10^d` for every `d` [`float_decimals`] gives, exactly.
+pub const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
 /// The decimals [`fmt_float`] writes `v` (finite, not 0) with, before trailing zeros are removed:
-/// 7 significant digits, at most 15 decimals.
+/// 7 significant digits, at most 15 decimals: `6 - floor(log10(|v|))`, clamped to 0..=15.
+///
+/// The magnitude is read from a table of powers of ten, except within a relative 1e-12 of one
+/// of them, where `log10` decides (as everywhere before): away from them, `log10`'s error (a few
+/// units in the last place) cannot move the floor, so the result is the same for every `v`.
 pub fn float_decimals(v: f64) -> usize {
-    let magnitude = v.abs().log10().floor() as i32;
-    (6 - magnitude).clamp(0, 15) as usize
+    let a = v.abs();
+    // The magnitudes that give 14 to 1 decimals: below the first, 15; from the last, 0.
+    const BOUNDS: [f64; 15] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
+    let above = BOUNDS.iter().take_while(|b| a >= **b).count();
+    let near = |i: usize| BOUNDS.get(i).is_some_and(|b| (a - b).abs() <= b * 1e-12);
+    if !a.is_finite() || near(above) || (above > 0 && near(above - 1)) {
+        let magnitude = a.log10().floor() as i32;
+        return (6 - magnitude).clamp(0, 15) as usize;
+    }
+    BOUNDS.len() - above
 }
 
 /// A CSV field: quoted when it contains a comma, a quote or a line break.
@@ -374,7 +459,7 @@ fn push_value(out: &mut String, value: Value) -> bool {
             true
         }
         Value::Real(v) => {
-            out.push_str(&fmt_float(v));
+            push_float(out, v);
             v.is_finite()
         }
         Value::Missing => true,
@@ -409,9 +494,9 @@ pub fn metric_rows(
     metric_rows_as(run, providers, drawn, result, series.then_some(SeriesFormat::Csv))
 }
 
-/// [`metric_rows`] with the series, if any, in `series` format: `series.csv` lines
-/// ([`MetricRows::series`]) or typed rows for Parquet ([`MetricRows::typed`], reals rounded by
-/// [`stored_real`]). The same values fail the run either way.
+/// [`metric_rows`] with the series, if any: typed rows ([`MetricRows::typed`], reals rounded by
+/// [`stored_real`]), for Parquet parts and the summaries, and with `series` CSV also
+/// `series.csv` lines ([`MetricRows::series`]). The same values fail the run either way.
 pub fn metric_rows_as(
     run: usize,
     providers: &[String],
@@ -460,7 +545,7 @@ pub fn metric_rows_as(
         }
     }
     let mut typed = None;
-    if series == Some(SeriesFormat::Parquet) {
+    if series.is_some() {
         let n_rows = agg.n_days * result.provider_names.len();
         let mut t = RunSeries {
             run,
@@ -492,9 +577,80 @@ pub fn metric_rows_as(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::report::testdata;
+
+    /// `n` values log-uniform from `10^lo` to `10^hi`, from a xorshift generator seeded with `seed`.
+    pub(crate) fn log_uniform(seed: u64, n: usize, lo: f64, hi: f64) -> Vec<f64> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                10f64.powf(lo + (x >> 11) as f64 / (1u64 << 53) as f64 * (hi - lo))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn float_decimals_are_those_of_log10_everywhere() {
+        let by_log10 = |v: f64| (6 - v.abs().log10().floor() as i32).clamp(0, 15) as usize;
+        let mut values = Vec::new();
+        for k in -20..=20 {
+            // Each power of ten and its neighbours, a few units in the last place away.
+            let p = 10f64.powi(k);
+            let mut below = p;
+            let mut above = p;
+            for _ in 0..40 {
+                values.extend([below, above, p * (1.0 + 1e-12), p * (1.0 - 1e-12), p * (1.0 + 2e-12)]);
+                below = f64::from_bits(below.to_bits() - 1);
+                above = f64::from_bits(above.to_bits() + 1);
+            }
+        }
+        values.extend(log_uniform(0x9e37_79b9_7f4a_7c15, 300_000, -20.0, 20.0));
+        for v in values {
+            assert_eq!(float_decimals(v), by_log10(v), "{v:e}");
+            assert_eq!(float_decimals(-v), by_log10(v), "{v:e}");
+        }
+    }
+
+    #[test]
+    fn floats_are_written_as_their_text_with_7_digits_is() {
+        // The text as `{:.d}` writes it, trailing zeros removed.
+        let by_format = |v: f64| {
+            if v == 0.0 || !v.is_finite() {
+                return if v.is_finite() { "0".to_string() } else { String::new() };
+            }
+            let decimals = float_decimals(v);
+            let s = format!("{v:.decimals$}");
+            let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+            if s == "-0" { "0".to_string() } else { s }
+        };
+        let mut values = vec![0.5, 1.5, 2.5, -0.5, 0.25, 1234567.5, 0.0000001, 1e-16, 9.9999995, 0.30000000000000004];
+        values.extend([4503599627370495.0, 4503599627370497.0, 1e22, 12345678.9, 0.1 + 0.2, 1e-8, 9.99999949e-9]);
+        for (k, v) in (0..400_000u32).zip(log_uniform(0x2545_f491_4f6c_dd1d, 400_000, -15.0, 15.0)) {
+            // Counts and shares as the runs have them: halves, tenths, thirds of small numbers.
+            let ratio = f64::from(k % 977) / f64::from(k % 13 + 1);
+            values.extend([v, -v, ratio, ratio / 1000.0, f64::from(k) + 0.5, f64::from(k) / 8.0]);
+        }
+        for v in values {
+            assert_eq!(fmt_float(v), by_format(v), "{v:e}");
+        }
+    }
+
+    #[test]
+    fn push_float_appends_what_fmt_float_makes() {
+        for v in [0.0, -0.0, 1.0, -1e-9, 0.30000000000000004, 123456789.5, 1e-300, -4e-8, f64::NAN, f64::INFINITY] {
+            let mut out = String::from("x,");
+            push_float(&mut out, v);
+            assert_eq!(out, format!("x,{}", fmt_float(v)));
+        }
+        assert_eq!(fmt_float(-4e-8), "-0.00000004");
+        assert_eq!(fmt_float(-1e-16), "0");
+        assert_eq!(fmt_float(2.50), "2.5");
+    }
 
     #[test]
     fn floats_have_seven_significant_digits() {

@@ -26,6 +26,7 @@ mod series_chart;
 pub mod series_store;
 mod stats;
 mod summary;
+mod summary_builder;
 mod warm_chart;
 mod warm_rows;
 mod warm_times;
@@ -53,7 +54,11 @@ pub use sensitivity::{
 pub use sensitivity_chart::draw as draw_sensitivity_chart;
 pub use series_store::{SeriesFormat, SeriesSource};
 pub use stats::{Accumulator, CONFIDENCE, Summary, t_quantile};
-pub use summary::{RunsLayout, STAT_COLUMNS, StatRow, SummaryOutputs, count_pool_overloaded, read_stats, summarize};
+pub use summary::{
+    RunsLayout, STAT_COLUMNS, StatRow, SummaryOutputs, add_runs_from_files, count_pool_overloaded, read_stats,
+    summarize,
+};
+pub use summary_builder::{RunRecord, SummaryBuilder};
 pub use warm_rows::{WarmCurveRow, WarmData, WarmTimeRow, read_warm_curves, read_warm_times};
 pub use warm_times::{
     ALL_PROVIDERS, RESTRICTED_PREFIX, WARM_CURVE_COLUMNS, WARM_TIME_COLUMNS, is_warm_metric, restrict, summary_metric,

@@ -48,6 +48,7 @@ pub fn read_run_lines(series: &mut dyn SeriesSource, n_points: usize) -> Result<
     let Some(columns) = columns else {
         return Err(ReportError::Format("series.csv: unexpected header".into()));
     };
+    series.read_only(&columns);
     let n_points = n_points.max(1);
     let last_run = n_points.saturating_mul(MAX_RUN_LINES as usize);
     // (run, provider index) -> per metric, the values by day; `usize::MAX`: every provider.

@@ -1,8 +1,8 @@
 //! `summary.csv`, `series_summary.csv` and `differences.csv`: statistics over
-//! the replicates of each design point, computed from `runs.csv` and
-//! `series.csv` in one streaming pass (memory grows with the number of design
-//! points and days, not with the number of runs), together with the warm times
-//! of [`super::warm_times`].
+//! the replicates of each design point, from the runs as they stream
+//! ([`SummaryBuilder`]) or from `runs.csv` and the series files read back in
+//! one streaming pass ([`summarize`]), together with the warm times of
+//! [`super::warm_times`]; and reading the statistics back ([`read_stats`]).
 //!
 //! A days-to-warm column is censored at the run's horizon: its rows in
 //! `summary.csv` and `differences.csv` are named `restricted_days_to_warm_<provider>`
@@ -11,15 +11,13 @@
 //! that no mean is taken over the runs that happened to get warm. The horizon
 //! itself (`days_observed`) is no outcome and has no rows: `warm_times.csv` gives it.
 
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
-use super::metrics::{
-    DAYS_OBSERVED, OverProviders, RUN_ID_COLUMNS, SERIES_METRIC_TABLE, SERIES_METRICS, STATUS_COLUMNS, fmt_float,
-};
+use super::metrics::{RUN_ID_COLUMNS, STATUS_COLUMNS, runs_header};
 use super::series_store::{SeriesRow, SeriesSource};
-use super::stats::{Accumulator, Summary};
-use super::warm_times::{ALL_PROVIDERS, WarmCollector, is_warm_metric, restrict, summary_metric, warm_field};
+use super::stats::Summary;
+use super::summary_builder::{RunRecord, SummaryBuilder};
+use super::warm_times::is_warm_metric;
 use crate::report::ReportError;
 
 /// Columns of the statistics, after the identifying columns.
@@ -67,22 +65,22 @@ impl RunsLayout {
             _ => Err(ReportError::Format("runs.csv: unexpected header".into())),
         }
     }
+
+    /// The layout of the `runs.csv` of an experiment with axis columns `axes`, provider
+    /// columns `providers` and drawn-parameter columns `drawn` ([`runs_header`]).
+    pub fn of(axes: &[String], providers: &[String], drawn: &[String]) -> Self {
+        let header = runs_header(axes, providers, drawn);
+        let first_metric = RUN_ID_COLUMNS.len() + axes.len() + STATUS_COLUMNS.len();
+        Self { axes: axes.to_vec(), metrics: header[first_metric..].to_vec() }
+    }
+
+    /// Per metric column, whether it is a days-to-warm column.
+    pub fn warm(&self) -> Vec<bool> {
+        self.metrics.iter().map(|m| is_warm_metric(m)).collect()
+    }
 }
 
-/// One parsed row of `runs.csv`.
-struct RunRow {
-    run: usize,
-    point: usize,
-    replicate: u64,
-    labels: Vec<String>,
-    /// Whether the run succeeded (`status` is `ok`).
-    ok: bool,
-    /// Metric values; NaN where empty or not applicable, and everywhere in a failed run;
-    /// a days-to-warm value is `f64::INFINITY` when the run is not warm by its horizon.
-    values: Vec<f64>,
-}
-
-fn parse_run(rec: &::csv::StringRecord, layout: &RunsLayout, warm: &[bool]) -> Result<RunRow, ReportError> {
+fn parse_run(rec: &::csv::StringRecord, layout: &RunsLayout, warm: &[bool]) -> Result<RunRecord, ReportError> {
     let bad = || ReportError::Format(format!("runs.csv: malformed row {:?}", rec.iter().collect::<Vec<_>>()));
     let int = |i: usize| rec.get(i).and_then(|s| s.parse::<u64>().ok()).ok_or_else(bad);
     let (n_id, n_axes) = (RUN_ID_COLUMNS.len(), layout.axes.len());
@@ -91,27 +89,9 @@ fn parse_run(rec: &::csv::StringRecord, layout: &RunsLayout, warm: &[bool]) -> R
         return Err(bad());
     }
     let ok = rec.get(n_id + n_axes) == Some("ok");
-    let value = |(i, warm): (usize, &bool)| {
-        let text = rec.get(i).unwrap_or_default();
-        match (ok, warm) {
-            (false, _) => f64::NAN,
-            (true, true) => warm_field(text),
-            (true, false) => text.parse().unwrap_or(f64::NAN),
-        }
-    };
-    Ok(RunRow {
-        run: int(0)? as usize,
-        point: int(1)? as usize,
-        replicate: int(2)?,
-        labels: (n_id..n_id + n_axes).map(|i| rec.get(i).unwrap_or_default().to_string()).collect(),
-        ok,
-        values: (first_metric..rec.len()).zip(warm).map(value).collect(),
-    })
-}
-
-/// `values` of a run with each days-to-warm value (`warm`) restricted to `horizon`.
-fn restricted(values: &[f64], warm: &[bool], horizon: f64) -> impl Iterator<Item = f64> {
-    values.iter().zip(warm).map(move |(&v, &w)| if w { restrict(v, horizon) } else { v })
+    let labels = (n_id..n_id + n_axes).map(|i| rec.get(i).unwrap_or_default().to_string()).collect();
+    let id = (int(0)? as usize, int(1)? as usize, int(2)?);
+    Ok(RunRecord::new(id, labels, ok, rec.iter().skip(first_metric), warm))
 }
 
 /// Reads `runs` (and `series`, if given: `series.csv` or the Parquet parts, through
@@ -119,52 +99,42 @@ fn restricted(values: &[f64], warm: &[bool], horizon: f64) -> impl Iterator<Item
 /// too; both are as the sweep writes them.
 pub fn summarize(
     runs: &mut dyn Read,
-    mut series: Option<&mut dyn SeriesSource>,
+    series: Option<&mut dyn SeriesSource>,
     out: SummaryOutputs<'_>,
 ) -> Result<(), ReportError> {
     let mut runs = ::csv::Reader::from_reader(runs);
     let layout = RunsLayout::from_header(runs.headers()?)?;
-    let n_metrics = layout.metrics.len();
-    let warm: Vec<bool> = layout.metrics.iter().map(|m| is_warm_metric(m)).collect();
-    let mut warm_times = WarmCollector::new(&layout.metrics)?;
-    let horizon = warm_times.horizon_index();
-    // Per point: labels and one accumulator per metric.
-    let mut points: BTreeMap<usize, (Vec<String>, Vec<Accumulator>)> = BTreeMap::new();
-    let mut diffs: BTreeMap<usize, Vec<Accumulator>> = BTreeMap::new();
-    let mut baseline: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
-    let paired = out.differences.is_some();
+    let mut builder = SummaryBuilder::new(layout, out.differences.is_some())?;
+    add_files(&mut builder, &mut runs, series)?;
+    builder.write(out)
+}
+
+/// Adds to `builder` the runs of `runs` (a `runs.csv` of the builder's layout) and, if given,
+/// their `series` (rows of runs absent from `runs` are skipped).
+pub fn add_runs_from_files(
+    builder: &mut SummaryBuilder,
+    runs: &mut dyn Read,
+    series: Option<&mut dyn SeriesSource>,
+) -> Result<(), ReportError> {
+    let mut runs = ::csv::Reader::from_reader(runs);
+    if RunsLayout::from_header(runs.headers()?)? != *builder.layout() {
+        return Err(ReportError::Format("runs.csv: unexpected header".into()));
+    }
+    add_files(builder, &mut runs, series)
+}
+
+fn add_files<R: Read>(
+    builder: &mut SummaryBuilder,
+    runs: &mut ::csv::Reader<R>,
+    mut series: Option<&mut dyn SeriesSource>,
+) -> Result<(), ReportError> {
+    let layout = builder.layout().clone();
+    let warm = layout.warm();
     let mut series_row = SeriesRow::default();
     let mut series_pending = false;
-    let mut providers: Vec<String> = Vec::new();
-    let mut daily: BTreeMap<(usize, u32, usize), [Accumulator; SERIES_METRICS.len()]> = BTreeMap::new();
-    // The current run's values of every provider together, by day (see [`OverProviders`]).
-    let mut run_all: BTreeMap<u32, [f64; SERIES_METRICS.len()]> = BTreeMap::new();
     for rec in runs.records() {
         let row = parse_run(&rec?, &layout, &warm)?;
-        if row.ok {
-            warm_times.add(row.point, &row.values);
-        }
-        let entry =
-            points.entry(row.point).or_insert_with(|| (row.labels.clone(), vec![Accumulator::default(); n_metrics]));
-        let own_horizon = row.values[horizon];
-        for (acc, v) in entry.1.iter_mut().zip(restricted(&row.values, &warm, own_horizon)) {
-            acc.add(v);
-        }
-        if row.point == 0 {
-            // Kept only for differences (a single point or a sampled design has none), so that
-            // memory does not grow with the number of runs there.
-            if paired {
-                baseline.insert(row.replicate, row.values.clone());
-            }
-        } else if let Some(base) = baseline.get(&row.replicate) {
-            let d = diffs.entry(row.point).or_insert_with(|| vec![Accumulator::default(); n_metrics]);
-            // Both restricted to the smaller horizon of the pair (NaN if either has none).
-            let pair_horizon = if base[horizon].is_nan() { f64::NAN } else { own_horizon.min(base[horizon]) };
-            let pairs = restricted(&row.values, &warm, pair_horizon).zip(restricted(base, &warm, pair_horizon));
-            for (acc, (v, b)) in d.iter_mut().zip(pairs) {
-                acc.add(v - b);
-            }
-        }
+        builder.add_run(&row)?;
         // The series rows of this run (rows of runs absent from runs.csv are skipped).
         if let Some(source) = series.as_mut() {
             loop {
@@ -180,108 +150,12 @@ pub fn summarize(
                 if run < row.run {
                     continue;
                 }
-                let day = series_row.day;
-                let name = series_row.provider.as_str();
-                let p = match providers.iter().position(|n| n == name) {
-                    Some(p) => p,
-                    None => {
-                        providers.push(name.to_string());
-                        providers.len() - 1
-                    }
-                };
-                let accs = daily.entry((row.point, day, p)).or_default();
-                let all = run_all.entry(day).or_insert([f64::NAN; SERIES_METRICS.len()]);
-                for (i, acc) in accs.iter_mut().enumerate() {
-                    let v = series_row.values[i];
-                    acc.add(v);
-                    all[i] = over_providers(SERIES_METRIC_TABLE[i].over_providers, all[i], v);
-                }
+                let p = builder.provider_index(&series_row.provider);
+                builder.add_series_row(row.point, series_row.day, p, &series_row.values);
             }
-            // Every provider together, after the providers of each day (an index no provider has).
-            for (day, values) in std::mem::take(&mut run_all) {
-                let accs = daily.entry((row.point, day, usize::MAX)).or_default();
-                for (acc, v) in accs.iter_mut().zip(values) {
-                    acc.add(v);
-                }
-            }
+            builder.end_run_series(row.point);
         }
     }
-    let mut w = ::csv::WriterBuilder::new().from_writer(out.summary);
-    write_header(&mut w, &["point"], &layout.axes, &["metric"])?;
-    // The horizon is no outcome: it is in warm_times.csv.
-    let summarised = |(metric, _): &(&String, &Accumulator)| metric.as_str() != DAYS_OBSERVED;
-    for (point, (labels, accs)) in &points {
-        for (metric, acc) in layout.metrics.iter().zip(accs).filter(summarised) {
-            write_stats(&mut w, &[point.to_string()], labels, &summary_metric(metric), &acc.summary())?;
-        }
-    }
-    w.flush()?;
-    let labels: BTreeMap<usize, Vec<String>> = points.iter().map(|(p, (l, _))| (*p, l.clone())).collect();
-    warm_times.write(&layout.axes, &labels, out.warm_times, out.warm_curves)?;
-    if let Some(out) = out.differences {
-        let mut w = ::csv::WriterBuilder::new().from_writer(out);
-        write_header(&mut w, &["point"], &layout.axes, &["metric"])?;
-        for (point, accs) in &diffs {
-            let labels = points.get(point).map(|p| p.0.clone()).unwrap_or_default();
-            for (metric, acc) in layout.metrics.iter().zip(accs).filter(summarised) {
-                write_stats(&mut w, &[point.to_string()], &labels, &summary_metric(metric), &acc.summary())?;
-            }
-        }
-        w.flush()?;
-    }
-    if let Some(out) = out.series_summary {
-        let mut w = ::csv::WriterBuilder::new().from_writer(out);
-        write_header(&mut w, &["point", "day", "provider"], &[], &["metric"])?;
-        for ((point, day, p), accs) in &daily {
-            let provider = providers.get(*p).map_or(ALL_PROVIDERS, String::as_str);
-            let id = [point.to_string(), day.to_string(), provider.to_string()];
-            for (metric, acc) in SERIES_METRICS.iter().zip(accs) {
-                write_stats(&mut w, &id, &[], metric, &acc.summary())?;
-            }
-        }
-        w.flush()?;
-    }
-    Ok(())
-}
-
-/// `acc` (NaN: no provider yet) combined with one more provider's value `v` (NaN: none).
-fn over_providers(how: OverProviders, acc: f64, v: f64) -> f64 {
-    match (acc.is_nan(), v.is_nan(), how) {
-        (_, true, _) => acc,
-        (true, false, _) => v,
-        (false, false, OverProviders::Sum) => acc + v,
-        (false, false, OverProviders::Lowest) => acc.min(v),
-    }
-}
-
-fn write_header<W: Write>(
-    w: &mut ::csv::Writer<W>,
-    id: &[&str],
-    axes: &[String],
-    tail: &[&str],
-) -> Result<(), ReportError> {
-    let mut h: Vec<&str> = id.to_vec();
-    h.extend(axes.iter().map(String::as_str));
-    h.extend(tail);
-    h.extend(STAT_COLUMNS);
-    w.write_record(&h)?;
-    Ok(())
-}
-
-fn write_stats<W: Write>(
-    w: &mut ::csv::Writer<W>,
-    id: &[String],
-    labels: &[String],
-    metric: &str,
-    s: &Summary,
-) -> Result<(), ReportError> {
-    let f = |v: Option<f64>| v.map(fmt_float).unwrap_or_default();
-    let mut rec: Vec<String> = id.to_vec();
-    rec.extend(labels.iter().cloned());
-    rec.push(metric.to_string());
-    rec.push(s.n.to_string());
-    rec.extend([s.mean, s.sd, s.ci_low, s.ci_high, s.min, s.max].map(f));
-    w.write_record(&rec)?;
     Ok(())
 }
 
@@ -382,7 +256,9 @@ pub fn read_stats(input: &mut dyn Read, series: bool) -> Result<Vec<StatRow>, Re
 
 #[cfg(test)]
 mod tests {
-    use super::super::series_store::CsvSeries;
+    use super::super::metrics::Value;
+    use super::super::series_store::{CsvSeries, RunSeries};
+    use super::super::warm_times::ALL_PROVIDERS;
     use super::*;
 
     const RUNS: &str = "run,point,replicate,seed,g,status,message,days_to_warm_all,days_observed,inbox\n\
@@ -420,6 +296,54 @@ mod tests {
         assert_eq!(back[0].stats.mean, Some(11.0));
         let back = read_stats(&mut ss.as_bytes(), true).unwrap();
         assert_eq!((back[0].day, back[0].provider.as_str()), (1, "gmail"));
+    }
+
+    /// The outputs of `summarize`, or of a builder fed by `feed`, as text.
+    fn outputs(feed: Option<&dyn Fn(&mut SummaryBuilder)>) -> [String; 5] {
+        let mut files: [Vec<u8>; 5] = Default::default();
+        let [s, ss, d, wt, wc] = &mut files;
+        let out = SummaryOutputs {
+            summary: s,
+            series_summary: Some(ss),
+            differences: Some(d),
+            warm_times: wt,
+            warm_curves: wc,
+        };
+        match feed {
+            None => {
+                summarize(&mut RUNS.as_bytes(), Some(&mut CsvSeries::new(SERIES.as_bytes()).unwrap()), out).unwrap()
+            }
+            Some(feed) => {
+                let header = ::csv::Reader::from_reader(RUNS.as_bytes()).headers().unwrap().clone();
+                let mut builder = SummaryBuilder::new(RunsLayout::from_header(&header).unwrap(), true).unwrap();
+                feed(&mut builder);
+                builder.write(out).unwrap();
+            }
+        }
+        files.map(|f| String::from_utf8(f).unwrap())
+    }
+
+    #[test]
+    fn runs_fed_as_they_stream_give_the_summaries_of_the_files() {
+        let feed = |b: &mut SummaryBuilder| {
+            let warm = b.layout().warm();
+            let runs = [(0, 0, 0, "1.2", true, ["10", "42", "100"]), (1, 0, 1, "1.2", true, ["12", "42", "110"])];
+            let more = [(2, 1, 0, "1.4", true, ["8", "42", "130"]), (3, 1, 1, "1.4", false, ["", "", ""])];
+            for (i, (run, point, replicate, label, ok, fields)) in runs.into_iter().chain(more).enumerate() {
+                let record = RunRecord::new((run, point, replicate), vec![label.into()], ok, fields.into_iter(), &warm);
+                b.add_run(&record).unwrap();
+                if i < 3 {
+                    // One gmail row on day 1: sent, inbox, junk, bounced and the reputation differ.
+                    let [sent, inbox, rep] = [[10.0, 8.0, 0.3], [10.0, 6.0, 0.5], [20.0, 18.0, 0.4]][i];
+                    let mut values = vec![Value::Count(sent as u64), Value::Count(inbox as u64), Value::Count(1)];
+                    values.extend([0, 1, 0, 0, 0].map(Value::Count));
+                    values.push(Value::Real(rep));
+                    let series = RunSeries { run, providers: vec!["gmail".into()], rows: vec![(1, 0)], values };
+                    b.add_run_series(point, &series).unwrap();
+                }
+            }
+        };
+        assert_eq!(outputs(Some(&feed)), outputs(None));
     }
 
     #[test]

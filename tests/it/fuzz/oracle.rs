@@ -260,7 +260,8 @@ fn check_text(text: &str, kind: Kind, phase: &AtomicUsize) -> Result<Verdict, Fi
                 let drawn = plan.drawn_columns();
                 let columns = (providers.as_slice(), drawn.as_slice());
                 let series = plan.series.then_some(ipwarm::report::experiment::SeriesFormat::Csv);
-                let _ = ipwarm::sweep::run_rows(id, &plan.points[0].values, columns, &result, series);
+                let warm = ipwarm::report::experiment::RunsLayout::of(&[], &providers, &drawn).warm();
+                let _ = ipwarm::sweep::run_rows(id, &plan.points[0].values, columns, &warm, &result, series);
             }
             Ok(Verdict { valid: true, short_scenario: None })
         }

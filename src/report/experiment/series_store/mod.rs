@@ -27,9 +27,9 @@ pub use parquet::{decode_part, decode_part_into, encode_part};
 pub use part::{ColumnValues, MetricColumn, PartColumns, merge_parts};
 pub use source::{CsvSeries, PartSeries, SeriesRow, SeriesSource};
 
+use super::metrics::{POW10, Value, decimal_mantissa, fmt_float};
 #[cfg(doc)]
 use super::metrics::{SERIES_ID_COLUMNS, SERIES_METRIC_TABLE};
-use super::metrics::{Value, float_decimals, fmt_float};
 
 /// How the daily series of runs are stored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -129,25 +129,24 @@ pub fn stored_real(v: f64) -> f64 {
 /// The number a reader of `series.csv` gets for the value `v` of a real metric: its text
 /// ([`fmt_float`]) parsed, NaN if it is not finite. Statistics computed from either format are thus the same.
 ///
-/// Computed without text where that is exact: `v` times `10^d` (`d` the decimals of its text) is
-/// rounded to an integer `m` unless it is within 1e-6 of a tie (then the text is made), and
-/// `m / 10^d`, a division of two exact doubles, is correctly rounded, as parsing is.
+/// Computed without text where that is exact: `m / 10^d` ([`decimal_mantissa`]), a division of
+/// two exact doubles, is correctly rounded, as parsing is; elsewhere the text is made.
 pub fn canonical_real(v: f64) -> f64 {
     if v == 0.0 || !v.is_finite() {
         return if v.is_finite() { 0.0 } else { f64::NAN };
     }
-    let scale = POW10[float_decimals(v)];
-    let scaled = v * scale;
-    let near_tie = ((scaled - scaled.trunc()).abs() - 0.5).abs() < 1e-6;
-    if near_tie || scaled.abs() >= 2f64.powi(52) {
-        return fmt_float(v).parse().unwrap_or(f64::NAN);
+    match decimal_mantissa(v) {
+        // `-0` reads as 0.
+        Some((m, decimals)) => {
+            if m == 0.0 {
+                0.0
+            } else {
+                m / POW10[decimals]
+            }
+        }
+        None => fmt_float(v).parse().unwrap_or(f64::NAN),
     }
-    let m = scaled.round();
-    if m == 0.0 { 0.0 } else { m / scale }
 }
-
-/// `10^d` for every `d` [`float_decimals`] gives, exactly.
-const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 #[cfg(test)]
 mod tests {
@@ -169,14 +168,7 @@ mod tests {
         let mut values = vec![0.0, -0.0, 1.0, 0.1, 0.5, 0.3287967, 0.9999999, 1e-9, 1.5e-16, 0.00099999995];
         // Ties in binary (round half to even in the text), large and negative values.
         values.extend([1234567.5, 1234568.5, 0.25, 2.5e-7, 0.125, 1e300, 123456789.0, -0.3287967, -1234567.5]);
-        let mut x = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            // Log-uniform from 1e-12 to 1e12.
-            values.push(10f64.powf((x >> 11) as f64 / (1u64 << 53) as f64 * 24.0 - 12.0));
-        }
+        values.extend(super::super::metrics::tests::log_uniform(0x2545_f491_4f6c_dd1d, 200_000, -12.0, 12.0));
         for k in 0..200_000u32 {
             let u = f64::from(k) / 200_000.0;
             values.extend([u, 0.0009765625 + u * 2.35e-5, 9.5367431640625e-7 + u * 4.7e-8, 9.31e-10 + u * 7e-11]);

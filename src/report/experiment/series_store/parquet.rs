@@ -176,13 +176,18 @@ fn read_error(e: ParquetError) -> ReportError {
 /// The rows of a part written by [`encode_part`].
 pub fn decode_part(bytes: Vec<u8>) -> Result<PartColumns, ReportError> {
     let mut part = PartColumns::new();
-    decode_part_into(bytes, &mut part)?;
+    decode_part_into(bytes, &mut part, &[true; SERIES_METRIC_TABLE.len()])?;
     Ok(part)
 }
 
 /// [`decode_part`] into `part`, replacing its rows and reusing its memory (a reader of many
-/// parts holds one part's rows at a time).
-pub fn decode_part_into(bytes: Vec<u8>, part: &mut PartColumns) -> Result<(), ReportError> {
+/// parts holds one part's rows at a time). Only the metrics `metrics` says (by index of
+/// [`SERIES_METRIC_TABLE`]) are decoded; the others are left missing.
+pub fn decode_part_into(
+    bytes: Vec<u8>,
+    part: &mut PartColumns,
+    metrics: &[bool; SERIES_METRIC_TABLE.len()],
+) -> Result<(), ReportError> {
     part.clear();
     let reader = SerializedFileReader::new(Bytes::from(bytes)).map_err(read_error)?;
     let expected = schema().map_err(read_error)?;
@@ -217,7 +222,11 @@ pub fn decode_part_into(bytes: Vec<u8>, part: &mut PartColumns) -> Result<(), Re
                     }
                 }
                 i => {
-                    let Some(metric) = part.metrics.get_mut(i - SERIES_ID_COLUMNS.len()) else { continue };
+                    let m = i - SERIES_ID_COLUMNS.len();
+                    let Some(metric) = part.metrics.get_mut(m) else { continue };
+                    if !metrics.get(m).copied().unwrap_or(false) {
+                        continue;
+                    }
                     match &mut metric.values {
                         ColumnValues::Counts(v) => {
                             let (values, defined) = read::<Int64Type>(column, true)?;
@@ -232,6 +241,15 @@ pub fn decode_part_into(bytes: Vec<u8>, part: &mut PartColumns) -> Result<(), Re
                     }
                 }
             }
+        }
+    }
+    // The metrics not decoded: missing in every row.
+    let n = part.len();
+    for (metric, _) in part.metrics.iter_mut().zip(metrics).filter(|(_, decoded)| !**decoded) {
+        metric.defined.resize(n, 0);
+        match &mut metric.values {
+            ColumnValues::Counts(v) => v.resize(n, 0),
+            ColumnValues::Reals(v) => v.resize(n, 0.0),
         }
     }
     part.check()
@@ -310,6 +328,11 @@ mod tests {
         assert_eq!((back.value(0, 0), back.value(2, 1)), (1.0, 4.0), "day 1, then day 2 (shifted by 1)");
         let merged = merge_parts(&[part(&[1, 4]), part(&[0, 3]), part(&[2])]).unwrap();
         assert_eq!(encode_part(&merged).unwrap(), bytes, "shards merged give the unsharded part");
+        let mut some = PartColumns::new();
+        let inbox = SERIES_METRICS.iter().position(|m| *m == "inbox").unwrap();
+        decode_part_into(bytes.clone(), &mut some, &std::array::from_fn(|m| m == inbox)).unwrap();
+        assert_eq!((some.run.clone(), some.value(2, inbox)), (whole.run.clone(), whole.value(2, inbox)));
+        assert!(some.value(2, 0).is_nan() && some.value(2, SERIES_METRICS.len() - 1).is_nan(), "not decoded");
         let empty = encode_part(&PartColumns::new()).unwrap();
         assert!(decode_part(empty).unwrap().is_empty());
         assert!(decode_part(b"not parquet".to_vec()).is_err());

@@ -29,6 +29,13 @@ pub trait SeriesSource {
     /// Whether the series have a column for metric `metric` (an index of [`SERIES_METRICS`]);
     /// without one, its values are NaN.
     fn has_metric(&self, metric: usize) -> bool;
+
+    /// Says that only the metrics `metrics` (indices of [`SERIES_METRICS`]) of the rows still
+    /// to come are read: a source may then leave the others NaN (the Parquet parts do not
+    /// decode their columns).
+    fn read_only(&mut self, metrics: &[usize]) {
+        let _ = metrics;
+    }
 }
 
 /// The rows of a `series.csv`.
@@ -86,12 +93,15 @@ pub struct PartSeries<'a> {
     next_part: usize,
     current: PartColumns,
     row: usize,
+    /// The metrics decoded ([`SeriesSource::read_only`]).
+    metrics: [bool; SERIES_METRICS.len()],
 }
 
 impl<'a> PartSeries<'a> {
     /// Reads parts `0..n_parts` through `load`, lazily.
     pub fn new(n_parts: usize, load: impl FnMut(usize) -> Result<Option<Vec<u8>>, ReportError> + 'a) -> Self {
-        Self { load: Box::new(load), n_parts, next_part: 0, current: PartColumns::new(), row: 0 }
+        let metrics = [true; SERIES_METRICS.len()];
+        Self { load: Box::new(load), n_parts, next_part: 0, current: PartColumns::new(), row: 0, metrics }
     }
 }
 
@@ -104,7 +114,7 @@ impl SeriesSource for PartSeries<'_> {
             let part = self.next_part;
             self.next_part += 1;
             if let Some(bytes) = (self.load)(part)? {
-                decode_part_into(bytes, &mut self.current)
+                decode_part_into(bytes, &mut self.current, &self.metrics)
                     .map_err(|e| ReportError::Format(format!("{}: {e}", super::part_name(part))))?;
                 self.row = 0;
             }
@@ -123,5 +133,9 @@ impl SeriesSource for PartSeries<'_> {
 
     fn has_metric(&self, metric: usize) -> bool {
         metric < SERIES_METRICS.len()
+    }
+
+    fn read_only(&mut self, metrics: &[usize]) {
+        self.metrics = std::array::from_fn(|m| metrics.contains(&m));
     }
 }
