@@ -31,6 +31,8 @@ struct Shared {
     consumed: usize,
     /// Set when the consumer stops.
     stop: bool,
+    /// Workers waiting for the window to move (woken only if there are any).
+    waiting: usize,
 }
 
 /// Runs `work(i)` for `i in 0..n_items` on `threads` threads (at least 1) and
@@ -69,7 +71,9 @@ where
                     let i = {
                         let mut s = shared.lock().unwrap_or_else(PoisonError::into_inner);
                         while !s.stop && s.next < n_items && s.next >= s.consumed + window {
+                            s.waiting += 1;
                             s = wake.wait(s).unwrap_or_else(PoisonError::into_inner);
+                            s.waiting -= 1;
                         }
                         if s.stop || s.next >= n_items {
                             break;
@@ -109,7 +113,9 @@ where
                 expected += 1;
                 let mut s = shared.lock().unwrap_or_else(PoisonError::into_inner);
                 s.consumed = expected;
-                wake.notify_all();
+                if s.waiting > 0 {
+                    wake.notify_all();
+                }
             }
         }
         Ok(Flow::Continue)
