@@ -281,6 +281,17 @@ pub const SERIES_METRIC_TABLE: [DailyMetric; 9] = [
     },
 ];
 
+/// How every provider together is made, for each metric of [`SERIES_METRIC_TABLE`].
+pub const SERIES_OVER_PROVIDERS: [OverProviders; SERIES_METRIC_TABLE.len()] = {
+    let mut how = [OverProviders::Sum; SERIES_METRIC_TABLE.len()];
+    let mut i = 0;
+    while i < how.len() {
+        how[i] = SERIES_METRIC_TABLE[i].over_providers;
+        i += 1;
+    }
+    how
+};
+
 /// The names of [`SERIES_METRIC_TABLE`], in order.
 pub const SERIES_METRICS: [&str; SERIES_METRIC_TABLE.len()] = {
     let mut names = [""; SERIES_METRIC_TABLE.len()];
@@ -436,7 +447,7 @@ pub fn float_decimals(v: f64) -> usize {
     let a = v.abs();
     // The magnitudes that give 14 to 1 decimals: below the first, 15; from the last, 0.
     const BOUNDS: [f64; 15] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
-    let above = BOUNDS.iter().take_while(|b| a >= **b).count();
+    let above = BOUNDS.partition_point(|b| a >= *b);
     let near = |i: usize| BOUNDS.get(i).is_some_and(|b| (a - b).abs() <= b * 1e-12);
     if !a.is_finite() || near(above) || (above > 0 && near(above - 1)) {
         let magnitude = a.log10().floor() as i32;

@@ -39,8 +39,13 @@ impl Accumulator {
         let delta = x - self.mean;
         self.mean += delta / self.n as f64;
         self.m2 += delta * (x - self.mean);
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
+        // `x` is finite and so are the bounds once a value is in: plain comparisons do.
+        if x < self.min {
+            self.min = x;
+        }
+        if x > self.max {
+            self.max = x;
+        }
     }
 
     /// The summary of the values added so far.

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::metrics::{DAYS_OBSERVED, SERIES_METRIC_TABLE, SERIES_METRICS, Value, fmt_float};
+use super::metrics::{DAYS_OBSERVED, SERIES_METRICS, SERIES_OVER_PROVIDERS, Value, fmt_float};
 use super::series_store::{RunSeries, canonical_real};
 use super::stats::{Accumulator, Summary};
 use super::summary::{RunsLayout, STAT_COLUMNS, SummaryOutputs};
@@ -294,11 +294,12 @@ fn add_row(
             }
         },
     };
-    let all = &mut run_all[i].1;
-    for (i, acc) in accs.iter_mut().enumerate() {
-        let v = values[i];
+    for (acc, &v) in accs.iter_mut().zip(values) {
         acc.add(v);
-        all[i] = over_providers(SERIES_METRIC_TABLE[i].over_providers, all[i], v);
+    }
+    let all = &mut run_all[i].1;
+    for ((all, &v), how) in all.iter_mut().zip(values).zip(SERIES_OVER_PROVIDERS) {
+        *all = over_providers(how, *all, v);
     }
 }
 
