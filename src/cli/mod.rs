@@ -11,6 +11,7 @@ mod export;
 mod fit;
 mod ingest;
 mod init;
+mod malloc;
 mod man;
 mod merge;
 mod optimize;
@@ -143,6 +144,7 @@ impl Failure {
 
 /// Parses arguments, runs the command and returns the process exit code.
 pub fn main() -> ExitCode {
+    malloc::tune();
     let cli = Cli::parse();
     if let Err(f) = test_hooks::install(&cli.test_hooks) {
         eprintln!("error: {}", message(&f.error));

@@ -418,16 +418,14 @@ pub fn finish(
         Summaries::FromFiles => None,
         Summaries::Streamed(b) => Some(*b),
     };
-    {
-        // On the command's threads: the charts are drawn in parallel (`draw_experiment_charts`).
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
-        pool.install(|| -> Result<()> {
-            write_summaries(out, &manifest, builder)?;
-            super::sensitivity::write(out, &manifest)?;
-            draw_charts(out, &manifest)?;
-            Ok(())
-        })?;
-    }
+    // On the command's threads: the charts are drawn in parallel (`draw_experiment_charts`).
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
+    pool.install(|| -> Result<()> {
+        write_summaries(out, &manifest, builder)?;
+        super::sensitivity::write(out, &manifest)?;
+        draw_charts(out, &manifest)?;
+        Ok(())
+    })?;
     Ok(manifest)
 }
 
