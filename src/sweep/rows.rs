@@ -8,6 +8,8 @@
 //! the files back). Rows are formatted in the worker that ran the simulation,
 //! so that the single thread writing files in run order only copies bytes.
 
+use std::fmt::Write as _;
+
 use crate::engine::seed_text;
 use crate::report::experiment::series_store::RunSeries;
 use crate::report::experiment::{RunRecord, SeriesFormat, csv_field, metric_rows_as, n_metric_fields};
@@ -111,13 +113,19 @@ fn text_field(text: &str) -> String {
 }
 
 fn row(id: RunId, axis: &[String], status: &str, message: &str, values: &[String]) -> String {
-    let mut fields: Vec<String> =
-        vec![id.run.to_string(), id.point.to_string(), id.replicate.to_string(), seed_text(id.seed)];
-    fields.extend(axis.iter().map(|l| csv_field(&text_field(l))));
-    fields.push(status.to_string());
-    fields.push(csv_field(&text_field(message)));
-    fields.extend(values.iter().cloned());
-    let mut line = fields.join(",");
+    let texts =
+        axis.iter().map(|l| csv_field(&text_field(l))).chain([status.to_string(), csv_field(&text_field(message))]);
+    let mut line = String::with_capacity(64 + values.iter().map(|v| v.len() + 1).sum::<usize>());
+    // Writing to a String cannot fail.
+    let _ = write!(line, "{},{},{},{}", id.run, id.point, id.replicate, seed_text(id.seed));
+    for text in texts {
+        line.push(',');
+        line.push_str(&text);
+    }
+    for value in values {
+        line.push(',');
+        line.push_str(value);
+    }
     line.push('\n');
     line
 }
