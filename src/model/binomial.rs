@@ -10,8 +10,10 @@
 //! same order, and the same floating-point operations in the same order, so
 //! that every draw equals `rand_distr`'s bit for bit and leaves the generator
 //! in the same state (tested against it below, on every path of both
-//! algorithms). The one path left to `rand_distr` is its Poisson
-//! approximation for `p` so small that `1 - p` rounds to 1.
+//! algorithms). The paths left to `rand_distr` are its Poisson approximation
+//! for `p` so small that `1 - p` rounds to 1, and `n` above `2^62`, so that
+//! every count here converts to and from `f64` as a signed integer (one
+//! instruction).
 //!
 //! The algorithms and their constants are `rand_distr`'s (MIT or Apache-2.0,
 //! like this crate); the comments name the steps of the paper.
@@ -42,8 +44,15 @@ pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     draw(rng, n, p)
 }
 
+/// The largest `n` [`draw`] takes: every count it converts (at most `n + 1`) is
+/// then below `2^63`.
+const MAX_N: u64 = 1 << 62;
+
 /// `Bin(n, p)` for `n > 0` and `0 < p < 1`: `Binomial::new(n, p)` and its `sample`.
 fn draw<R: Rng + ?Sized>(rng: &mut R, n: u64, p_given: f64) -> u64 {
+    if n > MAX_N {
+        return Binomial::new(n, p_given).map_or(0, |b| b.sample(rng));
+    }
     // The distribution is symmetric under p -> 1 - p.
     let flipped = p_given > 0.5;
     let p = if flipped { 1.0 - p_given } else { p_given };
@@ -185,30 +194,39 @@ fn btpe<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64, m: u64, p1: f64) -> u64 {
             continue;
         }
 
-        // Step 5.3: the final test (with GSL's signs).
-        let x1 = to_f64(y + 1);
-        let f1 = to_f64(m + 1);
-        let z = to_f64((n - m) + 1);
-        let w = to_f64((n - y) + 1);
-        let stirling = |a: f64| {
-            let a2 = a * a;
-            (13860. - (462. - (132. - (99. - 140. / a2) / a2) / a2) / a2) / a / 166320.
-        };
-        let y_sub_m = if y > m { to_f64(y - m) } else { -to_f64(m - y) };
-        if alpha
-            > x_m * (f1 / x1).ln()
-                + (to_f64(n - m) + 0.5) * (z / w).ln()
-                + y_sub_m * (w * p / (x1 * q)).ln()
-                + stirling(f1)
-                + stirling(z)
-                - stirling(x1)
-                - stirling(w)
-        {
+        // Step 5.3: the final test.
+        if final_test_rejects(n, p, q, m, x_m, y, alpha) {
             continue;
         }
         break;
     }
     y
+}
+
+/// Step 5.3 of BTPE (with GSL's signs): whether `alpha = ln(v)` is above
+/// `ln(f(y) / f(m))`, by Stirling's series. Out of line and cold: it decides
+/// about one draw in 30, and its terms of `n` and `m`, which the compiler would
+/// otherwise compute before the loop, are then computed for that draw only.
+#[cold]
+#[inline(never)]
+fn final_test_rejects(n: u64, p: f64, q: f64, m: u64, x_m: f64, y: u64, alpha: f64) -> bool {
+    let x1 = to_f64(y + 1);
+    let f1 = to_f64(m + 1);
+    let z = to_f64((n - m) + 1);
+    let w = to_f64((n - y) + 1);
+    let stirling = |a: f64| {
+        let a2 = a * a;
+        (13860. - (462. - (132. - (99. - 140. / a2) / a2) / a2) / a2) / a / 166320.
+    };
+    let y_sub_m = if y > m { to_f64(y - m) } else { -to_f64(m - y) };
+    alpha
+        > x_m * (f1 / x1).ln()
+            + (to_f64(n - m) + 0.5) * (z / w).ln()
+            + y_sub_m * (w * p / (x1 * q)).ln()
+            + stirling(f1)
+            + stirling(z)
+            - stirling(x1)
+            - stirling(w)
 }
 
 /// A draw of `rand`'s `Uniform::new(low, high)` for `low < high`, both finite
@@ -221,12 +239,13 @@ fn uniform<R: Rng + ?Sized>(rng: &mut R, low: f64, high: f64) -> f64 {
     (value1_2 - 1.0) * (high - low) + low
 }
 
-/// `x` as a `u64`, for `0 <= x < 2^64` (`rand_distr` asserts it): through a
-/// signed conversion, one instruction, below 2^63 (the same value there).
+/// `x` as a `u64`, for `0 <= x < 2^63` (`rand_distr` asserts `x < 2^64`; the
+/// counts of `n <= MAX_N` are below `2^63`): through a signed conversion, the
+/// same value there.
 #[inline(always)]
 fn to_u64(x: f64) -> u64 {
-    debug_assert!(x >= 0.0 && x < (u64::MAX as f64));
-    if x < 9_223_372_036_854_775_808.0 { x as i64 as u64 } else { x as u64 }
+    debug_assert!((0.0..9_223_372_036_854_775_808.0).contains(&x), "{x}");
+    x as i64 as u64
 }
 
 /// `x as u64` (saturating: 0 below, `u64::MAX` above, 0 for NaN): through a
@@ -236,11 +255,12 @@ fn saturating_u64(x: f64) -> u64 {
     if (0.0..9_223_372_036_854_775_808.0).contains(&x) { x as i64 as u64 } else { x as u64 }
 }
 
-/// `v as f64`: through a signed conversion, one instruction, below 2^63 (the
-/// same correctly rounded value there).
+/// `v as f64` for `v < 2^63` (the counts of `n <= MAX_N`): through a signed
+/// conversion, one instruction, the same correctly rounded value there.
 #[inline(always)]
 fn to_f64(v: u64) -> f64 {
-    if v <= i64::MAX as u64 { v as i64 as f64 } else { v as f64 }
+    debug_assert!(v <= i64::MAX as u64);
+    v as i64 as f64
 }
 
 /// `x.floor()`, without a call for `|x| < 2^52` (the target's baseline has no
@@ -325,6 +345,9 @@ mod tests {
             123_456_789,
             1 << 40,
             1 << 52,
+            MAX_N,
+            MAX_N + 1,
+            1 << 63,
         ];
         for (i, &n) in ns.iter().enumerate() {
             for (j, &p) in ps.iter().enumerate() {
