@@ -154,7 +154,58 @@ impl Slicer {
     pub fn slice(&self, (quotient, remainder): (u64, u32), index: u32) -> u64 {
         quotient + u64::from(self.carries[remainder as usize] >> index & 1)
     }
+
+    /// The sum of the slices from the `index`-th on (0 from the number of slices
+    /// on) of the total whose [`Slicer::parts`] are `parts`: the sum of
+    /// [`Slicer::slice`] over those indices, without a loop.
+    pub fn slices_from(&self, (quotient, remainder): (u64, u32), index: u32) -> u64 {
+        let index = u64::from(index);
+        if index >= self.n {
+            return 0;
+        }
+        // The quotient in each slice, and the carries at `index` and above.
+        quotient * (self.n - index) + u64::from((self.carries[remainder as usize] >> index).count_ones())
+    }
+
+    /// The largest, over the indices of the slices, of the sum of the
+    /// `index`-th slices of the totals whose [`Slicer::parts`] are `parts`
+    /// (0 for none): the maximum over `index` of the sum over `parts` of
+    /// [`Slicer::slice`], without a loop over the indices.
+    pub fn largest_slice_sum(&self, parts: &[(u64, u32)]) -> u64 {
+        let quotients: u64 = parts.iter().map(|&(quotient, _)| quotient).sum();
+        if parts.len() >= 1 << COUNT_PLANES {
+            let sum_at = |index| parts.iter().map(|&p| self.slice(p, index)).sum::<u64>();
+            return (0..self.n as u32).map(sum_at).max().unwrap_or(0);
+        }
+        // Each index's number of carries, bit-sliced: bit `i` of `planes[k]` is bit `k`
+        // of the count at index `i`. Each total's carries are added in as a binary number.
+        let mut planes = [0u32; COUNT_PLANES];
+        for &(_, remainder) in parts {
+            let mut carry = self.carries[remainder as usize];
+            for plane in &mut planes {
+                if carry == 0 {
+                    break;
+                }
+                let next = *plane & carry;
+                *plane ^= carry;
+                carry = next;
+            }
+        }
+        // The largest count, bit by bit from the top: keep the indices whose count has
+        // the bit wherever some of those kept so far have it.
+        let (mut indices, mut most) = (u32::MAX, 0u64);
+        for (k, &plane) in planes.iter().enumerate().rev() {
+            if indices & plane != 0 {
+                indices &= plane;
+                most |= 1 << k;
+            }
+        }
+        quotients + most
+    }
 }
+
+/// Bits of the per-index counts of [`Slicer::largest_slice_sum`] (up to 255 totals).
+const COUNT_PLANES: usize = 8;
 
 #[cfg(test)]
 mod tests {
@@ -261,6 +312,31 @@ mod tests {
                 let parts = slicer.parts(total);
                 for index in 0..n {
                     assert_eq!(slicer.slice(parts, index), slice_of(total, index, n), "{total} in {n}, slice {index}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_slicer_sums_slices_as_the_loops_over_them() {
+        for n in 1..=32u32 {
+            let slicer = Slicer::new(n);
+            let totals: Vec<u64> = (0..70u64).chain([12_345_678, u64::MAX / 3 / 300]).collect();
+            for &total in &totals {
+                let parts = slicer.parts(total);
+                for index in 0..=n + 1 {
+                    let looped: u64 = (index.min(n)..n).map(|i| slicer.slice(parts, i)).sum();
+                    assert_eq!(slicer.slices_from(parts, index), looped, "{total} in {n}, from {index}");
+                }
+            }
+            // Sets of totals of every size up to 9, and one over the bit-sliced counts' range.
+            for len in (0..=9).chain([300]) {
+                for start in 0..40 {
+                    let parts: Vec<(u64, u32)> =
+                        (0..len).map(|s| slicer.parts(totals[(start * 7 + s * 13) % totals.len()])).collect();
+                    let looped =
+                        (0..n).map(|i| parts.iter().map(|&p| slicer.slice(p, i)).sum::<u64>()).max().unwrap_or(0);
+                    assert_eq!(slicer.largest_slice_sum(&parts), looped, "{len} totals in {n}, from {start}");
                 }
             }
         }

@@ -241,24 +241,20 @@ impl<'a> Run<'a> {
     /// [`Run::send_fresh`] would do hour by hour. Each hour's slice is taken whole
     /// (nothing is queued and the allowance takes every hour's fresh mail), so no
     /// attempt fails and none draws a random number; the provider's busiest hour
-    /// is the largest slice.
+    /// is the largest of the hours' sums of slices, and the late mail is each
+    /// segment's slices of the late hours, both summed by the [`Slicer`] without
+    /// a loop over the hours.
     fn send_whole_day(&mut self, pair_idx: usize) {
         let window = self.sc.window;
         let Pair { limit, day_accepted, late_accepted, late_from_hour, fresh_today, fresh_parts, today, .. } =
             &mut self.pairs[pair_idx];
         let late_from = late_from_hour.saturating_sub(window.start_hour);
-        let mut peak = 0;
-        for index in 0..window.hours() {
-            let mut total = 0;
+        if late_from < window.hours() {
             for (parts, late) in fresh_parts.iter().zip(late_accepted.iter_mut()) {
-                let n = self.slicer.slice(*parts, index);
-                total += n;
-                if index >= late_from {
-                    *late += n;
-                }
+                *late += self.slicer.slices_from(*parts, late_from);
             }
-            peak = peak.max(total);
         }
+        let peak = self.slicer.largest_slice_sum(fresh_parts);
         for (a, &n) in day_accepted.iter_mut().zip(fresh_today.iter()) {
             *a += n;
         }
