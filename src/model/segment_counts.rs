@@ -31,7 +31,12 @@ impl Default for SegmentCounts {
 impl SegmentCounts {
     /// Zero counts for `len` segments.
     pub fn zeros(len: usize) -> Self {
-        Self::from_fn(len, |_| 0)
+        if len <= INLINE {
+            // Written whole: a loop of zeros over `len` would be a call to `memset`.
+            Self::Inline { len: len as u8, values: [0; INLINE] }
+        } else {
+            Self::Heap(vec![0; len])
+        }
     }
 
     /// Counts for `len` segments, the `s`-th being `count(s)`.
