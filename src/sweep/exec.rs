@@ -1,8 +1,9 @@
-//! Parallel execution in a fixed order: runs execute on a rayon pool, each
-//! single-threaded, and their results are handed to the caller strictly in
-//! order through a reorder buffer of bounded size.
+//! Parallel execution in a fixed order: runs execute on the calling thread and a
+//! rayon pool, each single-threaded, and their results are handed to the caller
+//! strictly in order through a reorder buffer of bounded size, by the calling
+//! thread between the runs it makes (no thread waits only to hand results over).
 //!
-//! Workers take the next item only while it is less than [`WINDOW_PER_THREAD`]
+//! Threads take the next item only while it is less than [`WINDOW_PER_THREAD`]
 //! items per thread ahead of the last one handed over, so memory stays flat
 //! however many items there are, and what the caller sees (hence what it
 //! writes) does not depend on the number of threads.
@@ -35,9 +36,10 @@ struct Shared {
     waiting: usize,
 }
 
-/// Runs `work(i)` for `i in 0..n_items` on `threads` threads (at least 1) and
-/// calls `consume(i, result)` in the order `0, 1, 2, ...` on the calling thread.
-/// With one thread, everything runs on the calling thread, one item after the other.
+/// Runs `work(i)` for `i in 0..n_items` on `threads` threads (at least 1: the calling thread
+/// and `threads - 1` others) and calls `consume(i, result)` in the order `0, 1, 2, ...` on the
+/// calling thread, between the items it runs. With one thread, everything runs on the calling
+/// thread, one item after the other.
 /// Stops early when `consume` returns [`Flow::Stop`] or an error (returned).
 pub fn run_ordered<T, E>(
     n_items: usize,
@@ -54,7 +56,9 @@ where
     if threads == 1 {
         return run_in_place(n_items, work, consume);
     }
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+    // The calling thread is one of the threads: it runs items too, and hands results over in
+    // order between them, so that no thread only waits to hand over (nor is woken per item).
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads - 1).build() {
         Ok(pool) => pool,
         // A pool could not be built (no threads available): run in place.
         Err(_) => return run_in_place(n_items, work, consume),
@@ -63,23 +67,31 @@ where
     let wake = Condvar::new();
     let (tx, rx) = mpsc::channel::<(usize, T)>();
     let (work, shared, wake) = (&work, &shared, &wake);
+    // The next item a thread may start, if the window allows one.
+    let take = |s: &mut Shared| -> Option<usize> {
+        (!s.stop && s.next < n_items && s.next < s.consumed + window).then(|| {
+            s.next += 1;
+            s.next - 1
+        })
+    };
     pool.in_place_scope(|scope| {
-        for _ in 0..threads {
+        for _ in 0..threads - 1 {
             let tx = tx.clone();
             scope.spawn(move |_| {
                 loop {
                     let i = {
                         let mut s = shared.lock().unwrap_or_else(PoisonError::into_inner);
-                        while !s.stop && s.next < n_items && s.next >= s.consumed + window {
+                        loop {
+                            if let Some(i) = take(&mut s) {
+                                break i;
+                            }
+                            if s.stop || s.next >= n_items {
+                                return;
+                            }
                             s.waiting += 1;
                             s = wake.wait(s).unwrap_or_else(PoisonError::into_inner);
                             s.waiting -= 1;
                         }
-                        if s.stop || s.next >= n_items {
-                            break;
-                        }
-                        s.next += 1;
-                        s.next - 1
                     };
                     if tx.send((i, work(i))).is_err() {
                         break;
@@ -96,8 +108,10 @@ where
         let mut pending: BTreeMap<usize, T> = BTreeMap::new();
         let mut expected = 0;
         while expected < n_items {
-            let Ok((i, result)) = rx.recv() else { break };
-            pending.insert(i, result);
+            // Hand over what is ready, in order.
+            while let Ok((i, result)) = rx.try_recv() {
+                pending.insert(i, result);
+            }
             while let Some(result) = pending.remove(&expected) {
                 match consume(expected, result) {
                     Ok(Flow::Continue) => {}
@@ -116,6 +130,22 @@ where
                 if s.waiting > 0 {
                     wake.notify_all();
                 }
+            }
+            if expected >= n_items {
+                break;
+            }
+            // Then run the next item here, or else wait for one from the other threads.
+            let mine = take(&mut shared.lock().unwrap_or_else(PoisonError::into_inner));
+            match mine {
+                Some(i) => {
+                    pending.insert(i, work(i));
+                }
+                None => match rx.recv() {
+                    Ok((i, result)) => {
+                        pending.insert(i, result);
+                    }
+                    Err(_) => break,
+                },
             }
         }
         Ok(Flow::Continue)
