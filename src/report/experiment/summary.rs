@@ -29,7 +29,7 @@ pub struct SummaryOutputs<'a> {
     pub summary: &'a mut dyn Write,
     /// `series_summary.csv`: per design point, day, provider and daily metric, each day's
     /// providers followed by `all`, every provider together (per run, the sum of the
-    /// providers' messages and the lowest reputation: [`OverProviders`]).
+    /// providers' messages and the lowest reputation: [`OverProviders`](super::OverProviders)).
     pub series_summary: Option<&'a mut dyn Write>,
     /// `differences.csv`: per design point and metric, the paired difference
     /// against design point 0 (replicate r against replicate r).

@@ -129,7 +129,7 @@ pub fn stored_real(v: f64) -> f64 {
 /// The number a reader of `series.csv` gets for the value `v` of a real metric: its text
 /// ([`fmt_float`]) parsed, NaN if it is not finite. Statistics computed from either format are thus the same.
 ///
-/// Computed without text where that is exact: `m / 10^d` ([`decimal_mantissa`]), a division of
+/// Computed without text where that is exact: `m / 10^d` (`metrics::decimal_mantissa`), a division of
 /// two exact doubles, is correctly rounded, as parsing is; elsewhere the text is made.
 pub fn canonical_real(v: f64) -> f64 {
     if v == 0.0 || !v.is_finite() {
