@@ -484,7 +484,7 @@ pub struct MetricRows {
     pub fields: Vec<String>,
     /// Its `series.csv` lines, newlines included (empty without CSV series).
     pub series: String,
-    /// Its series rows typed, for Parquet series (`None` otherwise).
+    /// Its series rows typed, for Parquet parts and the summaries (`None` without series).
     pub typed: Option<RunSeries>,
 }
 

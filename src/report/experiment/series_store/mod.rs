@@ -12,8 +12,9 @@
 //! Lifecycle (Parquet): each worker turns its run's values into a [`RunSeries`]; the writer appends
 //! runs to a [`PartColumns`] in run order and encodes it ([`encode_part`]) when the part's range
 //! is done; readers decode parts ([`decode_part`]) and see the same parsed rows as from
-//! `series.csv` through [`SeriesSource`], so the statistics have one code path. Nothing here
-//! touches files: the caller passes bytes.
+//! `series.csv` through [`SeriesSource`], so the statistics have one code path (a sweep's own
+//! statistics take each [`RunSeries`] as the files would read it: [`canonical_real`]). Nothing
+//! here touches files: the caller passes bytes.
 
 mod daily;
 mod parquet;
@@ -100,7 +101,7 @@ pub fn n_parts(n_runs: usize, part_runs: usize) -> usize {
     n_runs.div_ceil(part_runs.max(1))
 }
 
-/// One run's daily series, typed: what a worker hands to the writer of parts.
+/// One run's daily series, typed: what a worker hands to the writer of parts and to the summaries.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunSeries {
     /// Run index.
