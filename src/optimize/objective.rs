@@ -239,9 +239,9 @@ mod tests {
             let m = MetricRef::parse(name, &names).expect("known");
             // runs.csv: the provider columns first, then the table.
             let field = if i < RUN_METRIC_TABLE.len() {
-                &rows.fields[names.len() + i]
+                rows.field(names.len() + i).expect("a field")
             } else {
-                &rows.fields[i - RUN_METRIC_TABLE.len()]
+                rows.field(i - RUN_METRIC_TABLE.len()).expect("a field")
             };
             let value = m.value(&result);
             match value {

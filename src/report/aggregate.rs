@@ -86,7 +86,7 @@ impl ProviderDay {
 }
 
 /// Sums over providers for one (day, IP).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct IpDay {
     /// Counts summed over all providers.
     pub counts: Counts,
@@ -119,6 +119,16 @@ impl Aggregates {
     /// Sums the records of `result`. Reputation is averaged over its reference
     /// IPs ([`RunResult::reference_ips`]).
     pub fn new(result: &RunResult) -> Self {
+        Self::build(result, true)
+    }
+
+    /// [`Self::new`] without the per-IP side (what an experiment's rows need): [`Self::ip_day`]
+    /// and [`Self::ip_reputation`] see no record.
+    pub fn by_provider(result: &RunResult) -> Self {
+        Self::build(result, false)
+    }
+
+    fn build(result: &RunResult, per_ip: bool) -> Self {
         let max_day = result.records.iter().map(|r| r.day).max().unwrap_or(0);
         let n_days = result.horizon_days.max(max_day) as usize;
         let max_provider = result.records.iter().map(|r| r.provider + 1).max().unwrap_or(0);
@@ -131,22 +141,27 @@ impl Aggregates {
             (0..n_ips).map(|ip| result.ip_dedicated.get(ip).copied().unwrap_or(false)).collect();
         let empty = ProviderDay { rep_min: f64::INFINITY, ..ProviderDay::default() };
         let mut days = vec![empty; n_days * n_providers];
-        let mut ip_days = vec![IpDay::default(); n_days * n_ips];
-        let mut ip_reputation = vec![f64::NAN; n_days * n_ips * n_providers];
+        let ip_cells = if per_ip { n_days * n_ips } else { 0 };
+        let mut ip_days = vec![IpDay::default(); ip_cells];
+        let mut ip_reputation = vec![f64::NAN; ip_cells * n_providers];
         for r in &result.records {
             let day_index = r.day.max(1) as usize - 1;
             let day = &mut days[day_index * n_providers + r.provider];
             day.counts.add(&r.counts);
             day.queued += r.queued;
-            let ip_day = &mut ip_days[day_index * n_ips + r.ip];
-            ip_day.counts.add(&r.counts);
-            ip_day.queued += r.queued;
+            if per_ip {
+                let ip_day = &mut ip_days[day_index * n_ips + r.ip];
+                ip_day.counts.add(&r.counts);
+                ip_day.queued += r.queued;
+            }
             if ip_is_reference[r.ip] {
                 day.reference_counts.add(&r.counts);
                 day.reference_queued += r.queued;
             }
             if r.reputation.is_finite() {
-                ip_reputation[(day_index * n_ips + r.ip) * n_providers + r.provider] = r.reputation;
+                if per_ip {
+                    ip_reputation[(day_index * n_ips + r.ip) * n_providers + r.provider] = r.reputation;
+                }
                 if ip_is_reference[r.ip] {
                     day.rep_sum += r.reputation;
                     day.rep_min = day.rep_min.min(r.reputation);
@@ -169,14 +184,14 @@ impl Aggregates {
     }
 
     /// The sums of 0-based `day_index` and `ip` over providers.
-    pub fn ip_day(&self, day_index: usize, ip: usize) -> &IpDay {
-        &self.ip_days[day_index * self.n_ips + ip]
+    pub fn ip_day(&self, day_index: usize, ip: usize) -> IpDay {
+        self.ip_days.get(day_index * self.n_ips + ip).copied().unwrap_or_default()
     }
 
     /// The reputation of `ip` at `provider` at the end of 0-based `day_index`, if recorded.
     pub fn ip_reputation(&self, day_index: usize, ip: usize, provider: usize) -> Option<f64> {
-        let v = self.ip_reputation[(day_index * self.n_ips + ip) * self.n_providers + provider];
-        v.is_finite().then_some(v)
+        let v = self.ip_reputation.get((day_index * self.n_ips + ip) * self.n_providers + provider)?;
+        v.is_finite().then_some(*v)
     }
 
     /// Messages still queued at the end of 0-based `day_index`, over all IPs and providers.
@@ -275,6 +290,25 @@ mod tests {
         let mean = reps.iter().sum::<f64>() / reps.len() as f64;
         let got = agg.day(2, 2).reputation().unwrap_or(f64::NAN);
         assert!((got - mean).abs() < 1e-12);
+    }
+
+    #[test]
+    fn by_provider_has_the_same_provider_side_and_no_ip_side() {
+        let result = testdata::small();
+        let (full, lean) = (Aggregates::new(&result), Aggregates::by_provider(&result));
+        assert_eq!((lean.n_days, lean.n_providers, lean.n_ips), (full.n_days, full.n_providers, full.n_ips));
+        for d in 0..full.n_days {
+            for p in 0..full.n_providers {
+                let (a, b) = (full.day(d, p), lean.day(d, p));
+                assert_eq!(
+                    (a.counts, a.queued, a.reference_counts, a.reference_queued),
+                    (b.counts, b.queued, b.reference_counts, b.reference_queued)
+                );
+                assert_eq!((a.reputation(), a.lowest_reputation()), (b.reputation(), b.lowest_reputation()));
+                assert_eq!(lean.ip_reputation(d, 0, p), None);
+            }
+            assert_eq!(lean.ip_day(d, 0).counts, Counts::default());
+        }
     }
 
     #[test]

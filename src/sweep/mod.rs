@@ -271,7 +271,7 @@ impl PartWriter {
         if let Some(series) = &rows.series_typed {
             if self.columns.is_empty() {
                 // A part's runs have about as many rows each: room for them all, once.
-                self.columns.reserve(series.rows.len() * part_runs);
+                self.columns.reserve(series.len() * part_runs);
             }
             self.columns.push_run(series).map_err(report_error)?;
         }

@@ -63,20 +63,18 @@ pub fn run_rows(
     series: Option<SeriesFormat>,
 ) -> RunRows {
     match metric_rows_as(id.run, providers, drawn, result, series) {
-        Ok(rows) => RunRows {
-            ok: true,
-            message: String::new(),
-            run_row: row(id, axis, "ok", "", &rows.fields),
-            series_rows: rows.series,
-            series_typed: rows.typed,
-            record: RunRecord::new(
-                (id.run, id.point, u64::from(id.replicate)),
-                labels(axis),
-                true,
-                rows.fields.iter().map(String::as_str),
-                warm,
-            ),
-        },
+        Ok(rows) => {
+            let record =
+                RunRecord::new((id.run, id.point, u64::from(id.replicate)), labels(axis), true, rows.fields(), warm);
+            RunRows {
+                ok: true,
+                message: String::new(),
+                run_row: row(id, axis, "ok", "", &rows.line),
+                series_rows: rows.series,
+                series_typed: rows.typed,
+                record,
+            }
+        }
         Err(metric) => failed_rows(
             id,
             axis,
@@ -89,8 +87,7 @@ pub fn run_rows(
 /// The rows of run `id` that failed with `message`: its `n_fields` metric
 /// fields ([`n_metric_fields`]) left empty, no series.
 pub fn failed_rows(id: RunId, axis: &[String], n_fields: usize, message: &str) -> RunRows {
-    let empty = vec![String::new(); n_fields];
-    let run_row = row(id, axis, "failed", message, &empty);
+    let run_row = row(id, axis, "failed", message, &",".repeat(n_fields.saturating_sub(1)));
     let record = RunRecord {
         run: id.run,
         point: id.point,
@@ -112,20 +109,20 @@ fn text_field(text: &str) -> String {
     text.replace(['\n', '\r'], " ")
 }
 
-fn row(id: RunId, axis: &[String], status: &str, message: &str, values: &[String]) -> String {
+/// The `runs.csv` row of `id`: its identity, axis fields, status and message, then `fields` (the
+/// metric fields, comma-separated).
+fn row(id: RunId, axis: &[String], status: &str, message: &str, fields: &str) -> String {
     let texts =
         axis.iter().map(|l| csv_field(&text_field(l))).chain([status.to_string(), csv_field(&text_field(message))]);
-    let mut line = String::with_capacity(64 + values.iter().map(|v| v.len() + 1).sum::<usize>());
+    let mut line = String::with_capacity(64 + fields.len());
     // Writing to a String cannot fail.
     let _ = write!(line, "{},{},{},{}", id.run, id.point, id.replicate, seed_text(id.seed));
     for text in texts {
         line.push(',');
         line.push_str(&text);
     }
-    for value in values {
-        line.push(',');
-        line.push_str(value);
-    }
+    line.push(',');
+    line.push_str(fields);
     line.push('\n');
     line
 }
@@ -179,7 +176,7 @@ mod tests {
         assert_eq!((&typed.run_row, typed.series_rows.as_str()), (&rows.run_row, ""));
         assert_eq!(rows.series_typed.as_ref(), typed.series_typed.as_ref(), "typed rows in either format");
         let typed = typed.series_typed.unwrap();
-        assert_eq!(typed.rows.len(), rows.series_rows.lines().count());
+        assert_eq!(typed.len(), rows.series_rows.lines().count());
         let failed = failed_rows(id, &labels, n_metric_fields(providers.len(), 0), "boom");
         assert!(!failed.ok && failed.series_rows.is_empty());
         assert!(!failed.record.ok && failed.record.values.len() == layout.metrics.len());

@@ -10,8 +10,9 @@
 
 use std::fmt::Write as _;
 
-use super::series_store::{RunSeries, SeriesFormat, stored_real};
+use super::series_store::{RunSeries, SeriesFormat};
 use crate::report::aggregate::{Aggregates, complaint_rate, deferral_rate};
+use crate::sim::variation::DrawnParameter;
 use crate::sim::{Counts, RunResult};
 
 /// The columns identifying a run at the start of each `runs.csv` row, in order.
@@ -333,10 +334,18 @@ pub fn drawn_column(provider: &str, key: &str) -> String {
 }
 
 /// The value of drawn-parameter column `column` ([`drawn_column`]) in `result`, if it drew it.
-fn drawn_value(result: &RunResult, column: &str) -> Option<f64> {
-    let (provider, key) = column.rsplit_once('.')?;
-    let p = result.provider_names.iter().position(|n| n == provider)?;
-    result.drawn_parameters.iter().find(|d| d.provider == p && d.key == key).map(|d| d.value)
+/// `hint` is where to look first in the run's draws (columns and draws mostly come in the same
+/// order); it moves past the draw found there.
+fn drawn_value(result: &RunResult, column: &str, hint: &mut usize) -> Option<f64> {
+    // The column splits at its last `.` (a byte search: `rsplit_once` is slower).
+    let dot = column.bytes().rposition(|b| b == b'.')?;
+    let (provider, key) = (&column[..dot], &column[dot + 1..]);
+    let is = |d: &DrawnParameter| d.key == key && result.provider_names.get(d.provider).is_some_and(|n| n == provider);
+    if let Some(d) = result.drawn_parameters.get(*hint).filter(|d| is(d)) {
+        *hint += 1;
+        return Some(d.value);
+    }
+    result.drawn_parameters.iter().find(|d| is(d)).map(|d| d.value)
 }
 
 /// Column names of `series.csv`.
@@ -421,17 +430,25 @@ fn push_decimal(out: &mut String, m: f64, decimals: usize) {
 
 /// `v` (finite, not 0) as `m / 10^d`, `d` its decimals ([`float_decimals`]) and `m` the whole
 /// number its text shows without the point: `v * 10^d` rounded, unless that is within 1e-6 of
-/// a tie or not below 2^52 (`None`: the text decides). `v * 10^d` is below 10^7 but for large
+/// a tie or not below 2^51 (`None`: the text decides). `v * 10^d` is below 10^7 but for large
 /// or tiny `v`, so its rounding error is far below 1e-6, and `m` is the exact value of `v`
 /// rounded to `d` decimals, as the text has it.
 pub fn decimal_mantissa(v: f64) -> Option<(f64, usize)> {
     let decimals = float_decimals(v);
     let scaled = v * POW10[decimals];
-    let near_tie = ((scaled - scaled.trunc()).abs() - 0.5).abs() < 1e-6;
-    if near_tie || scaled.abs() >= 2f64.powi(52) {
+    // Below 2^51, adding and taking off 1.5 x 2^52 rounds to the nearest whole number (ties to
+    // even, which no tie reaches here) without a call to `round`; the sign keeps `-0`.
+    const ROUNDER: f64 = 6_755_399_441_055_744.0;
+    if scaled.abs() >= 2_251_799_813_685_248.0 {
         return None;
     }
-    Some((scaled.round(), decimals))
+    let rounded = ((scaled + ROUNDER) - ROUNDER).copysign(scaled);
+    // `scaled - rounded` is exact (the two are within a factor of 2, or `rounded` is 0).
+    let near_tie = ((scaled - rounded).abs() - 0.5).abs() < 1e-6;
+    if near_tie {
+        return None;
+    }
+    Some((rounded, decimals))
 }
 
 /// `10^d` for every `d` [`float_decimals`] gives, exactly.
@@ -480,12 +497,25 @@ fn push_value(out: &mut String, value: Value) -> bool {
 /// What a run contributes to the experiment's files, besides its identity, axis values and status.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricRows {
-    /// The metric fields of its `runs.csv` row (after `message`), unquoted.
-    pub fields: Vec<String>,
+    /// The metric fields of its `runs.csv` row (after `message`), unquoted, separated by commas
+    /// (no field holds one): [`Self::fields`].
+    pub line: String,
     /// Its `series.csv` lines, newlines included (empty without CSV series).
     pub series: String,
     /// Its series rows typed, for Parquet parts and the summaries (`None` without series).
     pub typed: Option<RunSeries>,
+}
+
+impl MetricRows {
+    /// The metric fields, in order.
+    pub fn fields(&self) -> std::str::Split<'_, char> {
+        self.line.split(',')
+    }
+
+    /// The metric field `i`.
+    pub fn field(&self, i: usize) -> Option<&str> {
+        self.fields().nth(i)
+    }
 }
 
 /// The metrics of run `run` from its simulation result: one days-to-warm field
@@ -515,28 +545,36 @@ pub fn metric_rows_as(
     result: &RunResult,
     series: Option<SeriesFormat>,
 ) -> Result<MetricRows, &'static str> {
-    let agg = Aggregates::new(result);
+    let agg = Aggregates::by_provider(result);
     let mut bad = None;
-    let mut fields: Vec<String> = Vec::with_capacity(n_metric_fields(providers.len(), drawn.len()));
+    // The fields, each after a comma (taken off the first at the end).
+    let mut line = String::with_capacity(16 * n_metric_fields(providers.len(), drawn.len()));
     for name in providers {
-        let field = match result.provider_names.iter().position(|n| n == name) {
-            Some(p) => result.warm_day.get(p).copied().flatten().map(|d| d.to_string()).unwrap_or_default(),
-            None => NOT_APPLICABLE.to_string(),
-        };
-        fields.push(field);
+        line.push(',');
+        match result.provider_names.iter().position(|n| n == name) {
+            Some(p) => {
+                if let Some(day) = result.warm_day.get(p).copied().flatten() {
+                    // Writing to a String cannot fail.
+                    let _ = write!(line, "{day}");
+                }
+            }
+            None => line.push_str(NOT_APPLICABLE),
+        }
     }
     let day_totals: Vec<Counts> = (0..agg.n_days).map(|d| agg.day_totals(d)).collect();
     for metric in &RUN_METRIC_TABLE {
-        let mut field = String::new();
-        if !push_value(&mut field, (metric.value)(result, &day_totals)) {
+        line.push(',');
+        if !push_value(&mut line, (metric.value)(result, &day_totals)) {
             bad = bad.or(Some(metric.name));
         }
-        fields.push(field);
     }
+    let mut hint = 0;
     for column in drawn {
-        let mut field = String::new();
-        push_value(&mut field, drawn_value(result, column).map_or(Value::Missing, Value::Real));
-        fields.push(field);
+        line.push(',');
+        push_value(&mut line, drawn_value(result, column, &mut hint).map_or(Value::Missing, Value::Real));
+    }
+    if line.starts_with(',') {
+        line.remove(0);
     }
     let mut lines = String::new();
     if series == Some(SeriesFormat::Csv) {
@@ -557,34 +595,24 @@ pub fn metric_rows_as(
     }
     let mut typed = None;
     if series.is_some() {
-        let n_rows = agg.n_days * result.provider_names.len();
-        let mut t = RunSeries {
-            run,
-            providers: result.provider_names.clone(),
-            rows: Vec::with_capacity(n_rows),
-            values: Vec::with_capacity(n_rows * SERIES_METRIC_TABLE.len()),
-        };
+        let n_providers = result.provider_names.len();
+        // `MAX_RUNS` keeps run indices within `u32`.
+        let run = u32::try_from(run).unwrap_or(u32::MAX);
+        let mut rows = Vec::with_capacity(agg.n_days * n_providers);
         for d in 0..agg.n_days {
-            for p in 0..result.provider_names.len() {
+            for p in 0..n_providers {
                 let day = agg.day(d, p);
-                let reputation = day.reputation();
-                t.rows.push((d as u32 + 1, p as u16));
-                for metric in &SERIES_METRIC_TABLE {
-                    let value = match (metric.value)(&day.counts, reputation) {
-                        Value::Real(v) if !v.is_finite() => {
-                            bad = bad.or(Some(metric.name));
-                            Value::Missing
-                        }
-                        Value::Real(v) => Value::Real(stored_real(v)),
-                        other => other,
-                    };
-                    t.values.push(value);
-                }
+                // A scenario has far fewer than 65,536 providers.
+                rows.push((d as u32 + 1, p as u16, &day.counts, day.reputation()));
             }
+        }
+        let (t, fits) = RunSeries::from_rows(run, &result.provider_names, rows.iter().copied());
+        if let Err(metric) = fits {
+            bad = bad.or(Some(metric));
         }
         typed = Some(t);
     }
-    bad.map_or(Ok(MetricRows { fields, series: lines, typed }), Err)
+    bad.map_or(Ok(MetricRows { line, series: lines, typed }), Err)
 }
 
 #[cfg(test)]
@@ -680,16 +708,16 @@ pub(crate) mod tests {
         let providers = result.provider_names.clone();
         let rows = metric_rows(7, &providers, &[], &result, true).unwrap();
         let header = runs_header(&["x".into(), "y".into()], &providers, &[]);
-        assert_eq!(RUN_ID_COLUMNS.len() + 2 + STATUS_COLUMNS.len() + rows.fields.len(), header.len());
-        assert_eq!(rows.fields.len(), n_metric_fields(providers.len(), 0));
+        assert_eq!(RUN_ID_COLUMNS.len() + 2 + STATUS_COLUMNS.len() + rows.fields().count(), header.len());
+        assert_eq!(rows.fields().count(), n_metric_fields(providers.len(), 0));
         assert_eq!(rows.series.lines().count(), 10 * 3);
         assert!(rows.series.lines().all(|l| l.starts_with("7,") && l.split(',').count() == series_header().len()));
         assert_eq!(header.last().map(String::as_str), Some(POOL_OVERLOAD_DAYS));
-        assert_eq!(rows.fields.last().map(String::as_str), Some("0"), "no pool overloaded");
-        assert_eq!(rows.fields[providers.len() + 1], result.horizon_days.to_string());
-        assert_eq!(rows.fields[providers.len() + 3], result.totals.sent.to_string());
+        assert_eq!(rows.fields().next_back(), Some("0"), "no pool overloaded");
+        assert_eq!(rows.field(providers.len() + 1), Some(result.horizon_days.to_string().as_str()));
+        assert_eq!(rows.field(providers.len() + 3), Some(result.totals.sent.to_string().as_str()));
         let other = metric_rows(7, &["nowhere".to_string()], &[], &result, false).unwrap();
-        assert_eq!(other.fields[0], NOT_APPLICABLE, "a provider the run does not have");
+        assert_eq!(other.field(0), Some(NOT_APPLICABLE), "a provider the run does not have");
         let mut overloaded = result.clone();
         for (provider, days) in [(0, 4), (2, 2)] {
             overloaded.pool_overloads.push(crate::sim::PoolOverload {
@@ -702,7 +730,7 @@ pub(crate) mod tests {
             });
         }
         let rows = metric_rows(7, &providers, &[], &overloaded, false).unwrap();
-        assert_eq!(rows.fields.last().map(String::as_str), Some("6"));
+        assert_eq!(rows.fields().next_back(), Some("6"));
         assert!(rows.series.is_empty());
     }
 

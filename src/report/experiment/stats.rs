@@ -16,7 +16,8 @@ pub const CONFIDENCE: f64 = 0.95;
 /// order (same bytes whatever the threads), where statistics crates want the whole sample in memory.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Accumulator {
-    n: u64,
+    /// The count, as a float (exact below 2^53): the mean's update then needs no conversion.
+    n: f64,
     mean: f64,
     m2: f64,
     min: f64,
@@ -25,7 +26,7 @@ pub struct Accumulator {
 
 impl Default for Accumulator {
     fn default() -> Self {
-        Self { n: 0, mean: 0.0, m2: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY }
+        Self { n: 0.0, mean: 0.0, m2: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY }
     }
 }
 
@@ -35,9 +36,9 @@ impl Accumulator {
         if !x.is_finite() {
             return;
         }
-        self.n += 1;
+        self.n += 1.0;
         let delta = x - self.mean;
-        self.mean += delta / self.n as f64;
+        self.mean += delta / self.n;
         self.m2 += delta * (x - self.mean);
         // `x` is finite and so are the bounds once a value is in: plain comparisons do.
         if x < self.min {
@@ -50,7 +51,7 @@ impl Accumulator {
 
     /// The summary of the values added so far.
     pub fn summary(&self) -> Summary {
-        let n = self.n;
+        let n = self.n as u64;
         if n == 0 {
             return Summary { n, mean: None, sd: None, ci_low: None, ci_high: None, min: None, max: None };
         }

@@ -256,7 +256,6 @@ pub fn read_stats(input: &mut dyn Read, series: bool) -> Result<Vec<StatRow>, Re
 
 #[cfg(test)]
 mod tests {
-    use super::super::metrics::Value;
     use super::super::series_store::{CsvSeries, RunSeries};
     use super::super::warm_times::ALL_PROVIDERS;
     use super::*;
@@ -335,10 +334,19 @@ mod tests {
                 if i < 3 {
                     // One gmail row on day 1: sent, inbox, junk, bounced and the reputation differ.
                     let [sent, inbox, rep] = [[10.0, 8.0, 0.3], [10.0, 6.0, 0.5], [20.0, 18.0, 0.4]][i];
-                    let mut values = vec![Value::Count(sent as u64), Value::Count(inbox as u64), Value::Count(1)];
-                    values.extend([0, 1, 0, 0, 0].map(Value::Count));
-                    values.push(Value::Real(rep));
-                    let series = RunSeries { run, providers: vec!["gmail".into()], rows: vec![(1, 0)], values };
+                    let counts = crate::sim::Counts {
+                        sent: sent as u64,
+                        inbox: inbox as u64,
+                        junk: 1,
+                        bounced: 1,
+                        ..Default::default()
+                    };
+                    let (series, fits) = RunSeries::from_rows(
+                        run as u32,
+                        &["gmail".into()],
+                        std::iter::once((1, 0, &counts, Some(rep))),
+                    );
+                    fits.unwrap();
                     b.add_run_series(point, &series).unwrap();
                 }
             }

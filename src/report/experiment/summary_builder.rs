@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::metrics::{DAYS_OBSERVED, SERIES_METRICS, SERIES_OVER_PROVIDERS, Value, fmt_float};
-use super::series_store::{RunSeries, canonical_real};
+use super::metrics::{DAYS_OBSERVED, SERIES_METRICS, SERIES_OVER_PROVIDERS, fmt_float};
+use super::series_store::RunSeries;
 use super::stats::{Accumulator, Summary};
 use super::summary::{RunsLayout, STAT_COLUMNS, SummaryOutputs};
 use super::warm_times::{ALL_PROVIDERS, WarmCollector, restrict, summary_metric, warm_field};
@@ -90,6 +90,8 @@ pub struct SummaryBuilder {
     run_all: Vec<(u32, DayValues)>,
     /// Scratch: the current run's provider indices.
     run_providers: Vec<usize>,
+    /// Where the last series row went.
+    cursor: Cursor,
 }
 
 impl SummaryBuilder {
@@ -112,6 +114,7 @@ impl SummaryBuilder {
             daily: BTreeMap::new(),
             run_all: Vec::new(),
             run_providers: Vec::new(),
+            cursor: Cursor::default(),
         })
     }
 
@@ -177,7 +180,7 @@ impl SummaryBuilder {
     /// `provider` ([`Self::provider_index`]), the values as the series files read.
     /// [`Self::end_run_series`] ends the run's rows.
     pub fn add_series_row(&mut self, point: usize, day: u32, provider: usize, values: &DayValues) {
-        add_row(self.daily.entry(point).or_default(), &mut self.run_all, (day, provider), values);
+        add_row(self.daily.entry(point).or_default(), &mut self.run_all, &mut self.cursor, (day, provider), values);
     }
 
     /// Ends the series rows of the current run of design point `point`: adds its values of every
@@ -185,37 +188,34 @@ impl SummaryBuilder {
     pub fn end_run_series(&mut self, point: usize) {
         let days = self.daily.entry(point).or_default();
         for (day, values) in self.run_all.drain(..) {
-            let accs = day_accs(days, day).all.get_or_insert_with(Default::default);
+            let i = slot(days, day, &mut self.cursor.day, DayAccs::default);
+            let accs = days[i].1.all.get_or_insert_with(Default::default);
             for (acc, v) in accs.iter_mut().zip(values) {
                 acc.add(v);
             }
         }
+        self.cursor.all = 0;
     }
 
-    /// Adds the series of a run of design point `point` as a worker made them (typed, reals as
-    /// stored: each value is taken as the series files read it, [`canonical_real`]).
+    /// Adds the series of a run of design point `point` as a worker made them (each value as the
+    /// series files read it: [`RunSeries::read`]).
     pub fn add_run_series(&mut self, point: usize, series: &RunSeries) -> Result<(), ReportError> {
-        let n = SERIES_METRICS.len();
-        if series.values.len() != series.rows.len() * n {
+        let columns = &series.columns;
+        if series.read.len() != columns.len() || columns.day.len() != columns.len() {
             return Err(ReportError::Format(format!("run {}: rows and values do not match", series.run)));
         }
         let mut indices = std::mem::take(&mut self.run_providers);
         indices.clear();
-        indices.extend(series.providers.iter().map(|name| self.provider_index(name)));
+        for name in &columns.names {
+            let name = name.as_utf8().map_err(|e| ReportError::Format(format!("run {}: {e}", series.run)))?;
+            indices.push(self.provider_index(name));
+        }
         let days = self.daily.entry(point).or_default();
-        for (row, &(day, p)) in series.rows.iter().enumerate() {
+        for ((&day, &p), values) in columns.day.iter().zip(&columns.provider).zip(&series.read) {
             let provider = *indices
                 .get(usize::from(p))
                 .ok_or_else(|| ReportError::Format(format!("run {}: provider index {p} out of range", series.run)))?;
-            let mut values = [f64::NAN; SERIES_METRICS.len()];
-            for (v, value) in values.iter_mut().zip(&series.values[row * n..(row + 1) * n]) {
-                *v = match *value {
-                    Value::Count(c) => c as f64,
-                    Value::Real(x) => canonical_real(x),
-                    Value::Missing => f64::NAN,
-                };
-            }
-            add_row(days, &mut self.run_all, (day, provider), &values);
+            add_row(days, &mut self.run_all, &mut self.cursor, (day, provider), values);
         }
         self.run_providers = indices;
         self.end_run_series(point);
@@ -272,51 +272,59 @@ impl SummaryBuilder {
 }
 
 /// Adds the values of one series row, of day `day` at provider `provider`, to the accumulators
-/// of its design point, `days`, and to the current run's values of every provider, `run_all`.
+/// of its design point, `days`, and to the current run's values of every provider, `run_all`;
+/// `cursor` is where the row before was in each.
 fn add_row(
     days: &mut Vec<(u32, DayAccs)>,
     run_all: &mut Vec<(u32, DayValues)>,
+    cursor: &mut Cursor,
     (day, provider): (u32, usize),
     values: &DayValues,
 ) {
-    let accs = day_accs(days, day);
+    let i = slot(days, day, &mut cursor.day, DayAccs::default);
+    let accs = &mut days[i].1;
     if accs.providers.len() <= provider {
         accs.providers.resize(provider + 1, None);
     }
     let accs = accs.providers[provider].get_or_insert_with(Default::default);
-    let i = match run_all.last() {
-        Some((d, _)) if *d == day => run_all.len() - 1,
-        _ => match run_all.binary_search_by_key(&day, |(d, _)| *d) {
-            Ok(i) => i,
-            Err(i) => {
-                run_all.insert(i, (day, [f64::NAN; SERIES_METRICS.len()]));
-                i
-            }
-        },
-    };
     for (acc, &v) in accs.iter_mut().zip(values) {
         acc.add(v);
     }
+    let i = slot(run_all, day, &mut cursor.all, || [f64::NAN; SERIES_METRICS.len()]);
     let all = &mut run_all[i].1;
     for ((all, &v), how) in all.iter_mut().zip(values).zip(SERIES_OVER_PROVIDERS) {
         *all = over_providers(how, *all, v);
     }
 }
 
-/// The accumulators of day `day` in `days` (sorted by day), added if new.
-fn day_accs(days: &mut Vec<(u32, DayAccs)>, day: u32) -> &mut DayAccs {
-    // Rows come day after day: the last day is the likeliest.
-    let i = match days.last() {
-        Some((d, _)) if *d == day => days.len() - 1,
-        _ => match days.binary_search_by_key(&day, |(d, _)| *d) {
+/// Where the last series row went: its day's index in the design point's days and in the run's
+/// values of every provider ([`add_row`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Cursor {
+    day: usize,
+    all: usize,
+}
+
+/// The index of day `day` in `items` (sorted by day), added (made by `new`) if it is not there.
+/// `hint` is where the day before was found, and becomes this day's: rows come day after day, so
+/// the day is mostly there or just after.
+fn slot<T>(items: &mut Vec<(u32, T)>, day: u32, hint: &mut usize, new: impl FnOnce() -> T) -> usize {
+    let at = |i: usize| items.get(i).is_some_and(|(d, _)| *d == day);
+    let i = if at(*hint) {
+        *hint
+    } else if at(*hint + 1) {
+        *hint + 1
+    } else {
+        match items.binary_search_by_key(&day, |(d, _)| *d) {
             Ok(i) => i,
             Err(i) => {
-                days.insert(i, (day, DayAccs::default()));
+                items.insert(i, (day, new()));
                 i
             }
-        },
+        }
     };
-    &mut days[i].1
+    *hint = i;
+    i
 }
 
 /// `values` of a run with each days-to-warm value (`warm`) restricted to `horizon`.
@@ -327,11 +335,15 @@ fn restricted<'a>(values: &'a [f64], warm: &'a [bool], horizon: f64) -> impl Ite
 /// `acc` (NaN: no provider yet) combined with one more provider's value `v` (NaN: none).
 fn over_providers(how: super::OverProviders, acc: f64, v: f64) -> f64 {
     use super::OverProviders;
-    match (acc.is_nan(), v.is_nan(), how) {
-        (_, true, _) => acc,
-        (true, false, _) => v,
-        (false, false, OverProviders::Sum) => acc + v,
-        (false, false, OverProviders::Lowest) => acc.min(v),
+    if v.is_nan() {
+        acc
+    } else if acc.is_nan() {
+        v
+    } else {
+        match how {
+            OverProviders::Sum => acc + v,
+            OverProviders::Lowest => acc.min(v),
+        }
     }
 }
 

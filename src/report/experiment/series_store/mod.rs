@@ -19,6 +19,7 @@
 mod daily;
 mod parquet;
 mod part;
+mod run_series;
 mod source;
 
 use std::ops::Range;
@@ -26,9 +27,10 @@ use std::ops::Range;
 pub use daily::encode_daily;
 pub use parquet::{decode_part, decode_part_into, encode_part};
 pub use part::{ColumnValues, MetricColumn, PartColumns, merge_parts};
+pub use run_series::{ReadRow, RunSeries};
 pub use source::{CsvSeries, PartSeries, SeriesRow, SeriesSource};
 
-use super::metrics::{POW10, Value, decimal_mantissa, fmt_float};
+use super::metrics::{POW10, decimal_mantissa, fmt_float};
 #[cfg(doc)]
 use super::metrics::{SERIES_ID_COLUMNS, SERIES_METRIC_TABLE};
 
@@ -101,30 +103,29 @@ pub fn n_parts(n_runs: usize, part_runs: usize) -> usize {
     n_runs.div_ceil(part_runs.max(1))
 }
 
-/// One run's daily series, typed: what a worker hands to the writer of parts and to the summaries.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunSeries {
-    /// Run index.
-    pub run: usize,
-    /// The run's provider names (the `provider` column by index).
-    pub providers: Vec<String>,
-    /// Per row: day (from 1) and provider index, in the order of `series.csv`.
-    pub rows: Vec<(u32, u16)>,
-    /// Per row, one value per metric of [`SERIES_METRIC_TABLE`] (row-major); reals already
-    /// rounded to what is stored ([`stored_real`]).
-    pub values: Vec<Value>,
-}
-
 /// The value stored for a real metric `v` (finite): its text in `series.csv` ([`fmt_float`], 7
 /// significant digits) read back, rounded to single precision (24-bit mantissa) when that still
 /// prints as the same text, which leaves the low half of the double zero (it compresses to
 /// nothing), else the double nearest to the text. Either way [`fmt_float`] of the value stored
 /// is the text of `series.csv`, and [`canonical_real`] gives back the number `series.csv` reads as.
 pub fn stored_real(v: f64) -> f64 {
-    let exact = canonical_real(v);
+    stored_and_read(v).0
+}
+
+/// [`stored_real`] of `v` and [`canonical_real`] of `v` (the number either format reads as),
+/// computed together.
+pub fn stored_and_read(v: f64) -> (f64, f64) {
+    let (exact, mantissa) = canonical_and_mantissa(v);
     let single = f64::from(exact as f32);
     // Two texts of at most 7 significant digits read as the same double only if they are the same.
-    if canonical_real(single).to_bits() == exact.to_bits() { single } else { exact }
+    let same = match mantissa {
+        // At once where the text of `single` is plainly `v`'s: 7 digits not next to a power of ten
+        // (so `single`, within a relative 2^-24, has the same decimals) and `single` scaled within
+        // 0.49 of the same whole number (far from a tie): what `canonical_real(single)` would find.
+        Some((m, d)) if (1_000_001.0..9_999_999.0).contains(&m.abs()) && (single * POW10[d] - m).abs() < 0.49 => true,
+        _ => canonical_real(single).to_bits() == exact.to_bits(),
+    };
+    if same { (single, exact) } else { (exact, exact) }
 }
 
 /// The number a reader of `series.csv` gets for the value `v` of a real metric: its text
@@ -133,19 +134,18 @@ pub fn stored_real(v: f64) -> f64 {
 /// Computed without text where that is exact: `m / 10^d` (`metrics::decimal_mantissa`), a division of
 /// two exact doubles, is correctly rounded, as parsing is; elsewhere the text is made.
 pub fn canonical_real(v: f64) -> f64 {
+    canonical_and_mantissa(v).0
+}
+
+/// [`canonical_real`] of `v`, and the decimal mantissa it was made from, if it was.
+fn canonical_and_mantissa(v: f64) -> (f64, Option<(f64, usize)>) {
     if v == 0.0 || !v.is_finite() {
-        return if v.is_finite() { 0.0 } else { f64::NAN };
+        return (if v.is_finite() { 0.0 } else { f64::NAN }, None);
     }
     match decimal_mantissa(v) {
         // `-0` reads as 0.
-        Some((m, decimals)) => {
-            if m == 0.0 {
-                0.0
-            } else {
-                m / POW10[decimals]
-            }
-        }
-        None => fmt_float(v).parse().unwrap_or(f64::NAN),
+        Some((m, decimals)) => (if m == 0.0 { 0.0 } else { m / POW10[decimals] }, Some((m, decimals))),
+        None => (fmt_float(v).parse().unwrap_or(f64::NAN), None),
     }
 }
 
@@ -178,6 +178,14 @@ mod tests {
         let mut single = 0;
         for v in values {
             let stored = stored_real(v);
+            // The quick acceptance of single precision decides as the rule does.
+            let exact = canonical_real(v);
+            let rule = if canonical_real(f64::from(exact as f32)).to_bits() == exact.to_bits() {
+                f64::from(exact as f32)
+            } else {
+                exact
+            };
+            assert_eq!((stored.to_bits(), stored_and_read(v).1.to_bits()), (rule.to_bits(), exact.to_bits()), "{v:e}");
             assert_eq!(fmt_float(stored), fmt_float(v), "{v:e}");
             let text: f64 = fmt_float(v).parse().unwrap();
             assert_eq!(canonical_real(stored).to_bits(), text.to_bits(), "{v:e}");

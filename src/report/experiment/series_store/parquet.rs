@@ -166,7 +166,10 @@ fn as_i32(values: &[u32]) -> Vec<i32> {
 
 /// The values of the rows that have one.
 fn present<T: Copy>(values: &[T], defined: &[i16]) -> Vec<T> {
-    values.iter().zip(defined).filter(|(_, d)| **d != 0).map(|(v, _)| *v).collect()
+    // Room for every row at once: collecting a filter would grow the vector step by step.
+    let mut out = Vec::with_capacity(values.len());
+    out.extend(values.iter().zip(defined).filter(|(_, d)| **d != 0).map(|(v, _)| *v));
+    out
 }
 
 fn read_error(e: ParquetError) -> ReportError {
@@ -286,26 +289,27 @@ fn dense<T: Copy>(values: Vec<T>, defined: &[i16], missing: T, out: &mut Vec<T>)
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::metrics::{SERIES_METRICS, Value};
+    use super::super::super::metrics::SERIES_METRICS;
     use super::super::{RunSeries, merge_parts};
     use super::*;
+    use crate::sim::Counts;
 
     /// Run `run` over `days` days at two providers, values made from the indices; the second
     /// provider has no reputation on day 2.
     fn series(run: usize, days: u32) -> RunSeries {
-        let mut s = RunSeries { run, providers: vec!["gmail".into(), "b2b, \"x\"".into()], ..Default::default() };
-        for day in 1..=days {
-            for p in 0..2u16 {
-                s.rows.push((day, p));
-                for (m, kind) in SERIES_METRIC_TABLE.iter().map(|m| m.kind).enumerate() {
-                    s.values.push(match kind {
-                        ValueKind::Count => Value::Count((run as u64 * 1000 + u64::from(day)) << m),
-                        ValueKind::Real if p == 1 && day == 2 => Value::Missing,
-                        ValueKind::Real => Value::Real(super::super::stored_real(0.1 / f64::from(day) + run as f64)),
-                    });
-                }
-            }
-        }
+        let counts = |day: u32| {
+            let base = run as u64 * 1000 + u64::from(day);
+            let [sent, inbox, junk, deferred, bounced, blocked, expired, complaints] =
+                std::array::from_fn(|m| base << m);
+            Counts { sent, inbox, junk, deferred, bounced, blocked, expired, complaints, ..Default::default() }
+        };
+        let rows: Vec<(u32, u16, Counts, Option<f64>)> = (1..=days)
+            .flat_map(|day| (0..2u16).map(move |p| (day, p)))
+            .map(|(day, p)| (day, p, counts(day), (p != 1 || day != 2).then(|| 0.1 / f64::from(day) + run as f64)))
+            .collect();
+        let providers = ["gmail".to_string(), "b2b, \"x\"".to_string()];
+        let (s, fits) = RunSeries::from_rows(run as u32, &providers, rows.iter().map(|(d, p, c, r)| (*d, *p, c, *r)));
+        fits.unwrap();
         s
     }
 

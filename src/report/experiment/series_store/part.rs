@@ -5,7 +5,7 @@
 use parquet::data_type::ByteArray;
 
 use super::super::metrics::{SERIES_METRIC_TABLE, Value, ValueKind};
-use super::{RunSeries, canonical_real};
+use super::{RunSeries, canonical_real, stored_and_read};
 use crate::report::ReportError;
 
 /// The values of one metric column, one per row (a placeholder where the value is missing).
@@ -117,27 +117,7 @@ impl PartColumns {
 
     /// Appends the rows of `series` (runs must come in ascending order).
     pub fn push_run(&mut self, series: &RunSeries) -> Result<(), ReportError> {
-        let run =
-            u32::try_from(series.run).map_err(|_| ReportError::Format(format!("run {} too large", series.run)))?;
-        let names: Vec<u16> =
-            series.providers.iter().map(|n| self.name_index(n.as_bytes())).collect::<Result<_, _>>()?;
-        let n_metrics = self.metrics.len();
-        if series.values.len() != series.rows.len() * n_metrics {
-            return Err(ReportError::Format(format!("run {run}: rows and values do not match")));
-        }
-        for (row, &(day, p)) in series.rows.iter().enumerate() {
-            let name = names
-                .get(usize::from(p))
-                .copied()
-                .ok_or_else(|| ReportError::Format(format!("run {run}: provider index {p} out of range")))?;
-            self.run.push(run);
-            self.day.push(day);
-            self.provider.push(name);
-            for (column, value) in self.metrics.iter_mut().zip(&series.values[row * n_metrics..(row + 1) * n_metrics]) {
-                column.push(*value)?;
-            }
-        }
-        Ok(())
+        self.extend_from(&series.columns, 0..series.columns.len())
     }
 
     /// Appends rows `rows` of `other`.
@@ -193,20 +173,35 @@ impl PartColumns {
 }
 
 impl MetricColumn {
-    fn push(&mut self, value: Value) -> Result<(), ReportError> {
-        let defined = i16::from(value != Value::Missing);
-        match (&mut self.values, value) {
-            (ColumnValues::Counts(v), Value::Count(n)) => v.push(n as i64),
-            (ColumnValues::Counts(v), Value::Missing) => v.push(0),
-            (ColumnValues::Reals(v), Value::Real(x)) => v.push(x),
-            (ColumnValues::Reals(v), Value::Count(n)) => v.push(n as f64),
-            (ColumnValues::Reals(v), Value::Missing) => v.push(0.0),
-            (ColumnValues::Counts(_), Value::Real(_)) => {
-                return Err(ReportError::Format("a real value in a count column".into()));
+    /// Appends `value` as it is stored (a real rounded by [`super::stored_real`]) and returns the
+    /// number the series files read for it (NaN where missing). A real that is not finite, or a
+    /// real in a count column, is appended as missing and gives `Err`.
+    #[inline]
+    pub(super) fn push(&mut self, value: Value) -> Result<f64, ()> {
+        let (defined, read) = match (&mut self.values, value) {
+            (ColumnValues::Counts(v), Value::Count(n)) => {
+                v.push(n as i64);
+                (1, Ok(n as f64))
             }
-        }
+            (ColumnValues::Reals(v), Value::Count(n)) => {
+                v.push(n as f64);
+                (1, Ok(n as f64))
+            }
+            (ColumnValues::Reals(v), Value::Real(x)) if x.is_finite() => {
+                let (stored, read) = stored_and_read(x);
+                v.push(stored);
+                (1, Ok(read))
+            }
+            (values, value) => {
+                match values {
+                    ColumnValues::Counts(v) => v.push(0),
+                    ColumnValues::Reals(v) => v.push(0.0),
+                }
+                (0, if value == Value::Missing { Ok(f64::NAN) } else { Err(()) })
+            }
+        };
         self.defined.push(defined);
-        Ok(())
+        read
     }
 }
 
