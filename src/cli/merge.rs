@@ -109,8 +109,9 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         counts: RunCounts::new(merged.planned_runs().len(), ok, failed),
         digests: (digests.next().ok_or_else(|| rt(anyhow!("runs.csv was not merged")))?, digests.next()),
     };
-    let merged = finish(&mut owned, merged, Some(written), Summaries::FromFiles, default_threads()).map_err(rt)?;
-    report_end(out, &merged)
+    let (merged, overloaded) =
+        finish(&mut owned, merged, Some(written), Summaries::FromFiles, default_threads()).map_err(rt)?;
+    report_end(out, &merged, overloaded)
 }
 
 /// Checks a finished shard's files against its manifest: `runs.csv` holds

@@ -30,7 +30,7 @@ pub fn plot(args: PlotArgs) -> Result<(), Failure> {
         manifest.charts.format = format;
         write_manifest(&mut out, &manifest).map_err(Failure::runtime)?;
     }
-    let paths = draw_charts(&mut out, &manifest).map_err(|e| {
+    let paths = draw_charts(&mut out, &manifest, None).map_err(|e| {
         // A summary holding values no chart can show (inf, NaN) is bad input; anything else is a failure.
         let bad = e.chain().any(|c| c.downcast_ref::<ipwarm::report::ReportError>().is_some_and(|r| r.is_bad_input()));
         if bad { Failure::input(e) } else { Failure::runtime(e) }

@@ -2,7 +2,7 @@
 //! `compare`, `merge` and `plot` write: what the report is made from, gathered from the
 //! command or the folder's files (so that `plot` writes the same report as the sweep did).
 
-use std::io::{BufReader, Read};
+use std::io::Read;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
@@ -83,7 +83,7 @@ fn records(out: &OwnedDir) -> Result<Vec<(String, String)>> {
 }
 
 /// The warnings of an experiment folder: runs failed or not run, runs outside the model's domain.
-fn warnings(out: &OwnedDir, manifest: &Manifest) -> Result<Vec<String>> {
+fn warnings(out: &OwnedDir, manifest: &Manifest, overloaded: Option<usize>) -> Result<Vec<String>> {
     let (_, failed, pending) = manifest.counts();
     let total = manifest.run_counts.planned;
     let mut warnings = Vec::new();
@@ -95,8 +95,7 @@ fn warnings(out: &OwnedDir, manifest: &Manifest) -> Result<Vec<String>> {
     if pending > 0 {
         warnings.push(format!("{pending} of {total} runs have not run: resume the sweep to complete it."));
     }
-    let overloaded =
-        rx::count_pool_overloaded(&mut BufReader::new(out.open_read("runs.csv")?)).context("cannot read runs.csv")?;
+    let overloaded = super::sweep_dir::pool_overloaded(out.path(), overloaded)?;
     if overloaded > 0 {
         warnings.push(format!(
             "In {overloaded} of {total} runs a shared pool carried more of the sender's mail than its own volume \
@@ -108,16 +107,18 @@ fn warnings(out: &OwnedDir, manifest: &Manifest) -> Result<Vec<String>> {
     Ok(warnings)
 }
 
-/// The text of an experiment folder's `report.html`, drawn from its files.
+/// The text of an experiment folder's `report.html`, drawn from its files; `overloaded` is the
+/// number of runs that left the model's domain if it is known already (else `runs.csv` is read).
 pub fn experiment_report(
     out: &OwnedDir,
     manifest: &Manifest,
     data: &ChartData,
     warm: &WarmData,
     indices: &[SensitivityRow],
+    overloaded: Option<usize>,
 ) -> Result<String> {
     let records = records(out)?;
-    let warnings = warnings(out, manifest)?;
+    let warnings = warnings(out, manifest, overloaded)?;
     let (ok, failed, pending) = manifest.counts();
     let root_seed = ipwarm::engine::seed_text(manifest.root_seed);
     let command = OwnedDir::command_of(out.path()).unwrap_or_else(|| "sweep".into());

@@ -168,8 +168,8 @@ pub fn run_plan(plan: &Plan, records: &[Record], dir: &Path, opts: &RunOptions) 
     let (ok, failed) = (resumed.ok + tally.done - tally.failed, resumed.failed + tally.failed);
     let written = Written { counts: RunCounts::new(planned.len(), ok, failed), digests };
     let summaries = summaries.map_or(Summaries::Skip, |b| Summaries::Streamed(Box::new(b)));
-    let manifest = finish(&mut out, manifest, Some(written), summaries, threads).map_err(rt)?;
-    report_end(dir, &manifest)
+    let (manifest, overloaded) = finish(&mut out, manifest, Some(written), summaries, threads).map_err(rt)?;
+    report_end(dir, &manifest, overloaded)
 }
 
 /// The summaries of `manifest`'s runs, fed the first `done` runs of its folder `out` (a resumed
@@ -196,7 +196,7 @@ fn paired(manifest: &Manifest) -> bool {
 
 /// Prints the total/ok/failed line and a warning for runs outside the model's
 /// domain; an error if any run failed.
-pub fn report_end(dir: &Path, manifest: &Manifest) -> Result<(), Failure> {
+pub fn report_end(dir: &Path, manifest: &Manifest, overloaded: Option<usize>) -> Result<(), Failure> {
     let (ok, failed, pending) = manifest.counts();
     let total = manifest.run_counts.planned;
     outln!("wrote {}", dir.display());
@@ -204,10 +204,7 @@ pub fn report_end(dir: &Path, manifest: &Manifest) -> Result<(), Failure> {
         "runs: total {total}, ok {ok}, failed {failed}{}",
         if pending > 0 { format!(", pending {pending}") } else { String::new() }
     );
-    let runs = open_regular(dir, RUNS).map_err(Failure::runtime)?;
-    let overloaded = rx::count_pool_overloaded(&mut BufReader::new(runs))
-        .context("cannot read runs.csv")
-        .map_err(Failure::runtime)?;
+    let overloaded = pool_overloaded(dir, overloaded).map_err(Failure::runtime)?;
     if overloaded > 0 {
         eprintln!(
             "warning: in {overloaded} of {total} runs a shared pool carried more of the sender's mail than its own \
@@ -222,6 +219,17 @@ pub fn report_end(dir: &Path, manifest: &Manifest) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// The number of runs of the folder `dir` that left the model's domain: `known` (counted as the
+/// runs were summarised), or else counted in its `runs.csv` ([`rx::count_pool_overloaded`]).
+pub fn pool_overloaded(dir: &Path, known: Option<usize>) -> Result<usize> {
+    match known {
+        Some(n) => Ok(n),
+        None => {
+            rx::count_pool_overloaded(&mut BufReader::new(open_regular(dir, RUNS)?)).context("cannot read runs.csv")
+        }
+    }
 }
 
 /// Checks the folder and takes it: fresh, resumable (same experiment and shard)
@@ -405,7 +413,7 @@ pub fn finish(
     written: Option<Written>,
     summaries: Summaries,
     threads: usize,
-) -> Result<Manifest> {
+) -> Result<(Manifest, Option<usize>)> {
     let written = match written {
         Some(w) => w,
         None => Written::read(out, &manifest)?,
@@ -414,19 +422,20 @@ pub fn finish(
     (manifest.runs_digest, manifest.series_digest) = (Some(written.digests.0), written.digests.1);
     write_manifest(out, &manifest)?;
     let builder = match summaries {
-        Summaries::Skip => return Ok(manifest),
+        Summaries::Skip => return Ok((manifest, None)),
         Summaries::FromFiles => None,
         Summaries::Streamed(b) => Some(*b),
     };
+    let overloaded = builder.as_ref().and_then(SummaryBuilder::pool_overloaded);
     // On the command's threads: the charts are drawn in parallel (`draw_experiment_charts`).
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
     pool.install(|| -> Result<()> {
         write_summaries(out, &manifest, builder)?;
         super::sensitivity::write(out, &manifest)?;
-        draw_charts(out, &manifest)?;
+        draw_charts(out, &manifest, overloaded)?;
         Ok(())
     })?;
-    Ok(manifest)
+    Ok((manifest, overloaded))
 }
 
 /// Writes the summaries: those of `builder`, or else computed from the folder's files.
@@ -474,7 +483,7 @@ fn write_summaries(out: &mut OwnedDir, manifest: &Manifest, builder: Option<Summ
 /// `warm_curves.csv` (the last two absent from folders of earlier versions), and the single runs
 /// of the first replicates from `series.csv`, as files of the format the manifest records (removing
 /// the same charts in the other format), then `report.html`; returns their paths.
-pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest) -> Result<Vec<PathBuf>> {
+pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest, overloaded: Option<usize>) -> Result<Vec<PathBuf>> {
     let read = |name: &str, series: bool| -> Result<Vec<rx::StatRow>> {
         let mut f = BufReader::new(out.open_read(name)?);
         rx::read_stats(&mut f, series).with_context(|| format!("cannot read {name}"))
@@ -518,7 +527,7 @@ pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest) -> Result<Vec<PathBu
             }
         }
     }
-    let html = super::report::experiment_report(out, manifest, &data, &warm, &indices)?;
+    let html = super::report::experiment_report(out, manifest, &data, &warm, &indices, overloaded)?;
     out.write(REPORT_FILE, html.as_bytes())?;
     paths.push(out.path().join(REPORT_FILE));
     Ok(paths)

@@ -51,6 +51,7 @@ pub fn read_run_lines(series: &mut dyn SeriesSource, n_points: usize) -> Result<
     series.read_only(&columns);
     let n_points = n_points.max(1);
     let last_run = n_points.saturating_mul(MAX_RUN_LINES as usize);
+    series.read_runs_below(last_run);
     // (run, provider index) -> per metric, the values by day; `usize::MAX`: every provider.
     let mut lines: BTreeMap<(usize, usize), Vec<Vec<f64>>> = BTreeMap::new();
     let mut providers: Vec<String> = Vec::new();

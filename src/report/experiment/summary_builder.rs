@@ -92,6 +92,10 @@ pub struct SummaryBuilder {
     run_providers: Vec<usize>,
     /// Where the last series row went.
     cursor: Cursor,
+    /// The metric column of `pool_overload_days`, if the runs have one.
+    overload_column: Option<usize>,
+    /// Runs added whose `pool_overload_days` is above 0.
+    pool_overloaded: usize,
 }
 
 impl SummaryBuilder {
@@ -101,6 +105,7 @@ impl SummaryBuilder {
         let warm = layout.warm();
         let warm_times = WarmCollector::new(&layout.metrics)?;
         let horizon = warm_times.horizon_index();
+        let overload_column = layout.metrics.iter().position(|m| m == super::POOL_OVERLOAD_DAYS);
         Ok(Self {
             layout,
             warm,
@@ -115,12 +120,20 @@ impl SummaryBuilder {
             run_all: Vec::new(),
             run_providers: Vec::new(),
             cursor: Cursor::default(),
+            overload_column,
+            pool_overloaded: 0,
         })
     }
 
     /// The layout of the runs.
     pub fn layout(&self) -> &RunsLayout {
         &self.layout
+    }
+
+    /// The number of runs added that left the model's domain (as
+    /// [`super::count_pool_overloaded`] counts them in `runs.csv`), if the runs have the column.
+    pub fn pool_overloaded(&self) -> Option<usize> {
+        self.overload_column.map(|_| self.pool_overloaded)
     }
 
     /// Whether paired differences are kept.
@@ -136,6 +149,8 @@ impl SummaryBuilder {
         }
         if row.ok {
             self.warm_times.add(row.point, &row.values);
+            let overloaded = self.overload_column.and_then(|c| row.values.get(c)).is_some_and(|&d| d > 0.0);
+            self.pool_overloaded += usize::from(overloaded);
         }
         let entry = self
             .points

@@ -179,18 +179,21 @@ fn read_error(e: ParquetError) -> ReportError {
 /// The rows of a part written by [`encode_part`].
 pub fn decode_part(bytes: Vec<u8>) -> Result<PartColumns, ReportError> {
     let mut part = PartColumns::new();
-    decode_part_into(bytes, &mut part, &[true; SERIES_METRIC_TABLE.len()])?;
+    decode_part_into(bytes, &mut part, &[true; SERIES_METRIC_TABLE.len()], usize::MAX)?;
     Ok(part)
 }
 
 /// [`decode_part`] into `part`, replacing its rows and reusing its memory (a reader of many
 /// parts holds one part's rows at a time). Only the metrics `metrics` says (by index of
-/// [`SERIES_METRIC_TABLE`]) are decoded; the others are left missing.
+/// [`SERIES_METRIC_TABLE`]) are decoded; the others are left missing. Only the rows of runs below
+/// `runs_below` are decoded (rows come in run order): the rows after them are left out, and
+/// the result says whether there were any.
 pub fn decode_part_into(
     bytes: Vec<u8>,
     part: &mut PartColumns,
     metrics: &[bool; SERIES_METRIC_TABLE.len()],
-) -> Result<(), ReportError> {
+    runs_below: usize,
+) -> Result<bool, ReportError> {
     part.clear();
     let reader = SerializedFileReader::new(Bytes::from(bytes)).map_err(read_error)?;
     let expected = schema().map_err(read_error)?;
@@ -205,15 +208,25 @@ pub fn decode_part_into(
         return Err(ReportError::Format("a series part does not have the columns of series.csv".into()));
     }
     part.reserve(usize::try_from(reader.metadata().file_metadata().num_rows()).unwrap_or(0));
+    let mut cut = false;
     for g in 0..reader.num_row_groups() {
         let group = reader.get_row_group(g).map_err(read_error)?;
+        // Rows of this group to decode: all, or those before the first run not wanted (known
+        // once the `run` column, the first, is read).
+        let (first_row, mut rows) = (part.len(), usize::MAX);
+        let group_rows = usize::try_from(group.metadata().num_rows()).unwrap_or(usize::MAX);
         for i in 0..group.num_columns() {
             let column = group.get_column_reader(i).map_err(read_error)?;
             match i {
-                0 => part.run.extend(read::<Int32Type>(column, false)?.0.into_iter().map(|v| v as u32)),
-                1 => part.day.extend(read::<Int32Type>(column, false)?.0.into_iter().map(|v| v as u32)),
+                0 => {
+                    part.run.extend(read::<Int32Type>(column, false, rows)?.0.into_iter().map(|v| v as u32));
+                    rows = part.run[first_row..].partition_point(|&r| (r as usize) < runs_below);
+                    part.run.truncate(first_row + rows);
+                    cut |= rows < group_rows;
+                }
+                1 => part.day.extend(read::<Int32Type>(column, false, rows)?.0.into_iter().map(|v| v as u32)),
                 2 => {
-                    for name in read::<ByteArrayType>(column, false)?.0 {
+                    for name in read::<ByteArrayType>(column, false, rows)?.0 {
                         let i = match part.names.iter().position(|n| *n == name) {
                             Some(i) => i,
                             None => {
@@ -232,12 +245,12 @@ pub fn decode_part_into(
                     }
                     match &mut metric.values {
                         ColumnValues::Counts(v) => {
-                            let (values, defined) = read::<Int64Type>(column, true)?;
+                            let (values, defined) = read::<Int64Type>(column, true, rows)?;
                             dense(values, &defined, 0, v)?;
                             metric.defined.extend(defined);
                         }
                         ColumnValues::Reals(v) => {
-                            let (values, defined) = read::<DoubleType>(column, true)?;
+                            let (values, defined) = read::<DoubleType>(column, true, rows)?;
                             dense(values, &defined, 0.0, v)?;
                             metric.defined.extend(defined);
                         }
@@ -255,21 +268,25 @@ pub fn decode_part_into(
             ColumnValues::Reals(v) => v.resize(n, 0.0),
         }
     }
-    part.check()
+    part.check()?;
+    Ok(cut)
 }
 
-/// Every value of a column chunk and its definition levels (empty for a required column).
-/// `optional`: the column has definition levels (the metric columns).
-fn read<T: DataType>(column: ColumnReader, optional: bool) -> Result<(Vec<T::T>, Vec<i16>), ReportError> {
+/// The values of the first `rows` rows of a column chunk (or of all, if it has fewer) and their
+/// definition levels (empty for a required column). `optional`: the column has definition
+/// levels (the metric columns).
+fn read<T: DataType>(column: ColumnReader, optional: bool, rows: usize) -> Result<(Vec<T::T>, Vec<i16>), ReportError> {
     let mut reader =
         T::get_column_reader(column).ok_or_else(|| ReportError::Format("a series column has another type".into()))?;
     let (mut values, mut defined) = (Vec::new(), Vec::new());
-    loop {
+    let mut left = rows;
+    while left > 0 {
         let levels = if optional { Some(&mut defined) } else { None };
-        let (records, _, _) = reader.read_records(1 << 16, levels, None, &mut values).map_err(read_error)?;
+        let (records, _, _) = reader.read_records(left.min(1 << 16), levels, None, &mut values).map_err(read_error)?;
         if records == 0 {
             break;
         }
+        left -= records;
     }
     Ok((values, defined))
 }
@@ -313,6 +330,11 @@ mod tests {
         s
     }
 
+    /// Equal, or both missing.
+    fn same(a: f64, b: f64) -> bool {
+        a == b || (a.is_nan() && b.is_nan())
+    }
+
     fn part(runs: &[usize]) -> PartColumns {
         let mut part = PartColumns::new();
         for &r in runs {
@@ -334,9 +356,17 @@ mod tests {
         assert_eq!(encode_part(&merged).unwrap(), bytes, "shards merged give the unsharded part");
         let mut some = PartColumns::new();
         let inbox = SERIES_METRICS.iter().position(|m| *m == "inbox").unwrap();
-        decode_part_into(bytes.clone(), &mut some, &std::array::from_fn(|m| m == inbox)).unwrap();
+        decode_part_into(bytes.clone(), &mut some, &std::array::from_fn(|m| m == inbox), usize::MAX).unwrap();
         assert_eq!((some.run.clone(), some.value(2, inbox)), (whole.run.clone(), whole.value(2, inbox)));
         assert!(some.value(2, 0).is_nan() && some.value(2, SERIES_METRICS.len() - 1).is_nan(), "not decoded");
+        // Only the rows of runs below 2: the first 12 (3 days at 2 providers a run), then none left out.
+        let all = std::array::from_fn(|_| true);
+        assert!(decode_part_into(bytes.clone(), &mut some, &all, 2).unwrap(), "rows were left out");
+        assert_eq!(some.run, whole.run[..12]);
+        assert!((0..12).all(|r| (0..SERIES_METRICS.len()).all(|m| same(some.value(r, m), whole.value(r, m)))));
+        assert!(some.check().is_ok() && some.names == whole.names);
+        assert!(!decode_part_into(bytes.clone(), &mut some, &all, 5).unwrap(), "every run is below 5");
+        assert_eq!(some, whole);
         let empty = encode_part(&PartColumns::new()).unwrap();
         assert!(decode_part(empty).unwrap().is_empty());
         assert!(decode_part(b"not parquet".to_vec()).is_err());

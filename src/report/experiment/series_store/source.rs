@@ -36,6 +36,12 @@ pub trait SeriesSource {
     fn read_only(&mut self, metrics: &[usize]) {
         let _ = metrics;
     }
+
+    /// Says that no row of a run from `run` on will be read: a source may end before them (the
+    /// Parquet parts decode only the rows of runs below it).
+    fn read_runs_below(&mut self, run: usize) {
+        let _ = run;
+    }
 }
 
 /// The rows of a `series.csv`.
@@ -95,13 +101,16 @@ pub struct PartSeries<'a> {
     row: usize,
     /// The metrics decoded ([`SeriesSource::read_only`]).
     metrics: [bool; SERIES_METRICS.len()],
+    /// The runs read are below this one ([`SeriesSource::read_runs_below`]).
+    runs_below: usize,
 }
 
 impl<'a> PartSeries<'a> {
     /// Reads parts `0..n_parts` through `load`, lazily.
     pub fn new(n_parts: usize, load: impl FnMut(usize) -> Result<Option<Vec<u8>>, ReportError> + 'a) -> Self {
         let metrics = [true; SERIES_METRICS.len()];
-        Self { load: Box::new(load), n_parts, next_part: 0, current: PartColumns::new(), row: 0, metrics }
+        let current = PartColumns::new();
+        Self { load: Box::new(load), n_parts, next_part: 0, current, row: 0, metrics, runs_below: usize::MAX }
     }
 }
 
@@ -114,9 +123,13 @@ impl SeriesSource for PartSeries<'_> {
             let part = self.next_part;
             self.next_part += 1;
             if let Some(bytes) = (self.load)(part)? {
-                decode_part_into(bytes, &mut self.current, &self.metrics)
+                let cut = decode_part_into(bytes, &mut self.current, &self.metrics, self.runs_below)
                     .map_err(|e| ReportError::Format(format!("{}: {e}", super::part_name(part))))?;
                 self.row = 0;
+                // Parts come in run order: after a part cut short, no later part has a run wanted.
+                if cut {
+                    self.next_part = self.n_parts;
+                }
             }
         }
         let (part, i) = (&self.current, self.row);
@@ -137,5 +150,9 @@ impl SeriesSource for PartSeries<'_> {
 
     fn read_only(&mut self, metrics: &[usize]) {
         self.metrics = std::array::from_fn(|m| metrics.contains(&m));
+    }
+
+    fn read_runs_below(&mut self, run: usize) {
+        self.runs_below = run;
     }
 }
