@@ -107,21 +107,35 @@ fn warnings(out: &OwnedDir, manifest: &Manifest, overloaded: Option<usize>) -> R
     Ok(warnings)
 }
 
-/// The text of an experiment folder's `report.html`, drawn from its files; `overloaded` is the
-/// number of runs that left the model's domain if it is known already (else `runs.csv` is read).
+/// What an experiment folder's `report.html` says besides its charts, read from the folder:
+/// the records of what was run, the warnings, the command that made it.
+pub struct ReportFacts {
+    records: Vec<(String, String)>,
+    warnings: Vec<String>,
+    command: String,
+}
+
+/// The [`ReportFacts`] of the folder `out`; `overloaded` is the number of runs that left the
+/// model's domain if it is known already (else `runs.csv` is read).
+pub fn report_facts(out: &OwnedDir, manifest: &Manifest, overloaded: Option<usize>) -> Result<ReportFacts> {
+    Ok(ReportFacts {
+        records: records(out)?,
+        warnings: warnings(out, manifest, overloaded)?,
+        command: OwnedDir::command_of(out.path()).unwrap_or_else(|| "sweep".into()),
+    })
+}
+
+/// The text of an experiment folder's `report.html`, from its facts and what its charts are
+/// drawn from (it touches no file, so it may be drawn while other charts are).
 pub fn experiment_report(
-    out: &OwnedDir,
+    facts: &ReportFacts,
     manifest: &Manifest,
     data: &ChartData,
     warm: &WarmData,
     indices: &[SensitivityRow],
-    overloaded: Option<usize>,
 ) -> Result<String> {
-    let records = records(out)?;
-    let warnings = warnings(out, manifest, overloaded)?;
     let (ok, failed, pending) = manifest.counts();
     let root_seed = ipwarm::engine::seed_text(manifest.root_seed);
-    let command = OwnedDir::command_of(out.path()).unwrap_or_else(|| "sweep".into());
     let info = ExperimentInfo {
         description: &manifest.description,
         design: &manifest.design,
@@ -133,9 +147,9 @@ pub fn experiment_report(
         runs: (manifest.n_runs, ok, failed, pending),
         experiment_hash: &manifest.experiment_hash,
         results_version: &manifest.ipwarm_version,
-        command: &command,
-        records: &records,
-        warnings: &warnings,
+        command: &facts.command,
+        records: &facts.records,
+        warnings: &facts.warnings,
         chart_format: manifest.charts.format,
         key_metrics: &manifest.charts.outcomes,
     };

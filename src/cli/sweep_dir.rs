@@ -513,12 +513,20 @@ pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest, overloaded: Option<u
     let indices = super::sensitivity::read(out, manifest)?;
     let sensitivity = super::report::sensitivity_charts(manifest, &indices);
     let format = manifest.charts.format;
-    let mut paths = out.write_via(|tmp| {
-        let mut sink = ChartSink::files(tmp, format)?;
-        rx::draw_experiment_charts(&data, &warm, &manifest.charts, &sensitivity, &mut sink)
-            .context("cannot draw the charts")?;
-        Ok(sink.paths())
-    })?;
+    let facts = super::report::report_facts(out, manifest, overloaded)?;
+    // The charts' files and report.html's own charts are drawn at the same time.
+    let (paths, html) = rayon::join(
+        || {
+            out.write_via(|tmp| {
+                let mut sink = ChartSink::files(tmp, format)?;
+                rx::draw_experiment_charts(&data, &warm, &manifest.charts, &sensitivity, &mut sink)
+                    .context("cannot draw the charts")?;
+                Ok(sink.paths())
+            })
+        },
+        || super::report::experiment_report(&facts, manifest, &data, &warm, &indices),
+    );
+    let (mut paths, html) = (paths?, html?);
     // The same charts in the other format, from an earlier call, are stale: remove them.
     for path in &paths {
         if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
@@ -527,7 +535,6 @@ pub fn draw_charts(out: &mut OwnedDir, manifest: &Manifest, overloaded: Option<u
             }
         }
     }
-    let html = super::report::experiment_report(out, manifest, &data, &warm, &indices, overloaded)?;
     out.write(REPORT_FILE, html.as_bytes())?;
     paths.push(out.path().join(REPORT_FILE));
     Ok(paths)

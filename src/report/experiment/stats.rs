@@ -71,8 +71,17 @@ impl Accumulator {
 
 /// The `(1 + CONFIDENCE) / 2` quantile of Student's t with `df` degrees of freedom.
 pub fn t_quantile(df: u64) -> Option<f64> {
-    let t = StudentsT::new(0.0, 1.0, df as f64).ok()?;
-    Some(t.inverse_cdf(0.5 + CONFIDENCE / 2.0))
+    // Summaries ask for the same degrees of freedom row after row (every metric, day and provider
+    // of a design point), and the quantile is costly: the last one is kept, per thread.
+    thread_local! {
+        static LAST: std::cell::Cell<Option<(u64, Option<f64>)>> = const { std::cell::Cell::new(None) };
+    }
+    if let Some((_, q)) = LAST.get().filter(|(last, _)| *last == df) {
+        return q;
+    }
+    let q = StudentsT::new(0.0, 1.0, df as f64).ok().map(|t| t.inverse_cdf(0.5 + CONFIDENCE / 2.0));
+    LAST.set(Some((df, q)));
+    q
 }
 
 /// Statistics of one sample; `None` where undefined (no value, or one value for sd and CI).

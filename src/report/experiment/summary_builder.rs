@@ -215,10 +215,8 @@ impl SummaryBuilder {
     /// Adds the series of a run of design point `point` as a worker made them (each value as the
     /// series files read it: [`RunSeries::read`]).
     pub fn add_run_series(&mut self, point: usize, series: &RunSeries) -> Result<(), ReportError> {
+        series.check()?;
         let columns = &series.columns;
-        if series.read.len() != columns.len() || columns.day.len() != columns.len() {
-            return Err(ReportError::Format(format!("run {}: rows and values do not match", series.run)));
-        }
         let mut indices = std::mem::take(&mut self.run_providers);
         indices.clear();
         for name in &columns.names {
@@ -226,11 +224,11 @@ impl SummaryBuilder {
             indices.push(self.provider_index(name));
         }
         let days = self.daily.entry(point).or_default();
-        for ((&day, &p), values) in columns.day.iter().zip(&columns.provider).zip(&series.read) {
+        for (row, (&day, &p)) in columns.day.iter().zip(&columns.provider).enumerate() {
             let provider = *indices
                 .get(usize::from(p))
                 .ok_or_else(|| ReportError::Format(format!("run {}: provider index {p} out of range", series.run)))?;
-            add_row(days, &mut self.run_all, &mut self.cursor, (day, provider), values);
+            add_row(days, &mut self.run_all, &mut self.cursor, (day, provider), &series.read(row));
         }
         self.run_providers = indices;
         self.end_run_series(point);

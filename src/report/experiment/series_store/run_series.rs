@@ -1,10 +1,12 @@
-//! [`RunSeries`]: one run's daily series as the worker that ran it makes them, in the two forms
-//! the writer needs: the columns of a Parquet part, and the numbers the series files read as
-//! (for the summaries). Both are made once, from the same values, in the worker; the single
-//! thread that writes files in run order then only copies them.
+//! [`RunSeries`]: one run's daily series as the worker that ran it makes them: the columns of a
+//! Parquet part, and the numbers the series files read its reals as (for the summaries; a count
+//! reads as itself). Both are made once, from the same values, in the worker; the single thread
+//! that writes files in run order then only copies them (and as few bytes as it can: another core
+//! made them).
 
 use super::super::metrics::SERIES_METRIC_TABLE;
-use super::part::PartColumns;
+use super::part::{ColumnValues, PartColumns};
+use crate::report::ReportError;
 use crate::sim::Counts;
 
 /// One series row's values as the series files read them, one per metric of
@@ -20,8 +22,9 @@ pub struct RunSeries {
     /// The run's rows as the columns of a part, in the order of `series.csv`; its providers are
     /// `columns.names`, in the run's order. Reals are stored as [`super::stored_real`] makes them.
     pub columns: PartColumns,
-    /// Per row, the values as the series files read them.
-    pub read: Vec<ReadRow>,
+    /// The numbers the series files read the reals as ([`super::canonical_real`], NaN where
+    /// missing): the rows of the first real column of [`SERIES_METRIC_TABLE`], then of the next.
+    pub reals_read: Vec<f64>,
 }
 
 impl RunSeries {
@@ -42,27 +45,62 @@ impl RunSeries {
             columns.day.push(day);
             columns.provider.push(provider);
         }
-        let mut read = vec![[f64::NAN; SERIES_METRIC_TABLE.len()]; n];
+        let mut reals_read = Vec::new();
         let mut bad = Ok(());
-        // Column by column: each metric's values go to one column, one slot of each read row.
-        for (m, (column, metric)) in columns.metrics.iter_mut().zip(&SERIES_METRIC_TABLE).enumerate() {
-            for ((_, _, counts, reputation), read) in rows.clone().zip(&mut read) {
+        // Column by column: each metric's values go to one column.
+        for (column, metric) in columns.metrics.iter_mut().zip(&SERIES_METRIC_TABLE) {
+            let real = matches!(column.values, ColumnValues::Reals(_));
+            for (_, _, counts, reputation) in rows.clone() {
                 match column.push((metric.value)(counts, reputation)) {
-                    Ok(value) => read[m] = value,
-                    Err(()) => bad = bad.and(Err(metric.name)),
+                    Ok(read) if real => reals_read.push(read),
+                    Ok(_) => {}
+                    Err(()) => {
+                        bad = bad.and(Err(metric.name));
+                        if real {
+                            reals_read.push(f64::NAN);
+                        }
+                    }
                 }
             }
         }
-        (Self { run, columns, read }, bad)
+        (Self { run, columns, reals_read }, bad)
+    }
+
+    /// The values of row `row` as the series files read them.
+    pub fn read(&self, row: usize) -> ReadRow {
+        let n = self.columns.len();
+        let mut real = 0;
+        std::array::from_fn(|m| {
+            let column = &self.columns.metrics[m];
+            match &column.values {
+                ColumnValues::Counts(v) if column.defined[row] != 0 => v[row] as u64 as f64,
+                ColumnValues::Counts(_) => f64::NAN,
+                ColumnValues::Reals(_) => {
+                    real += 1;
+                    self.reals_read[(real - 1) * n + row]
+                }
+            }
+        })
     }
 
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.read.len()
+        self.columns.len()
     }
 
     /// Whether there is no row.
     pub fn is_empty(&self) -> bool {
-        self.read.is_empty()
+        self.columns.is_empty()
+    }
+
+    /// Checks that the numbers read are there for every real of every row.
+    pub fn check(&self) -> Result<(), ReportError> {
+        let reals = self.columns.metrics.iter().filter(|m| matches!(m.values, ColumnValues::Reals(_))).count();
+        self.columns.check()?;
+        if self.reals_read.len() == reals * self.columns.len() {
+            Ok(())
+        } else {
+            Err(ReportError::Format(format!("run {}: rows and values do not match", self.run)))
+        }
     }
 }
