@@ -179,7 +179,7 @@ pub fn execute(
     let mut outcome = SweepOutcome::default();
     let Sinks { runs, mut series, mut summaries } = sinks;
     // With more than one thread, a part is encoded on a thread of its own while the runs go on.
-    let mut part = PartWriter { background: threads > 1, ..PartWriter::default() };
+    let mut part = PartWriter { background: threads > 1, threads: 1, ..PartWriter::default() };
     let flow = run_ordered(
         todo.len(),
         threads,
@@ -224,6 +224,9 @@ pub fn execute(
     // The runs of the last parts (complete, or cut short by a stop or a failed run) are kept.
     let flushed = match series.as_mut() {
         Some(SeriesSink::Parts { write, .. }) if !matches!(flow, Err(SweepError::Io(_))) => {
+            // Nothing is left to run: the last part is encoded on every thread, at once.
+            part.threads = threads;
+            part.background = false;
             part.flush(&mut **write, &mut *runs).and_then(|()| part.finish_pending(&mut **write, &mut *runs))
         }
         _ => Ok(()),
@@ -251,6 +254,8 @@ struct PartWriter {
     run_rows: String,
     /// Whether parts are encoded on a thread of their own (else in the caller's).
     background: bool,
+    /// Threads a part encoded in the caller's thread is encoded on ([`series_store::encode_part`]).
+    threads: usize,
     /// The part handed to that thread, if any.
     pending: Option<PendingPart>,
     /// Columns of an earlier part, cleared, to gather the next one in (their memory reused).
@@ -292,11 +297,11 @@ impl PartWriter {
         let run_rows = std::mem::take(&mut self.run_rows);
         if self.background {
             let columns = std::mem::replace(&mut self.columns, self.spare.take().unwrap_or_default());
-            let encoder = std::thread::spawn(move || (series_store::encode_part(&columns), columns));
+            let encoder = std::thread::spawn(move || (series_store::encode_part(&columns, 1), columns));
             self.pending = Some(PendingPart { index: part, run_rows, encoder });
             return Ok(());
         }
-        let bytes = series_store::encode_part(&self.columns).map_err(report_error)?;
+        let bytes = series_store::encode_part(&self.columns, self.threads).map_err(report_error)?;
         self.columns.clear();
         write_part(write, runs, part, &bytes, &run_rows)
     }

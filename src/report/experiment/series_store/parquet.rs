@@ -14,12 +14,13 @@ use std::sync::{Arc, OnceLock};
 use bytes::Bytes;
 use parquet::basic::{Compression, Encoding, IntType, LogicalType, Repetition, Type as Physical, ZstdLevel};
 use parquet::column::reader::ColumnReader;
+use parquet::column::writer::{ColumnCloseResult, get_column_writer, get_typed_column_writer_mut};
 use parquet::data_type::{ByteArrayType, DataType, DoubleType, Int32Type, Int64Type};
 use parquet::errors::ParquetError;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 use parquet::file::reader::{FileReader, SerializedFileReader};
-use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::{ColumnPath, Type, TypePtr};
+use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
+use parquet::schema::types::{ColumnDescPtr, ColumnPath, SchemaDescriptor, Type, TypePtr};
 
 use super::super::metrics::{SERIES_ID_COLUMNS, SERIES_METRIC_TABLE, ValueKind};
 use super::part::{ColumnValues, MetricColumn, PartColumns};
@@ -99,36 +100,68 @@ fn write_error(e: ParquetError) -> ReportError {
     ReportError::Io(std::io::Error::other(format!("cannot encode a Parquet part: {e}")))
 }
 
-/// The Parquet file of `part` (its rows in order).
-pub fn encode_part(part: &PartColumns) -> Result<Vec<u8>, ReportError> {
+/// The Parquet file of `part` (its rows in order), its columns encoded on `threads` threads
+/// (at least 1; the bytes do not depend on it): each column is encoded on its own, then the
+/// encoded columns are put in the file in order.
+pub fn encode_part(part: &PartColumns, threads: usize) -> Result<Vec<u8>, ReportError> {
     part.check()?;
-    let mut out = Vec::with_capacity(part.len() * 8);
-    let mut writer =
-        SerializedFileWriter::new(&mut out, schema().map_err(write_error)?, properties()).map_err(write_error)?;
-    let mut group = writer.next_row_group().map_err(write_error)?;
-    let mut index = 0;
-    while let Some(mut column) = group.next_column().map_err(write_error)? {
-        match index {
-            0 => write(column.typed::<Int32Type>(), &as_i32(&part.run), None),
-            1 => write(column.typed::<Int32Type>(), &as_i32(&part.day), None),
-            2 => write_names(column.typed::<ByteArrayType>(), part),
-            i => match part.metrics.get(i - SERIES_ID_COLUMNS.len()) {
-                Some(MetricColumn { values: ColumnValues::Counts(v), defined }) => {
-                    write(column.typed::<Int64Type>(), &present(v, defined), Some(defined))
-                }
-                Some(MetricColumn { values: ColumnValues::Reals(v), defined }) => {
-                    write(column.typed::<DoubleType>(), &present(v, defined), Some(defined))
-                }
-                None => Err(general("more columns than metrics")),
-            },
+    let schema = schema().map_err(write_error)?;
+    let columns = SchemaDescriptor::new(schema.clone()).columns().to_vec();
+    let threads = threads.clamp(1, columns.len());
+    // Column `i` goes to thread `i % threads`.
+    let mut encoded: Vec<Option<Result<(Bytes, ColumnCloseResult), ParquetError>>> = vec![];
+    encoded.resize_with(columns.len(), || None);
+    std::thread::scope(|scope| {
+        let work = |t: usize| {
+            columns.iter().enumerate().skip(t).step_by(threads).map(|(i, c)| (i, encode_column(part, c, i))).collect()
+        };
+        let others: Vec<_> = (1..threads).map(|t| scope.spawn(move || work(t))).collect();
+        let mine: Vec<(usize, _)> = work(0);
+        for (i, column) in others.into_iter().flat_map(|h| h.join().unwrap_or_default()).chain(mine) {
+            encoded[i] = Some(column);
         }
-        .map_err(write_error)?;
-        column.close().map_err(write_error)?;
-        index += 1;
+    });
+    let mut out = Vec::with_capacity(part.len() * 8);
+    let mut writer = SerializedFileWriter::new(&mut out, schema, properties()).map_err(write_error)?;
+    let mut group = writer.next_row_group().map_err(write_error)?;
+    for column in encoded {
+        let (bytes, close) =
+            column.ok_or_else(|| write_error(general("a column was not encoded")))?.map_err(write_error)?;
+        group.append_column(&bytes, close).map_err(write_error)?;
     }
     group.close().map_err(write_error)?;
     writer.close().map_err(write_error)?;
     Ok(out)
+}
+
+/// Column `i` of `part` (described by `descr`) encoded on its own: its bytes and what closing
+/// its writer gave.
+fn encode_column(
+    part: &PartColumns,
+    descr: &ColumnDescPtr,
+    i: usize,
+) -> Result<(Bytes, ColumnCloseResult), ParquetError> {
+    let mut buf = TrackedWrite::new(Vec::new());
+    let close = {
+        let pages = Box::new(SerializedPageWriter::new(&mut buf));
+        let mut column = get_column_writer(descr.clone(), properties(), pages);
+        match i {
+            0 => write(get_typed_column_writer_mut::<Int32Type>(&mut column), &as_i32(&part.run), None),
+            1 => write(get_typed_column_writer_mut::<Int32Type>(&mut column), &as_i32(&part.day), None),
+            2 => write_names(get_typed_column_writer_mut::<ByteArrayType>(&mut column), part),
+            i => match part.metrics.get(i - SERIES_ID_COLUMNS.len()) {
+                Some(MetricColumn { values: ColumnValues::Counts(v), defined }) => {
+                    write(get_typed_column_writer_mut::<Int64Type>(&mut column), &present(v, defined), Some(defined))
+                }
+                Some(MetricColumn { values: ColumnValues::Reals(v), defined }) => {
+                    write(get_typed_column_writer_mut::<DoubleType>(&mut column), &present(v, defined), Some(defined))
+                }
+                None => Err(general("more columns than metrics")),
+            },
+        }?;
+        column.close()?
+    };
+    Ok((Bytes::from(buf.into_inner()?), close))
 }
 
 fn general(message: &str) -> ParquetError {
@@ -346,14 +379,17 @@ mod tests {
     #[test]
     fn parts_decode_to_their_rows_and_shards_merge_to_the_same_bytes() {
         let whole = part(&[0, 1, 2, 3, 4]);
-        let bytes = encode_part(&whole).unwrap();
+        let bytes = encode_part(&whole, 1).unwrap();
+        for threads in [2, 5, 100] {
+            assert_eq!(encode_part(&whole, threads).unwrap(), bytes, "the same bytes on {threads} threads");
+        }
         let back = decode_part(bytes.clone()).unwrap();
         assert_eq!(back, whole);
         assert_eq!(back.provider(1), "b2b, \"x\"");
         assert!(back.value(3, SERIES_METRICS.len() - 1).is_nan(), "no reputation");
         assert_eq!((back.value(0, 0), back.value(2, 1)), (1.0, 4.0), "day 1, then day 2 (shifted by 1)");
         let merged = merge_parts(&[part(&[1, 4]), part(&[0, 3]), part(&[2])]).unwrap();
-        assert_eq!(encode_part(&merged).unwrap(), bytes, "shards merged give the unsharded part");
+        assert_eq!(encode_part(&merged, 1).unwrap(), bytes, "shards merged give the unsharded part");
         let mut some = PartColumns::new();
         let inbox = SERIES_METRICS.iter().position(|m| *m == "inbox").unwrap();
         decode_part_into(bytes.clone(), &mut some, &std::array::from_fn(|m| m == inbox), usize::MAX).unwrap();
@@ -367,7 +403,7 @@ mod tests {
         assert!(some.check().is_ok() && some.names == whole.names);
         assert!(!decode_part_into(bytes.clone(), &mut some, &all, 5).unwrap(), "every run is below 5");
         assert_eq!(some, whole);
-        let empty = encode_part(&PartColumns::new()).unwrap();
+        let empty = encode_part(&PartColumns::new(), 2).unwrap();
         assert!(decode_part(empty).unwrap().is_empty());
         assert!(decode_part(b"not parquet".to_vec()).is_err());
     }
