@@ -536,7 +536,7 @@ pub fn metric_rows(
 }
 
 /// [`metric_rows`] with the series, if any: typed rows ([`MetricRows::typed`], reals rounded by
-/// [`stored_real`]), for Parquet parts and the summaries, and with `series` CSV also
+/// [`super::series_store::stored_real`]), for Parquet parts and the summaries, and with `series` CSV also
 /// `series.csv` lines ([`MetricRows::series`]). The same values fail the run either way.
 pub fn metric_rows_as(
     run: usize,
