@@ -210,7 +210,7 @@ pub fn merge_parts(
                 columns.push(store::decode_part(bytes).with_context(|| format!("{}: {name}", dir.display()))?);
             }
         }
-        let bytes = store::encode_part(&store::merge_parts(&columns)?, rayon::current_num_threads())?;
+        let bytes = store::encode_part(&store::merge_parts(&columns)?, super::sweep_dir::default_threads())?;
         files.write(part, &bytes)?;
     }
     Ok(files.digest())

@@ -107,7 +107,7 @@ pub fn encode_part(part: &PartColumns, threads: usize) -> Result<Vec<u8>, Report
     part.check()?;
     let schema = schema().map_err(write_error)?;
     let columns = SchemaDescriptor::new(schema.clone()).columns().to_vec();
-    let threads = threads.clamp(1, columns.len());
+    let threads = threads.min(columns.len()).max(1);
     // Column `i` goes to thread `i % threads`.
     let mut encoded: Vec<Option<Result<(Bytes, ColumnCloseResult), ParquetError>>> = vec![];
     encoded.resize_with(columns.len(), || None);
