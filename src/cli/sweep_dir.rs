@@ -406,7 +406,8 @@ pub enum Summaries {
 
 /// Records in `manifest` the run counts and digests of `written` (read from the files
 /// when `None`), writes it, and unless `summaries` says to skip them writes the summaries and
-/// the charts (on up to `threads` threads). Returns the manifest written.
+/// the charts (on up to `threads` threads). Returns the manifest written and, when the summaries
+/// were streamed, the number of runs outside the model's domain they counted.
 pub fn finish(
     out: &mut OwnedDir,
     mut manifest: Manifest,
