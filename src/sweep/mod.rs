@@ -184,7 +184,7 @@ pub fn execute(
         todo.len(),
         threads,
         |i| run(todo.get(i)),
-        |i, rows| {
+        |i, mut rows: RunRows| {
             match series.as_mut() {
                 Some(SeriesSink::Csv(s)) => {
                     s.write_all(rows.series_rows.as_bytes())?;
@@ -209,6 +209,11 @@ pub fn execute(
                 if let Some(series) = &rows.series_typed {
                     builder.add_run_series(rows.record.point, series).map_err(report_error)?;
                 }
+            }
+            // Its memory goes to a run to come (allocated and freed on different threads, it
+            // would cost both threads' allocators).
+            if let Some(series) = rows.series_typed.take() {
+                series.recycle();
             }
             outcome.done += 1;
             if !rows.ok {

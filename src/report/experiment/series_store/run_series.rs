@@ -4,6 +4,8 @@
 //! that writes files in run order then only copies them (and as few bytes as it can: another core
 //! made them).
 
+use std::sync::{Mutex, PoisonError};
+
 use super::super::metrics::SERIES_METRIC_TABLE;
 use super::part::{ColumnValues, PartColumns};
 use crate::report::ReportError;
@@ -13,6 +15,19 @@ use crate::sim::Counts;
 /// [`SERIES_METRIC_TABLE`]: a count as a number, a real as its text parsed
 /// ([`super::canonical_real`]), NaN where missing.
 pub type ReadRow = [f64; SERIES_METRIC_TABLE.len()];
+
+/// Series given back ([`RunSeries::recycle`]) whose memory the next ones reuse: a sweep's worker
+/// makes a run's series and the writer, on another thread, drops them, which would cost both
+/// threads' allocators every run.
+static SPARE: Mutex<Vec<RunSeries>> = Mutex::new(Vec::new());
+
+/// Series kept for reuse at most (a sweep has fewer in flight).
+const MAX_SPARE: usize = 256;
+
+/// A series given back, if any.
+fn spare() -> Option<RunSeries> {
+    SPARE.lock().unwrap_or_else(PoisonError::into_inner).pop()
+}
 
 /// One run's daily series, typed (see the module).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -37,7 +52,12 @@ impl RunSeries {
         I: Iterator<Item = (u32, u16, &'a Counts, Option<f64>)> + Clone,
     {
         let n = rows.clone().count();
-        let mut columns = PartColumns::new();
+        let (mut columns, mut reals_read) = match spare() {
+            Some(spare) => (spare.columns, spare.reals_read),
+            None => (PartColumns::new(), Vec::new()),
+        };
+        columns.clear();
+        reals_read.clear();
         columns.reserve(n);
         columns.names = providers.iter().map(|name| name.as_bytes().into()).collect();
         for (day, provider, _, _) in rows.clone() {
@@ -45,7 +65,6 @@ impl RunSeries {
             columns.day.push(day);
             columns.provider.push(provider);
         }
-        let mut reals_read = Vec::new();
         let mut bad = Ok(());
         // Column by column: each metric's values go to one column.
         for (column, metric) in columns.metrics.iter_mut().zip(&SERIES_METRIC_TABLE) {
@@ -81,6 +100,14 @@ impl RunSeries {
                 }
             }
         })
+    }
+
+    /// Gives the memory of series no longer needed to the series made next, on any thread.
+    pub fn recycle(self) {
+        let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
+        if spare.len() < MAX_SPARE {
+            spare.push(self);
+        }
     }
 
     /// Number of rows.
