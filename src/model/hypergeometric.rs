@@ -98,7 +98,10 @@ pub fn random_split_into<R: Rng + ?Sized>(rng: &mut R, n: u64, groups: &[u64], o
             // What is left of the sample is all in this group, or the rest is all taken.
             rest.min(k)
         } else {
-            hypergeometric(rng, population, k, rest, method).min(k)
+            // Within the law's support, `max(0, rest - (population - k))..=min(rest, k)`: a
+            // sampler's draw outside it (rand_distr's, at some extreme parameters) would leave
+            // more to take than the groups after this one hold.
+            hypergeometric(rng, population, k, rest, method).clamp(rest.saturating_sub(population - k), rest.min(k))
         };
         population -= k;
         rest -= take;
