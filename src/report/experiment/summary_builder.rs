@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use super::metrics::{DAYS_OBSERVED, SERIES_METRICS, SERIES_OVER_PROVIDERS, fmt_float};
-use super::series_store::RunSeries;
+use super::series_store::{ReadRow, RunSeries};
 use super::stats::{Accumulator, Summary};
 use super::summary::{RunsLayout, STAT_COLUMNS, SummaryOutputs};
 use super::warm_times::{ALL_PROVIDERS, WarmCollector, restrict, summary_metric, warm_field};
@@ -56,8 +56,8 @@ impl RunRecord {
     }
 }
 
-/// A run's series values of one day at one provider, or of every provider together.
-type DayValues = [f64; SERIES_METRICS.len()];
+/// A run's series values of one day at one provider, or of every provider together, as read.
+type DayValues = ReadRow;
 
 /// Accumulators of one day's series at a design point.
 #[derive(Debug, Clone, Default)]

@@ -92,8 +92,8 @@ impl RunSeries {
         std::array::from_fn(|m| {
             let column = &self.columns.metrics[m];
             match &column.values {
-                ColumnValues::Counts(v) if column.defined[row] != 0 => v[row] as u64 as f64,
-                ColumnValues::Counts(_) => f64::NAN,
+                // A count reads as itself: the part's own reading.
+                ColumnValues::Counts(_) => self.columns.value(row, m),
                 ColumnValues::Reals(_) => {
                     real += 1;
                     self.reals_read[(real - 1) * n + row]
