@@ -41,7 +41,7 @@ pub use axes::{Axis, AxisValues};
 pub use compare::{CompareError, CompareInput, compare_plan};
 pub use design::{Design, morris_stratum_centre, unit_points};
 pub use digest::{DigestState, FileDigest, HashingWriter};
-pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered};
+pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered, run_ordered_with_chores};
 pub(crate) use experiment_file::{BaseScenario, RawExperiment, base_scenario};
 pub use experiment_file::{MAX_DESIGN_POINTS, MAX_RUNS, ReadBase, is_experiment, parse_experiment};
 pub use manifest::{
@@ -160,7 +160,8 @@ pub struct SweepOutcome {
 /// `runs.csv` row (flushed), so that after a kill every complete row of
 /// `runs.csv` has all its series rows. With Parquet parts: runs are gathered by part; when
 /// the runs of a part are done (or the sweep ends), the part is encoded (with more than one
-/// thread, on a thread of its own while the next part is gathered) and written, then the
+/// thread, a column at a time between the runs of the next part, by the thread that writes) and
+/// written, then the
 /// `runs.csv` rows of its runs (flushed), so that after a kill `runs.csv` holds no run whose
 /// part is not in place. With `summaries`, each run and its series are added as the run is
 /// handed over, in run order. `progress` is called after each run
@@ -177,14 +178,18 @@ pub fn execute(
     run: &(dyn Fn(usize) -> RunRows + Sync),
 ) -> Result<SweepOutcome, SweepError> {
     let mut outcome = SweepOutcome::default();
-    let Sinks { runs, mut series, mut summaries } = sinks;
-    // With more than one thread, a part is encoded on a thread of its own while the runs go on.
-    let mut part = PartWriter { background: threads > 1, threads: 1, ..PartWriter::default() };
-    let flow = run_ordered(
+    let Sinks { runs, series, mut summaries } = sinks;
+    // With more than one thread, a part is encoded in pieces while the runs go on.
+    let part = PartWriter { background: threads > 1, threads: 1, ..PartWriter::default() };
+    // Where rows go, shared by the hand-over of runs and the pieces of encoding between them.
+    let out = std::cell::RefCell::new((runs, series, part));
+    let flow = run_ordered_with_chores(
         todo.len(),
         threads,
         |i| run(todo.get(i)),
         |i, mut rows: RunRows| {
+            let mut out = out.borrow_mut();
+            let (runs, series, part) = &mut *out;
             match series.as_mut() {
                 Some(SeriesSink::Csv(s)) => {
                     s.write_all(rows.series_rows.as_bytes())?;
@@ -195,7 +200,7 @@ pub fn execute(
                 Some(SeriesSink::Parts { part_runs, write }) => {
                     let p = series_store::part_of(todo.get(i), *part_runs);
                     if part.index.is_some_and(|current| current != p) {
-                        part.flush(&mut **write, &mut *runs)?;
+                        part.flush(&mut **write, &mut **runs)?;
                     }
                     part.add(p, *part_runs, &rows)?;
                 }
@@ -225,14 +230,23 @@ pub fn execute(
             }
             Ok(progress(Progress { done: outcome.done, total: todo.len(), failed: outcome.failed }))
         },
+        || {
+            let mut out = out.borrow_mut();
+            let (runs, series, part) = &mut *out;
+            match series.as_mut() {
+                Some(SeriesSink::Parts { write, .. }) => part.encode_piece(&mut **write, &mut **runs),
+                _ => Ok(false),
+            }
+        },
     );
+    let (runs, mut series, mut part) = out.into_inner();
     // The runs of the last parts (complete, or cut short by a stop or a failed run) are kept.
     let flushed = match series.as_mut() {
         Some(SeriesSink::Parts { write, .. }) if !matches!(flow, Err(SweepError::Io(_))) => {
-            // Nothing is left to run: the last part is encoded on every thread, at once.
+            // Nothing is left to run: the rest is encoded on every thread, at once.
             part.threads = threads;
             part.background = false;
-            part.flush(&mut **write, &mut *runs).and_then(|()| part.finish_pending(&mut **write, &mut *runs))
+            part.finish_pending(&mut **write, &mut *runs).and_then(|()| part.flush(&mut **write, &mut *runs))
         }
         _ => Ok(()),
     };
@@ -248,7 +262,7 @@ fn report_error(e: crate::report::ReportError) -> SweepError {
 }
 
 /// The runs of the Parquet part being gathered by [`execute`], and the part before it while it
-/// is encoded (in the background).
+/// is encoded (in pieces, between runs).
 #[derive(Default)]
 struct PartWriter {
     /// Which part (`None`: no run yet).
@@ -257,22 +271,22 @@ struct PartWriter {
     columns: series_store::PartColumns,
     /// The `runs.csv` rows of its runs.
     run_rows: String,
-    /// Whether parts are encoded on a thread of their own (else in the caller's).
+    /// Whether a part is encoded in pieces between runs ([`Self::encode_piece`]), else at once.
     background: bool,
-    /// Threads a part encoded in the caller's thread is encoded on ([`series_store::encode_part`]).
+    /// Threads a part encoded at once is encoded on ([`series_store::encode_part`]).
     threads: usize,
-    /// The part handed to that thread, if any.
+    /// The part being encoded in pieces, if any.
     pending: Option<PendingPart>,
     /// Columns of an earlier part, cleared, to gather the next one in (their memory reused).
     spare: Option<series_store::PartColumns>,
 }
 
-/// A part being encoded in the background: its index, the `runs.csv` rows of its runs, and the
-/// encoding thread, which gives back the bytes and the columns.
+/// A part being encoded in pieces: its index, the `runs.csv` rows of its runs, and its encoder,
+/// which owns its rows.
 struct PendingPart {
     index: usize,
     run_rows: String,
-    encoder: std::thread::JoinHandle<(Result<Vec<u8>, crate::report::ReportError>, series_store::PartColumns)>,
+    encoder: series_store::PartEncoder<series_store::PartColumns>,
 }
 
 impl PartWriter {
@@ -290,8 +304,8 @@ impl PartWriter {
     }
 
     /// Hands the part over: encodes it and writes it, then the `runs.csv` rows of its runs, at
-    /// once, or in the background (writing the part handed over before, first). Parts and their
-    /// rows are thus written in order, each part before its rows.
+    /// once, or in pieces (writing the part handed over before, first). Parts and their rows are
+    /// thus written in order, each part before its rows.
     fn flush(
         &mut self,
         write: &mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
@@ -302,7 +316,7 @@ impl PartWriter {
         let run_rows = std::mem::take(&mut self.run_rows);
         if self.background {
             let columns = std::mem::replace(&mut self.columns, self.spare.take().unwrap_or_default());
-            let encoder = std::thread::spawn(move || (series_store::encode_part(&columns, 1), columns));
+            let encoder = series_store::PartEncoder::new(columns).map_err(report_error)?;
             self.pending = Some(PendingPart { index: part, run_rows, encoder });
             return Ok(());
         }
@@ -311,20 +325,34 @@ impl PartWriter {
         write_part(write, runs, part, &bytes, &run_rows)
     }
 
-    /// Waits for the part being encoded in the background, if any, and writes it, then its rows.
+    /// Encodes a column of the part being encoded in pieces, if any, and writes the part, then
+    /// its rows, once its last column is encoded. Says whether there was a piece to do.
+    fn encode_piece(
+        &mut self,
+        write: &mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
+        runs: &mut dyn Write,
+    ) -> Result<bool, SweepError> {
+        let Some(pending) = self.pending.as_mut() else { return Ok(false) };
+        pending.encoder.encode_next();
+        if pending.encoder.is_done() {
+            self.finish_pending(write, runs)?;
+        }
+        Ok(true)
+    }
+
+    /// Encodes what is left of the part being encoded in pieces, if any (on [`Self::threads`]
+    /// threads), and writes it, then its rows.
     fn finish_pending(
         &mut self,
         write: &mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
         runs: &mut dyn Write,
     ) -> Result<(), SweepError> {
-        let Some(pending) = self.pending.take() else { return Ok(()) };
-        let (bytes, mut columns) = pending
-            .encoder
-            .join()
-            .map_err(|_| SweepError::Io(std::io::Error::other("encoding a series part panicked")))?;
+        let Some(mut pending) = self.pending.take() else { return Ok(()) };
+        pending.encoder.encode_rest(self.threads);
+        let (bytes, mut columns) = pending.encoder.finish().map_err(report_error)?;
         columns.clear();
         self.spare = Some(columns);
-        write_part(write, runs, pending.index, &bytes.map_err(report_error)?, &pending.run_rows)
+        write_part(write, runs, pending.index, &bytes, &pending.run_rows)
     }
 }
 

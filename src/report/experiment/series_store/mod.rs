@@ -25,7 +25,7 @@ mod source;
 use std::ops::Range;
 
 pub use daily::encode_daily;
-pub use parquet::{decode_part, decode_part_into, encode_part};
+pub use parquet::{PartEncoder, decode_part, decode_part_into, encode_part};
 pub use part::{ColumnValues, MetricColumn, PartColumns, merge_parts};
 pub use run_series::{ReadRow, RunSeries};
 pub use source::{CsvSeries, PartSeries, SeriesRow, SeriesSource};

@@ -1,4 +1,5 @@
-//! A part of an experiment's Parquet series, as bytes: [`encode_part`] and [`decode_part`].
+//! A part of an experiment's Parquet series, as bytes: [`encode_part`] (or [`PartEncoder`], a
+//! column at a time) and [`decode_part`].
 //!
 //! The schema comes from [`SERIES_ID_COLUMNS`] and [`SERIES_METRIC_TABLE`]: `run` and `day` are
 //! `INT32` (unsigned 32-bit), `provider` a UTF-8 string, each count an optional `INT64` (unsigned
@@ -9,6 +10,7 @@
 //! `provider` dictionary-coded, every other column `BYTE_STREAM_SPLIT`, whose byte planes of
 //! small counts are mostly zeros that zstd removes. The bytes depend only on the rows.
 
+use std::borrow::Borrow;
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
@@ -102,36 +104,95 @@ fn write_error(e: ParquetError) -> ReportError {
 
 /// The Parquet file of `part` (its rows in order), its columns encoded on `threads` threads
 /// (at least 1; the bytes do not depend on it): each column is encoded on its own, then the
-/// encoded columns are put in the file in order.
+/// encoded columns are put in the file in order ([`PartEncoder`]).
 pub fn encode_part(part: &PartColumns, threads: usize) -> Result<Vec<u8>, ReportError> {
-    part.check()?;
-    let schema = schema().map_err(write_error)?;
-    let columns = SchemaDescriptor::new(schema.clone()).columns().to_vec();
-    let threads = threads.min(columns.len()).max(1);
-    // Column `i` goes to thread `i % threads`.
-    let mut encoded: Vec<Option<Result<(Bytes, ColumnCloseResult), ParquetError>>> = vec![];
-    encoded.resize_with(columns.len(), || None);
-    std::thread::scope(|scope| {
-        let work = |t: usize| {
-            columns.iter().enumerate().skip(t).step_by(threads).map(|(i, c)| (i, encode_column(part, c, i))).collect()
-        };
-        let others: Vec<_> = (1..threads).map(|t| scope.spawn(move || work(t))).collect();
-        let mine: Vec<(usize, _)> = work(0);
-        for (i, column) in others.into_iter().flat_map(|h| h.join().unwrap_or_default()).chain(mine) {
-            encoded[i] = Some(column);
-        }
-    });
-    let mut out = Vec::with_capacity(part.len() * 8);
-    let mut writer = SerializedFileWriter::new(&mut out, schema, properties()).map_err(write_error)?;
-    let mut group = writer.next_row_group().map_err(write_error)?;
-    for column in encoded {
-        let (bytes, close) =
-            column.ok_or_else(|| write_error(general("a column was not encoded")))?.map_err(write_error)?;
-        group.append_column(&bytes, close).map_err(write_error)?;
+    let mut encoder = PartEncoder::new(part)?;
+    encoder.encode_rest(threads);
+    Ok(encoder.finish()?.0)
+}
+
+/// One column encoded on its own: its bytes and what closing its writer gave.
+type EncodedColumn = Result<(Bytes, ColumnCloseResult), ParquetError>;
+
+/// A part being encoded a column at a time ([`Self::encode_next`]), so that a thread with other
+/// work can encode it in pieces between that work; or the rest at once on several threads
+/// ([`Self::encode_rest`]). [`Self::finish`] puts the columns in the file, in order: the bytes
+/// depend only on the rows, not on how the columns were encoded.
+#[derive(Debug)]
+pub struct PartEncoder<P> {
+    /// The rows (owned, or borrowed).
+    part: P,
+    schema: TypePtr,
+    columns: Vec<ColumnDescPtr>,
+    /// The columns encoded so far, in order.
+    encoded: Vec<EncodedColumn>,
+}
+
+impl<P: Borrow<PartColumns> + Sync> PartEncoder<P> {
+    /// An encoder of `part`, nothing encoded yet; `Err` if its columns do not match.
+    pub fn new(part: P) -> Result<Self, ReportError> {
+        part.borrow().check()?;
+        let schema = schema().map_err(write_error)?;
+        let columns = SchemaDescriptor::new(schema.clone()).columns().to_vec();
+        let encoded = Vec::with_capacity(columns.len());
+        Ok(Self { part, schema, columns, encoded })
     }
-    group.close().map_err(write_error)?;
-    writer.close().map_err(write_error)?;
-    Ok(out)
+
+    /// Whether every column is encoded.
+    pub fn is_done(&self) -> bool {
+        self.encoded.len() == self.columns.len()
+    }
+
+    /// Encodes the next column, if any is left.
+    pub fn encode_next(&mut self) {
+        let i = self.encoded.len();
+        if let Some(descr) = self.columns.get(i) {
+            let column = encode_column(self.part.borrow(), descr, i);
+            self.encoded.push(column);
+        }
+    }
+
+    /// Encodes the columns left on `threads` threads (at least 1): the `k`-th column left goes
+    /// to thread `k % threads`, the calling thread being thread 0.
+    pub fn encode_rest(&mut self, threads: usize) {
+        let first = self.encoded.len();
+        let left = self.columns.len() - first;
+        let threads = threads.min(left).max(1);
+        let (part, columns) = (self.part.borrow(), &self.columns[first..]);
+        let mut rest: Vec<Option<EncodedColumn>> = vec![];
+        rest.resize_with(left, || None);
+        std::thread::scope(|scope| {
+            let work = |t: usize| -> Vec<(usize, EncodedColumn)> {
+                let columns = columns.iter().enumerate().skip(t).step_by(threads);
+                columns.map(|(k, c)| (k, encode_column(part, c, first + k))).collect()
+            };
+            let others: Vec<_> = (1..threads).map(|t| scope.spawn(move || work(t))).collect();
+            let mine = work(0);
+            for (k, column) in others.into_iter().flat_map(|h| h.join().unwrap_or_default()).chain(mine) {
+                rest[k] = Some(column);
+            }
+        });
+        // A column whose thread panicked is missing: an error, not missing data.
+        let missing = || Err(general("a column was not encoded"));
+        self.encoded.extend(rest.into_iter().map(|column| column.unwrap_or_else(missing)));
+    }
+
+    /// The Parquet file (every column must be encoded: `Err` otherwise), and the rows back.
+    pub fn finish(self) -> Result<(Vec<u8>, P), ReportError> {
+        if !self.is_done() {
+            return Err(write_error(general("a column was not encoded")));
+        }
+        let mut out = Vec::with_capacity(self.part.borrow().len() * 8);
+        let mut writer = SerializedFileWriter::new(&mut out, self.schema, properties()).map_err(write_error)?;
+        let mut group = writer.next_row_group().map_err(write_error)?;
+        for column in self.encoded {
+            let (bytes, close) = column.map_err(write_error)?;
+            group.append_column(&bytes, close).map_err(write_error)?;
+        }
+        group.close().map_err(write_error)?;
+        writer.close().map_err(write_error)?;
+        Ok((out, self.part))
+    }
 }
 
 /// Column `i` of `part` (described by `descr`) encoded on its own: its bytes and what closing
@@ -382,6 +443,19 @@ mod tests {
         let bytes = encode_part(&whole, 1).unwrap();
         for threads in [2, 5, 100] {
             assert_eq!(encode_part(&whole, threads).unwrap(), bytes, "the same bytes on {threads} threads");
+        }
+        // A column at a time, then the rest at once (or none), gives the same bytes too.
+        let n_columns = SERIES_ID_COLUMNS.len() + SERIES_METRICS.len();
+        for pieces in [0, 1, 4, n_columns, n_columns + 3] {
+            let mut encoder = PartEncoder::new(whole.clone()).unwrap();
+            (0..pieces).for_each(|_| encoder.encode_next());
+            assert_eq!(encoder.is_done(), pieces >= n_columns);
+            if pieces < n_columns {
+                assert!(PartEncoder::new(&whole).and_then(PartEncoder::finish).is_err(), "columns left");
+            }
+            encoder.encode_rest(2);
+            let (piecewise, back) = encoder.finish().unwrap();
+            assert_eq!((piecewise, &back), (bytes.clone(), &whole), "{pieces} pieces");
         }
         let back = decode_part(bytes.clone()).unwrap();
         assert_eq!(back, whole);

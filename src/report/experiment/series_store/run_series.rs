@@ -4,7 +4,7 @@
 //! that writes files in run order then only copies them (and as few bytes as it can: another core
 //! made them).
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::super::metrics::SERIES_METRIC_TABLE;
 use super::part::{ColumnValues, PartColumns};
@@ -16,17 +16,24 @@ use crate::sim::Counts;
 /// ([`super::canonical_real`]), NaN where missing.
 pub type ReadRow = [f64; SERIES_METRIC_TABLE.len()];
 
-/// Series given back ([`RunSeries::recycle`]) whose memory the next ones reuse: a sweep's worker
-/// makes a run's series and the writer, on another thread, drops them, which would cost both
-/// threads' allocators every run.
-static SPARE: Mutex<Vec<RunSeries>> = Mutex::new(Vec::new());
+/// Series given back ([`RunSeries::recycle`]) to the thread that made them, whose next ones reuse
+/// their memory. A sweep's worker makes a run's series and the writer, on another thread, drops
+/// them: freed there, their memory would cost both threads' allocators every run; reused by
+/// whichever thread asks next, it would move between cores' caches every run (which costs most
+/// when the cores share no cache).
+type Spare = Arc<Mutex<Vec<RunSeries>>>;
 
-/// Series kept for reuse at most (a sweep has fewer in flight).
+thread_local! {
+    /// This thread's series given back.
+    static SPARE: Spare = Spare::default();
+}
+
+/// Series kept for reuse at most, per thread (a sweep has fewer in flight).
 const MAX_SPARE: usize = 256;
 
-/// A series given back, if any.
-fn spare() -> Option<RunSeries> {
-    SPARE.lock().unwrap_or_else(PoisonError::into_inner).pop()
+/// A series this thread made and got back, if any; and where to give the next one back.
+fn spare() -> (Option<RunSeries>, Spare) {
+    SPARE.with(|spare| (spare.lock().unwrap_or_else(PoisonError::into_inner).pop(), Arc::clone(spare)))
 }
 
 /// One run's daily series, typed (see the module).
@@ -40,6 +47,24 @@ pub struct RunSeries {
     /// The numbers the series files read the reals as ([`super::canonical_real`], NaN where
     /// missing): the rows of the first real column of [`SERIES_METRIC_TABLE`], then of the next.
     pub reals_read: Vec<f64>,
+    /// Where [`Self::recycle`] gives the memory back: the pool of the thread that made them.
+    home: Option<Home>,
+}
+
+/// The pool of the thread that made a series: not part of its value (equal for every series).
+#[derive(Clone, Default)]
+struct Home(Spare);
+
+impl PartialEq for Home {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Home {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Home")
+    }
 }
 
 impl RunSeries {
@@ -52,7 +77,8 @@ impl RunSeries {
         I: Iterator<Item = (u32, u16, &'a Counts, Option<f64>)> + Clone,
     {
         let n = rows.clone().count();
-        let (mut columns, mut reals_read) = match spare() {
+        let (spare, home) = spare();
+        let (mut columns, mut reals_read) = match spare {
             Some(spare) => (spare.columns, spare.reals_read),
             None => (PartColumns::new(), Vec::new()),
         };
@@ -82,7 +108,7 @@ impl RunSeries {
                 }
             }
         }
-        (Self { run, columns, reals_read }, bad)
+        (Self { run, columns, reals_read, home: Some(Home(home)) }, bad)
     }
 
     /// The values of row `row` as the series files read them.
@@ -102,9 +128,11 @@ impl RunSeries {
         })
     }
 
-    /// Gives the memory of series no longer needed to the series made next, on any thread.
-    pub fn recycle(self) {
-        let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
+    /// Gives the memory of series no longer needed to the next series made by the thread that
+    /// made these (from any thread).
+    pub fn recycle(mut self) {
+        let Some(home) = self.home.take() else { return };
+        let mut spare = home.0.lock().unwrap_or_else(PoisonError::into_inner);
         if spare.len() < MAX_SPARE {
             spare.push(self);
         }
@@ -129,5 +157,50 @@ impl RunSeries {
         } else {
             Err(ReportError::Format(format!("run {}: rows and values do not match", self.run)))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One run's series over 3 days at 2 providers.
+    fn made(run: u32) -> RunSeries {
+        let counts = Counts { sent: 10, inbox: 9, ..Default::default() };
+        let rows: Vec<_> = (1..=3).flat_map(|d| [(d, 0u16, counts, Some(0.5)), (d, 1, counts, None)]).collect();
+        let providers = ["gmail".to_string(), "yahoo".to_string()];
+        let (series, ok) = RunSeries::from_rows(run, &providers, rows.iter().map(|(d, p, c, r)| (*d, *p, c, *r)));
+        assert!(ok.is_ok() && series.check().is_ok());
+        series
+    }
+
+    #[test]
+    fn memory_given_back_goes_to_the_thread_that_made_the_series() {
+        // Made on another thread, given back here: that thread's next series reuse its memory,
+        // and this thread's do not.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<()>();
+        let other = std::thread::spawn(move || {
+            let first = made(1);
+            let address = first.columns.run.as_ptr() as usize;
+            tx.send(first).unwrap();
+            back_rx.recv().unwrap();
+            let next = made(2);
+            (address, next.columns.run.as_ptr() as usize, next)
+        });
+        let theirs = rx.recv().unwrap();
+        let address = theirs.columns.run.as_ptr() as usize;
+        theirs.recycle();
+        let mine = made(3);
+        assert_ne!(mine.columns.run.as_ptr() as usize, address, "not reused by this thread");
+        back_tx.send(()).unwrap();
+        let (made_at, reused_at, next) = other.join().unwrap();
+        assert_eq!((made_at, reused_at), (address, address), "reused by the thread that made it");
+        assert_eq!((next.run, next.columns.run.clone()), (2, vec![2; 6]));
+        let fresh = made(2);
+        assert_eq!(next.columns, fresh.columns, "nothing of the first series is left");
+        let bits = |s: &RunSeries| s.reals_read.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&next), bits(&fresh));
+        assert!(next.read(1)[SERIES_METRIC_TABLE.len() - 1].is_nan(), "no reputation at the second provider");
     }
 }
