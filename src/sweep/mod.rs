@@ -215,8 +215,7 @@ pub fn execute(
                     builder.add_run_series(rows.record.point, series).map_err(report_error)?;
                 }
             }
-            // Its memory goes to a run to come (allocated and freed on different threads, it
-            // would cost both threads' allocators).
+            // The series go back to the thread that made them, to be reused (`series_store::Home`).
             if let Some(series) = rows.series_typed.take() {
                 series.recycle();
             }

@@ -17,6 +17,7 @@
 //! here touches files: the caller passes bytes.
 
 mod daily;
+mod home;
 mod parquet;
 mod part;
 mod run_series;
@@ -25,6 +26,7 @@ mod source;
 use std::ops::Range;
 
 pub use daily::encode_daily;
+pub use home::Home;
 pub use parquet::{PartEncoder, decode_part, decode_part_into, encode_part};
 pub use part::{ColumnValues, MetricColumn, PartColumns, merge_parts};
 pub use run_series::{ReadRow, RunSeries};

@@ -4,9 +4,8 @@
 //! that writes files in run order then only copies them (and as few bytes as it can: another core
 //! made them).
 
-use std::sync::{Arc, Mutex, PoisonError};
-
 use super::super::metrics::SERIES_METRIC_TABLE;
+use super::Home;
 use super::part::{ColumnValues, PartColumns};
 use crate::report::ReportError;
 use crate::sim::Counts;
@@ -16,25 +15,14 @@ use crate::sim::Counts;
 /// ([`super::canonical_real`]), NaN where missing.
 pub type ReadRow = [f64; SERIES_METRIC_TABLE.len()];
 
-/// Series given back ([`RunSeries::recycle`]) to the thread that made them, whose next ones reuse
-/// their memory. A sweep's worker makes a run's series and the writer, on another thread, drops
-/// them: freed there, their memory would cost both threads' allocators every run; reused by
-/// whichever thread asks next, it would move between cores' caches every run (which costs most
-/// when the cores share no cache).
-type Spare = Arc<Mutex<Vec<RunSeries>>>;
-
 thread_local! {
-    /// This thread's series given back.
-    static SPARE: Spare = Spare::default();
+    /// The series this thread made and got back ([`RunSeries::recycle`]), whose memory its next
+    /// ones reuse ([`Home`] says why).
+    static SPARE: Home<RunSeries> = Home::new();
 }
 
 /// Series kept for reuse at most, per thread (a sweep has fewer in flight).
 const MAX_SPARE: usize = 256;
-
-/// A series this thread made and got back, if any; and where to give the next one back.
-fn spare() -> (Option<RunSeries>, Spare) {
-    SPARE.with(|spare| (spare.lock().unwrap_or_else(PoisonError::into_inner).pop(), Arc::clone(spare)))
-}
 
 /// One run's daily series, typed (see the module).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -48,23 +36,7 @@ pub struct RunSeries {
     /// missing): the rows of the first real column of [`SERIES_METRIC_TABLE`], then of the next.
     pub reals_read: Vec<f64>,
     /// Where [`Self::recycle`] gives the memory back: the pool of the thread that made them.
-    home: Option<Home>,
-}
-
-/// The pool of the thread that made a series: not part of its value (equal for every series).
-#[derive(Clone, Default)]
-struct Home(Spare);
-
-impl PartialEq for Home {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl std::fmt::Debug for Home {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Home")
-    }
+    home: Option<Home<RunSeries>>,
 }
 
 impl RunSeries {
@@ -77,7 +49,7 @@ impl RunSeries {
         I: Iterator<Item = (u32, u16, &'a Counts, Option<f64>)> + Clone,
     {
         let n = rows.clone().count();
-        let (spare, home) = spare();
+        let (spare, home) = SPARE.with(|home| (home.take(), home.clone()));
         let (mut columns, mut reals_read) = match spare {
             Some(spare) => (spare.columns, spare.reals_read),
             None => (PartColumns::new(), Vec::new()),
@@ -108,7 +80,7 @@ impl RunSeries {
                 }
             }
         }
-        (Self { run, columns, reals_read, home: Some(Home(home)) }, bad)
+        (Self { run, columns, reals_read, home: Some(home) }, bad)
     }
 
     /// The values of row `row` as the series files read them.
@@ -131,10 +103,8 @@ impl RunSeries {
     /// Gives the memory of series no longer needed to the next series made by the thread that
     /// made these (from any thread).
     pub fn recycle(mut self) {
-        let Some(home) = self.home.take() else { return };
-        let mut spare = home.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if spare.len() < MAX_SPARE {
-            spare.push(self);
+        if let Some(home) = self.home.take() {
+            home.give(self, MAX_SPARE);
         }
     }
 
