@@ -138,7 +138,7 @@ pub fn run_plan(plan: &Plan, records: &[Record], dir: &Path, opts: &RunOptions) 
     };
     let mut write_part = |p: usize, bytes: &[u8]| parts.as_mut().map_or(Ok(()), |f| f.write(p, bytes));
     let series_sink = match (series.as_mut(), part_runs) {
-        (Some(s), _) => Some(SeriesSink::Csv(s as &mut dyn Write)),
+        (Some(s), _) => Some(SeriesSink::Csv(s as &mut (dyn Write + Send))),
         (None, Some(k)) if plan.series => Some(SeriesSink::Parts { part_runs: k, write: &mut write_part }),
         _ => None,
     };

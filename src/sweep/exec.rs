@@ -45,28 +45,7 @@ pub fn run_ordered<T, E>(
     n_items: usize,
     threads: usize,
     work: impl Fn(usize) -> T + Sync,
-    consume: impl FnMut(usize, T) -> Result<Flow, E>,
-) -> Result<Flow, E>
-where
-    T: Send,
-{
-    run_ordered_with_chores(n_items, threads, work, consume, || Ok(false))
-}
-
-/// [`run_ordered`], with work of the consumer's own done in pieces on the calling thread:
-/// `chore()` does one piece, if there is one, and says whether it did (an error stops the
-/// items as `consume`'s does). With one thread, pieces are done after each item handed over
-/// until there is none left; with more, the calling thread does a piece where it would start an
-/// item, and hands over the items ready between pieces, so that the other threads go on (a piece
-/// should take a few items' time at most: they run at most [`WINDOW_PER_THREAD`] items per
-/// thread ahead). The consumer thus never needs a thread of its own. Pieces left when the items
-/// are done are the caller's to do.
-pub fn run_ordered_with_chores<T, E>(
-    n_items: usize,
-    threads: usize,
-    work: impl Fn(usize) -> T + Sync,
     mut consume: impl FnMut(usize, T) -> Result<Flow, E>,
-    mut chore: impl FnMut() -> Result<bool, E>,
 ) -> Result<Flow, E>
 where
     T: Send,
@@ -75,14 +54,14 @@ where
     let window = WINDOW_PER_THREAD * threads;
     // One thread is the calling one: no pool, no hand-over.
     if threads == 1 {
-        return run_in_place(n_items, work, consume, chore);
+        return run_in_place(n_items, work, consume);
     }
     // The calling thread is one of the threads: it runs items too, and hands results over in
     // order between them, so that no thread only waits to hand over (nor is woken per item).
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads - 1).build() {
         Ok(pool) => pool,
         // A pool could not be built (no threads available): run in place.
-        Err(_) => return run_in_place(n_items, work, consume, chore),
+        Err(_) => return run_in_place(n_items, work, consume),
     };
     let shared = Mutex::new(Shared::default());
     let wake = Condvar::new();
@@ -155,16 +134,7 @@ where
             if expected >= n_items {
                 break;
             }
-            // Then do a piece of the consumer's own work, if any (and hand over again), or run
-            // the next item here, or else wait for one from the other threads.
-            match chore() {
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(e) => {
-                    stop();
-                    return Err(e);
-                }
-            }
+            // Then run the next item here, or else wait for one from the other threads.
             let mine = take(&mut shared.lock().unwrap_or_else(PoisonError::into_inner));
             match mine {
                 Some(i) => {
@@ -182,18 +152,16 @@ where
     })
 }
 
-/// [`run_ordered_with_chores`] on the calling thread alone.
+/// [`run_ordered`] on the calling thread alone.
 fn run_in_place<T, E>(
     n_items: usize,
     work: impl Fn(usize) -> T,
     mut consume: impl FnMut(usize, T) -> Result<Flow, E>,
-    mut chore: impl FnMut() -> Result<bool, E>,
 ) -> Result<Flow, E> {
     for i in 0..n_items {
         if consume(i, work(i))? == Flow::Stop {
             return Ok(Flow::Stop);
         }
-        while chore()? {}
     }
     Ok(Flow::Continue)
 }
@@ -219,63 +187,6 @@ mod tests {
             assert_eq!(flow, Ok(Flow::Continue));
             assert_eq!(seen, (0..200).collect::<Vec<_>>());
         }
-    }
-
-    #[test]
-    fn chores_are_done_between_items_on_the_calling_thread() {
-        for threads in [1, 2, 3] {
-            // Each item handed over leaves 2 pieces of work; with one thread both are done at once.
-            let (mut left, mut done, mut seen) = (0, 0, Vec::new());
-            let caller = std::thread::current().id();
-            let cell = std::cell::RefCell::new((&mut left, &mut done, &mut seen));
-            let flow = run_ordered_with_chores(
-                100,
-                threads,
-                |i| {
-                    std::thread::sleep(std::time::Duration::from_micros(((i * 7919) % 7) as u64 * 40));
-                    i
-                },
-                |i, v| {
-                    let mut c = cell.borrow_mut();
-                    if threads == 1 {
-                        assert_eq!(*c.0, 0, "one thread: the pieces of an item are done before the next");
-                    }
-                    *c.0 += 2;
-                    c.2.push((i, v));
-                    Ok::<_, ()>(Flow::Continue)
-                },
-                || {
-                    assert_eq!(std::thread::current().id(), caller, "pieces are done by the calling thread");
-                    let mut c = cell.borrow_mut();
-                    if *c.0 == 0 {
-                        return Ok(false);
-                    }
-                    *c.0 -= 1;
-                    *c.1 += 1;
-                    Ok(true)
-                },
-            );
-            assert_eq!(flow, Ok(Flow::Continue));
-            let (left, done, seen) = cell.into_inner();
-            assert_eq!(*seen, (0..100).map(|i| (i, i)).collect::<Vec<_>>());
-            // Pieces left at the end are the caller's: every piece is done or left, none twice.
-            assert_eq!(*left + *done, 200, "{threads} threads");
-            assert!(threads > 1 || *left == 0);
-        }
-        // A failing piece stops the items.
-        let mut n = 0;
-        let err = run_ordered_with_chores(
-            1000,
-            2,
-            |i| i,
-            |_, _| {
-                n += 1;
-                Ok(Flow::Continue)
-            },
-            || Err("piece"),
-        );
-        assert_eq!(err, Err("piece"));
-        assert!(n < 1000);
     }
 
     #[test]

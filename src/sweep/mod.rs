@@ -9,8 +9,9 @@
 //!    seed (`plan.rs`).
 //! 2. [`execute`] runs the runs the caller asks for (all, a shard, or what is
 //!    left after an interruption) on a rayon pool and writes each finished
-//!    run's rows, in run order, to the writers it is given (`exec.rs` keeps a
-//!    bounded reorder buffer, so memory does not grow with the number of runs).
+//!    run's rows, in run order, to the writers it is given (`roaming.rs`: the
+//!    writing moves to the thread whose run comes next, and threads run at most
+//!    a few blocks of runs ahead, so memory does not grow with the number of runs).
 //!    Each run is identified by a [`RunId`] and its rows are formatted by the
 //!    worker that ran it (`rows.rs`), from the metrics
 //!    [`crate::report::experiment`] computes.
@@ -31,6 +32,7 @@ mod limits_tests;
 mod manifest;
 mod plan;
 mod provenance;
+mod roaming;
 mod rows;
 mod sensitivity;
 mod strategy_arg;
@@ -41,7 +43,7 @@ pub use axes::{Axis, AxisValues};
 pub use compare::{CompareError, CompareInput, compare_plan};
 pub use design::{Design, morris_stratum_centre, unit_points};
 pub use digest::{DigestState, FileDigest, HashingWriter};
-pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered, run_ordered_with_chores};
+pub use exec::{Flow, WINDOW_PER_THREAD, run_ordered};
 pub(crate) use experiment_file::{BaseScenario, RawExperiment, base_scenario};
 pub use experiment_file::{MAX_DESIGN_POINTS, MAX_RUNS, ReadBase, is_experiment, parse_experiment};
 pub use manifest::{
@@ -55,6 +57,7 @@ pub use provenance::{
     BASE_SCENARIO_RECORD, EXPERIMENT_RECORD, Record, RecordError, SCENARIO_RECORD, compare_name, compare_records,
     experiment_records, is_record_name, run_folder_name, scenario_record,
 };
+pub use roaming::{BLOCK_ITEMS, BLOCKS_AHEAD_PER_THREAD, OrderedConsumer, run_ordered_roaming};
 pub use rows::{RunId, RunRows, failed_rows, run_rows};
 
 #[cfg(doc)]
@@ -112,7 +115,7 @@ pub enum SweepError {
 /// Where the rows of finished runs go.
 pub struct Sinks<'a> {
     /// `runs.csv` (header already written).
-    pub runs: &'a mut dyn Write,
+    pub runs: &'a mut (dyn Write + Send),
     /// The series, if the plan writes series.
     pub series: Option<SeriesSink<'a>>,
     /// The summaries, fed each run (and its series) in run order, if they are wanted.
@@ -122,14 +125,14 @@ pub struct Sinks<'a> {
 /// Where the series of finished runs go ([`SeriesFormat`]).
 pub enum SeriesSink<'a> {
     /// `series.csv` (header already written): each run's lines, then its `runs.csv` row.
-    Csv(&'a mut dyn Write),
+    Csv(&'a mut (dyn Write + Send)),
     /// Parquet parts of `part_runs` runs each: `write(part, bytes)` puts part `part` in place
     /// (crash-safely). The `runs.csv` rows of a part's runs are written after it.
     Parts {
         /// Runs per part.
         part_runs: usize,
         /// Writes a part.
-        write: &'a mut dyn FnMut(usize, &[u8]) -> std::io::Result<()>,
+        write: &'a mut (dyn FnMut(usize, &[u8]) -> std::io::Result<()> + Send),
     },
 }
 
@@ -160,8 +163,8 @@ pub struct SweepOutcome {
 /// `runs.csv` row (flushed), so that after a kill every complete row of
 /// `runs.csv` has all its series rows. With Parquet parts: runs are gathered by part; when
 /// the runs of a part are done (or the sweep ends), the part is encoded (with more than one
-/// thread, a column at a time between the runs of the next part, by the thread that writes) and
-/// written, then the
+/// thread, a column at a time between the runs of the next part, by the threads as they write)
+/// and written, then the
 /// `runs.csv` rows of its runs (flushed), so that after a kill `runs.csv` holds no run whose
 /// part is not in place. With `summaries`, each run and its series are added as the run is
 /// handed over, in run order. `progress` is called after each run
@@ -174,71 +177,16 @@ pub fn execute(
     threads: usize,
     fail_fast: bool,
     sinks: Sinks<'_>,
-    progress: &mut dyn FnMut(Progress) -> Flow,
+    progress: &mut (dyn FnMut(Progress) -> Flow + Send),
     run: &(dyn Fn(usize) -> RunRows + Sync),
 ) -> Result<SweepOutcome, SweepError> {
-    let mut outcome = SweepOutcome::default();
-    let Sinks { runs, series, mut summaries } = sinks;
+    let Sinks { runs, series, summaries } = sinks;
     // With more than one thread, a part is encoded in pieces while the runs go on.
     let part = PartWriter { background: threads > 1, threads: 1, ..PartWriter::default() };
-    // Where rows go, shared by the hand-over of runs and the pieces of encoding between them.
-    let out = std::cell::RefCell::new((runs, series, part));
-    let flow = run_ordered_with_chores(
-        todo.len(),
-        threads,
-        |i| run(todo.get(i)),
-        |i, mut rows: RunRows| {
-            let mut out = out.borrow_mut();
-            let (runs, series, part) = &mut *out;
-            match series.as_mut() {
-                Some(SeriesSink::Csv(s)) => {
-                    s.write_all(rows.series_rows.as_bytes())?;
-                    s.flush()?;
-                    runs.write_all(rows.run_row.as_bytes())?;
-                    runs.flush()?;
-                }
-                Some(SeriesSink::Parts { part_runs, write }) => {
-                    let p = series_store::part_of(todo.get(i), *part_runs);
-                    if part.index.is_some_and(|current| current != p) {
-                        part.flush(&mut **write, &mut **runs)?;
-                    }
-                    part.add(p, *part_runs, &rows)?;
-                }
-                None => {
-                    runs.write_all(rows.run_row.as_bytes())?;
-                    runs.flush()?;
-                }
-            }
-            if let Some(builder) = summaries.as_mut() {
-                builder.add_run(&rows.record).map_err(report_error)?;
-                if let Some(series) = &rows.series_typed {
-                    builder.add_run_series(rows.record.point, series).map_err(report_error)?;
-                }
-            }
-            // The series go back to the thread that made them, to be reused (`series_store::Home`).
-            if let Some(series) = rows.series_typed.take() {
-                series.recycle();
-            }
-            outcome.done += 1;
-            if !rows.ok {
-                outcome.failed += 1;
-                if fail_fast {
-                    let id = plan.run_id(todo.get(i));
-                    return Err(SweepError::RunFailed { run: id.run, seed: id.seed, message: rows.message });
-                }
-            }
-            Ok(progress(Progress { done: outcome.done, total: todo.len(), failed: outcome.failed }))
-        },
-        || {
-            let mut out = out.borrow_mut();
-            let (runs, series, part) = &mut *out;
-            match series.as_mut() {
-                Some(SeriesSink::Parts { write, .. }) => part.encode_piece(&mut **write, &mut **runs),
-                _ => Ok(false),
-            }
-        },
-    );
-    let (runs, mut series, mut part) = out.into_inner();
+    let writer =
+        Writer { plan, todo, fail_fast, runs, series, part, summaries, progress, outcome: SweepOutcome::default() };
+    let (flow, writer) = run_ordered_roaming(todo.len(), threads, |i| run(todo.get(i)), writer);
+    let Writer { runs, mut series, mut part, mut outcome, .. } = writer;
     // The runs of the last parts (complete, or cut short by a stop or a failed run) are kept.
     let flushed = match series.as_mut() {
         Some(SeriesSink::Parts { write, .. }) if !matches!(flow, Err(SweepError::Io(_))) => {
@@ -253,6 +201,73 @@ pub fn execute(
     flushed?;
     outcome.stopped = flow == Flow::Stop;
     Ok(outcome)
+}
+
+/// What takes a sweep's runs in order ([`execute`]), on whichever thread's run comes next.
+struct Writer<'a, 'p, 'q> {
+    plan: &'q Plan,
+    todo: ShardRuns,
+    fail_fast: bool,
+    runs: &'a mut (dyn Write + Send),
+    series: Option<SeriesSink<'a>>,
+    part: PartWriter,
+    summaries: Option<&'a mut SummaryBuilder>,
+    progress: &'p mut (dyn FnMut(Progress) -> Flow + Send),
+    outcome: SweepOutcome,
+}
+
+impl OrderedConsumer<RunRows> for Writer<'_, '_, '_> {
+    type Error = SweepError;
+
+    fn consume(&mut self, i: usize, mut rows: RunRows) -> Result<Flow, SweepError> {
+        let run = self.todo.get(i);
+        match self.series.as_mut() {
+            Some(SeriesSink::Csv(s)) => {
+                s.write_all(rows.series_rows.as_bytes())?;
+                s.flush()?;
+                self.runs.write_all(rows.run_row.as_bytes())?;
+                self.runs.flush()?;
+            }
+            Some(SeriesSink::Parts { part_runs, write }) => {
+                let p = series_store::part_of(run, *part_runs);
+                if self.part.index.is_some_and(|current| current != p) {
+                    self.part.flush(&mut **write, &mut *self.runs)?;
+                }
+                self.part.add(p, *part_runs, &rows)?;
+            }
+            None => {
+                self.runs.write_all(rows.run_row.as_bytes())?;
+                self.runs.flush()?;
+            }
+        }
+        if let Some(builder) = self.summaries.as_mut() {
+            builder.add_run(&rows.record).map_err(report_error)?;
+            if let Some(series) = &rows.series_typed {
+                builder.add_run_series(rows.record.point, series).map_err(report_error)?;
+            }
+        }
+        // The series go back to the thread that made them, to be reused (`series_store::Home`).
+        if let Some(series) = rows.series_typed.take() {
+            series.recycle();
+        }
+        let outcome = &mut self.outcome;
+        outcome.done += 1;
+        if !rows.ok {
+            outcome.failed += 1;
+            if self.fail_fast {
+                let id = self.plan.run_id(run);
+                return Err(SweepError::RunFailed { run: id.run, seed: id.seed, message: rows.message });
+            }
+        }
+        Ok((self.progress)(Progress { done: outcome.done, total: self.todo.len(), failed: outcome.failed }))
+    }
+
+    fn chore(&mut self) -> Result<bool, SweepError> {
+        match self.series.as_mut() {
+            Some(SeriesSink::Parts { write, .. }) => self.part.encode_piece(&mut **write, &mut *self.runs),
+            _ => Ok(false),
+        }
+    }
 }
 
 /// A failure of the summaries, as the error of a sweep.
