@@ -182,7 +182,7 @@ pub fn execute(
 ) -> Result<SweepOutcome, SweepError> {
     let Sinks { runs, series, summaries } = sinks;
     // With more than one thread, a part is encoded in pieces while the runs go on.
-    let part = PartWriter { background: threads > 1, threads: 1, ..PartWriter::default() };
+    let part = PartWriter { in_pieces: threads > 1, threads: 1, ..PartWriter::default() };
     let writer =
         Writer { plan, todo, fail_fast, runs, series, part, summaries, progress, outcome: SweepOutcome::default() };
     let (flow, writer) = run_ordered_roaming(todo.len(), threads, |i| run(todo.get(i)), writer);
@@ -192,7 +192,7 @@ pub fn execute(
         Some(SeriesSink::Parts { write, .. }) if !matches!(flow, Err(SweepError::Io(_))) => {
             // Nothing is left to run: the rest is encoded on every thread, at once.
             part.threads = threads;
-            part.background = false;
+            part.in_pieces = false;
             part.finish_pending(&mut **write, &mut *runs).and_then(|()| part.flush(&mut **write, &mut *runs))
         }
         _ => Ok(()),
@@ -286,7 +286,7 @@ struct PartWriter {
     /// The `runs.csv` rows of its runs.
     run_rows: String,
     /// Whether a part is encoded in pieces between runs ([`Self::encode_piece`]), else at once.
-    background: bool,
+    in_pieces: bool,
     /// Threads a part encoded at once is encoded on ([`series_store::encode_part`]).
     threads: usize,
     /// The part being encoded in pieces, if any.
@@ -328,7 +328,7 @@ impl PartWriter {
         let Some(part) = self.index.take() else { return Ok(()) };
         self.finish_pending(write, runs)?;
         let run_rows = std::mem::take(&mut self.run_rows);
-        if self.background {
+        if self.in_pieces {
             let columns = std::mem::replace(&mut self.columns, self.spare.take().unwrap_or_default());
             let encoder = series_store::PartEncoder::new(columns).map_err(report_error)?;
             self.pending = Some(PendingPart { index: part, run_rows, encoder });

@@ -1,8 +1,8 @@
 //! [`RunSeries`]: one run's daily series as the worker that ran it makes them: the columns of a
 //! Parquet part, and the numbers the series files read its reals as (for the summaries; a count
-//! reads as itself). Both are made once, from the same values, in the worker; the single thread
-//! that writes files in run order then only copies them (and as few bytes as it can: another core
-//! made them).
+//! reads as itself). Both are made once, from the same values, in the worker; the writer, which
+//! takes runs one at a time in run order (as a rule on the thread that made them), then only
+//! copies them, and gives them back to that thread ([`RunSeries::recycle`]).
 
 use super::super::metrics::SERIES_METRIC_TABLE;
 use super::Home;
