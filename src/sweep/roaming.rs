@@ -1,7 +1,8 @@
 //! Parallel execution in a fixed order where each result is, as a rule, consumed by the thread
 //! that made it: [`run_ordered_roaming`]. The consumer (an [`OrderedConsumer`]: the writer of a
 //! sweep's files and its statistics) is not tied to a thread; it moves, behind a lock, to the
-//! thread whose result comes next. Threads take consecutive items by blocks of [`BLOCK_ITEMS`],
+//! thread whose result comes next. Threads take consecutive items by blocks of up to [`BLOCK_ITEMS`]
+//! ([`block_items`]: fewer when there are few items, so that every thread gets some),
 //! so the next result is mostly the current thread's own, read from its own cache: a result
 //! made on one core and read on another costs most when the cores share no cache (a run's
 //! series are about 30 KB; docs/MODEL.md section 11).
@@ -17,8 +18,18 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 
 use super::Flow;
 
-/// Consecutive items a thread takes at a time.
+/// Consecutive items a thread takes at a time, at most.
 pub const BLOCK_ITEMS: usize = 16;
+
+/// Blocks per thread a run of items is cut into at least, when it has few items.
+const MIN_BLOCKS_PER_THREAD: usize = 8;
+
+/// Items per block for `n_items` items on `threads` threads: [`BLOCK_ITEMS`], or fewer (at
+/// least 1) so that there are [`MIN_BLOCKS_PER_THREAD`] blocks per thread (a sweep of a few long
+/// runs keeps every thread busy).
+pub fn block_items(n_items: usize, threads: usize) -> usize {
+    (n_items / (threads.max(1) * MIN_BLOCKS_PER_THREAD)).clamp(1, BLOCK_ITEMS)
+}
 
 /// How far (in blocks per thread) threads may run ahead of the consumer.
 pub const BLOCKS_AHEAD_PER_THREAD: usize = 4;
@@ -63,7 +74,8 @@ where
     };
     let shared = Shared {
         n_items,
-        window: BLOCK_ITEMS * BLOCKS_AHEAD_PER_THREAD * threads,
+        block: block_items(n_items, threads),
+        window: block_items(n_items, threads) * BLOCKS_AHEAD_PER_THREAD * threads,
         work: &work,
         stop: AtomicBool::new(false),
         ready: Mutex::new(Ready { results: BTreeMap::new(), next_block: 0, consumed: 0, changes: 0, waiting: 0 }),
@@ -134,6 +146,8 @@ impl<T, C: OrderedConsumer<T>, W> Drop for StopOnPanic<'_, '_, T, C, W> {
 /// What the threads share.
 struct Shared<'w, T, C, E, W> {
     n_items: usize,
+    /// Items per block ([`block_items`]).
+    block: usize,
     /// Items past the next to consume that a block may start below.
     window: usize,
     work: &'w W,
@@ -189,13 +203,13 @@ where
         loop {
             let seen = {
                 let mut ready = lock(&self.ready);
-                let start = ready.next_block * BLOCK_ITEMS;
+                let start = ready.next_block * self.block;
                 if self.stop.load(Ordering::Relaxed) || start >= self.n_items {
                     return None;
                 }
                 if start < ready.consumed + self.window {
                     ready.next_block += 1;
-                    return Some(start..(start + BLOCK_ITEMS).min(self.n_items));
+                    return Some(start..(start + self.block).min(self.n_items));
                 }
                 ready.changes
             };
@@ -396,6 +410,18 @@ mod tests {
         }
         let (flow, taker) = run_ordered_roaming(0, 2, work, Taker::default());
         assert_eq!((flow, taker.seen.len()), (Ok(Flow::Continue), 0));
+    }
+
+    #[test]
+    fn few_items_are_cut_into_enough_blocks_for_every_thread() {
+        assert_eq!(block_items(10_000, 2), BLOCK_ITEMS);
+        for threads in 1..=8 {
+            for n in 0..400 {
+                let block = block_items(n, threads);
+                assert!((1..=BLOCK_ITEMS).contains(&block));
+                assert!(n.div_ceil(block) >= n.min(threads * MIN_BLOCKS_PER_THREAD), "{n} items, {threads} threads");
+            }
+        }
     }
 
     #[test]
