@@ -57,7 +57,9 @@ pub use provenance::{
     BASE_SCENARIO_RECORD, EXPERIMENT_RECORD, Record, RecordError, SCENARIO_RECORD, compare_name, compare_records,
     experiment_records, is_record_name, run_folder_name, scenario_record,
 };
-pub use roaming::{BLOCK_ITEMS, BLOCKS_AHEAD_PER_THREAD, OrderedConsumer, block_items, run_ordered_roaming};
+pub use roaming::{
+    BLOCK_ITEMS, BLOCKS_AHEAD_PER_THREAD, MIN_BLOCKS_PER_THREAD, OrderedConsumer, block_items, run_ordered_roaming,
+};
 pub use rows::{RunId, RunRows, failed_rows, run_rows};
 
 #[cfg(doc)]

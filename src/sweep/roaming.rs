@@ -22,7 +22,7 @@ use super::Flow;
 pub const BLOCK_ITEMS: usize = 16;
 
 /// Blocks per thread a run of items is cut into at least, when it has few items.
-const MIN_BLOCKS_PER_THREAD: usize = 8;
+pub const MIN_BLOCKS_PER_THREAD: usize = 8;
 
 /// Items per block for `n_items` items on `threads` threads: [`BLOCK_ITEMS`], or fewer (at
 /// least 1) so that there are [`MIN_BLOCKS_PER_THREAD`] blocks per thread (a sweep of a few long
